@@ -1,0 +1,377 @@
+import { AccessLevel } from './access-level';
+import { Domain } from './domain';
+import { Duration } from './duration';
+import { EgressTarget, NetworkProtocol } from './egress-target';
+import { Names } from './names';
+import { SecretEngineKind } from './secret-engine-kind';
+import { TrustLadder } from './trust-ladder';
+import { TrustPhase } from './trust-phase';
+import { ProblemCollector, ValidationProblem } from './validation';
+
+/** One agent of the fleet. */
+export interface AgentSpec {
+  /** Agent name: a DNS label, used in labels, the template ConfigMap and reports. */
+  readonly name: string;
+  /** Container image, pinned by tag or digest (`registry/repo:tag` or `…@sha256:…`). */
+  readonly image: string;
+  /**
+   * The highest phase this agent may run in now; raising it is a promotion.
+   * @default - the lowest phase of the ladder
+   */
+  readonly ceiling?: TrustPhase;
+}
+
+/** One infrastructure domain of the fleet and how it is served. */
+export interface DomainSpec {
+  /** The domain. */
+  readonly domain: Domain;
+  /**
+   * The secrets engine serving it.
+   * @default - the domain's default engine (`domain.defaultEngine`)
+   */
+  readonly engine?: SecretEngineKind;
+  /**
+   * Vault mount path of the engine.
+   * @default - `agents/<domain>`
+   */
+  readonly mountPath?: string;
+  /**
+   * Endpoints of the domain agents may reach, once a phase has access to it.
+   * @default - none: credentials only, no direct network access
+   */
+  readonly egress?: EgressTarget[];
+}
+
+/** Where agents reach Vault. */
+export interface VaultEndpoint {
+  /** Vault address as agents see it, e.g. `https://vault.vault.svc:8200`. */
+  readonly address: string;
+  /**
+   * Path of the Kubernetes auth mount agents log in through (without `auth/`).
+   * @default "kubernetes-agents"
+   */
+  readonly authMountPath?: string;
+  /**
+   * Network target of Vault for the egress policy.
+   * @default - pods labelled `app.kubernetes.io/name=vault` in namespace `vault`, port 8200
+   */
+  readonly egress?: EgressTarget;
+}
+
+/** Declaration of an agent fleet: the one source both synth targets render. */
+export interface AgentFleetProps {
+  /**
+   * Namespace the investigation Jobs run in.
+   * @default "agents"
+   */
+  readonly namespace?: string;
+  /** Namespaces the agents investigate and act on. */
+  readonly targetNamespaces: string[];
+  /** The agents. */
+  readonly agents: AgentSpec[];
+  /**
+   * The trust ladder.
+   * @default TrustLadder.standard()
+   */
+  readonly ladder?: TrustLadder;
+  /**
+   * The domains agents get credentials in.
+   * @default - the five standard domains with their default engines and no egress endpoints
+   */
+  readonly domains?: DomainSpec[];
+  /**
+   * Deadline of every investigation Job (`activeDeadlineSeconds`); also the
+   * Vault token TTL.
+   * @default Duration.minutes(15)
+   */
+  readonly jobDeadline?: Duration;
+  /**
+   * How far a Vault token or lease may outlive the Job deadline (explicit max TTL = deadline + margin).
+   * @default Duration.minutes(1)
+   */
+  readonly ttlMargin?: Duration;
+  /**
+   * How many investigations may run at once (`count/jobs.batch` quota).
+   * @default 10
+   */
+  readonly maxConcurrentInvestigations?: number;
+  /**
+   * Vault as agents reach it.
+   * @default - address `https://vault.vault.svc:8200`, auth mount `kubernetes-agents`
+   */
+  readonly vault?: VaultEndpoint;
+  /**
+   * Registries (prefixes such as `registry.example.com/agents/`) images may come from; enforced at admission.
+   * @default - the registry host of each agent's image
+   */
+  readonly allowedRegistries?: string[];
+}
+
+/** A resolved domain: spec with defaults applied. */
+export interface ResolvedDomain {
+  /** The domain. */
+  readonly domain: Domain;
+  /** Engine kind. */
+  readonly engine: SecretEngineKind;
+  /** Mount path, without leading or trailing slash. */
+  readonly mountPath: string;
+  /** Egress targets. */
+  readonly egress: EgressTarget[];
+}
+
+const IMAGE = /^(?<repo>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
+
+/**
+ * The whole declaration of an agent fleet in plain data: namespaces,
+ * agents, ladder, domains, deadline. Kubernetes constructs, Vault
+ * constructs, the launcher contract and the checker all read it, so a name
+ * or a TTL is never written twice. Construction validates everything and
+ * throws one `AgentTrustValidationError` listing every problem.
+ */
+export class AgentFleet {
+  /** Default Vault address. */
+  public static readonly DEFAULT_VAULT_ADDRESS = 'https://vault.vault.svc:8200';
+  /** Default Kubernetes auth mount for agents. */
+  public static readonly DEFAULT_AUTH_MOUNT = 'kubernetes-agents';
+
+  /** Whether `image` names a tag or a digest (not `latest`). */
+  public static isPinnedImage(image: string): boolean {
+    const m = IMAGE.exec(image ?? '');
+    return !!m && (!!m.groups?.digest || (!!m.groups?.tag && m.groups.tag !== 'latest'));
+  }
+
+  /** The registry host of an image reference, with a trailing slash (`docker.io/` when none is named). */
+  public static registryOf(image: string): string {
+    const first = image.split('/')[0];
+    const hasHost = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+    return hasHost ? `${first}/` : 'docker.io/';
+  }
+
+  /** Agent namespace. */
+  public readonly namespace: string;
+  /** Target namespaces. */
+  public readonly targetNamespaces: string[];
+  /** Agents. */
+  public readonly agents: AgentSpec[];
+  /** The ladder. */
+  public readonly ladder: TrustLadder;
+  /** Domains with defaults applied. */
+  public readonly domains: ResolvedDomain[];
+  /** Job deadline. */
+  public readonly jobDeadline: Duration;
+  /** TTL margin over the deadline. */
+  public readonly ttlMargin: Duration;
+  /** Concurrency quota. */
+  public readonly maxConcurrentInvestigations: number;
+  /** Vault address. */
+  public readonly vaultAddress: string;
+  /** Vault Kubernetes auth mount path. */
+  public readonly vaultAuthMountPath: string;
+  /** Vault network target. */
+  public readonly vaultEgress: EgressTarget;
+  /** Allowed image registries. */
+  public readonly allowedRegistries: string[];
+
+  public constructor(props: AgentFleetProps) {
+    this.namespace = props.namespace ?? 'agents';
+    this.targetNamespaces = [...(props.targetNamespaces ?? [])];
+    this.agents = [...(props.agents ?? [])];
+    this.ladder = props.ladder ?? TrustLadder.standard();
+    this.domains = (props.domains ?? Domain.standard().map((domain): DomainSpec => ({ domain }))).map(spec => ({
+      domain: spec.domain,
+      engine: spec.engine ?? spec.domain.defaultEngine,
+      mountPath: (spec.mountPath ?? Names.mountPath(spec.domain.name)).replace(/^\/+|\/+$/g, ''),
+      egress: [...(spec.egress ?? [])],
+    }));
+    this.jobDeadline = props.jobDeadline ?? Duration.minutes(15);
+    this.ttlMargin = props.ttlMargin ?? Duration.minutes(1);
+    this.maxConcurrentInvestigations = props.maxConcurrentInvestigations ?? 10;
+    this.vaultAddress = props.vault?.address ?? AgentFleet.DEFAULT_VAULT_ADDRESS;
+    this.vaultAuthMountPath = (props.vault?.authMountPath ?? AgentFleet.DEFAULT_AUTH_MOUNT).replace(/^\/+|\/+$/g, '');
+    this.vaultEgress = props.vault?.egress
+      ?? EgressTarget.inCluster('vault', { 'app.kubernetes.io/name': 'vault' }, [{ port: 8200, protocol: NetworkProtocol.TCP }]);
+    this.allowedRegistries = props.allowedRegistries
+      ?? [...new Set(this.agents.filter(a => typeof a.image === 'string').map(a => AgentFleet.registryOf(a.image)))];
+
+    const problems = new ProblemCollector();
+    this.validate(problems);
+    problems.throwIfAny(`AgentFleet "${this.namespace}"`);
+  }
+
+  /** The ceiling of an agent (default applied). */
+  public ceilingOf(agent: AgentSpec): TrustPhase {
+    return agent.ceiling ?? this.ladder.lowest;
+  }
+
+  /** An agent by name; throws, listing the agents, when unknown. */
+  public agent(name: string): AgentSpec {
+    const found = this.agents.find(a => a.name === name);
+    if (!found) {
+      throw new Error(`unknown agent ${JSON.stringify(name)}; this fleet has ${this.agents.map(a => a.name).join(', ')}`);
+    }
+    return found;
+  }
+
+  /** The resolved spec of a domain; throws when the fleet does not declare it. */
+  public domain(domain: Domain): ResolvedDomain {
+    const found = this.domains.find(d => d.domain.name === domain.name);
+    if (!found) {
+      throw new Error(`domain ${JSON.stringify(domain.name)} is not declared in this fleet; declared: ${this.domains.map(d => d.domain.name).join(', ')}`);
+    }
+    return found;
+  }
+
+  /** The domains a phase may use (access above NONE). */
+  public domainsOf(phase: TrustPhase): ResolvedDomain[] {
+    return this.domains.filter(d => this.ladder.accessFor(phase, d.domain) !== AccessLevel.NONE);
+  }
+
+  /** The credential paths a phase may call, per domain, with the capability each needs; sorted. */
+  public credentialPaths(phase: TrustPhase): string[] {
+    const paths: string[] = [];
+    for (const d of this.domains) {
+      for (const level of this.ladder.accessFor(phase, d.domain).grantedLevels()) {
+        paths.push(d.engine.credentialPath(d.mountPath, level.name));
+      }
+    }
+    return paths.sort();
+  }
+
+  /** The egress targets of a phase: Vault, then the endpoints of every domain it may use. */
+  public egressOf(phase: TrustPhase): EgressTarget[] {
+    return [this.vaultEgress, ...this.domainsOf(phase).flatMap(d => d.egress)];
+  }
+
+  /** Vault token TTL in seconds: the Job deadline. */
+  public get tokenTtlSeconds(): number {
+    return this.jobDeadline.toSeconds();
+  }
+
+  /** Vault explicit max TTL in seconds: deadline + margin. */
+  public get tokenMaxTtlSeconds(): number {
+    return this.jobDeadline.toSeconds() + this.ttlMargin.toSeconds();
+  }
+
+  /** Every problem of the declaration (empty when valid); also used by the checker on loaded output. */
+  public problems(): ValidationProblem[] {
+    const problems = new ProblemCollector();
+    this.validate(problems);
+    return problems.problems;
+  }
+
+  private validate(problems: ProblemCollector): void {
+    const path = 'AgentFleet';
+    Names.checkDnsLabel(problems, path, 'namespace', this.namespace);
+    if (this.targetNamespaces.length === 0) {
+      problems.add(path, 'targetNamespaces', [], 'lists no namespace', 'name the namespaces agents investigate, e.g. ["payments"]');
+    }
+    const seenNs = new Set<string>();
+    this.targetNamespaces.forEach((ns, i) => {
+      Names.checkDnsLabel(problems, path, `targetNamespaces[${i}]`, ns);
+      if (seenNs.has(ns)) {
+        problems.add(path, `targetNamespaces[${i}]`, ns, 'is listed twice', 'list each namespace once');
+      }
+      if (ns === this.namespace) {
+        problems.add(path, `targetNamespaces[${i}]`, ns, 'is the agent namespace itself',
+          'agents must not act on their own namespace (they could delete their own Jobs); remove it');
+      }
+      seenNs.add(ns);
+    });
+    this.validateAgents(problems, path);
+    this.validateDomains(problems, path);
+    this.validateTimes(problems, path);
+    if (!Number.isInteger(this.maxConcurrentInvestigations) || this.maxConcurrentInvestigations < 1) {
+      problems.add(path, 'maxConcurrentInvestigations', this.maxConcurrentInvestigations, 'must be a whole number ≥ 1',
+        'set how many investigations may run at once, e.g. 10');
+    }
+    if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(this.vaultAddress)) {
+      problems.add(path, 'vault.address', this.vaultAddress, 'is not an http(s) URL', 'use e.g. "https://vault.vault.svc:8200"');
+    } else if (/^https?:\/\/[^/]*@/.test(this.vaultAddress)) {
+      problems.add(path, 'vault.address', this.vaultAddress, 'embeds credentials', 'remove the user:password@ part');
+    }
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(this.vaultAuthMountPath)) {
+      problems.add(path, 'vault.authMountPath', this.vaultAuthMountPath, 'is not a Vault mount path',
+        'use letters, digits, "-", "_", "." and "/" separators, e.g. "kubernetes-agents"');
+    }
+    this.vaultEgress.validate(problems, `${path}/vault.egress`);
+    this.allowedRegistries.forEach((r, i) => {
+      if (!/^[a-z0-9.-]+(:[0-9]+)?\/([a-z0-9._/-]*\/)?$/.test(r)) {
+        problems.add(path, `allowedRegistries[${i}]`, r, 'is not a registry prefix ending in "/"',
+          'write it as "registry.example.com/" or "registry.example.com/team/"');
+      }
+    });
+    this.ladder.validate(problems, `${path}/ladder`, this.domains.map(d => d.domain), this.targetNamespaces);
+  }
+
+  private validateAgents(problems: ProblemCollector, path: string): void {
+    if (this.agents.length === 0) {
+      problems.add(path, 'agents', [], 'declares no agent', 'add at least one { name, image }');
+    }
+    const seen = new Set<string>();
+    this.agents.forEach((agent, i) => {
+      const p = `${path}/agents[${i}]`;
+      Names.checkDnsLabel(problems, p, 'name', agent.name);
+      if (seen.has(agent.name)) {
+        problems.add(p, 'name', agent.name, 'is declared twice', 'give every agent a distinct name');
+      }
+      seen.add(agent.name);
+      if (!AgentFleet.isPinnedImage(agent.image)) {
+        problems.add(p, 'image', agent.image, 'is not an image pinned by tag or digest (and not ":latest")',
+          'write it as "registry.example.com/agents/name:1.2.3" or "…@sha256:<64 hex>"');
+      } else if (!this.allowedRegistries.some(r => agent.image.startsWith(r))) {
+        problems.add(p, 'image', agent.image, 'does not come from an allowed registry',
+          `use an image under ${this.allowedRegistries.join(', ')} or add its registry to allowedRegistries`);
+      }
+      if (agent.ceiling && !this.ladder.has(agent.ceiling)) {
+        problems.add(p, 'ceiling', agent.ceiling.name, 'is not a phase of the ladder',
+          `use one of ${this.ladder.phases.join(', ')}`);
+      }
+    });
+  }
+
+  private validateDomains(problems: ProblemCollector, path: string): void {
+    const seen = new Set<string>();
+    this.domains.forEach((d, i) => {
+      const p = `${path}/domains[${i}]`;
+      Names.checkDnsLabel(problems, p, 'domain.name', d.domain.name);
+      if (seen.has(d.domain.name)) {
+        problems.add(p, 'domain', d.domain.name, 'is declared twice', 'declare each domain once');
+      }
+      seen.add(d.domain.name);
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(d.mountPath)) {
+        problems.add(p, 'mountPath', d.mountPath, 'is not a Vault mount path', 'use segments of letters, digits, "-", "_", "." separated by "/"');
+      }
+      if (d.mountPath === 'sys' || d.mountPath.startsWith('sys/') || d.mountPath === 'auth' || d.mountPath.startsWith('auth/')
+        || d.mountPath === 'identity' || d.mountPath.startsWith('identity/') || d.mountPath === 'cubbyhole') {
+        problems.add(p, 'mountPath', d.mountPath, 'is reserved by Vault', 'use a path under "agents/"');
+      }
+      this.domains.forEach((other, j) => {
+        if (j > i && (other.mountPath === d.mountPath || other.mountPath.startsWith(`${d.mountPath}/`)
+          || d.mountPath.startsWith(`${other.mountPath}/`))) {
+          problems.add(p, 'mountPath', d.mountPath,
+            `collides with the mount of domain "${other.domain.name}" ("${other.mountPath}"): Vault mounts may not be equal or nested`,
+            'give each domain its own path, e.g. the default "agents/<domain>"');
+        }
+      });
+      d.egress.forEach((t, j) => t.validate(problems, `${p}/egress[${j}]`));
+    });
+  }
+
+  private validateTimes(problems: ProblemCollector, path: string): void {
+    const deadline = this.jobDeadline.toSeconds();
+    if (!this.jobDeadline.isWholeSeconds() || deadline < 1) {
+      problems.add(path, 'jobDeadline', this.jobDeadline.toString(), 'must be at least one whole second',
+        'use e.g. Duration.minutes(15)');
+    }
+    if (deadline > 86400) {
+      problems.add(path, 'jobDeadline', this.jobDeadline.toString(), 'is longer than a day; credentials would live as long',
+        'keep investigations short (the seed uses 15 minutes)');
+    }
+    const margin = this.ttlMargin.toSeconds();
+    if (!this.ttlMargin.isWholeSeconds() || margin > Math.max(300, deadline * 0.5)) {
+      problems.add(path, 'ttlMargin', this.ttlMargin.toString(),
+        `must be whole seconds and at most max(5 minutes, half the deadline) = ${Math.max(300, deadline * 0.5)}s`,
+        'a token should die soon after its Job; use e.g. Duration.minutes(1)');
+    }
+  }
+}

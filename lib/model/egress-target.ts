@@ -1,0 +1,134 @@
+import { ProblemCollector } from './validation';
+
+/** Transport protocol of an egress port. */
+export enum NetworkProtocol {
+  /** TCP. */
+  TCP = 'TCP',
+  /** UDP. */
+  UDP = 'UDP',
+}
+
+/** One port an agent may open. */
+export interface EgressPort {
+  /** Port number (1-65535). */
+  readonly port: number;
+  /**
+   * Protocol.
+   * @default NetworkProtocol.TCP
+   */
+  readonly protocol?: NetworkProtocol;
+}
+
+/** Cloud metadata endpoints live here; agents must never reach them. */
+const LINK_LOCAL_V4 = '169.254.0.0/16';
+
+/**
+ * Where an agent pod may send traffic: an IP block (with the link-local
+ * metadata range always carved out) or pods of another namespace.
+ * Core NetworkPolicy cannot match host names, so LLM APIs are reached by
+ * CIDR or through an egress proxy that is itself an in-cluster target.
+ */
+export class EgressTarget {
+  /** Cloud metadata range, kept out of every CIDR that contains it. */
+  public static readonly METADATA_CIDR = LINK_LOCAL_V4;
+
+  /**
+   * Traffic to an IP block. If the block contains `169.254.0.0/16` that range
+   * is added to `except` automatically; a block inside it is refused.
+   */
+  public static cidr(cidr: string, ports: EgressPort[], except?: string[]): EgressTarget {
+    return new EgressTarget(ports, cidr, except ?? [], undefined, undefined);
+  }
+
+  /** Traffic to pods matching `podLabels` in namespace `namespace` (by its `kubernetes.io/metadata.name` label). */
+  public static inCluster(namespace: string, podLabels: { [key: string]: string }, ports: EgressPort[]): EgressTarget {
+    return new EgressTarget(ports, undefined, [], namespace, { ...podLabels });
+  }
+
+  /**
+   * Parse an IPv4 CIDR into [network, prefixLength]; undefined if malformed.
+   */
+  public static parseIpv4Cidr(cidr: string): number[] | undefined {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+    if (!m) {
+      return undefined;
+    }
+    const octets = m.slice(1, 5).map(Number);
+    const prefix = Number(m[5]);
+    if (octets.some(o => o > 255) || prefix > 32) {
+      return undefined;
+    }
+    const address = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+    return [address, prefix];
+  }
+
+  /** Whether IPv4 block `outer` contains block `inner` (both must parse). */
+  public static ipv4Contains(outer: string, inner: string): boolean {
+    const o = EgressTarget.parseIpv4Cidr(outer);
+    const i = EgressTarget.parseIpv4Cidr(inner);
+    if (!o || !i || i[1] < o[1]) {
+      return false;
+    }
+    const mask = o[1] === 0 ? 0 : (~0 << (32 - o[1])) >>> 0;
+    return ((o[0] & mask) >>> 0) === ((i[0] & mask) >>> 0);
+  }
+
+  private constructor(
+    /** Ports allowed to this target. */
+    public readonly ports: EgressPort[],
+    /** IP block, for CIDR targets. */
+    public readonly ipBlock: string | undefined,
+    private readonly userExcept: string[],
+    /** Namespace, for in-cluster targets. */
+    public readonly namespace: string | undefined,
+    /** Pod labels, for in-cluster targets. */
+    public readonly podLabels: { [key: string]: string } | undefined) {}
+
+  /** `except` ranges of a CIDR target, including the metadata range when the block contains it. */
+  public get except(): string[] {
+    const except = [...this.userExcept];
+    if (this.ipBlock && EgressTarget.ipv4Contains(this.ipBlock, LINK_LOCAL_V4) && !except.includes(LINK_LOCAL_V4)) {
+      except.push(LINK_LOCAL_V4);
+    }
+    return except;
+  }
+
+  /** Record every problem with this target. */
+  public validate(problems: ProblemCollector, path: string): void {
+    if (this.ports.length === 0) {
+      problems.add(path, 'ports', this.ports, 'an egress target needs at least one port',
+        'list the ports the agent talks to, e.g. [{ port: 443 }]');
+    }
+    this.ports.forEach((p, i) => {
+      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
+        problems.add(path, `ports[${i}].port`, p.port, 'is not a port number', 'use an integer from 1 to 65535');
+      }
+    });
+    if (this.ipBlock !== undefined) {
+      const parsed = EgressTarget.parseIpv4Cidr(this.ipBlock);
+      if (!parsed) {
+        problems.add(path, 'cidr', this.ipBlock, 'is not an IPv4 CIDR block', 'write it as a.b.c.d/n, e.g. "10.20.0.0/16"');
+      } else if (EgressTarget.ipv4Contains(LINK_LOCAL_V4, this.ipBlock)) {
+        problems.add(path, 'cidr', this.ipBlock, 'targets the link-local range that holds cloud metadata endpoints',
+          'agents must never reach 169.254.0.0/16; remove this target');
+      }
+      this.userExcept.forEach((e, i) => {
+        if (!EgressTarget.parseIpv4Cidr(e) || !EgressTarget.ipv4Contains(this.ipBlock!, e)) {
+          problems.add(path, `except[${i}]`, e, `is not an IPv4 CIDR block inside ${this.ipBlock}`,
+            'list only sub-ranges of the target block');
+        }
+      });
+    }
+  }
+
+  /** Short text for reports, e.g. `10.0.0.0/16:5432/TCP`. */
+  public toString(): string {
+    const ports = this.ports.map(p => `${p.port}/${p.protocol ?? NetworkProtocol.TCP}`).join(',');
+    if (this.ipBlock) {
+      const except = this.except;
+      return `${this.ipBlock}${except.length ? ` (except ${except.join(', ')})` : ''}:${ports}`;
+    }
+    const labels = Object.entries(this.podLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    return `namespace ${this.namespace}${labels ? ` pods ${labels}` : ''}:${ports}`;
+  }
+}

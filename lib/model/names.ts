@@ -1,0 +1,93 @@
+import { ProblemCollector } from './validation';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * Every name the library derives, in one place, so the Kubernetes and the
+ * Vault side can never disagree: a name is computed, never typed twice.
+ */
+export class Names {
+  /** Prefix of every phase ServiceAccount and Vault role. */
+  public static readonly PHASE_PREFIX = 'agent-phase-';
+  /** Prefix of every investigation Job name. */
+  public static readonly JOB_PREFIX = 'investigation-';
+  /** Prefix of every domain secrets engine mount. */
+  public static readonly MOUNT_PREFIX = 'agents/';
+  /** Kubernetes' limit for a DNS label (RFC 1123). */
+  public static readonly MAX_DNS_LABEL = 63;
+  /** Longest investigation id that still fits `investigation-<id>` in a DNS label. */
+  public static readonly MAX_INVESTIGATION_ID = Names.MAX_DNS_LABEL - Names.JOB_PREFIX.length;
+  /** Longest phase name that still fits `agent-phase-<phase>` in a DNS label. */
+  public static readonly MAX_PHASE_NAME = Names.MAX_DNS_LABEL - Names.PHASE_PREFIX.length;
+
+  /** ServiceAccount of a phase: `agent-phase-<phase>`. */
+  public static serviceAccount(phaseName: string): string {
+    return `${Names.PHASE_PREFIX}${phaseName}`;
+  }
+
+  /** Vault Kubernetes-auth role of a phase; equal to the ServiceAccount name on purpose. */
+  public static vaultRole(phaseName: string): string {
+    return Names.serviceAccount(phaseName);
+  }
+
+  /** Vault policy of a phase. */
+  public static vaultPolicy(phaseName: string): string {
+    return Names.serviceAccount(phaseName);
+  }
+
+  /** Default mount path of a domain's secrets engine: `agents/<domain>`. */
+  public static mountPath(domainName: string): string {
+    return `${Names.MOUNT_PREFIX}${domainName}`;
+  }
+
+  /** Job name of an investigation: `investigation-<id>`. */
+  public static jobName(investigationId: string): string {
+    return `${Names.JOB_PREFIX}${investigationId}`;
+  }
+
+  /** Whether a string is an RFC 1123 DNS label (lowercase, ≤ 63 characters). */
+  public static isDnsLabel(value: string): boolean {
+    return typeof value === 'string' && value.length <= Names.MAX_DNS_LABEL && DNS_LABEL.test(value);
+  }
+
+  /** Whether a string is an RFC 1123 DNS subdomain (≤ 253 characters). */
+  public static isDnsSubdomain(value: string): boolean {
+    return typeof value === 'string' && value.length <= 253 && DNS_SUBDOMAIN.test(value);
+  }
+
+  /** Whether a string is a valid Kubernetes label value. */
+  public static isLabelValue(value: string): boolean {
+    return typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value);
+  }
+
+  /** Whether a string is a valid investigation id (a DNS label that fits `investigation-<id>`). */
+  public static isInvestigationId(value: string): boolean {
+    return Names.isDnsLabel(value) && value.length <= Names.MAX_INVESTIGATION_ID;
+  }
+
+  /**
+   * Record a problem unless `value` is a DNS label of at most `maxLength`
+   * characters. Returns whether it was valid.
+   */
+  public static checkDnsLabel(problems: ProblemCollector, path: string, field: string, value: string,
+    maxLength?: number): boolean {
+    const max = maxLength ?? Names.MAX_DNS_LABEL;
+    if (typeof value !== 'string' || value.length === 0) {
+      problems.add(path, field, value, 'must be a non-empty DNS label', 'use lowercase letters, digits and "-", e.g. "read-only"');
+      return false;
+    }
+    if (!DNS_LABEL.test(value)) {
+      problems.add(path, field, value, 'is not an RFC 1123 DNS label',
+        'use only lowercase letters, digits and "-", starting and ending with a letter or digit');
+      return false;
+    }
+    if (value.length > max) {
+      problems.add(path, field, value, `is ${value.length} characters, longer than the ${max} allowed here`,
+        `shorten it to at most ${max} characters`);
+      return false;
+    }
+    return true;
+  }
+}

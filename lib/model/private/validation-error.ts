@@ -1,0 +1,19 @@
+import { ProblemCollector, ValidationProblem } from '../validation';
+
+/**
+ * Thrown when a declaration is invalid. Holds every problem found, each
+ * with path, field, value and a fix.
+ */
+export class AgentTrustValidationError extends Error {
+  /** Every problem found. */
+  public readonly problems: ValidationProblem[];
+
+  public constructor(subject: string, problems: ValidationProblem[]) {
+    const lines = problems.map(p => `  - ${ProblemCollector.format(p)}`);
+    super(`${subject} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+    this.name = 'AgentTrustValidationError';
+    this.problems = problems;
+    // Keeps `instanceof` working when compiled to ES5-style classes.
+    Object.setPrototypeOf(this, AgentTrustValidationError.prototype);
+  }
+}
