@@ -1,1 +1,4 @@
 export * from './model';
+export * from './k8s';
+export * from './vault';
+export * from './launcher';

@@ -13,3 +13,4 @@ export * from './secret-engine-kind';
 export * from './trust-ladder';
 export * from './trust-phase';
 export * from './validation';
+export * from './launcher-contract';

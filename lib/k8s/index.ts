@@ -1,0 +1,2 @@
+// Re-exports of lib/k8s (one construct or module per file).
+export {};

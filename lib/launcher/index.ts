@@ -1,0 +1,2 @@
+// Re-exports of lib/launcher (one construct or module per file).
+export {};

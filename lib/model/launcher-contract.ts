@@ -1,0 +1,94 @@
+/**
+ * The launcher contract: the versioned document a runtime launcher reads to
+ * start one investigation Job. `AgentJobTemplate` (lib/k8s) emits it in a
+ * ConfigMap and as a file; `lib/launcher` loads, checks and renders it.
+ * It lives in the model so both layers share one definition.
+ */
+
+/** One row of the per-phase table. */
+export interface ContractPhase {
+  /** Phase name (`trust-phase` label value). */
+  readonly name: string;
+  /** ServiceAccount the Job runs as: `agent-phase-<name>`. */
+  readonly serviceAccount: string;
+  /** Vault Kubernetes-auth role the agent logs in with. */
+  readonly vaultRole: string;
+  /** Vault auth mount path (without `auth/`). */
+  readonly vaultAuthMount: string;
+  /** Egress the phase's NetworkPolicy allows, as text (for humans; the policy is enforced by Kubernetes). */
+  readonly egress: string[];
+  /** Vault credential paths the phase's policy grants. */
+  readonly vaultPaths: string[];
+}
+
+/** Names of the environment variables the renderer fills in the agent container. */
+export interface ContractEnvNames {
+  /** Investigation id. */
+  readonly investigationId: string;
+  /** Trust phase. */
+  readonly trustPhase: string;
+  /** Vault role of the phase. */
+  readonly vaultRole: string;
+  /** OpenTelemetry resource attributes (`investigation.id=…,agent.trust_phase=…`). */
+  readonly otelResourceAttributes: string;
+}
+
+/** The launcher contract document of one agent. */
+export interface LauncherContractDocument {
+  /** Document version, `LauncherContract.API_VERSION`. */
+  readonly apiVersion: string;
+  /** Always `LauncherContract`. */
+  readonly kind: string;
+  /** Agent name. */
+  readonly agent: string;
+  /** Namespace the Jobs are created in. */
+  readonly namespace: string;
+  /** The agent's current ceiling: the highest phase a launcher may choose. */
+  readonly ceiling: string;
+  /** Job deadline in seconds (the admission policy's maximum). */
+  readonly jobDeadlineSeconds: number;
+  /** Name of the agent container in the template. */
+  readonly containerName: string;
+  /** Environment variables the renderer sets. */
+  readonly env: ContractEnvNames;
+  /** Every phase of the ladder, lowest first (phases above the ceiling are listed but refused). */
+  readonly phases: ContractPhase[];
+  /**
+   * The Job manifest without investigation-specific values: no
+   * `metadata.name`, no `investigation-id`/`trust-phase` labels, no
+   * `serviceAccountName`, and the env variables above absent.
+   */
+  readonly jobTemplate: any;
+}
+
+/** Constants of the launcher contract format. */
+export class LauncherContract {
+  /** Current document version. Bump on any incompatible change. */
+  public static readonly API_VERSION = 'agent-trust.io/v1alpha1';
+  /** Document kind. */
+  public static readonly KIND = 'LauncherContract';
+  /** Key of the document in the agent's ConfigMap. */
+  public static readonly CONFIGMAP_KEY = 'contract.json';
+  /** Label marking a ConfigMap that holds a launcher contract. */
+  public static readonly CONFIGMAP_LABEL = 'agent-trust.io/launcher-contract';
+  /** Label key holding the agent name on every object of an agent. */
+  public static readonly AGENT_LABEL = 'agent-trust.io/agent';
+  /** Label key holding the investigation id (as in the seed). */
+  public static readonly INVESTIGATION_LABEL = 'investigation-id';
+  /** Label key holding the trust phase (as in the seed). */
+  public static readonly PHASE_LABEL = 'trust-phase';
+  /** Default environment variable names. */
+  public static defaultEnvNames(): ContractEnvNames {
+    return {
+      investigationId: 'INVESTIGATION_ID',
+      trustPhase: 'TRUST_PHASE',
+      vaultRole: 'VAULT_ROLE',
+      otelResourceAttributes: 'OTEL_RESOURCE_ATTRIBUTES',
+    };
+  }
+
+  /** Name of the ConfigMap holding an agent's contract. */
+  public static configMapName(agentName: string): string {
+    return `${agentName}-launcher-contract`;
+  }
+}
