@@ -19,6 +19,12 @@ export interface ContractPhase {
   readonly egress: string[];
   /** Vault credential paths the phase's policy grants. */
   readonly vaultPaths: string[];
+  /**
+   * Pod annotations the renderer merges into the pod template for this
+   * phase (e.g. `vault.hashicorp.com/role` when the Vault Agent injector is used).
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
 }
 
 /** Names of the environment variables the renderer fills in the agent container. */
