@@ -2,3 +2,4 @@ export * from './model';
 export * from './k8s';
 export * from './vault';
 export * from './launcher';
+export * from './check';
