@@ -237,7 +237,11 @@ export class TrustLadder {
         this.validatePromotion(problems, p, def);
       }
       (def.domainAccess ?? []).forEach((a, j) => {
-        if (!domains.some(d => d.name === a.domain.name)) {
+        // A standard domain the fleet does not declare has no engine, so the
+        // grant is empty (the standard ladder names LLM for shadow). A custom
+        // name that matches nothing is most likely a typo.
+        const standard = Domain.standard().some(d => d.name === a.domain.name);
+        if (!standard && !domains.some(d => d.name === a.domain.name)) {
           problems.add(p, `domainAccess[${j}].domain`, a.domain.name, 'is not a domain of this fleet',
             `declare it in the fleet's domains or remove it; declared: ${domains.map(d => d.name).join(', ') || '(none)'}`);
         }
