@@ -14,3 +14,4 @@ export * from './trust-ladder';
 export * from './trust-phase';
 export * from './validation';
 export * from './launcher-contract';
+export * from './agent-alert-rules';
