@@ -1,1 +1,2 @@
 export * from './effective-permissions';
+export * from './pod-security-restricted';

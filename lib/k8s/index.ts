@@ -1,3 +1,8 @@
 // Re-exports of lib/k8s (one construct or module per file).
-export {};
-export * from './agent-alerts';
+export * from './agent-namespace';
+export * from './phase-service-account';
+export * from './ladder-service-accounts';
+export * from './agent-job-template';
+export * from './phase-network-policy';
+export * from './launcher-access';
+export * from './trust-phase-admission';

@@ -1,0 +1,84 @@
+import { Construct } from 'constructs';
+import { AgentFleet, DenylistOverride, KubernetesRule, ProblemCollector } from '../model';
+import { PhaseServiceAccount } from './phase-service-account';
+import { pathOf } from './private/k8s-util';
+
+/** Properties of `LadderServiceAccounts`. */
+export interface LadderServiceAccountsProps {
+  /** The fleet; one `PhaseServiceAccount` is created per phase of its ladder. */
+  readonly fleet: AgentFleet;
+  /**
+   * Extra rules per phase name, added on top of the ladder's rules. A rule
+   * added to a phase is not inherited by higher phases: add it there too,
+   * or synth fails the monotonicity check.
+   * @default - none
+   */
+  readonly additionalRules?: { [phase: string]: KubernetesRule[] };
+  /**
+   * Named denylist exceptions per phase name (see `PhaseServiceAccountProps.allowDenied`).
+   * @default - none
+   */
+  readonly allowDenied?: { [phase: string]: DenylistOverride[] };
+}
+
+/**
+ * Every phase of a ladder at once: one `PhaseServiceAccount` per phase
+ * (child id = phase name), and a synth-time validation that each phase
+ * grants at least everything the phase below it grants, computed over the
+ * rules actually synthesized (ladder rules + additional rules) in every
+ * target namespace and cluster-wide.
+ */
+export class LadderServiceAccounts extends Construct {
+  /** The phase ServiceAccounts, lowest phase first. */
+  public readonly serviceAccounts: PhaseServiceAccount[];
+
+  public constructor(scope: Construct, id: string, props: LadderServiceAccountsProps) {
+    super(scope, id);
+    const fleet = props.fleet;
+    const path = pathOf(this);
+    const problems = new ProblemCollector();
+    const phases = fleet.ladder.phases.map(p => p.name);
+    for (const [field, map] of [['additionalRules', props.additionalRules], ['allowDenied', props.allowDenied]] as const) {
+      for (const key of Object.keys(map ?? {})) {
+        if (!phases.includes(key)) {
+          problems.add(path, `${field}["${key}"]`, key, 'is not a phase of the fleet\'s ladder', `use one of ${phases.join(', ')}`);
+        }
+      }
+    }
+    problems.throwIfAny(path);
+
+    this.serviceAccounts = fleet.ladder.phases.map(phase => new PhaseServiceAccount(this, phase.name, {
+      fleet,
+      phase,
+      additionalRules: props.additionalRules?.[phase.name],
+      allowDenied: props.allowDenied?.[phase.name],
+    }));
+
+    this.node.addValidation({ validate: () => this.monotonicityProblems() });
+  }
+
+  /** The ServiceAccount construct of a phase name; throws when the ladder has no such phase. */
+  public forPhase(phaseName: string): PhaseServiceAccount {
+    const found = this.serviceAccounts.find(s => s.phase.name === phaseName);
+    if (!found) {
+      throw new Error(`${pathOf(this)}: unknown phase ${JSON.stringify(phaseName)}; use one of ${this.serviceAccounts.map(s => s.phase.name).join(', ')}`);
+    }
+    return found;
+  }
+
+  /** Problems where a higher phase grants less than the phase below it (empty when monotonic). */
+  private monotonicityProblems(): string[] {
+    const problems = new ProblemCollector();
+    for (let i = 1; i < this.serviceAccounts.length; i++) {
+      const lower = this.serviceAccounts[i - 1];
+      const higher = this.serviceAccounts[i];
+      const missing = higher.permissions().missing(lower.permissions());
+      if (missing.length > 0) {
+        problems.add(pathOf(higher), 'rules', higher.phase.name,
+          `grants less than the phase below ("${lower.phase.name}"): missing ${missing.join('; ')}`,
+          `give "${higher.phase.name}" the same rules (e.g. repeat the additionalRules of "${lower.phase.name}")`);
+      }
+    }
+    return problems.toMessages();
+  }
+}

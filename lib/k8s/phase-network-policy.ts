@@ -1,0 +1,95 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  AgentFleet, EgressTarget, LauncherContract, Names, NetworkProtocol, ProblemCollector, TrustPhase,
+} from '../model';
+import { pathOf } from './private/k8s-util';
+
+/** Properties of a `PhaseNetworkPolicy`. */
+export interface PhaseNetworkPolicyProps {
+  /** The fleet: agent namespace, Vault egress and the domains' endpoints. */
+  readonly fleet: AgentFleet;
+  /** The phase; must be a phase of `fleet.ladder`. */
+  readonly phase: TrustPhase;
+  /**
+   * Where cluster DNS runs.
+   * @default - pods `k8s-app=kube-dns` in namespace `kube-system`, port 53 UDP and TCP
+   */
+  readonly dns?: EgressTarget;
+}
+
+/**
+ * The network of one trust phase: selects the agent pods labelled
+ * `trust-phase=<phase>` in the agent namespace, denies all ingress, and
+ * allows egress only to cluster DNS, Vault, and the endpoints of the domains
+ * the phase may use (`fleet.egressOf(phase)`). Every CIDR that contains the
+ * link-local range keeps `169.254.0.0/16` (cloud metadata) in `except`.
+ *
+ * NetworkPolicies add up: together with `AgentNamespace`'s default-deny
+ * policy, an agent pod reaches exactly what its phase allows. Core
+ * NetworkPolicy cannot match host names; reach LLM APIs by CIDR or through
+ * an in-cluster egress proxy.
+ */
+export class PhaseNetworkPolicy extends Construct {
+  /** The default DNS target: kube-dns in kube-system on 53/UDP and 53/TCP. */
+  public static defaultDns(): EgressTarget {
+    return EgressTarget.inCluster('kube-system', { 'k8s-app': 'kube-dns' },
+      [{ port: 53, protocol: NetworkProtocol.UDP }, { port: 53, protocol: NetworkProtocol.TCP }]);
+  }
+
+  /** The NetworkPolicy. */
+  public readonly networkPolicy: kplus.k8s.KubeNetworkPolicy;
+  /** The phase. */
+  public readonly phase: TrustPhase;
+  /** Every egress target allowed, DNS first, then Vault and the domain endpoints. */
+  public readonly egressTargets: EgressTarget[];
+
+  public constructor(scope: Construct, id: string, props: PhaseNetworkPolicyProps) {
+    super(scope, id);
+    const { fleet, phase } = props;
+    const path = pathOf(this);
+    const problems = new ProblemCollector();
+    if (!phase || !fleet.ladder.has(phase)) {
+      problems.add(path, 'phase', phase?.name, 'is not a phase of the fleet\'s ladder', `use one of ${fleet.ladder.phases.join(', ')}`);
+      problems.throwIfAny(path);
+    }
+    const dns = props.dns ?? PhaseNetworkPolicy.defaultDns();
+    dns.validate(problems, path + '/dns');
+    problems.throwIfAny(path);
+
+    this.phase = phase;
+    this.egressTargets = [dns, ...fleet.egressOf(phase)];
+    this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: {
+        name: Names.serviceAccount(phase.name),
+        namespace: fleet.namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'cdk-agent-trust', [LauncherContract.PHASE_LABEL]: phase.name },
+      },
+      spec: {
+        podSelector: { matchLabels: { [LauncherContract.PHASE_LABEL]: phase.name } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
+        egress: this.egressTargets.map(t => PhaseNetworkPolicy.toEgressRule(t)),
+      },
+    });
+  }
+
+  private static toEgressRule(target: EgressTarget): kplus.k8s.NetworkPolicyEgressRule {
+    const ports = target.ports.map(p => ({
+      // L1 IntOrString props drop raw numbers: wrap explicitly.
+      port: kplus.k8s.IntOrString.fromNumber(p.port),
+      protocol: p.protocol ?? NetworkProtocol.TCP,
+    }));
+    if (target.ipBlock !== undefined) {
+      const except = target.except;
+      return { to: [{ ipBlock: { cidr: target.ipBlock, except: except.length ? except : undefined } }], ports };
+    }
+    return {
+      to: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': target.namespace! } },
+        podSelector: { matchLabels: { ...(target.podLabels ?? {}) } },
+      }],
+      ports,
+    };
+  }
+}
