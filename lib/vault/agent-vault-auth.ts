@@ -1,0 +1,307 @@
+import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
+import { JwtAuthBackend } from '@cdktf/provider-vault/lib/jwt-auth-backend';
+import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-role';
+import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
+import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
+import { TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { AgentFleet, Names, ProblemCollector, TrustPhase } from '../model';
+import { SecretInput } from './private/secret-input';
+import { TrustPhasePolicy } from './trust-phase-policy';
+import { VaultTokenType } from './vault-token-type';
+
+/**
+ * Optional per-investigation identity: a JWT auth mount that validates the
+ * pod's projected service-account token against the cluster's issuer and
+ * copies the pod name (which carries the Job name, `investigation-<id>`)
+ * and pod uid into the token's metadata, so Vault's audit log attributes
+ * every request to one investigation.
+ *
+ * Trade-off: unlike Kubernetes auth, JWT auth does not call the TokenReview
+ * API; it only checks the signature and claims. A token of a deleted pod
+ * stays valid until it expires, so keep the projected token short-lived
+ * (Kubernetes' minimum is 600 s) — the Job template does.
+ * Exactly one of `oidcDiscoveryUrl`, `jwksUrl`, `jwtValidationPubkeys` must be set.
+ * @see https://developer.hashicorp.com/vault/docs/auth/jwt/oidc-providers/kubernetes
+ */
+export interface InvestigationIdentityOptions {
+  /**
+   * Path of the JWT auth mount (without `auth/`).
+   * @default "jwt-agents"
+   */
+  readonly mountPath?: string;
+  /**
+   * The cluster's OIDC discovery URL (its service-account issuer), e.g. `https://kubernetes.default.svc.cluster.local`.
+   * @default - none
+   */
+  readonly oidcDiscoveryUrl?: string;
+  /**
+   * CA certificate (PEM) to trust for `oidcDiscoveryUrl`.
+   * @default - system CAs
+   */
+  readonly oidcDiscoveryCaPem?: string;
+  /**
+   * JWKS URL of the cluster (`/openid/v1/jwks`), when discovery is not reachable.
+   * @default - none
+   */
+  readonly jwksUrl?: string;
+  /**
+   * CA certificate (PEM) to trust for `jwksUrl`.
+   * @default - system CAs
+   */
+  readonly jwksCaPem?: string;
+  /**
+   * Public keys (PEM) of the service-account signer, for clusters whose issuer Vault cannot reach.
+   * @default - none
+   */
+  readonly jwtValidationPubkeys?: string[];
+  /**
+   * Expected `iss` claim.
+   * @default - not checked beyond discovery (required with `jwtValidationPubkeys`)
+   */
+  readonly boundIssuer?: string;
+}
+
+/** Props of `AgentVaultAuth`. */
+export interface AgentVaultAuthProps {
+  /** The fleet: gives the auth mount, phases, namespace, TTLs and names. */
+  readonly fleet: AgentFleet;
+  /** API server URL as Vault reaches it (for TokenReview), e.g. `https://kubernetes.default.svc`. */
+  readonly kubernetesHost: string;
+  /**
+   * PEM CA certificate of the API server (public).
+   * @default - Vault's local service-account CA (Vault running in the cluster)
+   */
+  readonly kubernetesCaCert?: string;
+  /**
+   * JWT Vault uses to call TokenReview: a sensitive TerraformVariable
+   * (the provider has no write-only variant; it reaches the Terraform state).
+   * @default - none: Vault uses its own pod's token (`disable_local_ca_jwt = false`) in cluster, or the logging-in client's JWT outside
+   */
+  readonly tokenReviewerJwt?: TerraformVariable;
+  /**
+   * Token type issued to agents.
+   * @default VaultTokenType.SERVICE - revocable, so an agent ends every lease at once with revoke-self
+   */
+  readonly tokenType?: VaultTokenType;
+  /**
+   * Per-investigation identity through JWT auth (recommended; the seed's authors would add it).
+   * @default - none: Kubernetes auth only, so all investigations of a phase share one Vault entity
+   */
+  readonly investigationIdentity?: InvestigationIdentityOptions;
+}
+
+/** One phase's Vault login binding, as plain data (for cross-layer checks). */
+export interface VaultRoleBinding {
+  /** Phase name. */
+  readonly phase: string;
+  /** Auth mount path (without `auth/`). */
+  readonly authMountPath: string;
+  /** Role name. */
+  readonly roleName: string;
+  /** The only ServiceAccount that may log in. */
+  readonly serviceAccount: string;
+  /** Its namespace. */
+  readonly namespace: string;
+  /** Required token audience. */
+  readonly audience: string;
+  /** Token TTL in seconds. */
+  readonly tokenTtlSeconds: number;
+  /** Explicit max TTL in seconds. */
+  readonly tokenMaxTtlSeconds: number;
+  /** Policies of the token (exactly the phase's). */
+  readonly policies: string[];
+}
+
+const AUDIENCE = 'vault';
+
+/**
+ * How agents log in to Vault: a Kubernetes auth mount at the fleet's auth
+ * path and, per trust phase, a role `agent-phase-<phase>` bound to exactly
+ * the ServiceAccount `agent-phase-<phase>` in the agent namespace, audience
+ * `vault`, token TTL = Job deadline, explicit max TTL = deadline + margin,
+ * that phase's policy only and no default policy. Aliases are keyed on the
+ * ServiceAccount uid so a recreated account with the same name is a new
+ * identity.
+ *
+ * Synth fails when a phase has no `TrustPhasePolicy` in the same stack.
+ */
+export class AgentVaultAuth extends Construct {
+  /** The fleet. */
+  public readonly fleet: AgentFleet;
+  /** The Kubernetes auth mount. */
+  public readonly backend: AuthBackend;
+  /** Its configuration. */
+  public readonly config: KubernetesAuthBackendConfig;
+  /** One role per phase, lowest first. */
+  public readonly roles: KubernetesAuthBackendRole[];
+  /** The bindings of the roles as data, lowest phase first. */
+  public readonly bindings: VaultRoleBinding[];
+  /** The JWT auth mount, when per-investigation identity is on. */
+  public readonly jwtBackend?: JwtAuthBackend;
+  /** The JWT roles, one per phase, when per-investigation identity is on. */
+  public readonly jwtRoles: JwtAuthBackendRole[];
+  /** Token type of every role. */
+  public readonly tokenType: VaultTokenType;
+
+  public constructor(scope: Construct, id: string, props: AgentVaultAuthProps) {
+    super(scope, id);
+    const fleet = props.fleet;
+    this.fleet = fleet;
+    this.tokenType = props.tokenType ?? VaultTokenType.SERVICE;
+    const problems = new ProblemCollector();
+    const path = this.node.path;
+    if (typeof props.kubernetesHost !== 'string' || !/^https:\/\/[^\s/@]+(\/\S*)?$/.test(props.kubernetesHost)) {
+      problems.add(path, 'kubernetesHost', props.kubernetesHost, 'is not an https URL without credentials',
+        'use e.g. "https://kubernetes.default.svc"');
+    }
+    AgentVaultAuth.checkPublicPem(problems, path, 'kubernetesCaCert', props.kubernetesCaCert);
+    SecretInput.check(problems, path, 'tokenReviewerJwt', props.tokenReviewerJwt);
+    const identity = props.investigationIdentity;
+    if (identity) {
+      this.checkIdentity(problems, path, identity);
+    }
+    problems.throwIfAny(path);
+
+    this.backend = new AuthBackend(this, 'Resource', {
+      type: 'kubernetes',
+      path: fleet.vaultAuthMountPath,
+      description: `cdk-agent-trust: agent logins from namespace "${fleet.namespace}"`,
+    });
+    this.config = new KubernetesAuthBackendConfig(this, 'Config', {
+      backend: this.backend.path,
+      kubernetesHost: props.kubernetesHost,
+      ...(props.kubernetesCaCert ? { kubernetesCaCert: props.kubernetesCaCert } : {}),
+      ...(props.tokenReviewerJwt ? { tokenReviewerJwt: props.tokenReviewerJwt.stringValue } : {}),
+      disableLocalCaJwt: false,
+    });
+    this.bindings = fleet.ladder.phases.map(phase => ({
+      phase: phase.name,
+      authMountPath: fleet.vaultAuthMountPath,
+      roleName: Names.vaultRole(phase.name),
+      serviceAccount: Names.serviceAccount(phase.name),
+      namespace: fleet.namespace,
+      audience: AUDIENCE,
+      tokenTtlSeconds: fleet.tokenTtlSeconds,
+      tokenMaxTtlSeconds: fleet.tokenMaxTtlSeconds,
+      policies: [Names.vaultPolicy(phase.name)],
+    }));
+    this.roles = this.bindings.map(b => new KubernetesAuthBackendRole(this, b.phase, {
+      backend: this.backend.path,
+      roleName: b.roleName,
+      boundServiceAccountNames: [b.serviceAccount],
+      boundServiceAccountNamespaces: [b.namespace],
+      audience: b.audience,
+      aliasNameSource: 'serviceaccount_uid',
+      tokenTtl: b.tokenTtlSeconds,
+      tokenExplicitMaxTtl: b.tokenMaxTtlSeconds,
+      tokenPolicies: [...b.policies],
+      tokenNoDefaultPolicy: true,
+      tokenType: this.tokenType.value,
+    }));
+
+    this.jwtRoles = [];
+    if (identity) {
+      this.jwtBackend = new JwtAuthBackend(this, 'Jwt', {
+        type: 'jwt',
+        path: identity.mountPath ?? 'jwt-agents',
+        description: `cdk-agent-trust: per-investigation agent identity for namespace "${fleet.namespace}"`,
+        ...(identity.oidcDiscoveryUrl ? { oidcDiscoveryUrl: identity.oidcDiscoveryUrl } : {}),
+        ...(identity.oidcDiscoveryCaPem ? { oidcDiscoveryCaPem: identity.oidcDiscoveryCaPem } : {}),
+        ...(identity.jwksUrl ? { jwksUrl: identity.jwksUrl } : {}),
+        ...(identity.jwksCaPem ? { jwksCaPem: identity.jwksCaPem } : {}),
+        ...(identity.jwtValidationPubkeys ? { jwtValidationPubkeys: [...identity.jwtValidationPubkeys] } : {}),
+        ...(identity.boundIssuer ? { boundIssuer: identity.boundIssuer } : {}),
+      });
+      for (const b of this.bindings) {
+        this.jwtRoles.push(new JwtAuthBackendRole(this, `Jwt-${b.phase}`, {
+          backend: this.jwtBackend.path,
+          roleName: b.roleName,
+          roleType: 'jwt',
+          boundAudiences: [b.audience],
+          // The projected token's subject names exactly one ServiceAccount.
+          boundClaims: { sub: `system:serviceaccount:${b.namespace}:${b.serviceAccount}` },
+          userClaim: 'sub',
+          // Token metadata is written to every audit entry: pod name = `investigation-<id>-<suffix>`.
+          claimMappings: {
+            '/kubernetes.io/pod/name': 'pod_name',
+            '/kubernetes.io/pod/uid': 'pod_uid',
+            '/kubernetes.io/namespace': 'namespace',
+            '/kubernetes.io/serviceaccount/name': 'service_account_name',
+          },
+          tokenTtl: b.tokenTtlSeconds,
+          tokenExplicitMaxTtl: b.tokenMaxTtlSeconds,
+          tokenPolicies: [...b.policies],
+          tokenNoDefaultPolicy: true,
+          tokenType: this.tokenType.value,
+        }));
+      }
+    }
+
+    this.node.addValidation({ validate: () => this.missingPolicies() });
+  }
+
+  /** The binding of a phase; throws, listing the phases, when the fleet's ladder does not hold it. */
+  public bindingFor(phase: TrustPhase): VaultRoleBinding {
+    const found = this.bindings.find(b => b.phase === phase.name);
+    if (!found) {
+      throw new Error(`${this.node.path}: unknown trust phase ${JSON.stringify(phase.name)}; this fleet has ${this.bindings.map(b => b.phase).join(', ')}`);
+    }
+    return found;
+  }
+
+  /** The Kubernetes auth role of a phase. */
+  public roleFor(phase: TrustPhase): KubernetesAuthBackendRole {
+    return this.roles[this.bindings.indexOf(this.bindingFor(phase))];
+  }
+
+  private static checkPublicPem(problems: ProblemCollector, path: string, field: string, pem: string | undefined): void {
+    if (pem !== undefined && /PRIVATE KEY/.test(pem)) {
+      problems.add(path, field, '(a PEM private key, not shown)', 'holds a private key; only public certificates belong here',
+        'pass the CA certificate (BEGIN CERTIFICATE)');
+    }
+  }
+
+  private checkIdentity(problems: ProblemCollector, path: string, identity: InvestigationIdentityOptions): void {
+    const sources = [identity.oidcDiscoveryUrl, identity.jwksUrl, identity.jwtValidationPubkeys].filter(s => s !== undefined);
+    if (sources.length !== 1) {
+      problems.add(path, 'investigationIdentity', `${sources.length} key sources`,
+        'needs exactly one of oidcDiscoveryUrl, jwksUrl, jwtValidationPubkeys',
+        'point Vault at the cluster issuer, e.g. oidcDiscoveryUrl: "https://kubernetes.default.svc.cluster.local"');
+    }
+    for (const [field, url] of [['oidcDiscoveryUrl', identity.oidcDiscoveryUrl], ['jwksUrl', identity.jwksUrl]] as const) {
+      if (url !== undefined && !/^https:\/\/[^\s/@]+(\/\S*)?$/.test(url)) {
+        problems.add(path, `investigationIdentity.${field}`, url, 'is not an https URL without credentials',
+          'use e.g. "https://kubernetes.default.svc.cluster.local"');
+      }
+    }
+    if (identity.jwtValidationPubkeys && !identity.boundIssuer) {
+      problems.add(path, 'investigationIdentity.boundIssuer', undefined, 'is required with jwtValidationPubkeys',
+        'set the cluster\'s service-account issuer, e.g. "https://kubernetes.default.svc.cluster.local"');
+    }
+    AgentVaultAuth.checkPublicPem(problems, path, 'investigationIdentity.oidcDiscoveryCaPem', identity.oidcDiscoveryCaPem);
+    AgentVaultAuth.checkPublicPem(problems, path, 'investigationIdentity.jwksCaPem', identity.jwksCaPem);
+    (identity.jwtValidationPubkeys ?? []).forEach((k, i) =>
+      AgentVaultAuth.checkPublicPem(problems, path, `investigationIdentity.jwtValidationPubkeys[${i}]`, k));
+    const mount = identity.mountPath ?? 'jwt-agents';
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(mount) || mount === this.fleet.vaultAuthMountPath) {
+      problems.add(path, 'investigationIdentity.mountPath', mount,
+        mount === this.fleet.vaultAuthMountPath ? 'is the Kubernetes auth mount of the fleet' : 'is not a Vault mount path',
+        'use a separate path such as "jwt-agents"');
+    }
+  }
+
+  /** A problem for every phase whose role names a policy no TrustPhasePolicy of this fleet creates in the stack. */
+  private missingPolicies(): string[] {
+    const problems = new ProblemCollector();
+    const policies = TrustPhasePolicy.inStack(TerraformStack.of(this), this.fleet);
+    for (const b of this.bindings) {
+      if (!policies.some(p => p.document.name === b.policies[0])) {
+        problems.add(this.node.path, `roles[${b.phase}].token_policies`, b.policies,
+          `phase "${b.phase}" has no Vault policy in this stack: its agents would log in with no permissions, or with whatever a later policy of that name grants`,
+          'create the policies with TrustPhasePolicy.forFleet(scope, fleet) (AgentVaultTrust does this)');
+      }
+    }
+    return problems.toMessages();
+  }
+}

@@ -1,0 +1,197 @@
+import { TerraformVariable } from 'cdktf';
+import {
+  AccessLevel, AwsLevelRole, DatabaseLevelStatements, KubernetesLevelRole, SecretEngineKind, SshLevelUsers,
+} from '../model';
+
+/**
+ * Connection of a database secrets engine. The password only ever arrives
+ * as a sensitive Terraform variable and is sent through the write-only
+ * `password_wo` attribute (Terraform ≥ 1.11), so it is in neither the
+ * synthesized JSON nor the Terraform state.
+ */
+export interface DatabaseEngineProps {
+  /**
+   * Connection URL with Vault's templates in place of credentials, e.g.
+   * `postgresql://{{username}}:{{password}}@postgres.payments.svc:5432/payments?sslmode=verify-full`.
+   * A URL embedding a literal password fails synth.
+   */
+  readonly connectionUrl: string;
+  /** The account Vault connects as to create users (it needs CREATEROLE-like rights, agents never do). */
+  readonly username: string;
+  /** Password of `username`: a TerraformVariable marked `sensitive: true`, without default. */
+  readonly password: TerraformVariable;
+  /**
+   * Bump to make Terraform send a new password (write-only attributes are not diffed).
+   * @default 1
+   */
+  readonly passwordVersion?: number;
+  /**
+   * Replace the default statements of some or all levels. Still checked:
+   * no superuser attributes, grant options, server privileges or DDL, and
+   * `{{password}}` instead of a literal password.
+   * @default - `CredentialRoles.postgresqlStatements(schemas)` / `CredentialRoles.mysqlStatements(databases)`
+   */
+  readonly statements?: DatabaseLevelStatements[];
+  /**
+   * Whether Vault checks the connection when the configuration is written.
+   * @default true
+   */
+  readonly verifyConnection?: boolean;
+}
+
+/** A PostgreSQL database secrets engine. */
+export interface PostgresqlEngineProps extends DatabaseEngineProps {
+  /**
+   * Schemas the default statements grant on.
+   * @default CredentialRoles.DEFAULT_POSTGRESQL_SCHEMAS (`["public"]`)
+   */
+  readonly schemas?: string[];
+}
+
+/** A MySQL database secrets engine. */
+export interface MysqlEngineProps extends DatabaseEngineProps {
+  /** Databases the default statements grant on (MySQL has no safe default). */
+  readonly databases: string[];
+}
+
+/**
+ * An AWS secrets engine issuing STS credentials by assuming one IAM role
+ * per level (`credential_type = assumed_role`).
+ */
+export interface AwsStsEngineProps {
+  /** One IAM role per credential level some phase uses. */
+  readonly roles: AwsLevelRole[];
+  /**
+   * AWS region of the engine.
+   * @default - the provider default (us-east-1)
+   */
+  readonly region?: string;
+  /**
+   * Access key id of the IAM user Vault calls STS as: a sensitive TerraformVariable.
+   * The provider has no write-only variant, so it reaches the Terraform state (encrypt the state).
+   * @default - none: Vault uses its own environment (instance profile, IRSA, workload identity), which keeps keys out of Terraform entirely
+   */
+  readonly accessKey?: TerraformVariable;
+  /**
+   * Secret key matching `accessKey`: a sensitive TerraformVariable.
+   * @default - none (see `accessKey`)
+   */
+  readonly secretKey?: TerraformVariable;
+}
+
+/** The Kubernetes secrets engine issuing short-lived service-account tokens into the target namespaces. */
+export interface KubernetesEngineProps {
+  /** API server URL as Vault reaches it, e.g. `https://kubernetes.default.svc`. */
+  readonly kubernetesHost: string;
+  /**
+   * PEM CA certificate of the API server (public, not a secret).
+   * @default - Vault's local service-account CA (Vault running in the cluster)
+   */
+  readonly kubernetesCaCert?: string;
+  /**
+   * JWT of the service account Vault manages tokens with: a sensitive
+   * TerraformVariable (the provider has no write-only variant, so it
+   * reaches the Terraform state).
+   * @default - none: Vault uses its own pod's token (`disable_local_ca_jwt = false`), the recommended in-cluster setup
+   */
+  readonly serviceAccountJwt?: TerraformVariable;
+  /**
+   * Per-level roles.
+   * @default - `CredentialRoles.kubernetesRoles(fleet, domain)`: the namespaced rules of the lowest phase holding each level
+   */
+  readonly roles?: KubernetesLevelRole[];
+}
+
+/** The SSH secrets engine signing short-lived user certificates for network devices. */
+export interface SshCertificatesEngineProps {
+  /**
+   * Principals per level.
+   * @default CredentialRoles.sshUsers() - `agent-<level>`
+   */
+  readonly users?: SshLevelUsers[];
+  /**
+   * CA private key to import: a sensitive TerraformVariable.
+   * @default - none: Vault generates the signing key, which then never leaves Vault
+   */
+  readonly caPrivateKey?: TerraformVariable;
+  /**
+   * CA public key matching `caPrivateKey`.
+   * @default - none (required with `caPrivateKey`)
+   */
+  readonly caPublicKey?: string;
+  /**
+   * Source addresses certificates are valid from (CIDRs), e.g. the pod CIDR.
+   * @default - any address
+   */
+  readonly cidrList?: string[];
+}
+
+/** A value of one KV v2 secret written by Terraform through a write-only attribute. */
+export interface KvLevelSecret {
+  /** The level the secret belongs to; the secret is `<mount>/data/<level>`. */
+  readonly level: AccessLevel;
+  /** JSON object of the keys: a sensitive TerraformVariable (sent as `data_json_wo`, kept out of the state). */
+  readonly dataJson: TerraformVariable;
+  /**
+   * Bump to make Terraform write a new value.
+   * @default 1
+   */
+  readonly version?: number;
+}
+
+/** A KV version 2 engine for static keys (LLM API keys), read through Vault only. */
+export interface KvV2EngineProps {
+  /**
+   * Secrets Terraform writes (opt-in).
+   * @default - none: the keys are written out of band (`vault kv put <mount>/<level> key=…`), so Terraform never holds them
+   */
+  readonly secrets?: KvLevelSecret[];
+  /**
+   * Versions kept per secret.
+   * @default 5
+   */
+  readonly maxVersions?: number;
+}
+
+/**
+ * How a domain's secrets engine is configured, one static factory per
+ * engine kind. The kind must match the kind the fleet declares for the
+ * domain, because the phase policies are computed from the fleet.
+ */
+export class EngineConfig {
+  /** PostgreSQL database secrets engine. */
+  public static postgresql(props: PostgresqlEngineProps): EngineConfig {
+    return new EngineConfig(SecretEngineKind.POSTGRESQL, props);
+  }
+
+  /** MySQL database secrets engine. */
+  public static mysql(props: MysqlEngineProps): EngineConfig {
+    return new EngineConfig(SecretEngineKind.MYSQL, props);
+  }
+
+  /** AWS secrets engine with STS assumed-role credentials. */
+  public static awsSts(props: AwsStsEngineProps): EngineConfig {
+    return new EngineConfig(SecretEngineKind.AWS_STS, props);
+  }
+
+  /** Kubernetes secrets engine. */
+  public static kubernetes(props: KubernetesEngineProps): EngineConfig {
+    return new EngineConfig(SecretEngineKind.KUBERNETES, props);
+  }
+
+  /** SSH secrets engine signing certificates. */
+  public static sshCertificates(props: SshCertificatesEngineProps = {}): EngineConfig {
+    return new EngineConfig(SecretEngineKind.SSH_CERTIFICATES, props);
+  }
+
+  /** KV version 2 engine. */
+  public static kvV2(props: KvV2EngineProps = {}): EngineConfig {
+    return new EngineConfig(SecretEngineKind.KV_V2, props);
+  }
+
+  private constructor(
+    /** The engine kind this configuration renders. */
+    public readonly kind: SecretEngineKind,
+    /** The kind-specific props as given (one of the `*EngineProps` structs). */
+    public readonly props: any) {}
+}
