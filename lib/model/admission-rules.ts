@@ -1,0 +1,387 @@
+import { AgentFleet } from './agent-fleet';
+import { LauncherContract } from './launcher-contract';
+import { Names } from './names';
+
+/**
+ * Machine-readable reason Kubernetes returns when an admission rule
+ * denies a request (the `reason` of a ValidatingAdmissionPolicy validation).
+ */
+export class AdmissionDenialReason {
+  /** The request asks for something the agent is not allowed (HTTP 403). */
+  public static readonly FORBIDDEN = new AdmissionDenialReason('Forbidden');
+  /** The object is malformed for an investigation Job (HTTP 422). */
+  public static readonly INVALID = new AdmissionDenialReason('Invalid');
+
+  private constructor(
+    /** The Kubernetes `StatusReason` value. */
+    public readonly value: string) {}
+
+  public toString(): string {
+    return this.value;
+  }
+}
+
+/**
+ * One admission rule: a CEL expression that must evaluate to `true` for an
+ * investigation Job to be admitted, and what to say when it does not.
+ */
+export interface AdmissionRule {
+  /** Stable identifier, quoted in the message as `[id]` so a denial names its rule. */
+  readonly id: string;
+  /** The invariant in one sentence, for reports and `agent-trust verify`. */
+  readonly description: string;
+  /**
+   * CEL expression over `object` (the Job), `oldObject`, `params` (the
+   * ceilings ConfigMap) and `request`. Standard CEL plus the strings
+   * extension only, and every field access guarded by `has()`/`in`, so a
+   * missing field is a clean `false`, never an evaluation error.
+   */
+  readonly expression: string;
+  /** Static message (one line) naming the rule and the fix. */
+  readonly message: string;
+  /**
+   * CEL expression producing a message with the offending values. Kubernetes
+   * falls back to `message` if it fails to evaluate.
+   * @default - none: `message` is used
+   */
+  readonly messageExpression?: string;
+  /** Reason returned to the client. */
+  readonly reason: AdmissionDenialReason;
+}
+
+// Paths inside the admitted object, written once.
+const LABELS = 'object.metadata.labels';
+const POD = 'object.spec.template.spec';
+const POD_LABELS = 'object.spec.template.metadata.labels';
+const HAS_POD = `has(object.spec) && has(object.spec.template) && has(${POD})`;
+const DATA = 'params.data';
+const SECCOMP_ALLOWED = ['RuntimeDefault', 'Localhost'];
+const ADDABLE_CAPABILITIES = ['NET_BIND_SERVICE'];
+
+/** A CEL string literal (JSON string escapes are valid CEL escapes). */
+function lit(value: string): string {
+  return JSON.stringify(value);
+}
+
+function listLit(values: string[]): string {
+  return `[${values.map(lit).join(', ')}]`;
+}
+
+function label(key: string): string {
+  return `${LABELS}[${lit(key)}]`;
+}
+
+function hasLabel(key: string): string {
+  return `(has(object.metadata) && has(${LABELS}) && ${lit(key)} in ${LABELS})`;
+}
+
+/** `pred` (over `c`) holds for every container and every init container. */
+function everyContainer(pred: string): string {
+  return `(${HAS_POD} && has(${POD}.containers) && ${POD}.containers.all(c, ${pred})`
+    + ` && (!has(${POD}.initContainers) || ${POD}.initContainers.all(c, ${pred})))`;
+}
+
+/**
+ * The CEL rules of the trust-phase admission policy and the data of its
+ * params ConfigMap, as plain data: the `TrustPhaseAdmission` construct emits
+ * them, tests evaluate them, and `agent-trust verify` can compare a
+ * synthesized policy against them.
+ *
+ * Design:
+ * - Each rule checks one invariant, and passes when its precondition is
+ *   another rule's business (e.g. the ceiling rule passes when the agent
+ *   label is missing, which `agent-known` denies). All rules must pass for
+ *   admission, so nothing is lost, and a tampered Job is denied with the
+ *   message of exactly the invariant it breaks.
+ * - What changes with a promotion lives in the params ConfigMap
+ *   (`ceiling.<agent>` = phase, `rank.<phase>` = position on the ladder),
+ *   so a promotion is one reviewed change of one ConfigMap value.
+ * - What does not change with a promotion (the maximum deadline, the
+ *   allowed registries, the name prefixes) is baked into the expressions:
+ *   the policy is cluster-scoped, so changing those needs cluster-level
+ *   rights, while the namespaced ConfigMap can only move ceilings within
+ *   the ladder.
+ */
+export class AdmissionRules {
+  /** Name of the params ConfigMap, in the fleet's namespace. */
+  public static readonly PARAMS_NAME = 'agent-trust-ceilings';
+  /** Prefix of the params key holding an agent's ceiling (`ceiling.<agent>` = phase name). */
+  public static readonly CEILING_KEY_PREFIX = 'ceiling.';
+  /** Prefix of the params key holding a phase's rank (`rank.<phase>` = "0" for the lowest phase, …). */
+  public static readonly RANK_KEY_PREFIX = 'rank.';
+
+  /** Rule id: the Job names a known agent. */
+  public static readonly AGENT_KNOWN = 'agent-known';
+  /** Rule id: the Job names a known phase. */
+  public static readonly PHASE_KNOWN = 'phase-known';
+  /** Rule id: the phase is at or below the agent's ceiling. */
+  public static readonly PHASE_WITHIN_CEILING = 'phase-within-ceiling';
+  /** Rule id: the pod runs as the phase's ServiceAccount. */
+  public static readonly SERVICE_ACCOUNT_MATCHES_PHASE = 'service-account-matches-phase';
+  /** Rule id: the Job name is derived from the investigation id. */
+  public static readonly NAME_MATCHES_INVESTIGATION = 'name-matches-investigation';
+  /** Rule id: the pod template carries the Job's agent, phase and investigation labels. */
+  public static readonly POD_LABELS_MATCH_JOB = 'pod-labels-match-job';
+  /** Rule id: `backoffLimit` is 0. */
+  public static readonly BACKOFF_LIMIT_ZERO = 'backoff-limit-zero';
+  /** Rule id: `activeDeadlineSeconds` is set and within the maximum. */
+  public static readonly DEADLINE_WITHIN_MAXIMUM = 'deadline-within-maximum';
+  /** Rule id: every container and init container has CPU and memory limits. */
+  public static readonly RESOURCE_LIMITS = 'resource-limits';
+  /** Rule id: every image comes from an allowed registry. */
+  public static readonly IMAGE_REGISTRY_ALLOWED = 'image-registry-allowed';
+  /** Rule id: `automountServiceAccountToken` is false. */
+  public static readonly TOKEN_NOT_AUTOMOUNTED = 'token-not-automounted';
+  /** Rule id: seccomp profile RuntimeDefault or Localhost. */
+  public static readonly SECCOMP_PROFILE = 'seccomp-profile';
+  /** Rule id: the pod runs as non-root. */
+  public static readonly RUN_AS_NON_ROOT = 'run-as-non-root';
+  /** Rule id: no container may escalate privileges. */
+  public static readonly NO_PRIVILEGE_ESCALATION = 'no-privilege-escalation';
+  /** Rule id: every container drops ALL capabilities. */
+  public static readonly CAPABILITIES_DROPPED = 'capabilities-dropped';
+  /** Rule id: no privileged container. */
+  public static readonly NOT_PRIVILEGED = 'not-privileged';
+  /** Rule id: no host network, PID or IPC namespace. */
+  public static readonly NO_HOST_NAMESPACES = 'no-host-namespaces';
+  /** Rule id: no hostPath volume and no host port. */
+  public static readonly NO_HOST_PATH_OR_PORT = 'no-host-path-or-port';
+
+  /** The params key of an agent's ceiling. */
+  public static ceilingKey(agentName: string): string {
+    return `${AdmissionRules.CEILING_KEY_PREFIX}${agentName}`;
+  }
+
+  /** The params key of a phase's rank. */
+  public static rankKey(phaseName: string): string {
+    return `${AdmissionRules.RANK_KEY_PREFIX}${phaseName}`;
+  }
+
+  /**
+   * The data of the params ConfigMap: every agent's current ceiling and the
+   * rank of every phase of the ladder (lowest = "0"). Keys are sorted.
+   */
+  public static paramsData(fleet: AgentFleet): { [key: string]: string } {
+    const data: { [key: string]: string } = {};
+    for (const agent of fleet.agents) {
+      data[AdmissionRules.ceilingKey(agent.name)] = fleet.ceilingOf(agent).name;
+    }
+    fleet.ladder.phases.forEach((phase, i) => {
+      data[AdmissionRules.rankKey(phase.name)] = String(i);
+    });
+    const sorted: { [key: string]: string } = {};
+    for (const key of Object.keys(data).sort()) {
+      sorted[key] = data[key];
+    }
+    return sorted;
+  }
+
+  /** The message prefix naming a rule: `agent-trust [<id>]: `. */
+  public static messagePrefix(id: string): string {
+    return `agent-trust [${id}]: `;
+  }
+
+  /** The rule id named in a denial message, or undefined when the message names none. */
+  public static ruleIdOf(message: string): string | undefined {
+    const m = /^agent-trust \[([a-z0-9-]+)\]: /.exec(message ?? '');
+    return m ? m[1] : undefined;
+  }
+
+  /** Every rule of the policy for a fleet, in evaluation order. */
+  public static forFleet(fleet: AgentFleet): AdmissionRule[] {
+    const agentL = LauncherContract.AGENT_LABEL;
+    const phaseL = LauncherContract.PHASE_LABEL;
+    const idL = LauncherContract.INVESTIGATION_LABEL;
+    const ceilingKey = `(${lit(AdmissionRules.CEILING_KEY_PREFIX)} + ${label(agentL)})`;
+    const phaseRankKey = `(${lit(AdmissionRules.RANK_KEY_PREFIX)} + ${label(phaseL)})`;
+    const ceilingRankKey = `(${lit(AdmissionRules.RANK_KEY_PREFIX)} + ${DATA}[${ceilingKey}])`;
+    const agentKnown = `(${hasLabel(agentL)} && has(${DATA}) && ${ceilingKey} in ${DATA})`;
+    const phaseKnown = `(${hasLabel(phaseL)} && has(${DATA}) && ${phaseRankKey} in ${DATA})`;
+    const maxDeadline = fleet.jobDeadline.toSeconds();
+    const registries = fleet.allowedRegistries;
+    const sc = 'c.securityContext';
+    const psc = `${POD}.securityContext`;
+    const p = AdmissionRules.messagePrefix;
+
+    const rules: AdmissionRule[] = [
+      {
+        id: AdmissionRules.AGENT_KNOWN,
+        description: `The Job carries the "${agentL}" label and that agent has a ceiling in the params ConfigMap.`,
+        expression: agentKnown,
+        message: `${p(AdmissionRules.AGENT_KNOWN)}the Job must carry label ${agentL} naming an agent that has a `
+          + `"${AdmissionRules.CEILING_KEY_PREFIX}<agent>" key in ConfigMap ${fleet.namespace}/${AdmissionRules.PARAMS_NAME}`,
+        messageExpression: `${hasLabel(agentL)} ? ${lit(p(AdmissionRules.AGENT_KNOWN) + 'agent ')} + ${label(agentL)}`
+          + ` + ${lit(` has no ceiling in ConfigMap ${fleet.namespace}/${AdmissionRules.PARAMS_NAME}`)}`
+          + ` : ${lit(p(AdmissionRules.AGENT_KNOWN) + `the Job has no ${agentL} label`)}`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.PHASE_KNOWN,
+        description: `The Job carries the "${phaseL}" label and it names a phase of the ladder.`,
+        expression: phaseKnown,
+        message: `${p(AdmissionRules.PHASE_KNOWN)}the Job must carry label ${phaseL} naming a phase of the ladder `
+          + `(${fleet.ladder.phases.join(', ')})`,
+        messageExpression: `${hasLabel(phaseL)} ? ${lit(p(AdmissionRules.PHASE_KNOWN) + 'phase ')} + ${label(phaseL)}`
+          + ` + ${lit(` is not on the ladder (${fleet.ladder.phases.join(', ')})`)}`
+          + ` : ${lit(p(AdmissionRules.PHASE_KNOWN) + `the Job has no ${phaseL} label`)}`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.PHASE_WITHIN_CEILING,
+        description: 'The phase is at or below the agent\'s current ceiling (params ConfigMap).',
+        // Passes when agent or phase is unknown: agent-known / phase-known deny those.
+        expression: `!${agentKnown} || !${phaseKnown} || (${ceilingRankKey} in ${DATA}`
+          + ` && ${DATA}[${phaseRankKey}].matches('^[0-9]+$') && ${DATA}[${ceilingRankKey}].matches('^[0-9]+$')`
+          + ` && int(${DATA}[${phaseRankKey}]) <= int(${DATA}[${ceilingRankKey}]))`,
+        message: `${p(AdmissionRules.PHASE_WITHIN_CEILING)}the Job's ${phaseL} is above the agent's ceiling in ConfigMap `
+          + `${fleet.namespace}/${AdmissionRules.PARAMS_NAME}; promote the agent (raise its ceiling) or choose a lower phase`,
+        messageExpression: `${lit(p(AdmissionRules.PHASE_WITHIN_CEILING) + 'phase ')} + ${label(phaseL)}`
+          + ` + ' is above the ceiling ' + ${DATA}[${ceilingKey}] + ' of agent ' + ${label(agentL)}`
+          + ` + ${lit(` (ConfigMap ${fleet.namespace}/${AdmissionRules.PARAMS_NAME})`)}`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE,
+        description: `The pod runs as ServiceAccount "${Names.PHASE_PREFIX}<${phaseL}>".`,
+        // The deprecated `serviceAccount` alias must not name another account.
+        expression: `!${hasLabel(phaseL)} || (${HAS_POD} && has(${POD}.serviceAccountName)`
+          + ` && ${POD}.serviceAccountName == ${lit(Names.PHASE_PREFIX)} + ${label(phaseL)}`
+          + ` && (!has(${POD}.serviceAccount) || ${POD}.serviceAccount == ${POD}.serviceAccountName))`,
+        message: `${p(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE)}spec.template.spec.serviceAccountName must be `
+          + `"${Names.PHASE_PREFIX}" + the Job's ${phaseL} label`,
+        messageExpression: `${lit(p(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE) + 'serviceAccountName must be ' + Names.PHASE_PREFIX)}`
+          + ` + ${label(phaseL)} + ' for phase ' + ${label(phaseL)}`
+          + ` + (${HAS_POD} && has(${POD}.serviceAccountName) ? ', not ' + ${POD}.serviceAccountName : ', and it is unset')`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.NAME_MATCHES_INVESTIGATION,
+        description: `metadata.name is "${Names.JOB_PREFIX}" + the "${idL}" label.`,
+        expression: `${hasLabel(idL)} && size(${label(idL)}) > 0 && has(object.metadata.name)`
+          + ` && object.metadata.name == ${lit(Names.JOB_PREFIX)} + ${label(idL)}`,
+        message: `${p(AdmissionRules.NAME_MATCHES_INVESTIGATION)}metadata.name must be "${Names.JOB_PREFIX}" + the Job's `
+          + `${idL} label (no generateName)`,
+        messageExpression: `${hasLabel(idL)} ? ${lit(p(AdmissionRules.NAME_MATCHES_INVESTIGATION) + 'metadata.name must be ' + Names.JOB_PREFIX)}`
+          + ` + ${label(idL)} + ' for investigation ' + ${label(idL)}`
+          + ` + (has(object.metadata.name) ? ', not ' + object.metadata.name : ', and it is unset')`
+          + ` : ${lit(p(AdmissionRules.NAME_MATCHES_INVESTIGATION) + `the Job has no ${idL} label`)}`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.POD_LABELS_MATCH_JOB,
+        description: `The pod template carries the Job's ${agentL}, ${phaseL} and ${idL} labels unchanged `
+          + '(egress NetworkPolicies select pods by phase).',
+        expression: [agentL, phaseL, idL].map(k => `(!${hasLabel(k)} || (has(object.spec) && has(object.spec.template)`
+          + ` && has(object.spec.template.metadata) && has(${POD_LABELS}) && ${lit(k)} in ${POD_LABELS}`
+          + ` && ${POD_LABELS}[${lit(k)}] == ${label(k)}))`).join(' && '),
+        message: `${p(AdmissionRules.POD_LABELS_MATCH_JOB)}spec.template.metadata.labels must repeat the Job's `
+          + `${agentL}, ${phaseL} and ${idL} labels with the same values`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.BACKOFF_LIMIT_ZERO,
+        description: 'spec.backoffLimit is 0: an investigation is never retried with the same credentials.',
+        expression: 'has(object.spec) && has(object.spec.backoffLimit) && object.spec.backoffLimit == 0',
+        message: `${p(AdmissionRules.BACKOFF_LIMIT_ZERO)}spec.backoffLimit must be 0`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.DEADLINE_WITHIN_MAXIMUM,
+        description: `spec.activeDeadlineSeconds is set and between 1 and ${maxDeadline} (the fleet's job deadline).`,
+        expression: 'has(object.spec) && has(object.spec.activeDeadlineSeconds)'
+          + ` && object.spec.activeDeadlineSeconds > 0 && object.spec.activeDeadlineSeconds <= ${maxDeadline}`,
+        message: `${p(AdmissionRules.DEADLINE_WITHIN_MAXIMUM)}spec.activeDeadlineSeconds must be set, between 1 and ${maxDeadline}`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.RESOURCE_LIMITS,
+        description: 'Every container and init container sets CPU and memory limits.',
+        expression: everyContainer("has(c.resources) && has(c.resources.limits) && 'cpu' in c.resources.limits"
+          + " && 'memory' in c.resources.limits"),
+        message: `${p(AdmissionRules.RESOURCE_LIMITS)}every container and initContainer must set resources.limits.cpu and resources.limits.memory`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.IMAGE_REGISTRY_ALLOWED,
+        description: `Every image starts with one of ${registries.join(', ')}.`,
+        expression: everyContainer(`has(c.image) && ${listLit(registries)}.exists(r, c.image.startsWith(r))`),
+        message: `${p(AdmissionRules.IMAGE_REGISTRY_ALLOWED)}every container and initContainer image must start with one of `
+          + `${registries.join(', ')}`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.TOKEN_NOT_AUTOMOUNTED,
+        description: 'spec.template.spec.automountServiceAccountToken is false (Vault login uses a projected, audience-bound token).',
+        expression: `${HAS_POD} && has(${POD}.automountServiceAccountToken) && ${POD}.automountServiceAccountToken == false`,
+        message: `${p(AdmissionRules.TOKEN_NOT_AUTOMOUNTED)}spec.template.spec.automountServiceAccountToken must be false`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.SECCOMP_PROFILE,
+        // Pod level, so containers a mutating webhook adds (Vault Agent) are covered too.
+        description: `The pod sets seccompProfile ${SECCOMP_ALLOWED.join(' or ')} and no container overrides it with another type.`,
+        expression: `${HAS_POD} && has(${psc}) && has(${psc}.seccompProfile) && has(${psc}.seccompProfile.type)`
+          + ` && ${psc}.seccompProfile.type in ${listLit(SECCOMP_ALLOWED)}`
+          + ` && ${everyContainer(`!has(${sc}) || !has(${sc}.seccompProfile) || (has(${sc}.seccompProfile.type)`
+            + ` && ${sc}.seccompProfile.type in ${listLit(SECCOMP_ALLOWED)})`)}`,
+        message: `${p(AdmissionRules.SECCOMP_PROFILE)}spec.template.spec.securityContext.seccompProfile.type must be `
+          + `${SECCOMP_ALLOWED.join(' or ')}, and no container may set another type`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.RUN_AS_NON_ROOT,
+        description: 'The pod sets runAsNonRoot true, no container sets it false, and nothing sets runAsUser 0.',
+        expression: `${HAS_POD} && has(${psc}) && has(${psc}.runAsNonRoot) && ${psc}.runAsNonRoot == true`
+          + ` && (!has(${psc}.runAsUser) || ${psc}.runAsUser != 0)`
+          + ` && ${everyContainer(`!has(${sc}) || ((!has(${sc}.runAsNonRoot) || ${sc}.runAsNonRoot == true)`
+            + ` && (!has(${sc}.runAsUser) || ${sc}.runAsUser != 0))`)}`,
+        message: `${p(AdmissionRules.RUN_AS_NON_ROOT)}spec.template.spec.securityContext.runAsNonRoot must be true, `
+          + 'no container may set runAsNonRoot false, and no runAsUser may be 0',
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.NO_PRIVILEGE_ESCALATION,
+        description: 'Every container sets allowPrivilegeEscalation false.',
+        expression: everyContainer(`has(${sc}) && has(${sc}.allowPrivilegeEscalation) && ${sc}.allowPrivilegeEscalation == false`),
+        message: `${p(AdmissionRules.NO_PRIVILEGE_ESCALATION)}every container and initContainer must set `
+          + 'securityContext.allowPrivilegeEscalation false',
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.CAPABILITIES_DROPPED,
+        description: `Every container drops ALL capabilities and adds none but ${ADDABLE_CAPABILITIES.join(', ')}.`,
+        expression: everyContainer(`has(${sc}) && has(${sc}.capabilities) && has(${sc}.capabilities.drop)`
+          + ` && 'ALL' in ${sc}.capabilities.drop`
+          + ` && (!has(${sc}.capabilities.add) || ${sc}.capabilities.add.all(a, a in ${listLit(ADDABLE_CAPABILITIES)}))`),
+        message: `${p(AdmissionRules.CAPABILITIES_DROPPED)}every container and initContainer must drop ALL capabilities `
+          + `and add none but ${ADDABLE_CAPABILITIES.join(', ')}`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.NOT_PRIVILEGED,
+        description: 'No container is privileged.',
+        expression: everyContainer(`!has(${sc}) || !has(${sc}.privileged) || ${sc}.privileged == false`),
+        message: `${p(AdmissionRules.NOT_PRIVILEGED)}no container or initContainer may set securityContext.privileged true`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.NO_HOST_NAMESPACES,
+        description: 'The pod shares no host namespace (hostNetwork, hostPID, hostIPC).',
+        expression: `${HAS_POD} && (!has(${POD}.hostNetwork) || ${POD}.hostNetwork == false)`
+          + ` && (!has(${POD}.hostPID) || ${POD}.hostPID == false)`
+          + ` && (!has(${POD}.hostIPC) || ${POD}.hostIPC == false)`,
+        message: `${p(AdmissionRules.NO_HOST_NAMESPACES)}spec.template.spec must not set hostNetwork, hostPID or hostIPC`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.NO_HOST_PATH_OR_PORT,
+        description: 'The pod mounts no hostPath volume and no container binds a host port.',
+        expression: `${HAS_POD} && (!has(${POD}.volumes) || ${POD}.volumes.all(v, !has(v.hostPath)))`
+          + ` && ${everyContainer('!has(c.ports) || c.ports.all(port, !has(port.hostPort) || port.hostPort == 0)')}`,
+        message: `${p(AdmissionRules.NO_HOST_PATH_OR_PORT)}spec.template.spec must not mount hostPath volumes or bind hostPort`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+    ];
+    return rules;
+  }
+}
