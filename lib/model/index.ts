@@ -14,6 +14,7 @@ export * from './trust-ladder';
 export * from './trust-phase';
 export * from './validation';
 export * from './launcher-contract';
+export * from './promotion-gate';
 export * from './vault-policy';
 export * from './vault-credential-roles';
 export * from './agent-alert-rules';

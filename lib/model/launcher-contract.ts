@@ -1,3 +1,5 @@
+import { PromotionCriteria } from './promotion';
+
 /**
  * The launcher contract: the versioned document a runtime launcher reads to
  * start one investigation Job. `AgentJobTemplate` (lib/k8s) emits it in a
@@ -25,6 +27,18 @@ export interface ContractPhase {
    * @default - none
    */
   readonly podAnnotations?: { [key: string]: string };
+  /**
+   * Criteria for promotion INTO this phase from the phase below (what
+   * `agent-trust promote-check` evaluates evidence against).
+   * @default - none: the lowest phase needs no promotion; `promote-check` refuses a phase without criteria
+   */
+  readonly promotion?: PromotionCriteria;
+  /**
+   * Ids of the events that demote an agent out of this phase
+   * (`DemotionTrigger.id`, e.g. `policy-violation`, `security-incident`).
+   * @default - policy-violation and security-incident
+   */
+  readonly demotionTriggers?: string[];
 }
 
 /** Names of the environment variables the renderer fills in the agent container. */
