@@ -1,0 +1,232 @@
+import { LauncherContract } from '../model/launcher-contract';
+import { Names } from '../model/names';
+import { ProblemCollector, ValidationProblem } from '../model/validation';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const CRITERIA_COUNTS = ['minInvestigations', 'minDays', 'requiredApprovals', 'maxPolicyViolations'];
+
+/**
+ * Structural and semantic checks of a launcher contract document, beyond
+ * what its JSON Schema can say (ceiling among the phases, unique phases,
+ * ServiceAccount names derived from phase names, the agent container
+ * present in the template, no investigation-specific value pre-filled).
+ * Every problem is collected, so a broken contract is fixed in one pass.
+ */
+export class LauncherContractValidator {
+  /** Every problem of `obj` as a launcher contract; empty when it is valid. `source` names it in messages. */
+  public static problems(obj: any, source?: string): ValidationProblem[] {
+    const problems = new ProblemCollector();
+    LauncherContractValidator.check(problems, obj, source ?? 'LauncherContract');
+    return problems.problems;
+  }
+
+  /** Record every problem of `obj` as a launcher contract under `path`. */
+  public static check(problems: ProblemCollector, obj: any, path: string): void {
+    if (!isObject(obj)) {
+      problems.add(path, '(document)', typeof obj === 'object' ? obj : typeof obj, 'must be a JSON object',
+        `load a ${LauncherContract.KIND} document (data key "${LauncherContract.CONFIGMAP_KEY}" of the agent's ConfigMap)`);
+      return;
+    }
+    if (obj.apiVersion !== LauncherContract.API_VERSION) {
+      problems.add(path, 'apiVersion', obj.apiVersion,
+        `is not supported: this library reads "${LauncherContract.API_VERSION}" only`,
+        `synthesize the contract with a cdk-agent-trust release that writes "${LauncherContract.API_VERSION}", or use a launcher that reads ${ProblemCollector.show(obj.apiVersion)}`);
+    }
+    if (obj.kind !== LauncherContract.KIND) {
+      problems.add(path, 'kind', obj.kind, `must be "${LauncherContract.KIND}"`, 'load the contract document, not another object');
+    }
+    Names.checkDnsLabel(problems, path, 'agent', obj.agent);
+    Names.checkDnsLabel(problems, path, 'namespace', obj.namespace);
+    if (typeof obj.jobDeadlineSeconds !== 'number' || !Number.isInteger(obj.jobDeadlineSeconds) || obj.jobDeadlineSeconds <= 0) {
+      problems.add(path, 'jobDeadlineSeconds', obj.jobDeadlineSeconds, 'must be a whole number of seconds > 0', 'e.g. 900');
+    }
+    if (typeof obj.containerName !== 'string' || obj.containerName === '') {
+      problems.add(path, 'containerName', obj.containerName, 'must be a non-empty string', 'name the agent container of the template');
+    }
+    const envNames = LauncherContractValidator.checkEnv(problems, path, obj.env);
+    const phaseNames = LauncherContractValidator.checkPhases(problems, path, obj.phases);
+    if (typeof obj.ceiling !== 'string' || !phaseNames.includes(obj.ceiling)) {
+      problems.add(path, 'ceiling', obj.ceiling, 'is not one of the phases',
+        `use one of: ${phaseNames.join(', ') || '(no valid phase listed)'}`);
+    }
+    LauncherContractValidator.checkTemplate(problems, path, obj, envNames);
+  }
+
+  private static checkEnv(problems: ProblemCollector, path: string, env: any): string[] {
+    if (!isObject(env)) {
+      problems.add(path, 'env', env, 'must be an object naming the variables the renderer sets',
+        'use LauncherContract.defaultEnvNames()');
+      return [];
+    }
+    const names: string[] = [];
+    for (const key of ['investigationId', 'trustPhase', 'vaultRole', 'otelResourceAttributes']) {
+      const value = env[key];
+      if (typeof value !== 'string' || !ENV_NAME.test(value)) {
+        problems.add(path, `env.${key}`, value, 'must be an environment variable name', 'e.g. "INVESTIGATION_ID"');
+      } else if (names.includes(value)) {
+        problems.add(path, `env.${key}`, value, 'is used for two values', 'give every variable its own name');
+      } else {
+        names.push(value);
+      }
+    }
+    return names;
+  }
+
+  private static checkPhases(problems: ProblemCollector, path: string, phases: any): string[] {
+    if (!Array.isArray(phases) || phases.length === 0) {
+      problems.add(path, 'phases', phases, 'must list at least one phase', 'list every phase of the ladder, lowest first');
+      return [];
+    }
+    const names: string[] = [];
+    phases.forEach((row: any, i: number) => {
+      const f = `phases[${i}]`;
+      if (!isObject(row)) {
+        problems.add(path, f, row, 'must be an object', 'write { name, serviceAccount, vaultRole, vaultAuthMount, egress, vaultPaths }');
+        return;
+      }
+      const nameOk = Names.checkDnsLabel(problems, path, `${f}.name`, row.name, Names.MAX_PHASE_NAME);
+      if (nameOk) {
+        if (names.includes(row.name)) {
+          problems.add(path, `${f}.name`, row.name, 'is listed twice', 'list every phase once');
+        } else {
+          names.push(row.name);
+        }
+        if (row.serviceAccount !== Names.serviceAccount(row.name)) {
+          problems.add(path, `${f}.serviceAccount`, row.serviceAccount, `must be "${Names.serviceAccount(row.name)}"`,
+            'the ServiceAccount of a phase is derived from its name (Names.serviceAccount); admission checks the same');
+        }
+      }
+      for (const key of ['vaultRole', 'vaultAuthMount']) {
+        if (typeof row[key] !== 'string' || row[key] === '') {
+          problems.add(path, `${f}.${key}`, row[key], 'must be a non-empty string', 'regenerate the contract from the fleet');
+        }
+      }
+      for (const key of ['egress', 'vaultPaths']) {
+        if (!isStringArray(row[key])) {
+          problems.add(path, `${f}.${key}`, row[key], 'must be a list of strings', 'use [] when the phase has none');
+        }
+      }
+      if (row.podAnnotations !== undefined && (!isObject(row.podAnnotations)
+        || Object.values(row.podAnnotations).some(v => typeof v !== 'string'))) {
+        problems.add(path, `${f}.podAnnotations`, row.podAnnotations, 'must map annotation names to strings', 'e.g. { "vault.hashicorp.com/role": "agent-phase-shadow" }');
+      }
+      if (row.demotionTriggers !== undefined && !isStringArray(row.demotionTriggers)) {
+        problems.add(path, `${f}.demotionTriggers`, row.demotionTriggers, 'must be a list of trigger ids', 'e.g. ["policy-violation", "security-incident"]');
+      }
+      if (row.promotion !== undefined) {
+        LauncherContractValidator.checkCriteria(problems, path, `${f}.promotion`, row.promotion);
+      }
+    });
+    return names;
+  }
+
+  private static checkCriteria(problems: ProblemCollector, path: string, f: string, c: any): void {
+    if (!isObject(c)) {
+      problems.add(path, f, c, 'must be an object', 'write { minInvestigations, minSuccessRate, minDays, requiredApprovals }');
+      return;
+    }
+    for (const key of CRITERIA_COUNTS) {
+      const v = c[key];
+      if ((v !== undefined || key !== 'maxPolicyViolations') && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
+        problems.add(path, `${f}.${key}`, v, 'must be a whole number ≥ 0', 'e.g. 25');
+      }
+    }
+    if (typeof c.minSuccessRate !== 'number' || !(c.minSuccessRate >= 0 && c.minSuccessRate <= 1)) {
+      problems.add(path, `${f}.minSuccessRate`, c.minSuccessRate, 'must be a share between 0 and 1', 'write 90 % as 0.9');
+    }
+  }
+
+  private static checkTemplate(problems: ProblemCollector, path: string, doc: any, envNames: string[]): void {
+    const t = doc.jobTemplate;
+    if (!isObject(t)) {
+      problems.add(path, 'jobTemplate', t, 'must be a Job manifest object', 'regenerate the contract with AgentJobTemplate');
+      return;
+    }
+    if (t.apiVersion !== 'batch/v1' || t.kind !== 'Job') {
+      problems.add(path, 'jobTemplate.apiVersion/kind', `${t.apiVersion}/${t.kind}`, 'must be batch/v1 Job', 'the template is a Job manifest');
+    }
+    const meta = t.metadata;
+    if (meta !== undefined && !isObject(meta)) {
+      problems.add(path, 'jobTemplate.metadata', meta, 'must be an object', 'regenerate the contract');
+    }
+    for (const key of ['name', 'generateName']) {
+      if (isObject(meta) && meta[key] !== undefined) {
+        problems.add(path, `jobTemplate.metadata.${key}`, meta[key], 'must be absent: the renderer names the Job investigation-<id>',
+          `remove metadata.${key} from the template`);
+      }
+    }
+    if (isObject(meta) && meta.namespace !== undefined && meta.namespace !== doc.namespace) {
+      problems.add(path, 'jobTemplate.metadata.namespace', meta.namespace, `disagrees with the contract namespace ${ProblemCollector.show(doc.namespace)}`,
+        'remove it or make both equal');
+    }
+    const podTemplate = t.spec?.template;
+    const pod = podTemplate?.spec;
+    LauncherContractValidator.checkLabels(problems, path, 'jobTemplate.metadata.labels', meta?.labels, doc.agent);
+    LauncherContractValidator.checkLabels(problems, path, 'jobTemplate.spec.template.metadata.labels', podTemplate?.metadata?.labels, doc.agent);
+    if (!isObject(pod)) {
+      problems.add(path, 'jobTemplate.spec.template.spec', pod, 'must be a pod spec object', 'regenerate the contract with AgentJobTemplate');
+      return;
+    }
+    for (const key of ['serviceAccountName', 'serviceAccount']) {
+      if (pod[key] !== undefined) {
+        problems.add(path, `jobTemplate.spec.template.spec.${key}`, pod[key],
+          'must be absent: the renderer sets the ServiceAccount of the requested phase', `remove ${key} from the template`);
+      }
+    }
+    if (!Array.isArray(pod.containers) || pod.containers.length === 0) {
+      problems.add(path, 'jobTemplate.spec.template.spec.containers', pod.containers, 'must list the agent container', 'regenerate the contract');
+      return;
+    }
+    const index = pod.containers.findIndex((c: any) => isObject(c) && c.name === doc.containerName);
+    if (index < 0) {
+      problems.add(path, 'containerName', doc.containerName, 'names no container of jobTemplate',
+        `use one of: ${pod.containers.map((c: any) => ProblemCollector.show(c?.name)).join(', ')}`);
+      return;
+    }
+    const env = pod.containers[index].env;
+    if (env !== undefined && !Array.isArray(env)) {
+      problems.add(path, `jobTemplate.spec.template.spec.containers[${index}].env`, env, 'must be a list', 'regenerate the contract');
+      return;
+    }
+    // OTEL_RESOURCE_ATTRIBUTES may carry static attributes the renderer merges; the others must be left to the renderer.
+    const owned = envNames.filter(n => n !== doc.env?.otelResourceAttributes);
+    (env ?? []).forEach((e: any, j: number) => {
+      const f = `jobTemplate.spec.template.spec.containers[${index}].env[${j}]`;
+      if (!isObject(e) || typeof e.name !== 'string') {
+        problems.add(path, f, e, 'must be an object with a name', 'regenerate the contract');
+      } else if (owned.includes(e.name)) {
+        problems.add(path, `${f}.name`, e.name, 'is set by the renderer and must be absent from the template', `remove ${e.name} from the template`);
+      } else if (e.name === doc.env?.otelResourceAttributes && typeof e.value !== 'string') {
+        problems.add(path, `${f}.value`, e.value, `must be a literal string (the renderer merges ${e.name})`, 'use value, not valueFrom');
+      }
+    });
+  }
+
+  private static checkLabels(problems: ProblemCollector, path: string, field: string, labels: any, agent: any): void {
+    if (labels === undefined) {
+      return;
+    }
+    if (!isObject(labels)) {
+      problems.add(path, field, labels, 'must map label names to strings', 'regenerate the contract');
+      return;
+    }
+    for (const key of [LauncherContract.INVESTIGATION_LABEL, LauncherContract.PHASE_LABEL]) {
+      if (labels[key] !== undefined) {
+        problems.add(path, `${field}.${key}`, labels[key], 'must be absent: the renderer sets it per investigation', `remove the ${key} label from the template`);
+      }
+    }
+    const agentLabel = labels[LauncherContract.AGENT_LABEL];
+    if (agentLabel !== undefined && agentLabel !== agent) {
+      problems.add(path, `${field}.${LauncherContract.AGENT_LABEL}`, agentLabel, `disagrees with the contract agent ${ProblemCollector.show(agent)}`,
+        'make both equal');
+    }
+  }
+}
+
+function isObject(v: unknown): v is { [key: string]: any } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function isStringArray(v: unknown): boolean {
+  return Array.isArray(v) && v.every(x => typeof x === 'string');
+}

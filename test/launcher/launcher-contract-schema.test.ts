@@ -1,0 +1,99 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv2020 from 'ajv/dist/2020';
+import { LauncherContractValidator } from '../../lib/launcher';
+import { LauncherContract } from '../../lib/model/launcher-contract';
+import { contractFixture } from './fixtures';
+
+const SCHEMA_FILE = path.join(__dirname, '..', '..', 'schema', 'launcher-contract.schema.json');
+const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8'));
+const validate = new Ajv2020({ allErrors: true }).compile(schema);
+
+function schemaErrors(doc: any): string[] {
+  return validate(doc) ? [] : (validate.errors ?? []).map(e => `${e.instancePath} ${e.message}`);
+}
+
+const REQUIRED = ['apiVersion', 'kind', 'agent', 'namespace', 'ceiling', 'jobDeadlineSeconds', 'containerName', 'env', 'phases', 'jobTemplate'];
+const PHASE_REQUIRED = ['name', 'serviceAccount', 'vaultRole', 'vaultAuthMount', 'egress', 'vaultPaths'];
+
+describe('launcher contract JSON Schema', () => {
+  test('is shipped in the package and pinned to the format version', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pkg = require('../../package.json');
+    expect(pkg.files).toContain('schema');
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.properties.apiVersion.const).toBe(LauncherContract.API_VERSION);
+    expect(schema.properties.kind.const).toBe(LauncherContract.KIND);
+    expect(schema.required).toEqual(REQUIRED);
+  });
+
+  test('the fixture contract is valid for the schema and the validator', () => {
+    expect(schemaErrors(contractFixture())).toEqual([]);
+    expect(LauncherContractValidator.problems(contractFixture())).toEqual([]);
+  });
+
+  test('optional fields may be left out', () => {
+    const doc = contractFixture();
+    doc.phases.forEach((p: any) => {
+      delete p.podAnnotations;
+      delete p.promotion;
+      delete p.demotionTriggers;
+    });
+    delete doc.jobTemplate.metadata;
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(LauncherContractValidator.problems(doc)).toEqual([]);
+  });
+
+  test.each(REQUIRED)('removing %s fails the schema and the validator', field => {
+    const doc = contractFixture();
+    delete doc[field];
+    expect(schemaErrors(doc)).toContain(` must have required property '${field}'`);
+    expect(LauncherContractValidator.problems(doc).length).toBeGreaterThan(0);
+  });
+
+  test.each(PHASE_REQUIRED)('removing phases[].%s fails the schema and the validator', field => {
+    const doc = contractFixture();
+    delete doc.phases[1][field];
+    expect(schemaErrors(doc)).toContain(`/phases/1 must have required property '${field}'`);
+    expect(LauncherContractValidator.problems(doc).length).toBeGreaterThan(0);
+  });
+
+  test.each([
+    ['apiVersion', 'agent-trust.io/v2', '/apiVersion must be equal to constant'],
+    ['kind', 'Job', '/kind must be equal to constant'],
+    ['agent', 7, '/agent must be string'],
+    ['namespace', 'Agents', '/namespace must match pattern "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"'],
+    ['ceiling', ['read-only'], '/ceiling must be string'],
+    ['jobDeadlineSeconds', '900', '/jobDeadlineSeconds must be integer'],
+    ['jobDeadlineSeconds', 0, '/jobDeadlineSeconds must be >= 1'],
+    ['containerName', '', '/containerName must NOT have fewer than 1 characters'],
+    ['env', [], '/env must be object'],
+    ['phases', [], '/phases must NOT have fewer than 1 items'],
+    ['phases', {}, '/phases must be array'],
+    ['jobTemplate', 'kind: Job', '/jobTemplate must be object'],
+  ])('a wrong %s (%j) fails the schema and the validator', (field, value, error) => {
+    const doc = { ...contractFixture(), [field]: value };
+    expect(schemaErrors(doc)).toContain(error);
+    expect(LauncherContractValidator.problems(doc).map(p => p.field)).toContain(field);
+  });
+
+  test.each([
+    ['a pre-set Job name', (d: any) => { d.jobTemplate.metadata.name = 'investigation-x'; }, '/jobTemplate/metadata must NOT be valid'],
+    ['a pre-set ServiceAccount', (d: any) => { d.jobTemplate.spec.template.spec.serviceAccountName = 'default'; }, '/jobTemplate/spec/template/spec must NOT be valid'],
+    ['a pre-set trust-phase label', (d: any) => { d.jobTemplate.metadata.labels['trust-phase'] = 'autonomous'; }, '/jobTemplate/metadata/labels must NOT be valid'],
+    ['a pre-set investigation-id pod label', (d: any) => { d.jobTemplate.spec.template.metadata.labels['investigation-id'] = 'x'; }, '/jobTemplate/spec/template/metadata/labels must NOT be valid'],
+    ['a ServiceAccount not derived from the phase', (d: any) => { d.phases[0].serviceAccount = 'default'; }, '/phases/0/serviceAccount must match pattern "^agent-phase-[a-z0-9]([-a-z0-9]*[a-z0-9])?$"'],
+    ['a success rate above 1', (d: any) => { d.phases[1].promotion.minSuccessRate = 1.5; }, '/phases/1/promotion/minSuccessRate must be <= 1'],
+    ['a non-string annotation', (d: any) => { d.phases[1].podAnnotations = { a: true }; }, '/phases/1/podAnnotations/a must be string'],
+    ['an unknown top-level field', (d: any) => { d.image = 'evil'; }, ' must NOT have additional properties'],
+    ['a non-Job template', (d: any) => { d.jobTemplate.kind = 'Pod'; }, '/jobTemplate/kind must be equal to constant'],
+  ])('%s fails the schema and the validator', (_, mutate, error) => {
+    const doc = contractFixture();
+    mutate(doc);
+    expect(schemaErrors(doc)).toContain(error);
+    // The validator is at least as strict as the schema, except for unknown fields (forward compatible readers).
+    if (!('image' in doc)) {
+      expect(LauncherContractValidator.problems(doc).length).toBeGreaterThan(0);
+    }
+  });
+});
