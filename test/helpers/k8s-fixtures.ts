@@ -1,0 +1,51 @@
+import { Chart, Testing } from 'cdk8s';
+import { AgentFleet, AgentFleetProps, Domain, EgressTarget, TrustPhase } from '../../lib';
+
+/** Props of a small valid fleet, to spread and override in tests. */
+export function fleetProps(): AgentFleetProps {
+  return {
+    namespace: 'agents',
+    targetNamespaces: ['payments', 'checkout'],
+    agents: [{ name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2', ceiling: TrustPhase.READ_ONLY }],
+    domains: [
+      { domain: Domain.DATABASE, egress: [EgressTarget.cidr('10.30.0.0/16', [{ port: 5432 }])] },
+      { domain: Domain.LLM },
+      { domain: Domain.CLOUD, egress: [EgressTarget.cidr('0.0.0.0/0', [{ port: 443 }])] },
+    ],
+  };
+}
+
+/** A small valid fleet. */
+export function testFleet(overrides: Partial<AgentFleetProps> = {}): AgentFleet {
+  return new AgentFleet({ ...fleetProps(), ...overrides });
+}
+
+/** A fresh chart in a fresh test app (no namespace, deterministic names). */
+export function testChart(): Chart {
+  return new Chart(Testing.app(), 'test', { disableResourceNameHashes: true });
+}
+
+/** Objects of one kind in synthesized output. */
+export function ofKind(manifests: any[], kind: string): any[] {
+  return manifests.filter(m => m.kind === kind);
+}
+
+/** The one object of `kind` named `name` (and in `namespace` if given); throws when absent. */
+export function find(manifests: any[], kind: string, name: string, namespace?: string): any {
+  const found = manifests.find(m => m.kind === kind && m.metadata?.name === name
+    && (namespace === undefined || m.metadata?.namespace === namespace));
+  if (!found) {
+    throw new Error(`no ${kind} ${namespace ?? ''}/${name} among ${manifests.map(m => `${m.kind} ${m.metadata?.name}`).join(', ')}`);
+  }
+  return found;
+}
+
+/** The message of the error `fn` throws (fails the test if it does not throw). */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error, but none was thrown');
+}

@@ -1,0 +1,55 @@
+/* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * Offline Kubernetes schema validation with kubernetes-models@4.5.1 (the
+ * Kubernetes 1.33 OpenAPI schemas, precompiled). Every kind the library may
+ * emit is mapped explicitly; an unmapped kind is an error, so a new object
+ * type cannot slip out unvalidated.
+ */
+type ModelClass = new (data: any) => { validate(): void };
+
+const MODELS: { [apiVersionKind: string]: () => ModelClass } = {
+  'v1/Namespace': () => require('kubernetes-models/v1/Namespace').Namespace,
+  'v1/ResourceQuota': () => require('kubernetes-models/v1/ResourceQuota').ResourceQuota,
+  'v1/LimitRange': () => require('kubernetes-models/v1/LimitRange').LimitRange,
+  'v1/ServiceAccount': () => require('kubernetes-models/v1/ServiceAccount').ServiceAccount,
+  'v1/ConfigMap': () => require('kubernetes-models/v1/ConfigMap').ConfigMap,
+  'batch/v1/Job': () => require('kubernetes-models/batch/v1/Job').Job,
+  'rbac.authorization.k8s.io/v1/Role': () => require('kubernetes-models/rbac.authorization.k8s.io/v1/Role').Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': () => require('kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding').RoleBinding,
+  'rbac.authorization.k8s.io/v1/ClusterRole': () => require('kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole').ClusterRole,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': () =>
+    require('kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding').ClusterRoleBinding,
+  'networking.k8s.io/v1/NetworkPolicy': () => require('kubernetes-models/networking.k8s.io/v1/NetworkPolicy').NetworkPolicy,
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': () =>
+    require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy').ValidatingAdmissionPolicy,
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': () =>
+    require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding').ValidatingAdmissionPolicyBinding,
+  'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy': () =>
+    require('kubernetes-models/admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy').ValidatingAdmissionPolicy,
+  'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding': () =>
+    require('kubernetes-models/admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding').ValidatingAdmissionPolicyBinding,
+};
+
+/** The `apiVersion/kind` keys this validator knows. */
+export function knownKinds(): string[] {
+  return Object.keys(MODELS);
+}
+
+/**
+ * Validate one manifest against its schema; throws naming the object on a
+ * schema error and on a kind the map does not hold.
+ */
+export function validateManifest(manifest: any): void {
+  const key = `${manifest?.apiVersion}/${manifest?.kind}`;
+  const name = `${key} ${manifest?.metadata?.namespace ?? ''}/${manifest?.metadata?.name}`;
+  const model = MODELS[key];
+  if (!model) {
+    throw new Error(`no schema for ${name}: unknown kind ${JSON.stringify(key)}; map it in test/helpers/k8s-schema.ts`);
+  }
+  const Model = model();
+  try {
+    new Model(manifest).validate();
+  } catch (e) {
+    throw new Error(`${name} fails its schema: ${(e as Error).message}`);
+  }
+}
