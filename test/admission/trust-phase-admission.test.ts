@@ -1,0 +1,221 @@
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { defaultFleet } from '../../examples/default/fleet';
+import {
+  AdmissionApiVersion, AdmissionEnforcement, AdmissionFailurePolicy, TrustPhaseAdmission,
+} from '../../lib/k8s';
+import { AdmissionRules, AgentTrustErrors } from '../../lib/model';
+import { fleetWith } from './fixtures';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ValidatingAdmissionPolicy } = require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ValidatingAdmissionPolicyBinding } = require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ConfigMap } = require('kubernetes-models/v1/ConfigMap');
+
+function synth(props: Partial<ConstructorParameters<typeof TrustPhaseAdmission>[2]> = {}, chartNamespace?: string) {
+  const app = Testing.app();
+  const chart = chartNamespace ? new Chart(app, 'test', { namespace: chartNamespace }) : new Chart(app, 'test');
+  const admission = new TrustPhaseAdmission(chart, 'Admission', { fleet: defaultFleet(), ...props });
+  const objects = Testing.synth(chart);
+  return {
+    admission,
+    objects,
+    policy: objects.find(o => o.kind === 'ValidatingAdmissionPolicy'),
+    binding: objects.find(o => o.kind === 'ValidatingAdmissionPolicyBinding'),
+    params: objects.find(o => o.kind === 'ConfigMap'),
+  };
+}
+
+/** Errors thrown by `fn`, as problems. */
+function problemsOf(fn: () => unknown) {
+  try {
+    fn();
+  } catch (e) {
+    expect(AgentTrustErrors.isValidationError(e)).toBe(true);
+    return { message: (e as Error).message, problems: AgentTrustErrors.problemsOf(e) };
+  }
+  throw new Error('expected a validation error, got none');
+}
+
+describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
+  const { admission, objects, policy, binding, params } = synth();
+
+  test('emits exactly a policy, a binding and the params ConfigMap', () => {
+    expect(objects.map(o => `${o.apiVersion}/${o.kind}`)).toEqual([
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
+      'v1/ConfigMap',
+    ]);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('policy: batch/v1 Jobs, CREATE and UPDATE, in the agent namespace only, parameterized by a ConfigMap', () => {
+    expect(policy.metadata.name).toBe('agent-trust-admission-agents');
+    expect(policy.metadata.namespace).toBeUndefined();
+    expect(policy.spec.failurePolicy).toBe('Fail');
+    expect(policy.spec.paramKind).toEqual({ apiVersion: 'v1', kind: 'ConfigMap' });
+    expect(policy.spec.matchConstraints).toEqual({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'agents' } },
+      resourceRules: [{ apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs'], scope: 'Namespaced' }],
+    });
+  });
+
+  test('validations are the model rules, in order, with their reasons', () => {
+    const rules = AdmissionRules.forFleet(defaultFleet());
+    expect(policy.spec.validations).toEqual(rules.map(r => ({
+      expression: r.expression,
+      message: r.message,
+      ...(r.messageExpression ? { messageExpression: r.messageExpression } : {}),
+      reason: r.reason.value,
+    })));
+    expect(admission.rules.map(r => r.id)).toEqual(rules.map(r => r.id));
+  });
+
+  test('binding: Deny, params by name in the agent namespace, a missing ConfigMap denies', () => {
+    expect(binding.metadata).toEqual({ name: 'agent-trust-admission-agents' });
+    expect(binding.spec).toEqual({
+      policyName: policy.metadata.name,
+      validationActions: ['Deny'],
+      paramRef: { name: 'agent-trust-ceilings', namespace: 'agents', parameterNotFoundAction: 'Deny' },
+    });
+  });
+
+  test('params ConfigMap: the agent ceiling and the ladder ranks', () => {
+    expect(params.metadata.name).toBe(AdmissionRules.PARAMS_NAME);
+    expect(params.metadata.namespace).toBe('agents');
+    expect(params.data).toEqual({
+      'ceiling.diagnostics': 'read-only',
+      'rank.autonomous': '3',
+      'rank.limited-write': '2',
+      'rank.read-only': '1',
+      'rank.shadow': '0',
+    });
+    expect(admission.paramsData).toEqual(params.data);
+  });
+
+  test('every object validates against the Kubernetes 1.30+ schema (kubernetes-models)', () => {
+    expect(() => new ValidatingAdmissionPolicy(policy).validate()).not.toThrow();
+    expect(() => new ValidatingAdmissionPolicyBinding(binding).validate()).not.toThrow();
+    expect(() => new ConfigMap(params).validate()).not.toThrow();
+  });
+
+  test('the schema check can fail (an unknown failurePolicy value is rejected)', () => {
+    const bad = { ...policy, spec: { ...policy.spec, failurePolicy: 42 } };
+    expect(() => new ValidatingAdmissionPolicy(bad).validate()).toThrow();
+  });
+
+  test('public fields expose the emitted objects and the resolved settings', () => {
+    expect(admission.policy).toBeInstanceOf(ApiObject);
+    expect(admission.policy.node.id).toBe('Resource');
+    expect(admission.binding.kind).toBe('ValidatingAdmissionPolicyBinding');
+    expect(admission.params.kind).toBe('ConfigMap');
+    expect(admission.apiVersion).toBe(AdmissionApiVersion.V1);
+    expect(admission.failurePolicy).toBe(AdmissionFailurePolicy.FAIL);
+    expect(admission.enforcement).toBe(AdmissionEnforcement.DENY);
+    expect(admission.enforcement.denies).toBe(true);
+    expect(admission.name).toBe(TrustPhaseAdmission.defaultName(defaultFleet()));
+  });
+});
+
+describe('TrustPhaseAdmission (v1beta1 for 1.28/1.29)', () => {
+  const { objects, policy, binding } = synth({ apiVersion: AdmissionApiVersion.V1BETA1 });
+
+  test('same objects under admissionregistration.k8s.io/v1beta1', () => {
+    expect(policy.apiVersion).toBe('admissionregistration.k8s.io/v1beta1');
+    expect(binding.apiVersion).toBe('admissionregistration.k8s.io/v1beta1');
+    expect(policy.spec).toEqual(synth().policy.spec);
+    expect(binding.spec).toEqual(synth().binding.spec);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('every field is a field of the v1beta1 schema (cdk8s-plus-28 L1 round trip keeps all of it)', () => {
+    // The generated v1beta1 converters copy only fields of the v1beta1 schema;
+    // a field v1beta1 lacks would be dropped and the round trip would differ.
+    const policySpec: kplus.k8s.ValidatingAdmissionPolicySpecV1Beta1 = policy.spec;
+    const bindingSpec: kplus.k8s.ValidatingAdmissionPolicyBindingSpecV1Beta1 = binding.spec;
+    const chart = Testing.chart();
+    const p = new kplus.k8s.KubeValidatingAdmissionPolicyV1Beta1(chart, 'p', { metadata: { name: 'x' }, spec: policySpec }).toJson();
+    const b = new kplus.k8s.KubeValidatingAdmissionPolicyBindingV1Beta1(chart, 'b', { metadata: { name: 'x' }, spec: bindingSpec }).toJson();
+    expect(p.spec).toEqual(policy.spec);
+    expect(b.spec).toEqual(binding.spec);
+    expect(AdmissionApiVersion.V1BETA1.minimumKubernetesVersion).toBe('1.28');
+  });
+});
+
+describe('TrustPhaseAdmission options', () => {
+  test('dry-run rollout: WARN_AND_AUDIT warns and audits, denies nothing', () => {
+    const { binding, admission } = synth({ enforcement: AdmissionEnforcement.WARN_AND_AUDIT });
+    expect(binding.spec.validationActions).toEqual(['Warn', 'Audit']);
+    expect(admission.enforcement.denies).toBe(false);
+    expect(synth({ enforcement: AdmissionEnforcement.DENY_AND_AUDIT }).binding.spec.validationActions).toEqual(['Deny', 'Audit']);
+  });
+
+  test('failurePolicy IGNORE is emitted only when asked for', () => {
+    expect(synth({ failurePolicy: AdmissionFailurePolicy.IGNORE }).policy.spec.failurePolicy).toBe('Ignore');
+  });
+
+  test('custom name names policy and binding; the binding follows it', () => {
+    const { policy, binding } = synth({ name: 'trust.agents.example.com' });
+    expect(policy.metadata.name).toBe('trust.agents.example.com');
+    expect(binding.metadata.name).toBe('trust.agents.example.com');
+    expect(binding.spec.policyName).toBe('trust.agents.example.com');
+  });
+
+  test('in a Chart with a namespace, the cluster-scoped objects carry none and the ConfigMap keeps the fleet namespace', () => {
+    const { policy, binding, params } = synth({}, 'agents');
+    expect(policy.metadata.namespace).toBeUndefined();
+    expect(binding.metadata.namespace).toBeUndefined();
+    expect(params.metadata.namespace).toBe('agents');
+  });
+
+  test('another fleet namespace changes the selector, the params namespace and the default name', () => {
+    const fleet = fleetWith({ namespace: 'sre-agents' });
+    const chart = Testing.chart();
+    new TrustPhaseAdmission(chart, 'A', { fleet });
+    const [policy, binding, params] = Testing.synth(chart);
+    expect(policy.metadata.name).toBe('agent-trust-admission-sre-agents');
+    expect(policy.spec.matchConstraints.namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'sre-agents' });
+    expect(binding.spec.paramRef.namespace).toBe('sre-agents');
+    expect(params.metadata.namespace).toBe('sre-agents');
+  });
+});
+
+describe('TrustPhaseAdmission misuse fails loudly, naming path, field and value', () => {
+  test('a name that is not a DNS subdomain', () => {
+    const { message, problems } = problemsOf(() => synth({ name: 'Agent_Trust' }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: 'test/Admission', field: 'name', value: '"Agent_Trust"' });
+    expect(message).toContain('test/Admission');
+    expect(message).toContain('name = "Agent_Trust"');
+    expect(message).toContain('Fix:');
+  });
+
+  test('a name longer than 253 characters', () => {
+    const long = `${'a'.repeat(250)}.com`;
+    const { problems } = problemsOf(() => synth({ name: long }));
+    expect(problems[0]).toMatchObject({ field: 'name', value: JSON.stringify(long) });
+  });
+
+  test('every bad prop at once: fleet, apiVersion, failurePolicy, enforcement, name', () => {
+    const { problems } = problemsOf(() => new TrustPhaseAdmission(Testing.chart(), 'Admission', {
+      fleet: { namespace: 'agents' } as any,
+      apiVersion: 'admissionregistration.k8s.io/v1' as any,
+      failurePolicy: 'Ignore' as any,
+      enforcement: ['Deny'] as any,
+      name: '-bad-',
+    }));
+    expect(problems.map(p => [p.field, p.value])).toEqual([
+      ['fleet', '{"namespace":"agents"}'],
+      ['apiVersion', '"admissionregistration.k8s.io/v1"'],
+      ['failurePolicy', '"Ignore"'],
+      ['enforcement', '["Deny"]'],
+      ['name', '"-bad-"'],
+    ]);
+    for (const p of problems) {
+      expect(p.path).toBe('test/Admission');
+      expect(p.hint.length).toBeGreaterThan(10);
+    }
+  });
+});
