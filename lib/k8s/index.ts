@@ -6,3 +6,5 @@ export * from './agent-job-template';
 export * from './phase-network-policy';
 export * from './launcher-access';
 export * from './trust-phase-admission';
+export * from './agent-alerts';
+export * from './agent-kubernetes-trust';

@@ -202,21 +202,21 @@ export class CredentialRoles {
     const deadline = fleet.tokenTtlSeconds;
     const max = fleet.tokenMaxTtlSeconds;
     if (defaultTtl && (!defaultTtl.isWholeSeconds() || t.defaultTtlSeconds < 1)) {
-      problems.add(path, 'defaultTtl', defaultTtl.toString(), 'must be at least one whole second', 'use e.g. Duration.minutes(10)');
+      problems.add(path, 'defaultTtl', defaultTtl, 'must be at least one whole second', 'use e.g. Duration.minutes(10)');
     } else if (t.defaultTtlSeconds > deadline) {
-      problems.add(path, 'defaultTtl', defaultTtl?.toString() ?? `${t.defaultTtlSeconds}s`,
+      problems.add(path, 'defaultTtl', defaultTtl ?? `${t.defaultTtlSeconds}s`,
         `is longer than the Job deadline (${deadline}s): credentials would outlive the investigation`,
         `use at most ${deadline}s, or leave it unset to use the deadline`);
     }
     if (maxTtl && (!maxTtl.isWholeSeconds() || t.maxTtlSeconds < 1)) {
-      problems.add(path, 'maxTtl', maxTtl.toString(), 'must be at least one whole second', 'use e.g. Duration.minutes(16)');
+      problems.add(path, 'maxTtl', maxTtl, 'must be at least one whole second', 'use e.g. Duration.minutes(16)');
     } else if (t.maxTtlSeconds > max) {
-      problems.add(path, 'maxTtl', maxTtl?.toString() ?? `${t.maxTtlSeconds}s`,
+      problems.add(path, 'maxTtl', maxTtl ?? `${t.maxTtlSeconds}s`,
         `is longer than the Job deadline + margin (${max}s)`,
         `use at most ${max}s, or leave it unset`);
     }
     if (t.defaultTtlSeconds > t.maxTtlSeconds) {
-      problems.add(path, 'defaultTtl', defaultTtl?.toString() ?? `${t.defaultTtlSeconds}s`,
+      problems.add(path, 'defaultTtl', defaultTtl ?? `${t.defaultTtlSeconds}s`,
         `is longer than maxTtl (${t.maxTtlSeconds}s)`, 'make the default at most the maximum');
     }
   }

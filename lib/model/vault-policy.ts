@@ -181,7 +181,8 @@ export class VaultPolicyDocument {
           'write it as "<mount>/<segment>/<role>"');
         return;
       }
-      if (FORBIDDEN_PREFIXES.some(p => r.path.startsWith(p) || r.path === p.slice(0, -1)) && !self.includes(r.path)) {
+      const forbidden = FORBIDDEN_PREFIXES.some(p => r.path.startsWith(p) || r.path === p.slice(0, -1)) && !self.includes(r.path);
+      if (forbidden) {
         problems.add(path, `${field}.path`, r.path, 'is under sys/, identity/ or auth/: agent policies never touch Vault\'s own configuration or other identities',
           'grant only credential paths of the fleet\'s engines');
       }
@@ -198,7 +199,7 @@ export class VaultPolicyDocument {
       } else if (!PATH_SEGMENTS.test(r.path)) {
         problems.add(path, `${field}.path`, r.path, 'is not a Vault path', 'use segments of letters, digits, "-", "_", "." separated by "/"');
       }
-      if (!wildcard && !mounts.some(m => r.path.startsWith(m)) && !self.includes(r.path)) {
+      if (!forbidden && !wildcard && !mounts.some(m => r.path.startsWith(m)) && !self.includes(r.path)) {
         problems.add(path, `${field}.path`, r.path, 'is outside every mount of the fleet\'s domains',
           `grant paths under ${mounts.join(', ')} only (declare another domain for another engine)`);
       }

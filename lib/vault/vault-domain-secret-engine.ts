@@ -111,7 +111,7 @@ export class VaultDomainSecretEngine extends Construct {
     this.kind = domain.engine;
     this.mountPath = domain.mountPath;
     if (!props.config || props.config.kind !== domain.engine) {
-      problems.add(path, 'config', props.config?.kind?.name,
+      problems.add(path, 'config', props.config?.kind,
         `does not match the engine the fleet declares for domain "${domain.domain.name}" ("${domain.engine.name}"); the phase policies grant "${domain.engine.segment}" paths of that engine`,
         `use the EngineConfig factory for ${domain.engine.name}, or change the domain's engine in the fleet`);
       problems.throwIfAny(path);

@@ -1,0 +1,96 @@
+import { Construct } from 'constructs';
+import { AgentFleet, DenylistOverride, KubernetesRule } from '../model';
+import { AgentAlerts } from './agent-alerts';
+import { AgentJobTemplate } from './agent-job-template';
+import { AgentNamespace } from './agent-namespace';
+import { LadderServiceAccounts } from './ladder-service-accounts';
+import { LauncherAccess } from './launcher-access';
+import { PhaseNetworkPolicy } from './phase-network-policy';
+import { AdmissionApiVersion, AdmissionEnforcement, TrustPhaseAdmission } from './trust-phase-admission';
+
+/** Props of `AgentKubernetesTrust`. */
+export interface AgentKubernetesTrustProps {
+  /** The fleet: the one declaration every object is rendered from. */
+  readonly fleet: AgentFleet;
+  /**
+   * Extra Kubernetes rules per phase name (see `LadderServiceAccountsProps.additionalRules`).
+   * @default - none
+   */
+  readonly additionalRules?: { [phase: string]: KubernetesRule[] };
+  /**
+   * Named denylist exceptions per phase name.
+   * @default - none
+   */
+  readonly allowDenied?: { [phase: string]: DenylistOverride[] };
+  /**
+   * API version of the admission policy (`V1BETA1` for 1.28/1.29 clusters).
+   * @default AdmissionApiVersion.V1
+   */
+  readonly admissionApiVersion?: AdmissionApiVersion;
+  /**
+   * How admission failures are enforced (`WARN_AND_AUDIT` for a dry-run rollout).
+   * @default AdmissionEnforcement.DENY
+   */
+  readonly admissionEnforcement?: AdmissionEnforcement;
+  /**
+   * Emit the prometheus-operator `PrometheusRule` with agent alerts.
+   * @default false - the CRD may not exist in the cluster
+   */
+  readonly alerts?: boolean;
+  /**
+   * OTLP endpoint set in every agent's Job template.
+   * @default - not set
+   */
+  readonly otlpEndpoint?: string;
+  /**
+   * RuntimeClass (gVisor, Kata) for every agent's Job template.
+   * @default - the cluster default runtime
+   */
+  readonly runtimeClassName?: string;
+}
+
+/**
+ * Everything Kubernetes needs for one fleet, composed from the individual
+ * constructs: the agent namespace with Pod Security, quota and limits; one
+ * ServiceAccount and its RBAC per phase; one egress NetworkPolicy per phase;
+ * one Job template and launcher contract per agent; the launcher's access;
+ * the admission policy that enforces the ceilings; optionally the alerts.
+ * Use the individual constructs instead when you need their finer props.
+ */
+export class AgentKubernetesTrust extends Construct {
+  /** Namespace, quota, limits. */
+  public readonly namespace: AgentNamespace;
+  /** One ServiceAccount (and RBAC) per phase. */
+  public readonly phases: LadderServiceAccounts;
+  /** One egress policy per phase, lowest first. */
+  public readonly networkPolicies: PhaseNetworkPolicy[];
+  /** One Job template per agent, in fleet order. */
+  public readonly jobTemplates: AgentJobTemplate[];
+  /** The launcher's ServiceAccount and Role. */
+  public readonly launcher: LauncherAccess;
+  /** The admission policy. */
+  public readonly admission: TrustPhaseAdmission;
+  /** The alerts, when enabled. */
+  public readonly alerts?: AgentAlerts;
+
+  public constructor(scope: Construct, id: string, props: AgentKubernetesTrustProps) {
+    super(scope, id);
+    const fleet = props.fleet;
+    this.namespace = new AgentNamespace(this, 'Namespace', { fleet });
+    this.phases = new LadderServiceAccounts(this, 'Phases', {
+      fleet, additionalRules: props.additionalRules, allowDenied: props.allowDenied,
+    });
+    this.networkPolicies = fleet.ladder.phases.map(phase =>
+      new PhaseNetworkPolicy(this, `Network-${phase.name}`, { fleet, phase }));
+    this.jobTemplates = fleet.agents.map(agent => new AgentJobTemplate(this, `Job-${agent.name}`, {
+      fleet, agent: agent.name, otlpEndpoint: props.otlpEndpoint, runtimeClassName: props.runtimeClassName,
+    }));
+    this.launcher = new LauncherAccess(this, 'Launcher', { fleet });
+    this.admission = new TrustPhaseAdmission(this, 'Admission', {
+      fleet, apiVersion: props.admissionApiVersion, enforcement: props.admissionEnforcement,
+    });
+    if (props.alerts) {
+      this.alerts = new AgentAlerts(this, 'Alerts', { fleet });
+    }
+  }
+}

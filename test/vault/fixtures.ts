@@ -1,0 +1,93 @@
+import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
+import { AgentTrustErrors, ValidationProblem } from '../../lib/model';
+import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { AccessLevel, AgentFleet, AgentFleetProps, Domain, EngineConfig, DomainEngine } from '../../lib';
+
+/** A fleet like the default example's, with overrides. */
+export function fleet(overrides: Partial<AgentFleetProps> = {}): AgentFleet {
+  return new AgentFleet({
+    namespace: 'agents',
+    targetNamespaces: ['payments', 'checkout'],
+    agents: [{ name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2' }],
+    ...overrides,
+  });
+}
+
+/** A test stack with the provider, so `Testing.synth(stack, true)` runs every validation. */
+export function stack(): TerraformStack {
+  const s = new TerraformStack(Testing.app(), 'test');
+  new VaultProvider(s, 'vault', { address: 'https://vault.vault.svc:8200' });
+  return s;
+}
+
+/** A stack that is synthesized like the real app (validations included). */
+export function synthJson(s: TerraformStack): any {
+  return JSON.parse(Testing.synth(s, true));
+}
+
+/** Sensitive values passed only through variables; tests scan the output for them. */
+export const SECRET_VALUES = {
+  dbPassword: 'S3cr3t-db-Pa55w0rd',
+  awsSecretKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  jwt: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ2YXVsdCJ9.c2lnbmF0dXJl',
+};
+
+/** A sensitive string variable without default. */
+export function secretVar(scope: TerraformStack, id: string): TerraformVariable {
+  return new TerraformVariable(scope, id, { type: 'string', sensitive: true });
+}
+
+const ARN = (level: string) => `arn:aws:iam::123456789012:role/agent-${level}`;
+
+/** One engine configuration per standard domain. */
+export function engines(s: TerraformStack): DomainEngine[] {
+  return [
+    { domain: Domain.NETWORK, config: EngineConfig.sshCertificates() },
+    {
+      domain: Domain.DATABASE,
+      config: EngineConfig.postgresql({
+        connectionUrl: 'postgresql://{{username}}:{{password}}@postgres.payments.svc:5432/payments',
+        username: 'vault_admin',
+        password: secretVar(s, 'db_password'),
+      }),
+    },
+    { domain: Domain.APPLICATION, config: EngineConfig.kubernetes({ kubernetesHost: 'https://kubernetes.default.svc' }) },
+    { domain: Domain.LLM, config: EngineConfig.kvV2() },
+    {
+      domain: Domain.CLOUD,
+      config: EngineConfig.awsSts({
+        roles: AccessLevel.credentialLevels().map(level => ({ level, roleArn: ARN(level.name) })),
+      }),
+    },
+  ];
+}
+
+/** The problems a function throws (fails the test when it throws something else or nothing). */
+export function problemsOf(fn: () => unknown): ValidationProblem[] {
+  try {
+    fn();
+  } catch (e) {
+    if (!AgentTrustErrors.isValidationError(e)) {
+      throw e;
+    }
+    return AgentTrustErrors.problemsOf(e);
+  }
+  throw new Error('expected a validation error, but nothing was thrown');
+}
+
+/** The message of the error a function throws (fails the test when nothing is thrown). */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return String((e as Error).message);
+  }
+  throw new Error('expected an error, but nothing was thrown');
+}
+
+/** Resources of a type in synthesized JSON, by logical id. */
+export function resources(json: any, type: string): { [id: string]: any } {
+  return json.resource?.[type] ?? {};
+}
+
+export { App };
