@@ -94,6 +94,14 @@ export class LauncherContractLoader {
     return LauncherContractLoader.candidates(objects, 'manifests').map(c => c.agent);
   }
 
+  /**
+   * The one contract among already-read manifests (of `agent`, when given);
+   * `source` names their origin in messages.
+   */
+  public static fromObjects(objects: any[], source: string, agent?: string): LauncherContractDocument {
+    return LauncherContractLoader.pick(objects, source, agent);
+  }
+
   private static pick(objects: any[], where: string, agent?: string): LauncherContractDocument {
     const problems = new ProblemCollector();
     const all = LauncherContractLoader.candidates(objects, where);
