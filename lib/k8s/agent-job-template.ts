@@ -378,7 +378,7 @@ export class AgentJobTemplate extends Construct {
       JsonPatch.add('/spec/podFailurePolicy', {
         rules: [
           // Preemption or node drain is not the agent's fault: do not count it against backoffLimit 0.
-          { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] },
+          { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
           ...(exitCodes.length > 0
             ? [{ action: 'FailJob', onExitCodes: { containerName: this.containerName, operator: 'In', values: [...exitCodes].sort((a, b) => a - b) } }]
             : []),

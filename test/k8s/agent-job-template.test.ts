@@ -104,12 +104,12 @@ describe('AgentJobTemplate', () => {
     const { job } = synthTemplate({ failJobExitCodes: [78, 64, 2] });
     expect(job.spec.podFailurePolicy).toEqual({
       rules: [
-        { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] },
+        { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
         { action: 'FailJob', onExitCodes: { containerName: 'agent', operator: 'In', values: [2, 64, 78] } },
       ],
     });
     const none = synthTemplate({ failJobExitCodes: [] }).job;
-    expect(none.spec.podFailurePolicy.rules).toEqual([{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }]);
+    expect(none.spec.podFailurePolicy.rules).toEqual([{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }]);
   });
 
   test('no runtimeClassName or injector annotations unless asked', () => {
