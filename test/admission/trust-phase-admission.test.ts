@@ -7,11 +7,8 @@ import {
 import { AdmissionRules, AgentTrustErrors } from '../../lib/model';
 import { fleetWith } from './fixtures';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ValidatingAdmissionPolicy } = require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ValidatingAdmissionPolicyBinding } = require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ConfigMap } = require('kubernetes-models/v1/ConfigMap');
 
 function synth(props: Partial<ConstructorParameters<typeof TrustPhaseAdmission>[2]> = {}, chartNamespace?: string) {

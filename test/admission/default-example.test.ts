@@ -1,0 +1,65 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { defaultFleet } from '../../examples/default/fleet';
+import { defaultChart } from '../../examples/default/k8s';
+import { TrustPhaseAdmission } from '../../lib/k8s';
+import { JobRenderer } from '../../lib/launcher/job-renderer';
+import { LauncherContractLoader } from '../../lib/launcher/launcher-contract-loader';
+import { SynthOutput } from '../../lib/launcher/synth-output';
+import { AdmissionRules } from '../../lib/model';
+import { CelHarness } from '../helpers/cel-harness';
+
+/**
+ * End to end over files, as an operator would run it: synthesize the
+ * default example to YAML, load the launcher contract and the admission
+ * policy back from that folder, render every allowed phase and evaluate the
+ * policy as written to disk.
+ */
+describe('default example: synthesized YAML → contract → rendered Jobs → policy from disk', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-trust-admission-'));
+  const app = new App({ outdir });
+  const chart = defaultChart(app);
+  // The example may or may not wire the admission yet; never add it twice.
+  if (!chart.node.findAll().some(c => c instanceof TrustPhaseAdmission)) {
+    new TrustPhaseAdmission(chart, 'Admission', { fleet: defaultFleet() });
+  }
+  app.synth();
+  const objects = SynthOutput.readDirectory(outdir);
+  const policy = objects.find(o => o.kind === 'ValidatingAdmissionPolicy');
+  const binding = objects.find(o => o.kind === 'ValidatingAdmissionPolicyBinding');
+  const params = objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === AdmissionRules.PARAMS_NAME);
+
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('the folder holds exactly one policy, its binding and params, next to the Namespace they select', () => {
+    expect(objects.filter(o => o.kind === 'ValidatingAdmissionPolicy')).toHaveLength(1);
+    expect(binding.spec.policyName).toBe(policy.metadata.name);
+    expect(binding.spec.paramRef).toEqual({ name: params.metadata.name, namespace: params.metadata.namespace, parameterNotFoundAction: 'Deny' });
+    const ns = objects.find(o => o.kind === 'Namespace');
+    expect(policy.spec.matchConstraints.namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe(ns.metadata.name);
+    expect(params.metadata.namespace).toBe(ns.metadata.name);
+  });
+
+  test('the params ceiling equals the contract ceiling, and every Job rendered from the folder is admitted', () => {
+    const contract = LauncherContractLoader.fromDirectory(outdir, 'diagnostics');
+    expect(params.data[AdmissionRules.ceilingKey('diagnostics')]).toBe(contract.ceiling);
+    const harness = new CelHarness(policy.spec.validations);
+    const renderer = new JobRenderer(contract);
+    expect(renderer.allowedPhases).toEqual(['shadow', 'read-only']);
+    for (const phase of renderer.allowedPhases) {
+      const job = renderer.render({ investigationId: 'e2e-1', phase });
+      expect(harness.denials({ object: job, params }).map(d => d.message)).toEqual([]);
+    }
+    // The namespace the Jobs are created in is the one the policy selects.
+    expect(contract.namespace).toBe(policy.spec.matchConstraints.namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
+  });
+
+  test('the Pod Security labels of the namespace and the policy agree: restricted is enforced twice', () => {
+    const ns = objects.find(o => o.kind === 'Namespace');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    const ids = policy.spec.validations.map((v: any) => AdmissionRules.ruleIdOf(v.message));
+    expect(ids).toEqual(expect.arrayContaining(['seccomp-profile', 'run-as-non-root', 'no-privilege-escalation', 'capabilities-dropped']));
+  });
+});
