@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports */
 /**
  * Offline Kubernetes schema validation with kubernetes-models@4.5.1 (the
  * Kubernetes 1.33 OpenAPI schemas, precompiled). Every kind the library may
@@ -28,6 +27,9 @@ const MODELS: { [apiVersionKind: string]: () => ModelClass } = {
     require('kubernetes-models/admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy').ValidatingAdmissionPolicy,
   'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding': () =>
     require('kubernetes-models/admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding').ValidatingAdmissionPolicyBinding,
+  // prometheus-operator CRD (AgentAlerts), from the same project's CRD models.
+  'monitoring.coreos.com/v1/PrometheusRule': () =>
+    require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule').PrometheusRule,
 };
 
 /** The `apiVersion/kind` keys this validator knows. */
