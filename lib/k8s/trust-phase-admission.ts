@@ -114,6 +114,7 @@ interface PolicyValidation {
 interface PolicySpec {
   readonly failurePolicy: string;
   readonly paramKind: { readonly apiVersion: string; readonly kind: string };
+  readonly matchConditions: Array<{ readonly name: string; readonly expression: string }>;
   readonly matchConstraints: {
     readonly namespaceSelector: { readonly matchLabels: { [key: string]: string } };
     readonly resourceRules: Array<{
@@ -148,7 +149,11 @@ interface BindingSpec {
  * and an image from `fleet.allowedRegistries`, the token is not automounted,
  * and the pod keeps the Pod Security `restricted` context. The rules are
  * `AdmissionRules.forFleet(fleet)`; every denial message starts with
- * `agent-trust [<rule id>]:`.
+ * `agent-trust [<rule id>]:`. A Job being deleted is not checked (see
+ * `AdmissionRules.matchConditions`).
+ *
+ * Admission checks requests, not running pods: after a demotion, delete
+ * the agent's running Jobs above the new ceiling.
  *
  * A promotion is one reviewed change: raise the agent's `ceiling` in code,
  * which changes one value (`ceiling.<agent>`) of the params ConfigMap. Only
@@ -234,6 +239,7 @@ export class TrustPhaseAdmission extends Construct {
           scope: 'Namespaced',
         }],
       },
+      matchConditions: AdmissionRules.matchConditions().map(c => ({ name: c.name, expression: c.expression })),
       validations: this._rules.map(r => ({
         expression: r.expression,
         message: r.message,

@@ -49,6 +49,14 @@ export interface AdmissionRule {
   readonly reason: AdmissionDenialReason;
 }
 
+/** A condition a request must meet for the policy to check it (`matchConditions`). */
+export interface AdmissionMatchCondition {
+  /** Name (a Kubernetes qualified name). */
+  readonly name: string;
+  /** CEL expression; `false` skips the policy for the request. */
+  readonly expression: string;
+}
+
 // Paths inside the admitted object, written once.
 const LABELS = 'object.metadata.labels';
 const POD = 'object.spec.template.spec';
@@ -124,6 +132,8 @@ export class AdmissionRules {
   public static readonly POD_LABELS_MATCH_JOB = 'pod-labels-match-job';
   /** Rule id: `backoffLimit` is 0. */
   public static readonly BACKOFF_LIMIT_ZERO = 'backoff-limit-zero';
+  /** Rule id: one pod, one attempt (restartPolicy Never, no parallelism, no per-index retries). */
+  public static readonly SINGLE_ATTEMPT = 'single-attempt';
   /** Rule id: `activeDeadlineSeconds` is set and within the maximum. */
   public static readonly DEADLINE_WITHIN_MAXIMUM = 'deadline-within-maximum';
   /** Rule id: every container and init container has CPU and memory limits. */
@@ -146,6 +156,19 @@ export class AdmissionRules {
   public static readonly NO_HOST_NAMESPACES = 'no-host-namespaces';
   /** Rule id: no hostPath volume and no host port. */
   public static readonly NO_HOST_PATH_OR_PORT = 'no-host-path-or-port';
+
+  /**
+   * Conditions a request must meet to be checked at all. A Job that is
+   * being deleted is not checked: otherwise, after a demotion lowers its
+   * agent's ceiling, the garbage collector could never remove its
+   * finalizers. The Job controller starts no pod for such a Job.
+   */
+  public static matchConditions(): AdmissionMatchCondition[] {
+    return [{
+      name: 'not-being-deleted',
+      expression: '!(has(object.metadata) && has(object.metadata.deletionTimestamp))',
+    }];
+  }
 
   /** The params key of an agent's ceiling. */
   public static ceilingKey(agentName: string): string {
@@ -283,6 +306,17 @@ export class AdmissionRules {
         description: 'spec.backoffLimit is 0: an investigation is never retried with the same credentials.',
         expression: 'has(object.spec) && has(object.spec.backoffLimit) && object.spec.backoffLimit == 0',
         message: `${p(AdmissionRules.BACKOFF_LIMIT_ZERO)}spec.backoffLimit must be 0`,
+        reason: AdmissionDenialReason.FORBIDDEN,
+      },
+      {
+        id: AdmissionRules.SINGLE_ATTEMPT,
+        description: 'One pod, one attempt: restartPolicy Never, completions and parallelism 1, no backoffLimitPerIndex '
+          + '(a retry or a parallel pod would reuse the investigation\'s credentials).',
+        expression: `has(object.spec) && (!has(object.spec.completions) || object.spec.completions == 1)`
+          + ' && (!has(object.spec.parallelism) || object.spec.parallelism == 1) && !has(object.spec.backoffLimitPerIndex)'
+          + ` && ${HAS_POD} && has(${POD}.restartPolicy) && ${POD}.restartPolicy == 'Never'`,
+        message: `${p(AdmissionRules.SINGLE_ATTEMPT)}spec.completions and spec.parallelism must be 1, spec.backoffLimitPerIndex unset `
+          + 'and spec.template.spec.restartPolicy Never',
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {

@@ -102,6 +102,10 @@ const TAMPERED: Tamper[] = [
   ['pod template lacks the agent label', j => { delete j.spec.template.metadata.labels['agent-trust.io/agent']; }, AdmissionRules.POD_LABELS_MATCH_JOB],
   ['backoffLimit 1', j => { j.spec.backoffLimit = 1; }, AdmissionRules.BACKOFF_LIMIT_ZERO],
   ['backoffLimit unset', j => { delete j.spec.backoffLimit; }, AdmissionRules.BACKOFF_LIMIT_ZERO],
+  ['parallelism 5', j => { j.spec.parallelism = 5; }, AdmissionRules.SINGLE_ATTEMPT],
+  ['completions 3', j => { j.spec.completions = 3; }, AdmissionRules.SINGLE_ATTEMPT],
+  ['per-index retries', j => { j.spec.completionMode = 'Indexed'; j.spec.backoffLimitPerIndex = 2; }, AdmissionRules.SINGLE_ATTEMPT],
+  ['restartPolicy OnFailure (in-place retries)', j => { pod(j).restartPolicy = 'OnFailure'; }, AdmissionRules.SINGLE_ATTEMPT],
   ['deadline missing', j => { delete j.spec.activeDeadlineSeconds; }, AdmissionRules.DEADLINE_WITHIN_MAXIMUM],
   ['deadline too long (901 s)', j => { j.spec.activeDeadlineSeconds = 901; }, AdmissionRules.DEADLINE_WITHIN_MAXIMUM],
   ['deadline 0', j => { j.spec.activeDeadlineSeconds = 0; }, AdmissionRules.DEADLINE_WITHIN_MAXIMUM],
@@ -213,6 +217,24 @@ describe('the policy holds when the launcher does not', () => {
     expect(denyingRules(promoted.harness, { object: forged.render({ investigationId: 'x1', phase: 'limited-write' }), params: promoted.params })).toEqual([]);
     expect(denyingRules(promoted.harness, { object: forged.render({ investigationId: 'x1', phase: 'autonomous' }), params: promoted.params }))
       .toEqual([AdmissionRules.PHASE_WITHIN_CEILING]);
+  });
+
+  test('after a demotion, a Job above the new ceiling is denied on UPDATE but can still be deleted (finalizers removed)', () => {
+    const before = setup(fleetWith({ agents: [{ name: 'diagnostics', image: DIAG_IMAGE, ceiling: TrustPhase.LIMITED_WRITE }] }));
+    const demoted = setup();
+    const job = before.renderers.diagnostics.render({ investigationId: 'd1', phase: 'limited-write' });
+    expect(denyingRules(before.harness, { object: job, params: before.params })).toEqual([]);
+    const relabel = copy(job);
+    relabel.metadata.labels.note = 'x';
+    const update = { object: relabel, oldObject: job, params: demoted.params, request: { operation: 'UPDATE' } };
+    expect(denyingRules(demoted.harness, update)).toEqual([AdmissionRules.PHASE_WITHIN_CEILING]);
+    // The garbage collector removing finalizers of a Job being deleted.
+    const deleting = copy(job);
+    deleting.metadata.deletionTimestamp = '2026-11-25T18:00:00Z';
+    deleting.metadata.finalizers = [];
+    const oldDeleting = { ...copy(deleting), metadata: { ...deleting.metadata, finalizers: ['foregroundDeletion'] } };
+    expect(demoted.harness.applies({ object: deleting, oldObject: oldDeleting, params: demoted.params })).toBe(false);
+    expect(denyingRules(demoted.harness, { object: deleting, oldObject: oldDeleting, params: demoted.params, request: { operation: 'UPDATE' } })).toEqual([]);
   });
 
   test.each([

@@ -25,7 +25,7 @@ describe('AdmissionRules (model data)', () => {
   test('the rule set covers every invariant of the issue', () => {
     expect(rules.map(r => r.id)).toEqual([
       'agent-known', 'phase-known', 'phase-within-ceiling', 'service-account-matches-phase',
-      'name-matches-investigation', 'pod-labels-match-job', 'backoff-limit-zero', 'deadline-within-maximum',
+      'name-matches-investigation', 'pod-labels-match-job', 'backoff-limit-zero', 'single-attempt', 'deadline-within-maximum',
       'resource-limits', 'image-registry-allowed', 'token-not-automounted', 'seccomp-profile', 'run-as-non-root',
       'no-privilege-escalation', 'capabilities-dropped', 'not-privileged', 'no-host-namespaces', 'no-host-path-or-port',
     ]);
@@ -38,6 +38,14 @@ describe('AdmissionRules (model data)', () => {
       expect(free.filter(v => !ADMISSION_VARIABLES.has(v))).toEqual([]);
       // Only the Job and the params are read: oldObject/request/namespaceObject never matter.
       expect(free.filter(v => v !== 'object' && v !== 'params')).toEqual([]);
+    }
+  });
+
+  test('match conditions use only standard CEL and read only the object', () => {
+    for (const c of AdmissionRules.matchConditions()) {
+      expect(c.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      expect(CelHarness.functionsOutsideKubernetes(c.expression)).toEqual([]);
+      expect(CelHarness.freeIdentifiers(c.expression)).toEqual(['object']);
     }
   });
 

@@ -53,6 +53,8 @@ describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
     expect(policy.metadata.namespace).toBeUndefined();
     expect(policy.spec.failurePolicy).toBe('Fail');
     expect(policy.spec.paramKind).toEqual({ apiVersion: 'v1', kind: 'ConfigMap' });
+    expect(policy.spec.matchConditions).toEqual(AdmissionRules.matchConditions());
+    expect(policy.spec.matchConditions.map((c: any) => c.name)).toEqual(['not-being-deleted']);
     expect(policy.spec.matchConstraints).toEqual({
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'agents' } },
       resourceRules: [{ apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs'], scope: 'Namespaced' }],

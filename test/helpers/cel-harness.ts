@@ -22,6 +22,12 @@ export interface CelValidation {
   readonly reason?: string;
 }
 
+/** One matchCondition as it appears in a ValidatingAdmissionPolicy. */
+export interface CelMatchCondition {
+  readonly name: string;
+  readonly expression: string;
+}
+
 /** The variables of one admission request. */
 export interface AdmissionRequestInput {
   readonly object: unknown;
@@ -151,9 +157,11 @@ export class CelHarness {
   }
 
   private readonly compiled: Array<{ validation: CelValidation; run: Evaluator; message?: Evaluator }>;
+  private readonly conditions: Array<{ condition: CelMatchCondition; run: Evaluator }>;
 
-  /** Parses and plans every validation; throws on a parse error. */
-  public constructor(public readonly validations: CelValidation[]) {
+  /** Parses and plans every validation and match condition; throws on a parse error. */
+  public constructor(public readonly validations: CelValidation[], public readonly matchConditions: CelMatchCondition[] = []) {
+    this.conditions = matchConditions.map(condition => ({ condition, run: plan(env, parse(condition.expression)) as Evaluator }));
     this.compiled = validations.map(validation => ({
       validation,
       run: plan(env, parse(validation.expression)) as Evaluator,
@@ -161,14 +169,38 @@ export class CelHarness {
     }));
   }
 
-  /** Evaluate every validation against one request. */
-  public evaluate(input: AdmissionRequestInput): ValidationOutcome[] {
-    const ctx: Record<string, unknown> = {
+  /**
+   * Whether the policy applies to a request: `false` when a match condition
+   * is false (the policy is skipped); an error when one fails to evaluate
+   * and none is false (with failurePolicy Fail, the request is denied).
+   */
+  public applies(input: AdmissionRequestInput): boolean | Error {
+    const ctx = CelHarness.context(input);
+    let error: Error | undefined;
+    for (const { condition, run } of this.conditions) {
+      const result = run(ctx);
+      if (result === false) {
+        return false;
+      }
+      if (result !== true) {
+        error = new Error(`matchCondition ${condition.name}: ${isCelError(result) ? (result as { message: string }).message : JSON.stringify(result)}`);
+      }
+    }
+    return error ?? true;
+  }
+
+  private static context(input: AdmissionRequestInput): Record<string, unknown> {
+    return {
       object: toCel(input.object ?? null),
       oldObject: toCel(input.oldObject ?? null),
       params: toCel(input.params ?? null),
       request: toCel(input.request ?? { operation: 'CREATE' }),
     };
+  }
+
+  /** Evaluate every validation against one request (match conditions aside). */
+  public evaluate(input: AdmissionRequestInput): ValidationOutcome[] {
+    const ctx = CelHarness.context(input);
     return this.compiled.map(({ validation, run, message }, index) => {
       const result = run(ctx);
       const error = isCelError(result) ? (result as { message: string }).message : undefined;
@@ -192,8 +224,19 @@ export class CelHarness {
     });
   }
 
-  /** The validations that deny a request (empty = admitted). */
+  /**
+   * The validations that deny a request (empty = admitted), after the match
+   * conditions: a skipped request has none; a match-condition error is one
+   * denial (index -1), as under failurePolicy Fail.
+   */
   public denials(input: AdmissionRequestInput): ValidationOutcome[] {
+    const applies = this.applies(input);
+    if (applies === false) {
+      return [];
+    }
+    if (applies instanceof Error) {
+      return [{ index: -1, expression: '(matchConditions)', allowed: false, error: applies.message, message: applies.message }];
+    }
     return this.evaluate(input).filter(o => !o.allowed);
   }
 
