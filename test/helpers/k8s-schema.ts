@@ -6,6 +6,19 @@
  */
 type ModelClass = new (data: any) => { validate(): void };
 
+/** Validate a v1beta1 object with its v1 model (same spec, other apiVersion). */
+function asV1(Model: ModelClass): ModelClass {
+  return class {
+    private readonly data: any;
+    public constructor(data: any) {
+      this.data = { ...data, apiVersion: 'admissionregistration.k8s.io/v1' };
+    }
+    public validate(): void {
+      new Model(this.data).validate();
+    }
+  };
+}
+
 const MODELS: { [apiVersionKind: string]: () => ModelClass } = {
   'v1/Namespace': () => require('kubernetes-models/v1/Namespace').Namespace,
   'v1/ResourceQuota': () => require('kubernetes-models/v1/ResourceQuota').ResourceQuota,
@@ -23,10 +36,13 @@ const MODELS: { [apiVersionKind: string]: () => ModelClass } = {
     require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy').ValidatingAdmissionPolicy,
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': () =>
     require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding').ValidatingAdmissionPolicyBinding,
-  'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy': () =>
-    require('kubernetes-models/admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy').ValidatingAdmissionPolicy,
-  'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding': () =>
-    require('kubernetes-models/admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding').ValidatingAdmissionPolicyBinding,
+  // kubernetes-models 4.5.1 (1.33 schemas) no longer ships the v1beta1
+  // admission policy kinds; their spec is the same as v1's (the GA release
+  // changed no field), so they are checked against the v1 schema.
+  'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy': () => asV1(
+    require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy').ValidatingAdmissionPolicy),
+  'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding': () => asV1(
+    require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding').ValidatingAdmissionPolicyBinding),
   // prometheus-operator CRD (AgentAlerts), from the same project's CRD models.
   'monitoring.coreos.com/v1/PrometheusRule': () =>
     require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule').PrometheusRule,

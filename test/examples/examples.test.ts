@@ -1,0 +1,93 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { JobRenderer, LauncherContractLoader } from '../../lib/launcher';
+import { validateManifest } from '../helpers/k8s-schema';
+
+const ROOT = path.join(__dirname, '..', '..');
+// `npm test` builds first; the examples run exactly as a user runs them.
+const EXAMPLES: Array<{ name: string; stack: string; agents: string[]; phases: number }> = [
+  { name: 'default', stack: 'agent-trust-vault', agents: ['diagnostics'], phases: 4 },
+  { name: 'fleet', stack: 'agent-trust-fleet-vault', agents: ['triage', 'diagnostics', 'remediator'], phases: 4 },
+  { name: 'custom-ladder', stack: 'agent-trust-ledger-vault', agents: ['ledger-sre'], phases: 5 },
+];
+
+function synth(example: string, out: string): { manifests: any[]; terraform: any; k8sDir: string; tfDir: string } {
+  const k8sDir = path.join(out, 'k8s');
+  const tfDir = path.join(out, 'tf');
+  const env = { ...process.env, CDK8S_OUTDIR: k8sDir, CDKTF_OUTDIR: tfDir };
+  execFileSync(process.execPath, [path.join(ROOT, 'build/examples', example, 'k8s.js')], { env, cwd: ROOT });
+  execFileSync(process.execPath, [path.join(ROOT, 'build/examples', example, 'vault.js')], { env, cwd: ROOT });
+  const manifests = fs.readdirSync(k8sDir).filter(f => f.endsWith('.yaml'))
+    .flatMap(f => parseAllDocuments(fs.readFileSync(path.join(k8sDir, f), 'utf8')).map(d => d.toJSON()))
+    .filter(m => m);
+  return { manifests, terraform: undefined, k8sDir, tfDir };
+}
+
+describe.each(EXAMPLES)('example $name', ({ name, stack, agents, phases }) => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${name}-`));
+  let result: ReturnType<typeof synth>;
+  let terraform: any;
+  beforeAll(() => {
+    result = synth(name, out);
+    terraform = JSON.parse(fs.readFileSync(path.join(result.tfDir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+  });
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  test('every Kubernetes object validates against its schema; no Secret is emitted', () => {
+    expect(result.manifests.length).toBeGreaterThan(20);
+    for (const m of result.manifests) {
+      expect(() => validateManifest(m)).not.toThrow();
+    }
+    expect(result.manifests.filter(m => m.kind === 'Secret')).toEqual([]);
+  });
+
+  test('one ServiceAccount, Vault role and policy per phase, with the same names', () => {
+    const sas = result.manifests.filter(m => m.kind === 'ServiceAccount' && m.metadata.name.startsWith('agent-phase-'))
+      .map(m => m.metadata.name).sort();
+    const roles = Object.values<any>(terraform.resource.vault_kubernetes_auth_backend_role).map(r => r.role_name).sort();
+    const policies = Object.values<any>(terraform.resource.vault_policy).map(p => p.name).sort();
+    expect(sas).toHaveLength(phases);
+    expect(roles).toEqual(sas);
+    expect(policies).toEqual(sas);
+    for (const role of Object.values<any>(terraform.resource.vault_kubernetes_auth_backend_role)) {
+      expect(role.bound_service_account_names).toEqual([role.role_name]);
+      expect(role.audience).toBe('vault');
+    }
+  });
+
+  test('the Vault provider is pinned and every policy is JSON without sys/', () => {
+    expect(terraform.terraform.required_providers.vault.version).toBe('5.6.0');
+    for (const p of Object.values<any>(terraform.resource.vault_policy)) {
+      const doc = JSON.parse(p.policy);
+      expect(Object.keys(doc.path).filter(k => k.startsWith('sys/'))).toEqual([]);
+    }
+  });
+
+  test('every agent has a contract whose Jobs, for every phase up to its ceiling, validate', () => {
+    const contracts = LauncherContractLoader.fromManifests(result.manifests);
+    expect(contracts.map(c => c.agent).sort()).toEqual([...agents].sort());
+    for (const contract of contracts) {
+      const renderer = new JobRenderer(contract);
+      expect(renderer.allowedPhases.length).toBeGreaterThan(0);
+      for (const phase of renderer.allowedPhases) {
+        const job = renderer.render({ investigationId: 'inc-1', phase });
+        expect(() => validateManifest(job)).not.toThrow();
+        expect(job.spec.template.spec.serviceAccountName).toBe(`agent-phase-${phase}`);
+      }
+    }
+  });
+});
+
+describe('schema helper', () => {
+  test('v1beta1 admission objects are checked against the v1 schema, and errors are caught', () => {
+    const bad = {
+      apiVersion: 'admissionregistration.k8s.io/v1beta1', kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'x' }, spec: { validationActions: 'Deny' },
+    };
+    expect(() => validateManifest(bad)).toThrow(/ValidatingAdmissionPolicyBinding \/x fails its schema/);
+    expect(() => validateManifest({ ...bad, spec: { policyName: 'p', validationActions: ['Deny'] } })).not.toThrow();
+  });
+});
