@@ -1,0 +1,125 @@
+import { Testing } from 'cdk8s';
+import { defaultChart } from '../../examples/default/k8s';
+import { PhaseDeltaReport } from '../../lib/check/phase-delta-report';
+import { LauncherContractLoader } from '../../lib/launcher';
+import { AgentTrustErrors } from '../../lib/model/validation';
+import { contractFixture } from '../launcher/fixtures';
+
+// GIVEN the synthesized default example (RBAC objects) and a contract with promotion criteria
+const manifests = Testing.synth(defaultChart(Testing.app()));
+const synthesized = LauncherContractLoader.fromObjects(manifests, 'default example', 'diagnostics');
+const doc = contractFixture();
+
+function errorOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    return AgentTrustErrors.problemsOf(e).map(p => `${p.field}=${p.value}: ${p.message}`);
+  }
+  throw new Error('expected an error');
+}
+
+describe('PhaseDeltaReport', () => {
+  const report = PhaseDeltaReport.build(doc, manifests, { source: 'dist/' });
+
+  test('one delta per step, with no warnings for a monotonic, complete output', () => {
+    expect(report.deltas.map(d => `${d.fromPhase}→${d.toPhase}`)).toEqual(['shadow→read-only', 'read-only→limited-write', 'limited-write→autonomous']);
+    expect(report.warnings).toEqual([]);
+    expect(report.deltas.every(d => d.removedPermissions.length === 0 && d.removedVaultPaths.length === 0)).toBe(true);
+    expect(report.deltas.map(d => d.raisesCeiling)).toEqual([false, true, true]);
+    expect(report.contractDigest).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('Kubernetes verbs added per namespace and resource come from the synthesized RBAC', () => {
+    const [toRead, toLimited, toAuto] = report.deltas;
+    // read-only adds cluster-wide node reads and namespaced reads in both target namespaces
+    expect(toRead.addedPermissions).toEqual(expect.arrayContaining([
+      { scope: '(cluster)', resource: 'core/nodes', verbs: ['get', 'list', 'watch'] },
+      { scope: 'payments', resource: 'core/pods/log', verbs: ['get', 'list', 'watch'] },
+      { scope: 'checkout', resource: 'apps/deployments', verbs: ['get', 'list', 'watch'] },
+    ]));
+    expect(toRead.addedPermissions.some(p => p.resource === 'core/pods' && p.verbs.includes('get'))).toBe(false);
+    expect(toLimited.addedPermissions).toEqual([
+      { scope: 'checkout', resource: 'apps/deployments/scale', verbs: ['get', 'patch'] },
+      { scope: 'checkout', resource: 'apps/statefulsets/scale', verbs: ['get', 'patch'] },
+      { scope: 'checkout', resource: 'core/pods', verbs: ['delete'] },
+      { scope: 'payments', resource: 'apps/deployments/scale', verbs: ['get', 'patch'] },
+      { scope: 'payments', resource: 'apps/statefulsets/scale', verbs: ['get', 'patch'] },
+      { scope: 'payments', resource: 'core/pods', verbs: ['delete'] },
+    ]);
+    expect(toAuto.addedPermissions.filter(p => p.scope === 'payments')).toEqual([
+      { scope: 'payments', resource: 'apps/daemonsets', verbs: ['patch'] },
+      { scope: 'payments', resource: 'apps/deployments', verbs: ['patch'] },
+      { scope: 'payments', resource: 'apps/statefulsets', verbs: ['patch'] },
+      { scope: 'payments', resource: 'autoscaling/horizontalpodautoscalers', verbs: ['create', 'patch'] },
+    ]);
+  });
+
+  test('Vault paths, egress, criteria and triggers come from the contract', () => {
+    const [toRead, toLimited, toAuto] = report.deltas;
+    expect(toRead.addedVaultPaths).toEqual(['agents/application/creds/read-only', 'agents/cloud/sts/read-only',
+      'agents/database/creds/read-only', 'agents/network/sign/read-only']);
+    expect(toRead.addedEgress).toEqual(expect.arrayContaining(['10.30.0.0/16:5432/TCP']));
+    expect(toLimited.addedEgress).toEqual([]);
+    expect(toLimited.criteria).toEqual({ minInvestigations: 50, minSuccessRate: 0.9, maxPolicyViolations: 0, minDays: 14, requiredApprovals: 2 });
+    expect(toAuto.demotionTriggers).toEqual(['policy-violation', 'security-incident', 'success-rate-drop']);
+  });
+
+  test('Markdown for the reviewer (snapshot and content)', () => {
+    const md = report.toMarkdown();
+    expect(md).toContain('| `payments` | `core/pods` | delete |');
+    expect(md).toContain('| cluster-wide | `core/nodes` | get, list, watch |');
+    expect(md).toContain('| Distinct human approvals | ≥ 2 |');
+    expect(md).toContain('- `success-rate-drop` — the success rate fell below the promotion threshold of the current phase');
+    expect(md).toContain(`Contract SHA-256 reviewed: \`${report.contractDigest}\``);
+    expect(md).toMatchSnapshot();
+  });
+
+  test('a single step with --from/--to spanning two phases reports the cumulative delta', () => {
+    const r = PhaseDeltaReport.build(doc, manifests, { fromPhase: 'shadow', toPhase: 'limited-write' });
+    expect(r.deltas).toHaveLength(1);
+    expect(r.deltas[0].addedPermissions).toEqual(expect.arrayContaining([
+      { scope: 'payments', resource: 'core/pods', verbs: ['delete'] },
+      { scope: '(cluster)', resource: 'core/nodes', verbs: ['get', 'list', 'watch'] },
+    ]));
+    expect(PhaseDeltaReport.build(doc, manifests, { toPhase: 'read-only' }).deltas[0].fromPhase).toBe('shadow');
+  });
+
+  test('a contract without criteria says so in the report', () => {
+    const md = PhaseDeltaReport.build(synthesized, manifests, { toPhase: 'limited-write' }).toMarkdown();
+    expect(md).toContain(synthesized.phases[2].promotion ? '| Distinct human approvals |' : '_None declared in the launcher contract._');
+  });
+
+  test('a phase that loses grants (tampered RBAC) is reported as not monotonic', () => {
+    // Drop every binding of the limited-write ServiceAccount in namespace payments.
+    const tampered = manifests.filter(m => !(m.kind === 'RoleBinding' && m.metadata.namespace === 'payments'
+      && (m.subjects ?? []).some((s: any) => s.name === 'agent-phase-limited-write')));
+    expect(tampered.length).toBeLessThan(manifests.length);
+    const r = PhaseDeltaReport.build(doc, tampered, { fromPhase: 'read-only', toPhase: 'limited-write' });
+    expect(r.deltas[0].removedPermissions).toEqual(expect.arrayContaining([
+      { scope: 'payments', resource: 'core/pods/log', verbs: ['get', 'list', 'watch'] },
+    ]));
+    expect(r.warnings).toEqual(['"limited-write" lacks Kubernetes grants "read-only" holds: the ladder is not monotonic']);
+    expect(r.toMarkdown()).toContain('### Kubernetes permissions removed (ladder not monotonic)');
+  });
+
+  test('missing RBAC and dangling bindings are warnings', () => {
+    const none = PhaseDeltaReport.build(doc, [], { toPhase: 'read-only' });
+    expect(none.warnings).toEqual([
+      'no RBAC grant reaches ServiceAccount agents/agent-phase-shadow in these manifests; report from the complete synth output (Roles, ClusterRoles and their bindings)',
+      'no RBAC grant reaches ServiceAccount agents/agent-phase-read-only in these manifests; report from the complete synth output (Roles, ClusterRoles and their bindings)',
+    ]);
+    const dangling = PhaseDeltaReport.build(doc, manifests.filter(m => m.kind !== 'ClusterRole'), { toPhase: 'read-only' });
+    expect(dangling.warnings.some(w => w.startsWith('binding to a missing role: ClusterRoleBinding'))).toBe(true);
+  });
+
+  test('refuses unknown phases and steps that do not go up', () => {
+    expect(errorOf(() => PhaseDeltaReport.build(doc, manifests, { fromPhase: 'root', toPhase: 'god' }))).toEqual([
+      'fromPhase="root": is not a phase of agent "diagnostics"', 'toPhase="god": is not a phase of agent "diagnostics"',
+    ]);
+    expect(errorOf(() => PhaseDeltaReport.build(doc, manifests, { fromPhase: 'autonomous' }))[0]).toContain('a promotion goes up the ladder');
+    expect(errorOf(() => PhaseDeltaReport.build(doc, manifests, { fromPhase: 'limited-write', toPhase: 'shadow' }))[0])
+      .toBe('toPhase="shadow": a promotion goes up the ladder, from "limited-write"');
+    expect(errorOf(() => PhaseDeltaReport.build(doc, manifests, { toPhase: 'shadow' }))[0]).toContain('from "(none below)"');
+  });
+});
