@@ -58,6 +58,35 @@ describe.each(EXAMPLES)('example $name', ({ name, stack, agents, phases }) => {
     }
   });
 
+  test('cross-layer: every Vault role binds a ServiceAccount that exists, in the same namespace; every TTL fits the Job deadline', () => {
+    const [contract] = LauncherContractLoader.fromManifests(result.manifests);
+    const deadline = contract.jobDeadlineSeconds;
+    const margin = 60; // AgentFleet's default ttlMargin
+    for (const role of Object.values<any>(terraform.resource.vault_kubernetes_auth_backend_role)) {
+      for (const sa of role.bound_service_account_names) {
+        const found = result.manifests.filter(m => m.kind === 'ServiceAccount' && m.metadata.name === sa
+          && role.bound_service_account_namespaces.includes(m.metadata.namespace));
+        expect({ role: role.role_name, found: found.length }).toEqual({ role: role.role_name, found: 1 });
+      }
+      expect(role.token_ttl).toBeGreaterThanOrEqual(deadline);
+      expect(role.token_explicit_max_ttl).toBeLessThanOrEqual(deadline + margin);
+    }
+    // Every lease of every credential role ends by the time the Job's token does.
+    const ttls: Array<[string, number]> = [];
+    for (const [type, key] of [
+      ['vault_database_secret_backend_role', 'default_ttl'], ['vault_database_secret_backend_role', 'max_ttl'],
+      ['vault_kubernetes_secret_backend_role', 'token_default_ttl'], ['vault_kubernetes_secret_backend_role', 'token_max_ttl'],
+      ['vault_aws_secret_backend_role', 'default_sts_ttl'], ['vault_aws_secret_backend_role', 'max_sts_ttl'],
+      ['vault_ssh_secret_backend_role', 'ttl'], ['vault_ssh_secret_backend_role', 'max_ttl'],
+    ]) {
+      for (const [address, r] of Object.entries<any>(terraform.resource[type] ?? {})) {
+        if (r[key] !== undefined) ttls.push([`${type}.${address}.${key}`, Number(r[key])]);
+      }
+    }
+    expect(ttls.length).toBeGreaterThan(0);
+    expect(ttls.filter(([, ttl]) => !(ttl > 0 && ttl <= deadline + margin))).toEqual([]);
+  });
+
   test('the Vault provider is pinned and every policy is JSON without sys/', () => {
     expect(terraform.terraform.required_providers.vault.version).toBe('5.6.0');
     for (const p of Object.values<any>(terraform.resource.vault_policy)) {
