@@ -18,6 +18,8 @@ describe('VaultAuditDevices', () => {
     const json = JSON.parse(out);
     expect(Object.keys(resources(json, 'vault_audit'))).toHaveLength(2);
     expect(json).toMatchSnapshot();
+    const audit = new VaultAuditDevices(stack(), 'Audit');
+    expect(audit.node.metadata.filter(m => m.type === '@cdktf/warn')).toEqual([]);
   });
 
   test('configurable: file + socket', () => {
