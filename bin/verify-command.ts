@@ -1,0 +1,75 @@
+import { parseArgs } from 'util';
+import { Verifier } from '../lib/check/verifier';
+import { VerifyRule } from '../lib/check/verify-rule';
+import { DenyRule } from '../lib/model/rbac-denylist';
+import { Command, ExitCode, oneOf, usage, withProblems } from './cli-support';
+
+const FLAGS = {
+  'format': { type: 'string' as const },
+  'margin': { type: 'string' as const },
+  'allow-denied': { type: 'string' as const, multiple: true as const },
+  'help': { type: 'boolean' as const, short: 'h' },
+};
+
+const width = Math.max(...VerifyRule.all().map(r => r.id.length));
+
+/** `agent-trust verify`: every broken invariant of synthesized output, with the object and the fix. */
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'check synthesized Kubernetes + Terraform output (ours or hand-edited) for every broken invariant',
+  help: `Usage: agent-trust verify <k8s-dir> <terraform-dir> [--format text|json] [--margin <seconds>] [--allow-denied <rule-id>]…
+
+Read the cdk8s output (<k8s-dir>: a folder of *.yaml/*.yml/*.json such as
+dist/, or one manifest file) and the cdktf output (<terraform-dir>: cdktf.out,
+a stack folder or a cdk.tf.json) and report every broken invariant, one per
+line: "ERROR <id> <object>: <message>. Fix: <fix>", then a summary line.
+The launcher contracts in <k8s-dir> anchor the cross-checks.
+
+Flags:
+  --format text|json        output format (default text; json: { findings, summary })
+  --margin <seconds>        slack above the Job deadline for every Vault TTL (default ${Verifier.DEFAULT_MARGIN_SECONDS})
+  --allow-denied <rule-id>  accept a reviewed RBAC denylist override (DenyRule id, e.g. "secrets");
+                            overrides made in code leave no trace in the output. Repeatable.
+  -h, --help                this help
+
+Checks (finding ids):
+${VerifyRule.all().map(r => `  ${r.id.padEnd(width)}  ${r.severity.value === 'WARNING' ? '(warning) ' : ''}${r.invariant}`).join('\n')}
+
+Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
+2 usage error; 3 input unreadable (missing folder, unparsable YAML/JSON).
+`,
+  run(args, io) {
+    let values: { format?: string; margin?: string; 'allow-denied'?: string[]; help?: boolean };
+    let positionals: string[];
+    try {
+      ({ values, positionals } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: true }));
+    } catch (e) {
+      usage((e as Error).message.split('\n')[0], 'run `agent-trust verify --help` for the flags');
+    }
+    if (values.help) {
+      io.out(verifyCommand.help);
+      return ExitCode.OK;
+    }
+    if (positionals.length !== 2) {
+      usage(`expected 2 arguments <k8s-dir> <terraform-dir>, got ${positionals.length}${positionals.length ? ` (${positionals.map(p => JSON.stringify(p)).join(', ')})` : ''}`,
+        'e.g. `agent-trust verify dist cdktf.out`');
+    }
+    const format = oneOf('format', values.format, ['text', 'json'], 'text');
+    let marginSeconds: number | undefined;
+    if (values.margin !== undefined) {
+      if (!/^\d+$/.test(values.margin)) {
+        usage(`--margin ${JSON.stringify(values.margin)} is not a whole number of seconds ≥ 0`, 'e.g. --margin 60');
+      }
+      marginSeconds = Number(values.margin);
+    }
+    const allowDenied = values['allow-denied'] ?? [];
+    const known = DenyRule.all().map(r => r.id);
+    const unknown = allowDenied.filter(id => !known.includes(id));
+    if (unknown.length > 0) {
+      usage(...unknown.map(id => `--allow-denied ${JSON.stringify(id)} is not a deny rule id; use one of: ${known.join(', ')}`));
+    }
+    const report = withProblems(ExitCode.INPUT, () => Verifier.verifyPaths(positionals[0], positionals[1], { marginSeconds, allowDenied }));
+    io.out(format === 'json' ? `${JSON.stringify(Verifier.toJson(report), null, 2)}\n` : Verifier.formatText(report));
+    return report.errorCount > 0 ? ExitCode.REFUSED : ExitCode.OK;
+  },
+};

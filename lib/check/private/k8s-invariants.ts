@@ -1,0 +1,389 @@
+import { AdmissionRules } from '../../model/admission-rules';
+import { KubernetesRule } from '../../model/kubernetes-rule';
+import { LauncherContract, LauncherContractDocument } from '../../model/launcher-contract';
+import { RbacDenylist } from '../../model/rbac-denylist';
+import { EffectivePermissions } from '../effective-permissions';
+import { PodSecurityRestricted } from '../pod-security-restricted';
+import { VerifyRule } from '../verify-rule';
+import { ladderSteps, objectName, phaseRows, show, VerifyContext } from './verify-context';
+
+const ADMISSION_VERSIONS = ['admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v1beta1'];
+const NAMESPACE_LABEL = 'kubernetes.io/metadata.name';
+const LINK_LOCAL = '169.254.0.0/16';
+
+/** Where a contract lives, for findings: the ConfigMap a user edits. */
+export function contractObject(c: LauncherContractDocument): string {
+  return `ConfigMap ${c.namespace}/${LauncherContract.configMapName(c.agent)}`;
+}
+
+/** Names: every phase's ServiceAccount exists in the agent namespace with token automount off. */
+export function checkServiceAccounts(ctx: VerifyContext): void {
+  for (const row of phaseRows(ctx.contracts)) {
+    const sa = ctx.manifests.find(m => m.kind === 'ServiceAccount' && m.metadata?.name === row.serviceAccount
+      && m.metadata?.namespace === row.agentNamespace);
+    if (!sa) {
+      const elsewhere = ctx.manifests.filter(m => m.kind === 'ServiceAccount' && m.metadata?.name === row.serviceAccount)
+        .map(m => m.metadata?.namespace ?? '(no namespace)');
+      ctx.report(VerifyRule.SA_MISSING, `ServiceAccount ${row.agentNamespace}/${row.serviceAccount}`,
+        `phase "${row.name}" of agent(s) ${row.agents.join(', ')} runs as this ServiceAccount, but the Kubernetes output has none`
+          + (elsewhere.length ? ` (found in namespace(s) ${elsewhere.join(', ')})` : ''),
+        `emit it in namespace "${row.agentNamespace}" (LadderServiceAccounts / PhaseServiceAccount), or regenerate the contract`);
+    } else if (sa.automountServiceAccountToken !== false) {
+      ctx.report(VerifyRule.SA_AUTOMOUNT, objectName(sa),
+        `automountServiceAccountToken is ${show(sa.automountServiceAccountToken)}, so every pod of the phase gets a Kubernetes API token by default`,
+        'set automountServiceAccountToken: false (the Job uses a projected token for Vault only)');
+    }
+  }
+}
+
+/** The pod labels of an agent's Jobs in a phase (template labels plus the per-investigation ones). */
+function agentPodLabels(c: LauncherContractDocument, phase: string): { [key: string]: string } {
+  return {
+    ...(c.jobTemplate?.spec?.template?.metadata?.labels ?? {}),
+    [LauncherContract.PHASE_LABEL]: phase,
+    [LauncherContract.INVESTIGATION_LABEL]: 'x',
+  };
+}
+
+/**
+ * Whether a label selector may select pods labelled `labels`. The
+ * investigation id differs per Job, so any test of it is assumed to pass
+ * (except DoesNotExist): a selector that may match is treated as matching.
+ */
+function selects(selector: any, labels: { [key: string]: string }): boolean {
+  const sel = selector ?? {};
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) {
+    if (k === LauncherContract.INVESTIGATION_LABEL) {
+      continue;
+    }
+    if (labels[k] !== v) {
+      return false;
+    }
+  }
+  for (const e of sel.matchExpressions ?? []) {
+    const key = e?.key;
+    const has = labels[key] !== undefined;
+    const values: string[] = e?.values ?? [];
+    if (key === LauncherContract.INVESTIGATION_LABEL) {
+      if (e.operator === 'DoesNotExist') {
+        return false;
+      }
+      continue;
+    }
+    switch (e?.operator) {
+      case 'In': if (!has || !values.includes(labels[key])) return false; break;
+      case 'NotIn': if (has && values.includes(labels[key])) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+      default: break;
+    }
+  }
+  return true;
+}
+
+interface Cidr { readonly base: number; readonly prefix: number }
+
+function parseCidr(text: unknown): Cidr | undefined {
+  const m = typeof text === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text.trim()) : null;
+  if (!m) {
+    return undefined;
+  }
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some(o => o > 255) || prefix > 32) {
+    return undefined;
+  }
+  const ip = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+  return { base: prefix === 0 ? 0 : (ip & (~0 << (32 - prefix))) >>> 0, prefix };
+}
+
+/** Whether `outer` contains every address of `inner`. */
+function contains(outer: Cidr, inner: Cidr): boolean {
+  if (outer.prefix > inner.prefix) {
+    return false;
+  }
+  const mask = outer.prefix === 0 ? 0 : (~0 << (32 - outer.prefix)) >>> 0;
+  return ((inner.base & mask) >>> 0) === outer.base;
+}
+
+/** Egress and ingress: per-phase policies exist; every policy selecting agent pods denies by default and blocks metadata. */
+export function checkNetworkPolicies(ctx: VerifyContext): void {
+  const linkLocal = parseCidr(LINK_LOCAL)!;
+  for (const row of phaseRows(ctx.contracts)) {
+    const own = ctx.manifests.filter(m => m.kind === 'NetworkPolicy' && m.metadata?.namespace === row.agentNamespace
+      && (m.spec?.podSelector?.matchLabels?.[LauncherContract.PHASE_LABEL] === row.name
+        || (m.spec?.podSelector?.matchExpressions ?? []).some((e: any) => e?.key === LauncherContract.PHASE_LABEL
+          && e.operator === 'In' && (e.values ?? []).length === 1 && e.values[0] === row.name)));
+    if (own.length === 0) {
+      ctx.report(VerifyRule.EGRESS_POLICY_MISSING, `Namespace ${row.agentNamespace} phase ${row.name}`,
+        `no NetworkPolicy selects ${LauncherContract.PHASE_LABEL}=${row.name}, so the phase's pods get only what other policies allow`,
+        `emit its egress policy (PhaseNetworkPolicy for phase "${row.name}")`);
+    }
+  }
+  const namespaces = [...new Set(ctx.contracts.map(c => c.namespace))];
+  for (const np of ctx.manifests.filter(m => m.kind === 'NetworkPolicy' && namespaces.includes(m.metadata?.namespace))) {
+    const selectsAgents = ctx.contracts.some(c => c.namespace === np.metadata.namespace
+      && c.phases.some(p => selects(np.spec?.podSelector, agentPodLabels(c, p.name))));
+    if (!selectsAgents) {
+      continue;
+    }
+    const spec = np.spec ?? {};
+    const types: string[] = spec.policyTypes ?? ['Ingress', ...(spec.egress ? ['Egress'] : [])];
+    const where = objectName(np);
+    if (!types.includes('Egress')) {
+      ctx.report(VerifyRule.EGRESS_NOT_DENIED, where, `selects agent pods but policyTypes is ${show(spec.policyTypes)}, so it does not restrict egress`,
+        'add "Egress" to spec.policyTypes and list only the destinations the phase needs');
+    }
+    (spec.egress ?? []).forEach((rule: any, i: number) => {
+      if (!rule || !Array.isArray(rule.to) || rule.to.length === 0) {
+        ctx.report(VerifyRule.EGRESS_NOT_DENIED, where,
+          `spec.egress[${i}] = ${show(rule)} has no "to", so it allows every destination${rule?.ports ? ' on its ports' : ''}`,
+          'name the destinations in "to" (namespace/pod selectors or ipBlocks), or remove the rule');
+        return;
+      }
+      rule.to.forEach((peer: any, j: number) => {
+        if (!peer?.ipBlock) {
+          return;
+        }
+        const cidr = parseCidr(peer.ipBlock.cidr);
+        if (!cidr) {
+          return;
+        }
+        const field = `spec.egress[${i}].to[${j}].ipBlock`;
+        if (contains(linkLocal, cidr)) {
+          ctx.report(VerifyRule.EGRESS_METADATA, where, `${field}.cidr ${show(peer.ipBlock.cidr)} lies inside ${LINK_LOCAL} (cloud metadata endpoints)`,
+            'remove the rule: agents never talk to link-local addresses');
+        } else if (contains(cidr, linkLocal)) {
+          const excepted = (peer.ipBlock.except ?? []).some((e: string) => {
+            const ex = parseCidr(e);
+            return ex !== undefined && contains(ex, linkLocal);
+          });
+          if (!excepted) {
+            ctx.report(VerifyRule.EGRESS_METADATA, where,
+              `${field}.cidr ${show(peer.ipBlock.cidr)} contains ${LINK_LOCAL} and except is ${show(peer.ipBlock.except)}, so pods reach the cloud metadata endpoint 169.254.169.254`,
+              `add "${LINK_LOCAL}" to ${field}.except`);
+          }
+        }
+      });
+    });
+    if (!types.includes('Ingress')) {
+      ctx.report(VerifyRule.INGRESS_NOT_DENIED, where, `selects agent pods but policyTypes is ${show(spec.policyTypes)}, so it does not restrict ingress`,
+        'add "Ingress" to spec.policyTypes with no ingress rules');
+    } else if ((spec.ingress ?? []).length > 0) {
+      ctx.report(VerifyRule.INGRESS_NOT_DENIED, where, `selects agent pods and allows ingress: spec.ingress = ${show(spec.ingress)}`,
+        'set spec.ingress to [] (nothing connects to an investigation)');
+    }
+  }
+}
+
+/** Pod Security `restricted` and no API token on every pod template: contract templates and every workload object. */
+export function checkPodTemplates(ctx: VerifyContext): void {
+  const check = (object: string, spec: any, path: string, annotations: any): void => {
+    for (const line of PodSecurityRestricted.check(spec, path, annotations)) {
+      ctx.report(VerifyRule.POD_SECURITY, object, line,
+        'restore the restricted security context (runAsNonRoot, seccomp RuntimeDefault, drop ALL, no privilege escalation)');
+    }
+    if (spec?.automountServiceAccountToken !== false) {
+      ctx.report(VerifyRule.POD_AUTOMOUNT, object,
+        `${path}.automountServiceAccountToken is ${show(spec?.automountServiceAccountToken)}, so the pod gets a Kubernetes API token`,
+        `set ${path}.automountServiceAccountToken: false (Vault login uses the projected token)`);
+    }
+  };
+  for (const c of ctx.contracts) {
+    const tpl = c.jobTemplate?.spec?.template;
+    check(contractObject(c), tpl?.spec, 'jobTemplate.spec.template.spec', tpl?.metadata?.annotations);
+  }
+  for (const m of ctx.manifests) {
+    if (!PodSecurityRestricted.hasPodSpec(m)) {
+      continue;
+    }
+    const path = m.kind === 'Pod' ? 'spec' : m.kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec'
+      : m.kind === 'PodTemplate' ? 'template.spec' : 'spec.template.spec';
+    const spec = path.split('.').reduce((o: any, k) => o?.[k], m);
+    const annotations = m.kind === 'Pod' ? m.metadata?.annotations
+      : path.split('.').slice(0, -1).concat('metadata', 'annotations').reduce((o: any, k) => o?.[k], m);
+    check(objectName(m), spec, path, annotations);
+  }
+}
+
+/** Job deadline: the template's activeDeadlineSeconds is set and equals the contract's. */
+export function checkJobDeadline(ctx: VerifyContext): void {
+  for (const c of ctx.contracts) {
+    const deadline = c.jobTemplate?.spec?.activeDeadlineSeconds;
+    if (deadline !== c.jobDeadlineSeconds) {
+      ctx.report(VerifyRule.JOB_DEADLINE, contractObject(c),
+        `jobTemplate.spec.activeDeadlineSeconds is ${show(deadline)} but the contract's jobDeadlineSeconds (the admission maximum and the Vault TTL basis) is ${c.jobDeadlineSeconds}`,
+        'set both from the fleet\'s jobDeadline (regenerate the contract)');
+    }
+  }
+}
+
+function toRule(raw: any): KubernetesRule {
+  return {
+    apiGroups: Array.isArray(raw?.apiGroups) ? raw.apiGroups : [],
+    resources: Array.isArray(raw?.resources) ? raw.resources : [],
+    verbs: Array.isArray(raw?.verbs) ? raw.verbs : [],
+    resourceNames: Array.isArray(raw?.resourceNames) ? raw.resourceNames : undefined,
+  };
+}
+
+/**
+ * The denylist on every Role/ClusterRole bound to a ServiceAccount of an
+ * agent namespace (the phases and the launcher). One exception is built
+ * in: `create` on batch `jobs` granted by a RoleBinding in the agent
+ * namespace to a ServiceAccount that is not a phase's — the launcher's
+ * purpose, guarded by the admission policy. Overrides made in code are
+ * invisible in the output; `allowDenied` accepts rule ids explicitly.
+ */
+export function checkRbacDenylist(ctx: VerifyContext): void {
+  const namespaces = new Set(ctx.contracts.map(c => c.namespace));
+  const phaseAccounts = new Set(phaseRows(ctx.contracts).map(r => `${r.agentNamespace}/${r.serviceAccount}`));
+  const reported = new Set<string>();
+  for (const b of ctx.manifests.filter(m => m.kind === 'RoleBinding' || m.kind === 'ClusterRoleBinding')) {
+    const subjects = (b.subjects ?? []).filter((s: any) => s?.kind === 'ServiceAccount')
+      .map((s: any) => ({ namespace: s.namespace ?? b.metadata?.namespace, name: s.name }))
+      .filter((s: any) => namespaces.has(s.namespace));
+    if (subjects.length === 0) {
+      continue;
+    }
+    const ref = b.roleRef ?? {};
+    const role = ref.kind === 'ClusterRole'
+      ? ctx.manifests.find(m => m.kind === 'ClusterRole' && m.metadata?.name === ref.name)
+      : ctx.manifests.find(m => m.kind === 'Role' && b.kind === 'RoleBinding' && m.metadata?.name === ref.name
+        && m.metadata?.namespace === b.metadata?.namespace);
+    if (!role) {
+      continue;
+    }
+    const launcherLike = b.kind === 'RoleBinding' && namespaces.has(b.metadata?.namespace)
+      && subjects.every((s: any) => !phaseAccounts.has(`${s.namespace}/${s.name}`));
+    (role.rules ?? []).forEach((raw: any, i: number) => {
+      const rule = toRule(raw);
+      const hits = RbacDenylist.violationsOf(rule)
+        .filter(h => !ctx.allowDenied.includes(h.split(':')[0]))
+        .filter(h => !(launcherLike && h === 'create-workloads: create jobs'
+          && rule.apiGroups.length > 0 && rule.apiGroups.every(g => g === 'batch')));
+      const key = `${objectName(role)}|${i}|${hits.join(',')}`;
+      if (hits.length === 0 || reported.has(key)) {
+        return;
+      }
+      reported.add(key);
+      const who = subjects.map((s: any) => `${s.namespace}/${s.name}`).join(', ');
+      ctx.report(VerifyRule.RBAC_DENYLIST, objectName(role),
+        `rules[${i}] (${RbacDenylist.describe(rule)}) reaches ServiceAccount ${who} through ${objectName(b)} and grants denylisted ${hits.join('; ')}`,
+        'remove the permission; if it is a reviewed override, pass its deny rule id to --allow-denied');
+    });
+  }
+}
+
+/** Phase monotonicity of the effective Kubernetes permissions, in contract order. */
+export function checkKubernetesMonotonic(ctx: VerifyContext): void {
+  const perms = EffectivePermissions.fromManifests(ctx.manifests);
+  const rows = phaseRows(ctx.contracts);
+  for (const step of ladderSteps(ctx.contracts)) {
+    const lower = rows.find(r => r.agentNamespace === step.namespace && r.name === step.lower)!;
+    const higher = rows.find(r => r.agentNamespace === step.namespace && r.name === step.higher)!;
+    const missing = perms.forServiceAccount(step.namespace, higher.serviceAccount)
+      .missing(perms.forServiceAccount(step.namespace, lower.serviceAccount));
+    if (missing.length > 0) {
+      ctx.report(VerifyRule.MONOTONIC_K8S, `ServiceAccount ${step.namespace}/${higher.serviceAccount}`,
+        `phase "${step.higher}" lacks ${missing.length} grant(s) of the phase below ("${step.lower}"): ${missing.join('; ')}`,
+        `grant them to "${step.higher}" too (each phase holds everything the phase below holds), or drop them from "${step.lower}"`);
+    }
+  }
+}
+
+/** No Secret objects. */
+export function checkSecretObjects(ctx: VerifyContext): void {
+  for (const m of ctx.manifests.filter(o => o.kind === 'Secret')) {
+    ctx.report(VerifyRule.K8S_SECRET, objectName(m),
+      'a Secret object puts credentials at rest in etcd and in the synthesized files',
+      'remove it: agents read credentials from Vault with their phase token');
+  }
+}
+
+/** Whether a policy's match constraints cover batch/v1 Job creation in `namespace`. */
+function coversJobs(policy: any, namespace: string): boolean {
+  const mc = policy.spec?.matchConstraints ?? {};
+  const sel = mc.namespaceSelector;
+  if (sel && !selects({ matchLabels: sel.matchLabels, matchExpressions: sel.matchExpressions }, { [NAMESPACE_LABEL]: namespace })) {
+    return false;
+  }
+  return (mc.resourceRules ?? []).some((r: any) => (r.apiGroups ?? []).some((g: string) => g === 'batch' || g === '*')
+    && (r.resources ?? []).some((x: string) => x === 'jobs' || x === '*')
+    && (r.operations ?? []).some((o: string) => o === 'CREATE' || o === '*'));
+}
+
+/**
+ * The admission policy of every agent namespace: a ValidatingAdmissionPolicy
+ * (v1 or v1beta1) covering Job creation there, a binding to it with params,
+ * the params ConfigMap, and params agreeing with every contract.
+ */
+export function checkAdmission(ctx: VerifyContext): void {
+  for (const namespace of [...new Set(ctx.contracts.map(c => c.namespace))]) {
+    const contracts = ctx.contracts.filter(c => c.namespace === namespace);
+    const policies = ctx.manifests.filter(m => m.kind === 'ValidatingAdmissionPolicy' && ADMISSION_VERSIONS.includes(m.apiVersion)
+      && coversJobs(m, namespace));
+    const where = `Namespace ${namespace}`;
+    if (policies.length === 0) {
+      ctx.report(VerifyRule.ADMISSION_MISSING, where,
+        `no ValidatingAdmissionPolicy (${ADMISSION_VERSIONS.join(' or ')}) matches Job creation in namespace "${namespace}", so a launcher could start any phase`,
+        'emit TrustPhaseAdmission for the fleet');
+      continue;
+    }
+    const bound = policies.flatMap(p => ctx.manifests.filter(m => m.kind === 'ValidatingAdmissionPolicyBinding'
+      && ADMISSION_VERSIONS.includes(m.apiVersion) && m.spec?.policyName === p.metadata?.name).map(b => ({ policy: p, binding: b })));
+    if (bound.length === 0) {
+      ctx.report(VerifyRule.ADMISSION_MISSING, objectName(policies[0]),
+        'has no ValidatingAdmissionPolicyBinding, so it is never enforced',
+        'emit its binding (TrustPhaseAdmission creates both)');
+      continue;
+    }
+    for (const { policy, binding } of bound) {
+      const actions: string[] = binding.spec?.validationActions ?? [];
+      if (!actions.includes('Deny')) {
+        ctx.report(VerifyRule.ADMISSION_NOT_ENFORCED, objectName(binding), `validationActions is ${show(actions)}: violations are not denied`,
+          'use AdmissionEnforcement.DENY (the default) once the rules are proven');
+      }
+      if (policy.spec?.failurePolicy === 'Ignore') {
+        ctx.report(VerifyRule.ADMISSION_NOT_ENFORCED, objectName(policy), 'failurePolicy is "Ignore": a rule error or missing params admits the Job',
+          'use AdmissionFailurePolicy.FAIL (the default)');
+      }
+      const ref = binding.spec?.paramRef;
+      if (!policy.spec?.paramKind || !ref?.name) {
+        ctx.report(VerifyRule.ADMISSION_MISSING, objectName(binding), 'has no paramRef, so no agent ceiling is enforced',
+          `reference the params ConfigMap ${AdmissionRules.PARAMS_NAME} in namespace ${namespace}`);
+        continue;
+      }
+      if (ref.parameterNotFoundAction !== 'Deny') {
+        ctx.report(VerifyRule.ADMISSION_MISSING, objectName(binding),
+          `paramRef.parameterNotFoundAction is ${show(ref.parameterNotFoundAction)}: a deleted params ConfigMap would admit every Job`,
+          'set paramRef.parameterNotFoundAction: Deny');
+      }
+      const paramsNs = ref.namespace ?? namespace;
+      const params = ctx.manifests.find(m => m.kind === 'ConfigMap' && m.metadata?.name === ref.name && m.metadata?.namespace === paramsNs);
+      if (!params) {
+        ctx.report(VerifyRule.ADMISSION_MISSING, `ConfigMap ${paramsNs}/${ref.name}`,
+          `the params ConfigMap ${objectName(binding)} reads is not in the output, so every Job is denied (or admitted when params are optional)`,
+          'emit it (TrustPhaseAdmission creates it with every agent\'s ceiling)');
+        continue;
+      }
+      const data = params.data ?? {};
+      for (const c of contracts) {
+        const key = AdmissionRules.ceilingKey(c.agent);
+        if (data[key] !== c.ceiling) {
+          ctx.report(VerifyRule.ADMISSION_CEILING, objectName(params),
+            `data.${key} is ${show(data[key])} but agent "${c.agent}"'s contract ceiling is "${c.ceiling}"`,
+            'promote or demote in code so the contract and the admission params change together (one reviewed change)');
+        }
+        c.phases.forEach((p, i) => {
+          const rank = AdmissionRules.rankKey(p.name);
+          if (data[rank] !== String(i)) {
+            ctx.report(VerifyRule.ADMISSION_CEILING, objectName(params),
+              `data.${rank} is ${show(data[rank])} but phase "${p.name}" is number ${i} (from 0) in agent "${c.agent}"'s contract`,
+              'regenerate the params from the same ladder as the contract');
+          }
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+import { TerraformOutput } from '../terraform-output';
+import { VerifyRule } from '../verify-rule';
+import { objectName, VerifyContext } from './verify-context';
+
+/** Attribute names (without a `_wo` suffix) whose value is a secret. */
+const SENSITIVE_NAMES = ['password', 'secret_key', 'token_reviewer_jwt', 'service_account_jwt', 'private_key', 'data_json',
+  'bindpass', 'credentials', 'client_secret', 'secret_id', 'token', 'pem_bundle', 'root_password', 'access_token', 'api_key'];
+const SENSITIVE_SUFFIXES = ['_password', '_secret', '_secret_key', '_private_key', '_jwt', '_token'];
+
+/** `scheme://user:password@` with a password that is neither a Vault template nor a reference. */
+const URL_CREDENTIALS = /:\/\/[^:@/\s]+:([^@/\s]+)@/;
+
+const PATTERNS: Array<{ what: string; re: RegExp; accept?: (m: string) => boolean }> = [
+  { what: 'a private-key PEM block', re: /-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/ },
+  { what: 'an AWS access key id', re: /(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/ },
+  {
+    what: 'an AWS secret access key shape (40 base64 characters)',
+    re: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/,
+    // Mixed case and digits: hex digests and identifiers are not secret keys.
+    accept: m => /[a-z]/.test(m) && /[A-Z]/.test(m) && /[0-9]/.test(m),
+  },
+];
+
+/** Whether an attribute name holds a secret. */
+export function isSensitiveName(key: string): boolean {
+  const base = key.replace(/_wo$/, '');
+  return SENSITIVE_NAMES.includes(base) || SENSITIVE_SUFFIXES.some(s => base.endsWith(s));
+}
+
+/** What a string value looks like, if it looks like key material. */
+function patternIn(value: string): string | undefined {
+  for (const p of PATTERNS) {
+    const flags = p.re.flags.includes('g') ? p.re.flags : `${p.re.flags}g`;
+    for (const m of value.matchAll(new RegExp(p.re.source, flags))) {
+      if (!p.accept || p.accept(m[0])) {
+        return p.what;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * No secret literals in the Terraform JSON: sensitive attributes hold a
+ * `${var.x}` reference (to a sensitive variable without default) or a
+ * computed reference; connection URLs carry no inline password; sensitive
+ * variables have no default; no key material anywhere.
+ */
+export function checkTerraformSecrets(ctx: VerifyContext): void {
+  const tf = ctx.terraform;
+  const reported = new Set<string>();
+  const checkedVars = new Set<string>();
+  const blocks: Array<{ address: string; stack: string; attributes: any }> = [
+    ...tf.resources,
+    ...tf.documents.flatMap((doc, i) => Object.entries<any>(doc?.provider ?? {}).flatMap(([name, configs]) =>
+      (Array.isArray(configs) ? configs : [configs]).map((attributes, j) => ({ address: `provider.${name}[${j}]`, stack: tf.stacks[i], attributes })))),
+  ];
+  for (const block of blocks) {
+    const walk = (obj: any, at: string): void => {
+      if (Array.isArray(obj)) {
+        obj.forEach((v, i) => walk(v, `${at}[${i}]`));
+        return;
+      }
+      if (!obj || typeof obj !== 'object') {
+        return;
+      }
+      for (const [key, value] of Object.entries(obj)) {
+        const field = at ? `${at}.${key}` : key;
+        if (value && typeof value === 'object') {
+          walk(value, field);
+          continue;
+        }
+        if (typeof value !== 'string' || value.length === 0) {
+          continue;
+        }
+        if (key === 'connection_url' || key.endsWith('_url') || key === 'url') {
+          const m = URL_CREDENTIALS.exec(value);
+          if (m && !/^\{\{\s*password\s*\}\}$/.test(m[1]) && !/^\$\{var\.[^}]+\}$/.test(m[1])) {
+            reported.add(`${block.address}|${field}`);
+            ctx.report(VerifyRule.TF_SECRET_LITERAL, block.address,
+              `${field} embeds a password literal (${value.replace(m[1], '***')}), so it is stored in the synthesized JSON and the state`,
+              'use the "{{username}}:{{password}}" templates in the URL and pass the password through a sensitive variable (password_wo)');
+          }
+          continue;
+        }
+        if (!isSensitiveName(key)) {
+          continue;
+        }
+        const ref = TerraformOutput.referenceOf(value);
+        if (ref === undefined) {
+          reported.add(`${block.address}|${field}`);
+          ctx.report(VerifyRule.TF_SECRET_LITERAL, block.address,
+            `${field} is a literal (${value.length} characters), so the secret is in the synthesized JSON and the state`,
+            `declare a TerraformVariable with sensitive: true and no default, and set ${field} to \${var.<name>} (prefer the write-only ${key.endsWith('_wo') ? key : `${key}_wo`} attribute where the provider has one)`);
+          continue;
+        }
+        const varName = /^var\.([A-Za-z0-9_-]+)$/.exec(ref)?.[1];
+        if (varName === undefined || checkedVars.has(`${block.stack}|${varName}`)) {
+          continue;
+        }
+        checkedVars.add(`${block.stack}|${varName}`);
+        const v = tf.variable(varName, block.stack);
+        if (!v || !v.sensitive) {
+          ctx.report(VerifyRule.TF_VARIABLE, `var.${varName}`,
+            `feeds ${block.address} ${field} but is ${v ? 'not marked sensitive' : 'not declared'}, so plans and logs print the secret`,
+            `declare variable "${varName}" with sensitive: true and no default`);
+        }
+      }
+    };
+    walk(block.attributes, '');
+  }
+  for (const v of tf.variables.filter(x => x.sensitive && x.hasDefault)) {
+    ctx.report(VerifyRule.TF_VARIABLE, `var.${v.name}`, 'is sensitive but declares a default value, which is written in the synthesized JSON',
+      'remove the default and supply the value at apply time (TF_VAR_…)');
+  }
+  // Key material anywhere in the Terraform JSON.
+  tf.documents.forEach((doc, i) => {
+    const scan = (obj: any, at: string[]): void => {
+      if (Array.isArray(obj)) {
+        obj.forEach((v, j) => scan(v, [...at.slice(0, -1), `${at[at.length - 1]}[${j}]`]));
+        return;
+      }
+      if (obj && typeof obj === 'object') {
+        for (const [k, v] of Object.entries(obj)) {
+          if (k !== '//') {
+            scan(v, [...at, k]);
+          }
+        }
+        return;
+      }
+      if (typeof obj !== 'string') {
+        return;
+      }
+      const what = patternIn(obj);
+      if (!what) {
+        return;
+      }
+      // resource.<type>.<name>.<field…> → address + field.
+      const isResource = (at[0] === 'resource' || at[0] === 'data') && at.length >= 3;
+      const address = isResource ? `${at[0] === 'data' ? 'data.' : ''}${at[1]}.${at[2]}` : `${tf.stacks[i]}`;
+      const field = (isResource ? at.slice(3) : at).join('.');
+      if (!reported.has(`${address}|${field}`)) {
+        ctx.report(VerifyRule.SECRET_PATTERN, address, `${field} holds ${what}`,
+          'remove the key material: pass it through a sensitive variable or let Vault generate it');
+      }
+    };
+    scan(doc, []);
+  });
+}
+
+/** No key material in any Kubernetes object (contract text included). */
+export function checkManifestSecrets(ctx: VerifyContext): void {
+  for (const m of ctx.manifests) {
+    const scan = (obj: any, at: string): void => {
+      if (Array.isArray(obj)) {
+        obj.forEach((v, j) => scan(v, `${at}[${j}]`));
+      } else if (obj && typeof obj === 'object') {
+        for (const [k, v] of Object.entries(obj)) {
+          scan(v, at ? `${at}.${k}` : k);
+        }
+      } else if (typeof obj === 'string' && m.kind !== 'Secret') {
+        const what = patternIn(obj);
+        if (what) {
+          ctx.report(VerifyRule.SECRET_PATTERN, objectName(m), `${at} holds ${what}`,
+            'remove the key material: agents read credentials from Vault');
+        }
+      }
+    };
+    scan(m, '');
+  }
+}

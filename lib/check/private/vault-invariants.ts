@@ -1,0 +1,319 @@
+import { LauncherContractDocument } from '../../model/launcher-contract';
+import { Names } from '../../model/names';
+import { VaultPolicyDocument } from '../../model/vault-policy';
+import { TerraformOutput, TerraformResource } from '../terraform-output';
+import { VerifyRule } from '../verify-rule';
+import { contractObject } from './k8s-invariants';
+import { ladderSteps, PhaseRow, phaseRows, show, ttlSeconds, VerifyContext } from './verify-context';
+
+const K8S_ROLE = 'vault_kubernetes_auth_backend_role';
+const JWT_ROLE = 'vault_jwt_auth_backend_role';
+const TOKEN_SELF_PATHS = VaultPolicyDocument.TOKEN_SELF_RULES.map(r => r.path);
+const SYSTEM_PREFIXES = ['sys/', 'identity/', 'auth/'];
+
+/** The Job deadline the Vault side must match: the longest template deadline of the contracts. */
+export function deadlineOf(contracts: LauncherContractDocument[]): number | undefined {
+  const values = contracts.map(c => (typeof c.jobTemplate?.spec?.activeDeadlineSeconds === 'number'
+    ? c.jobTemplate.spec.activeDeadlineSeconds : c.jobDeadlineSeconds)).filter(v => typeof v === 'number' && v > 0);
+  return values.length ? Math.max(...values) : undefined;
+}
+
+/** Audiences of the projected service-account tokens in a contract's Job template (`undefined` = the API server default). */
+function tokenAudiences(c: LauncherContractDocument): Array<string | undefined> {
+  const out: Array<string | undefined> = [];
+  for (const v of c.jobTemplate?.spec?.template?.spec?.volumes ?? []) {
+    for (const s of v?.projected?.sources ?? []) {
+      if (s?.serviceAccountToken) {
+        out.push(s.serviceAccountToken.audience);
+      }
+    }
+  }
+  return out;
+}
+
+function list(value: any): string[] {
+  return Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)];
+}
+
+/** Checks shared by Kubernetes and JWT roles of a phase: token policies and TTL bounds. */
+function checkTokenSettings(ctx: VerifyContext, row: PhaseRow, role: TerraformResource, deadline: number | undefined): void {
+  const a = role.attributes;
+  const policy = Names.vaultPolicy(row.name);
+  if (a.token_no_default_policy !== true) {
+    ctx.report(VerifyRule.TOKEN_DEFAULT_POLICY, role.address, `token_no_default_policy is ${show(a.token_no_default_policy)}, so phase "${row.name}" tokens also get Vault's "default" policy`,
+      'set token_no_default_policy: true');
+  }
+  const policies = list(a.token_policies);
+  if (!(policies.length === 1 && policies[0] === policy)) {
+    ctx.report(VerifyRule.TOKEN_POLICIES, role.address, `token_policies is ${show(a.token_policies)} but phase "${row.name}" tokens must carry exactly ["${policy}"]`,
+      `set token_policies: ["${policy}"]`);
+  }
+  if (deadline === undefined) {
+    return;
+  }
+  const ttl = ttlSeconds(a.token_ttl);
+  if (ttl === undefined || ttl < deadline) {
+    ctx.report(VerifyRule.TTL_TOO_SHORT, role.address,
+      `token_ttl is ${show(a.token_ttl)}, shorter than the Job deadline of ${deadline}s: the token (and its leases) would die before the investigation`,
+      `set token_ttl to the Job deadline (${deadline})`);
+  }
+  const max = [ttlSeconds(a.token_explicit_max_ttl), ttlSeconds(a.token_max_ttl)].filter((v): v is number => v !== undefined && v > 0);
+  if (max.length === 0) {
+    ctx.report(VerifyRule.TTL_TOO_LONG, role.address,
+      `neither token_explicit_max_ttl nor token_max_ttl is set (${show(a.token_explicit_max_ttl)}, ${show(a.token_max_ttl)}), so tokens renew up to the system maximum`,
+      `set token_explicit_max_ttl to the Job deadline plus the margin (${deadline + ctx.marginSeconds})`);
+  }
+}
+
+/**
+ * Names, binding and audience: every phase has a Kubernetes auth role named
+ * as in the contract, on the contract's auth mount, bound to exactly its
+ * ServiceAccount and namespace, accepting exactly the Job token's audience,
+ * with the phase's policy only. JWT roles of the same name (optional
+ * per-investigation identity) are held to the same binding and audience.
+ */
+export function checkVaultRoles(ctx: VerifyContext): void {
+  const tf = ctx.terraform;
+  const roles = tf.resourcesOfType(K8S_ROLE);
+  const authMounts = tf.resourcesOfType('vault_auth_backend');
+  for (const row of phaseRows(ctx.contracts)) {
+    const contracts = ctx.contracts.filter(c => c.namespace === row.agentNamespace && row.agents.includes(c.agent));
+    const deadline = deadlineOf(contracts);
+    const named = roles.filter(r => tf.resolve(r.attributes.role_name, r.stack) === row.vaultRole);
+    if (named.length === 0) {
+      const others = roles.map(r => tf.resolve(r.attributes.role_name, r.stack));
+      ctx.report(VerifyRule.VAULT_ROLE_MISSING, `${K8S_ROLE} (role_name "${row.vaultRole}")`,
+        `phase "${row.name}" logs in with Vault role "${row.vaultRole}" but the Terraform output has no such Kubernetes auth role`
+          + (others.length ? ` (roles found: ${others.join(', ')})` : ''),
+        'create it (AgentVaultTrust / the agent auth construct), or regenerate the contract from the same fleet');
+      continue;
+    }
+    const onMount = named.filter(r => tf.resolve(r.attributes.backend, r.stack) === row.vaultAuthMount);
+    if (onMount.length === 0) {
+      ctx.report(VerifyRule.VAULT_AUTH_MOUNT, named[0].address,
+        `backend is ${show(tf.resolve(named[0].attributes.backend, named[0].stack))} but the contract logs in at auth mount "${row.vaultAuthMount}"`,
+        `put the role on the Kubernetes auth mount "${row.vaultAuthMount}" (or regenerate the contract)`);
+    } else if (!authMounts.some(m => tf.resolve(m.attributes.path, m.stack) === row.vaultAuthMount && m.attributes.type === 'kubernetes')) {
+      ctx.report(VerifyRule.VAULT_AUTH_MOUNT, onMount[0].address,
+        `no vault_auth_backend of type "kubernetes" is mounted at "${row.vaultAuthMount}"`,
+        `declare the Kubernetes auth mount at path "${row.vaultAuthMount}"`);
+    }
+    const role = onMount[0] ?? named[0];
+    const a = role.attributes;
+    const names = list(a.bound_service_account_names);
+    const namespaces = list(a.bound_service_account_namespaces);
+    if (!(names.length === 1 && names[0] === row.serviceAccount)) {
+      ctx.report(VerifyRule.SA_VAULT_BINDING, role.address,
+        `bound_service_account_names is ${show(a.bound_service_account_names)} but phase "${row.name}" runs as exactly ["${row.serviceAccount}"]`,
+        `set bound_service_account_names: ["${row.serviceAccount}"]`);
+    }
+    if (!(namespaces.length === 1 && namespaces[0] === row.agentNamespace)) {
+      ctx.report(VerifyRule.SA_VAULT_BINDING, role.address,
+        `bound_service_account_namespaces is ${show(a.bound_service_account_namespaces)} but the agents run in exactly ["${row.agentNamespace}"]`,
+        `set bound_service_account_namespaces: ["${row.agentNamespace}"]`);
+    }
+    for (const c of contracts) {
+      const audiences = tokenAudiences(c);
+      if (audiences.length === 0) {
+        ctx.report(VerifyRule.TOKEN_AUDIENCE, contractObject(c), 'the Job template has no projected serviceAccountToken volume, so the agent cannot log in to Vault with an audience-bound token',
+          `add a projected serviceAccountToken with audience ${show(a.audience ?? 'vault')}`);
+      } else if (a.audience === undefined || a.audience === '' || audiences.some(x => x !== a.audience)) {
+        ctx.report(VerifyRule.TOKEN_AUDIENCE, role.address,
+          `audience is ${show(a.audience)} but agent "${c.agent}"'s Job token is issued for ${show(audiences)}`
+            + (a.audience ? '' : ' (an unset audience accepts tokens minted for any audience, including the Kubernetes API)'),
+          'make the role\'s audience and the projected token\'s audience the same value (default "vault")');
+      }
+    }
+    checkTokenSettings(ctx, row, role, deadline);
+
+    for (const jwt of tf.resourcesOfType(JWT_ROLE).filter(r => tf.resolve(r.attributes.role_name, r.stack) === row.vaultRole)) {
+      const sub = `system:serviceaccount:${row.agentNamespace}:${row.serviceAccount}`;
+      if (jwt.attributes.bound_claims?.sub !== sub) {
+        ctx.report(VerifyRule.SA_VAULT_BINDING, jwt.address, `bound_claims.sub is ${show(jwt.attributes.bound_claims?.sub)} but phase "${row.name}" tokens have sub "${sub}"`,
+          `set bound_claims: { sub: "${sub}" }`);
+      }
+      const bound = list(jwt.attributes.bound_audiences);
+      for (const c of contracts) {
+        const audiences = tokenAudiences(c);
+        if (audiences.length > 0 && (bound.length === 0 || audiences.some(x => x === undefined || !bound.includes(x)))) {
+          ctx.report(VerifyRule.TOKEN_AUDIENCE, jwt.address, `bound_audiences is ${show(jwt.attributes.bound_audiences)} but agent "${c.agent}"'s Job token is issued for ${show(audiences)}`,
+            'bind exactly the projected token\'s audience');
+        }
+      }
+      checkTokenSettings(ctx, row, jwt, deadline);
+    }
+  }
+}
+
+const TTL_KEY = /(^|_)ttl(_seconds)?$/;
+
+/** Every literal TTL in the Terraform output is at most the Job deadline plus the margin; periodic tokens are refused. */
+export function checkTtls(ctx: VerifyContext): void {
+  const deadline = deadlineOf(ctx.contracts);
+  if (deadline === undefined) {
+    return;
+  }
+  const limit = deadline + ctx.marginSeconds;
+  for (const r of ctx.terraform.resources) {
+    const walk = (obj: any, at: string): void => {
+      if (Array.isArray(obj)) {
+        obj.forEach((v, i) => walk(v, `${at}[${i}]`));
+        return;
+      }
+      if (!obj || typeof obj !== 'object') {
+        return;
+      }
+      for (const [key, value] of Object.entries(obj)) {
+        const field = at ? `${at}.${key}` : key;
+        if (value && typeof value === 'object') {
+          walk(value, field);
+          continue;
+        }
+        if (key === 'token_period') {
+          const period = ttlSeconds(value);
+          if (period !== undefined && period > 0) {
+            ctx.report(VerifyRule.TTL_TOO_LONG, r.address, `${field} is ${show(value)}: periodic tokens renew forever, past any Job deadline`,
+              'remove token_period and bound the token with token_ttl and token_explicit_max_ttl');
+          }
+          continue;
+        }
+        if (!TTL_KEY.test(key)) {
+          continue;
+        }
+        const seconds = ttlSeconds(value);
+        if (seconds === undefined) {
+          continue;
+        }
+        if (seconds > limit || (seconds === 0 && key.includes('max'))) {
+          ctx.report(VerifyRule.TTL_TOO_LONG, r.address,
+            `${field} is ${show(value)}${seconds === 0 ? ' (0 means the system maximum, 768h by default)' : ` (${seconds}s)`}, longer than the Job deadline ${deadline}s + margin ${ctx.marginSeconds}s = ${limit}s: credentials would outlive the investigation`,
+            `set it to at most ${limit} (the deadline plus the margin)`);
+        }
+      }
+    };
+    walk(r.attributes, '');
+  }
+}
+
+interface ParsedPolicy {
+  readonly resource: TerraformResource;
+  readonly name: string;
+  /** path → capabilities */
+  readonly paths: Map<string, string[]>;
+}
+
+function parsePolicy(text: unknown): Map<string, string[]> | undefined {
+  if (typeof text !== 'string') {
+    return undefined;
+  }
+  let doc: any;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const blocks = Array.isArray(doc?.path) ? doc.path : [doc?.path];
+  if (!doc || typeof doc !== 'object' || blocks.some((b: any) => !b || typeof b !== 'object')) {
+    return undefined;
+  }
+  const out = new Map<string, string[]>();
+  for (const block of blocks) {
+    for (const [p, rule] of Object.entries<any>(block)) {
+      const caps = Array.isArray(rule?.capabilities) ? rule.capabilities.map(String) : [];
+      out.set(p, [...new Set([...(out.get(p) ?? []), ...caps])]);
+    }
+  }
+  return out;
+}
+
+/** Secret-engine mount paths in the output (where a trailing credential glob is allowed). */
+function engineMounts(tf: TerraformOutput): string[] {
+  return tf.resources.filter(r => r.type === 'vault_mount' || /_secret_backend$|_secrets_mount$/.test(r.type))
+    .map(r => tf.resolve(r.attributes.path, r.stack)).filter((p): p is string => typeof p === 'string' && p.length > 0)
+    .map(p => p.replace(/^\/+|\/+$/g, ''));
+}
+
+/**
+ * Vault policies: readable JSON; nothing under sys/, identity/, auth/
+ * beyond the token self paths; globs only as a trailing `*` right below
+ * `<engine mount>/<segment>/`; no sudo or root; phase policies exist, grant
+ * only what the contract lists and grow with the ladder.
+ */
+export function checkPolicies(ctx: VerifyContext): void {
+  const tf = ctx.terraform;
+  const mounts = engineMounts(tf);
+  const parsed: ParsedPolicy[] = [];
+  const flagged = new Set<string>();
+  for (const r of tf.resourcesOfType('vault_policy')) {
+    const name = String(tf.resolve(r.attributes.name, r.stack));
+    const paths = parsePolicy(tf.resolve(r.attributes.policy, r.stack));
+    if (!paths) {
+      ctx.report(VerifyRule.VAULT_POLICY_UNVERIFIABLE, r.address,
+        `policy of "${name}" is not a JSON policy document ({"path": {…}}), so its paths cannot be verified`,
+        'write the policy as JSON (Vault accepts JSON policies; TrustPhasePolicy emits JSON)');
+      continue;
+    }
+    parsed.push({ resource: r, name, paths });
+    for (const [p, caps] of paths) {
+      const key = `${r.address}|${p}`;
+      if (SYSTEM_PREFIXES.some(x => p.startsWith(x) || p === x.slice(0, -1)) && !TOKEN_SELF_PATHS.includes(p)) {
+        flagged.add(key);
+        ctx.report(VerifyRule.VAULT_POLICY_SYSTEM, r.address, `policy "${name}" grants ${show(caps)} on "${p}", under Vault's own configuration or identities`,
+          'remove the path: agent policies grant only credential paths and the token self paths');
+      }
+      if (p.includes('*') || p.split('/').includes('+')) {
+        const star = p.indexOf('*');
+        const root = p.slice(0, star);
+        const allowed = star === p.length - 1 && !p.split('/').includes('+')
+          && mounts.some(m => root.startsWith(`${m}/`) && /^[^/*+]+\/[^/*+]*$/.test(root.slice(m.length + 1)));
+        if (!allowed) {
+          flagged.add(key);
+          ctx.report(VerifyRule.VAULT_POLICY_GLOB, r.address, `policy "${name}" grants ${show(caps)} on "${p}", a glob beyond one engine's credential path`,
+            `name the credential paths explicitly, or end the path in "*" right below "<mount>/<segment>/" of one engine (mounts: ${mounts.join(', ') || 'none'})`);
+        }
+      }
+      const bad = caps.filter(c => c === 'sudo' || c === 'root');
+      if (bad.length > 0) {
+        flagged.add(key);
+        ctx.report(VerifyRule.VAULT_POLICY_SUDO, r.address, `policy "${name}" grants ${show(bad)} on "${p}"`,
+          'remove sudo/root: agents never need root-protected endpoints');
+      }
+    }
+  }
+  const rows = phaseRows(ctx.contracts);
+  for (const row of rows) {
+    const name = Names.vaultPolicy(row.name);
+    const policy = parsed.find(p => p.name === name);
+    if (!policy) {
+      if (!tf.resourcesOfType('vault_policy').some(r => String(tf.resolve(r.attributes.name, r.stack)) === name)) {
+        ctx.report(VerifyRule.VAULT_POLICY_MISSING, `vault_policy (name "${name}")`, `phase "${row.name}" has no Vault policy "${name}", so its tokens grant nothing it is meant to`,
+          'create it (TrustPhasePolicy creates one per phase)');
+      }
+      continue;
+    }
+    for (const [p, caps] of policy.paths) {
+      if (!row.vaultPaths.includes(p) && !TOKEN_SELF_PATHS.includes(p) && !flagged.has(`${policy.resource.address}|${p}`)) {
+        ctx.report(VerifyRule.VAULT_POLICY_UNDECLARED, policy.resource.address,
+          `policy "${name}" grants ${show(caps)} on "${p}", which phase "${row.name}"'s contract does not list (the promotion report a reviewer signs never shows it)`,
+          'remove the path, or declare it in the fleet so the contract and report list it');
+      }
+    }
+  }
+  for (const step of ladderSteps(ctx.contracts)) {
+    const lower = parsed.find(p => p.name === Names.vaultPolicy(step.lower));
+    const higher = parsed.find(p => p.name === Names.vaultPolicy(step.higher));
+    if (!lower || !higher) {
+      continue;
+    }
+    const missing: string[] = [];
+    for (const [p, caps] of lower.paths) {
+      const mine = higher.paths.get(p) ?? [];
+      missing.push(...caps.filter(c => c !== 'deny' && !mine.includes(c)).map(c => `${p} ${c}`));
+    }
+    if (missing.length > 0) {
+      ctx.report(VerifyRule.MONOTONIC_VAULT, higher.resource.address,
+        `policy "${higher.name}" lacks ${missing.length} grant(s) of the phase below ("${step.lower}"): ${missing.join('; ')}`,
+        `grant them to "${step.higher}" too (each phase holds everything the phase below holds)`);
+    }
+  }
+}

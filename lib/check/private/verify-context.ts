@@ -1,0 +1,112 @@
+import { LauncherContractDocument } from '../../model/launcher-contract';
+import { TerraformOutput } from '../terraform-output';
+import { VerifyRule } from '../verify-rule';
+
+/** Records one finding. */
+export type Report = (rule: VerifyRule, object: string, message: string, fix: string) => void;
+
+/** What every invariant check reads. */
+export interface VerifyContext {
+  /** Every Kubernetes object of the output. */
+  readonly manifests: any[];
+  /** The Terraform output. */
+  readonly terraform: TerraformOutput;
+  /** The launcher contracts found (validated, one per agent). */
+  readonly contracts: LauncherContractDocument[];
+  /** Allowed slack above the Job deadline for Vault TTLs, in seconds. */
+  readonly marginSeconds: number;
+  /** Deny rule ids accepted on purpose (overrides cannot be read from output). */
+  readonly allowDenied: string[];
+  /** Record a finding. */
+  readonly report: Report;
+}
+
+/** `Kind namespace/name` (or `Kind name` for cluster-scoped objects). */
+export function objectName(m: any): string {
+  const ns = m?.metadata?.namespace;
+  return `${m?.kind ?? '(no kind)'} ${ns ? `${ns}/` : ''}${m?.metadata?.name ?? '(no name)'}`;
+}
+
+/** JSON for messages. */
+export function show(value: unknown): string {
+  return value === undefined ? '(unset)' : JSON.stringify(value);
+}
+
+/** Whether two string lists hold the same values (order ignored). */
+export function sameSet(a: string[], b: string[]): boolean {
+  const x = [...new Set(a)].sort();
+  const y = [...new Set(b)].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/**
+ * Seconds of a Vault/Terraform TTL: a number, a numeric string or a Go
+ * duration (`15m`, `1h30m`, `900s`). Undefined when it is not a literal
+ * (a reference) or cannot be parsed.
+ */
+export function ttlSeconds(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return value;
+  }
+  if (typeof value !== 'string') {
+    return undefined;
+  }
+  const text = value.trim();
+  if (/^\d+$/.test(text)) {
+    return Number(text);
+  }
+  const parts = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?$/.exec(text);
+  if (!parts || text.length === 0) {
+    return undefined;
+  }
+  return Number(parts[1] ?? 0) * 3600 + Number(parts[2] ?? 0) * 60 + Number(parts[3] ?? 0);
+}
+
+/** The distinct phases of all contracts, keyed by namespace and phase name, in contract order. */
+export interface PhaseRow {
+  readonly agentNamespace: string;
+  readonly name: string;
+  readonly serviceAccount: string;
+  readonly vaultRole: string;
+  readonly vaultAuthMount: string;
+  readonly vaultPaths: string[];
+  /** Agents whose contract lists the phase. */
+  readonly agents: string[];
+}
+
+/** Phases of every contract, deduplicated per namespace; ladders in contract order. */
+export function phaseRows(contracts: LauncherContractDocument[]): PhaseRow[] {
+  const rows = new Map<string, PhaseRow>();
+  for (const c of contracts) {
+    for (const p of c.phases) {
+      const key = `${c.namespace}|${p.name}`;
+      const existing = rows.get(key);
+      if (existing) {
+        existing.agents.push(c.agent);
+        existing.vaultPaths.push(...p.vaultPaths.filter(v => !existing.vaultPaths.includes(v)));
+        continue;
+      }
+      rows.set(key, {
+        agentNamespace: c.namespace, name: p.name, serviceAccount: p.serviceAccount, vaultRole: p.vaultRole,
+        vaultAuthMount: p.vaultAuthMount, vaultPaths: [...p.vaultPaths], agents: [c.agent],
+      });
+    }
+  }
+  return [...rows.values()];
+}
+
+/** Consecutive (lower, higher) phase pairs of every distinct ladder among the contracts. */
+export function ladderSteps(contracts: LauncherContractDocument[]): Array<{ namespace: string; lower: string; higher: string }> {
+  const seen = new Set<string>();
+  const out: Array<{ namespace: string; lower: string; higher: string }> = [];
+  for (const c of contracts) {
+    for (let i = 1; i < c.phases.length; i++) {
+      const key = `${c.namespace}|${c.phases[i - 1].name}|${c.phases[i].name}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push({ namespace: c.namespace, lower: c.phases[i - 1].name, higher: c.phases[i].name });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,233 @@
+import * as fs from 'fs';
+import { LauncherContractLoader } from '../launcher/launcher-contract-loader';
+import { SynthOutput } from '../launcher/synth-output';
+import { LauncherContract, LauncherContractDocument } from '../model/launcher-contract';
+import { AgentTrustErrors, ProblemCollector } from '../model/validation';
+import {
+  checkAdmission, checkJobDeadline, checkKubernetesMonotonic, checkNetworkPolicies, checkPodTemplates, checkRbacDenylist,
+  checkSecretObjects, checkServiceAccounts,
+} from './private/k8s-invariants';
+import { checkManifestSecrets, checkTerraformSecrets } from './private/secret-invariants';
+import { VerifyContext } from './private/verify-context';
+import { checkPolicies, checkTtls, checkVaultRoles, deadlineOf } from './private/vault-invariants';
+import { TerraformOutput } from './terraform-output';
+import { VerifyRule, VerifySeverity } from './verify-rule';
+
+/** Options of a verification. */
+export interface VerifyOptions {
+  /**
+   * Slack allowed above the Job deadline for every Vault TTL, in seconds
+   * (time for the agent to revoke its leases after the deadline).
+   *
+   * A fixed margin rather than one inferred from the output
+   * (`token_explicit_max_ttl − token_ttl`): inferring it from the data
+   * being checked would let any raised max TTL vouch for itself.
+   * @default Verifier.DEFAULT_MARGIN_SECONDS (60)
+   */
+  readonly marginSeconds?: number;
+  /**
+   * Deny rule ids (`DenyRule.id`, e.g. `pod-shell`) accepted on purpose.
+   * Overrides declared in code (`allowDenied`) leave no trace in the
+   * synthesized output, so the reviewer names them again here.
+   * @default - none: every denylisted permission is a finding
+   */
+  readonly allowDenied?: string[];
+}
+
+/** One broken invariant. */
+export interface VerifyFinding {
+  /** Stable rule id (`VerifyRule.id`), e.g. `sa-vault-binding`. */
+  readonly id: string;
+  /** `ERROR` or `WARNING` (`VerifySeverity.value`). */
+  readonly severity: string;
+  /** The object at fault: `Kind namespace/name`, or a Terraform address such as `vault_policy.x`. */
+  readonly object: string;
+  /** What is wrong, with the offending value. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** The result of a verification. */
+export interface VerifyReport {
+  /** Every finding, in rule order. */
+  readonly findings: VerifyFinding[];
+  /** Agents whose launcher contracts were checked. */
+  readonly agents: string[];
+  /** Number of findings of severity ERROR. */
+  readonly errorCount: number;
+  /** Number of findings of severity WARNING. */
+  readonly warningCount: number;
+  /** The Job deadline the Vault TTLs were checked against, in seconds (0 when no contract was found). */
+  readonly deadlineSeconds: number;
+  /** The margin used, in seconds. */
+  readonly marginSeconds: number;
+}
+
+/**
+ * Checks synthesized output — this library's or a hand-edited copy — for
+ * every broken invariant of the trust model, reading plain files only (no
+ * cdk8s or cdktf): the Kubernetes manifests (`dist/`) and the Terraform
+ * JSON (`cdktf.out`). The launcher contracts in the manifests are the
+ * anchor: every phase they list must have its ServiceAccount, its Vault
+ * role bound to exactly that account, a token audience both sides agree
+ * on, TTLs within the Job deadline, an egress policy and an admission
+ * policy that knows the agent's ceiling; each phase must grant at least
+ * the phase below; nothing may break the RBAC denylist or Pod Security
+ * `restricted`, and no secret may be at rest in either output.
+ *
+ * Every finding carries a stable id (`VerifyRule`), the object, a message
+ * with the offending value and the fix. `agent-trust verify` prints them.
+ */
+export class Verifier {
+  /** Default margin above the Job deadline for Vault TTLs: 60 seconds. */
+  public static readonly DEFAULT_MARGIN_SECONDS = 60;
+
+  /**
+   * Verify a Kubernetes synth output folder or manifest file and a cdktf
+   * output (`cdktf.out`, a stack folder or a `cdk.tf.json`). Throws an
+   * `AgentTrustValidationError` (see `AgentTrustErrors`) when either input
+   * cannot be read or parsed; broken invariants are findings, not errors.
+   */
+  public static verifyPaths(kubernetesPath: string, terraformPath: string, options?: VerifyOptions): VerifyReport {
+    const problems = new ProblemCollector();
+    let manifests: any[] = [];
+    let terraform: TerraformOutput | undefined;
+    try {
+      manifests = fs.existsSync(kubernetesPath) && fs.statSync(kubernetesPath).isFile()
+        ? SynthOutput.readFile(kubernetesPath) : SynthOutput.readDirectory(kubernetesPath);
+    } catch (e) {
+      Verifier.collect(problems, e, kubernetesPath);
+    }
+    try {
+      terraform = TerraformOutput.fromPath(terraformPath);
+    } catch (e) {
+      Verifier.collect(problems, e, terraformPath);
+    }
+    problems.throwIfAny(`verify ${kubernetesPath} ${terraformPath}`);
+    return Verifier.verify(manifests, terraform!, options);
+  }
+
+  /** Verify parsed Kubernetes objects and Terraform output. */
+  public static verify(manifests: any[], terraform: TerraformOutput, options?: VerifyOptions): VerifyReport {
+    const margin = options?.marginSeconds ?? Verifier.DEFAULT_MARGIN_SECONDS;
+    if (typeof margin !== 'number' || !Number.isInteger(margin) || margin < 0) {
+      const problems = new ProblemCollector();
+      problems.add('Verifier', 'marginSeconds', margin, 'must be a whole number of seconds ≥ 0', 'e.g. 60');
+      problems.throwIfAny('Verifier');
+    }
+    const findings: VerifyFinding[] = [];
+    const seen = new Set<string>();
+    const report = (rule: VerifyRule, object: string, message: string, fix: string): void => {
+      const key = `${rule.id}|${object}|${message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        findings.push({ id: rule.id, severity: rule.severity.value, object, message, fix });
+      }
+    };
+    const objects = (manifests ?? []).filter(m => m !== null && typeof m === 'object');
+    const contracts = Verifier.contractsOf(objects, report);
+    const ctx: VerifyContext = {
+      manifests: objects, terraform, contracts, marginSeconds: margin, allowDenied: [...(options?.allowDenied ?? [])], report,
+    };
+    if (contracts.length > 0) {
+      checkServiceAccounts(ctx);
+      checkVaultRoles(ctx);
+      checkJobDeadline(ctx);
+      checkTtls(ctx);
+      checkAdmission(ctx);
+      checkKubernetesMonotonic(ctx);
+      checkNetworkPolicies(ctx);
+      checkRbacDenylist(ctx);
+    }
+    checkPolicies(ctx);
+    checkPodTemplates(ctx);
+    checkSecretObjects(ctx);
+    checkTerraformSecrets(ctx);
+    checkManifestSecrets(ctx);
+
+    const order = VerifyRule.all().map(r => r.id);
+    const sorted = findings.map((f, i) => ({ f, i }))
+      .sort((a, b) => order.indexOf(a.f.id) - order.indexOf(b.f.id) || a.i - b.i).map(x => x.f);
+    return {
+      findings: sorted,
+      agents: contracts.map(c => c.agent),
+      errorCount: sorted.filter(f => f.severity === VerifySeverity.ERROR.value).length,
+      warningCount: sorted.filter(f => f.severity === VerifySeverity.WARNING.value).length,
+      deadlineSeconds: deadlineOf(contracts) ?? 0,
+      marginSeconds: margin,
+    };
+  }
+
+  /** One line per finding (`ERROR id object: message. Fix: …`) and a summary line. */
+  public static formatText(report: VerifyReport): string {
+    const lines = report.findings.map(f => `${f.severity} ${f.id} ${f.object}: ${f.message}. Fix: ${f.fix}`);
+    const agents = report.agents.length ? `agent(s) ${report.agents.join(', ')}` : 'no agent';
+    lines.push(report.findings.length === 0
+      ? `verified: no findings (${agents}; Vault TTLs ≤ ${report.deadlineSeconds}s deadline + ${report.marginSeconds}s margin)`
+      : `${report.findings.length} finding(s): ${report.errorCount} error(s), ${report.warningCount} warning(s) (${agents})`);
+    return lines.join('\n') + '\n';
+  }
+
+  /** The report as a JSON document for pipelines (`{ findings, summary }`). */
+  public static toJson(report: VerifyReport): any {
+    return {
+      findings: report.findings.map(f => ({ id: f.id, severity: f.severity, object: f.object, message: f.message, fix: f.fix })),
+      summary: {
+        clean: report.errorCount === 0,
+        errors: report.errorCount,
+        warnings: report.warningCount,
+        agents: [...report.agents],
+        deadlineSeconds: report.deadlineSeconds,
+        marginSeconds: report.marginSeconds,
+      },
+    };
+  }
+
+  /** Contracts of the manifests, one per agent (a ConfigMap and a contract file of the same agent count once). */
+  private static contractsOf(objects: any[], report: (rule: VerifyRule, object: string, message: string, fix: string) => void)
+    : LauncherContractDocument[] {
+    const out: LauncherContractDocument[] = [];
+    const candidates = objects.filter(o => o.kind === 'LauncherContract' || o.kind === 'ConfigMap');
+    for (const obj of candidates) {
+      let docs: LauncherContractDocument[] = [];
+      try {
+        docs = LauncherContractLoader.fromManifests([obj], 'manifests');
+      } catch (e) {
+        for (const p of AgentTrustErrors.problemsOf(e)) {
+          report(VerifyRule.CONTRACT_INVALID, p.path.replace(/^manifests: /, ''), `${p.field} = ${p.value}: ${p.message}`, p.hint);
+        }
+        if (!AgentTrustErrors.isValidationError(e)) {
+          throw e;
+        }
+      }
+      for (const d of docs) {
+        const same = out.find(c => c.agent === d.agent && c.namespace === d.namespace);
+        if (!same) {
+          out.push(d);
+        } else if (JSON.stringify(same) !== JSON.stringify(d)) {
+          report(VerifyRule.CONTRACT_INVALID, `LauncherContract ${d.agent}`,
+            'two different contracts of the same agent are in the output (the ConfigMap and a contract file disagree)',
+            'regenerate both from the same synth');
+        }
+      }
+    }
+    if (out.length === 0 && !objects.some(o => o.kind === 'ConfigMap' && o.metadata?.labels?.[LauncherContract.CONFIGMAP_LABEL] === 'true')) {
+      report(VerifyRule.CONTRACT_MISSING, '(Kubernetes output)',
+        'no launcher contract (a ConfigMap labelled agent-trust.io/launcher-contract=true, or a LauncherContract document) was found, so names, TTLs and phases cannot be cross-checked',
+        'pass the cdk8s output folder of a chart with AgentJobTemplate (dist/ after `npm run synth`)');
+    }
+    return out;
+  }
+
+  private static collect(problems: ProblemCollector, e: unknown, where: string): void {
+    const found = AgentTrustErrors.problemsOf(e);
+    if (found.length > 0) {
+      problems.addAll(found);
+    } else {
+      problems.add(where, 'input', where, `cannot be read: ${String((e as Error)?.message ?? e).split('\n')[0]}`, 'pass the synth output');
+    }
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,162 @@
+/** How bad a finding is. */
+export class VerifySeverity {
+  /** A broken invariant: `agent-trust verify` exits 1. */
+  public static readonly ERROR = new VerifySeverity('ERROR');
+  /** A documented loosening (e.g. a warn-only admission binding): listed, but the exit code stays 0. */
+  public static readonly WARNING = new VerifySeverity('WARNING');
+
+  private constructor(
+    /** `ERROR` or `WARNING`, as printed. */
+    public readonly value: string) {}
+
+  public toString(): string {
+    return this.value;
+  }
+}
+
+/**
+ * One invariant `Verifier` checks, with a stable id (used in findings, in
+ * tests and by pipelines that filter findings) and what it protects.
+ */
+export class VerifyRule {
+  /** The Kubernetes output holds no launcher contract: nothing can be cross-checked. */
+  public static readonly CONTRACT_MISSING = new VerifyRule('contract-missing', VerifySeverity.ERROR,
+    'a launcher contract ConfigMap (or contract document) is in the Kubernetes output');
+  /** A launcher contract fails the loader's validation. */
+  public static readonly CONTRACT_INVALID = new VerifyRule('contract-invalid', VerifySeverity.ERROR,
+    'every launcher contract passes the loader\'s validation');
+  /** A phase's ServiceAccount is missing from the agent namespace. */
+  public static readonly SA_MISSING = new VerifyRule('sa-missing', VerifySeverity.ERROR,
+    'every phase of a contract has its ServiceAccount in the agent namespace');
+  /** A ServiceAccount mounts its API token into every pod by default. */
+  public static readonly SA_AUTOMOUNT = new VerifyRule('sa-automount-token', VerifySeverity.ERROR,
+    'phase ServiceAccounts set automountServiceAccountToken: false');
+  /** No Vault auth role carries a phase's `vaultRole` name. */
+  public static readonly VAULT_ROLE_MISSING = new VerifyRule('vault-role-missing', VerifySeverity.ERROR,
+    'every phase has a Vault Kubernetes auth role named as in the contract');
+  /** A Vault role is bound to another ServiceAccount or namespace than its phase's. */
+  public static readonly SA_VAULT_BINDING = new VerifyRule('sa-vault-binding', VerifySeverity.ERROR,
+    'each phase role is bound to exactly its ServiceAccount in exactly the agent namespace');
+  /** A Vault role sits on another auth mount than the contract's `vaultAuthMount`. */
+  public static readonly VAULT_AUTH_MOUNT = new VerifyRule('vault-auth-mount', VerifySeverity.ERROR,
+    'each phase role lives on the Kubernetes auth mount the contract names');
+  /** The Job's projected token audience differs from what the Vault role accepts. */
+  public static readonly TOKEN_AUDIENCE = new VerifyRule('token-audience', VerifySeverity.ERROR,
+    'the Job template\'s projected token audience is exactly the audience every phase role requires');
+  /** The Job template's deadline is missing or disagrees with the contract. */
+  public static readonly JOB_DEADLINE = new VerifyRule('job-deadline', VerifySeverity.ERROR,
+    'the Job template sets activeDeadlineSeconds equal to the contract\'s jobDeadlineSeconds');
+  /** A Vault TTL outlives the Job deadline plus margin (or is unbounded). */
+  public static readonly TTL_TOO_LONG = new VerifyRule('vault-ttl-too-long', VerifySeverity.ERROR,
+    'every Vault token and lease TTL is at most the Job deadline plus the margin');
+  /** A phase role's token expires before the Job's deadline. */
+  public static readonly TTL_TOO_SHORT = new VerifyRule('vault-token-ttl-too-short', VerifySeverity.ERROR,
+    'every phase role\'s token_ttl is at least the Job deadline');
+  /** The admission policy, its binding or its params ConfigMap is missing (or admits when params are missing). */
+  public static readonly ADMISSION_MISSING = new VerifyRule('admission-missing', VerifySeverity.ERROR,
+    'a ValidatingAdmissionPolicy for Jobs in the agent namespace exists with a binding and its params ConfigMap');
+  /** The admission params disagree with a contract's ceiling or phase order. */
+  public static readonly ADMISSION_CEILING = new VerifyRule('admission-ceiling', VerifySeverity.ERROR,
+    'the admission params hold each agent\'s contract ceiling and the contract\'s phase ranks');
+  /** The admission binding only warns or audits, or the policy ignores failures. */
+  public static readonly ADMISSION_NOT_ENFORCED = new VerifyRule('admission-not-enforced', VerifySeverity.WARNING,
+    'the admission binding denies and the policy fails closed');
+  /** A higher phase holds fewer Kubernetes permissions than the phase below. */
+  public static readonly MONOTONIC_K8S = new VerifyRule('phase-monotonic-k8s', VerifySeverity.ERROR,
+    'each phase\'s effective Kubernetes permissions include the phase below\'s');
+  /** A higher phase's Vault policy grants less than the phase below's. */
+  public static readonly MONOTONIC_VAULT = new VerifyRule('phase-monotonic-vault', VerifySeverity.ERROR,
+    'each phase\'s Vault policy includes every path and capability of the phase below\'s');
+  /** A phase's Vault policy is missing. */
+  public static readonly VAULT_POLICY_MISSING = new VerifyRule('vault-policy-missing', VerifySeverity.ERROR,
+    'every phase has its Vault policy');
+  /** A Vault policy is not JSON, so it cannot be verified. */
+  public static readonly VAULT_POLICY_UNVERIFIABLE = new VerifyRule('vault-policy-unverifiable', VerifySeverity.ERROR,
+    'every Vault policy is JSON the verifier can read');
+  /** A phase policy grants a path its contract does not list (the reviewer never saw it). */
+  public static readonly VAULT_POLICY_UNDECLARED = new VerifyRule('vault-policy-undeclared-path', VerifySeverity.ERROR,
+    'a phase policy grants only the contract\'s vaultPaths and the token self paths');
+  /** A Vault policy touches `sys/`, `identity/` or `auth/` (beyond the token self paths). */
+  public static readonly VAULT_POLICY_SYSTEM = new VerifyRule('vault-policy-system-path', VerifySeverity.ERROR,
+    'no Vault policy grants anything under sys/, identity/ or auth/ except the token self paths');
+  /** A Vault policy path has a glob outside one engine's credential path. */
+  public static readonly VAULT_POLICY_GLOB = new VerifyRule('vault-policy-glob', VerifySeverity.ERROR,
+    'globs appear only as a trailing * right below one engine mount\'s credential path');
+  /** A Vault policy grants `sudo` or `root`. */
+  public static readonly VAULT_POLICY_SUDO = new VerifyRule('vault-policy-sudo', VerifySeverity.ERROR,
+    'no Vault policy grants sudo or root');
+  /** A phase role's tokens also get Vault's `default` policy. */
+  public static readonly TOKEN_DEFAULT_POLICY = new VerifyRule('vault-token-default-policy', VerifySeverity.ERROR,
+    'phase roles set token_no_default_policy: true');
+  /** A phase role's tokens carry other policies than the phase's own. */
+  public static readonly TOKEN_POLICIES = new VerifyRule('vault-token-policies', VerifySeverity.ERROR,
+    'phase roles set token_policies to exactly the phase\'s policy');
+  /** A Role bound to an agent-namespace ServiceAccount grants a denylisted permission. */
+  public static readonly RBAC_DENYLIST = new VerifyRule('rbac-denylist', VerifySeverity.ERROR,
+    'no Role or ClusterRole bound to a ServiceAccount of the agent namespace grants a denylisted permission');
+  /** A pod template breaks the Pod Security `restricted` profile. */
+  public static readonly POD_SECURITY = new VerifyRule('pod-security', VerifySeverity.ERROR,
+    'every pod template meets Pod Security restricted');
+  /** A pod template mounts the Kubernetes API token. */
+  public static readonly POD_AUTOMOUNT = new VerifyRule('pod-automount-token', VerifySeverity.ERROR,
+    'every pod template sets automountServiceAccountToken: false');
+  /** A phase has no NetworkPolicy selecting `trust-phase=<phase>`. */
+  public static readonly EGRESS_POLICY_MISSING = new VerifyRule('egress-policy-missing', VerifySeverity.ERROR,
+    'every phase has a NetworkPolicy selecting its pods');
+  /** A NetworkPolicy selecting agent pods does not restrict egress, or allows all of it. */
+  public static readonly EGRESS_NOT_DENIED = new VerifyRule('egress-not-default-deny', VerifySeverity.ERROR,
+    'every NetworkPolicy selecting agent pods restricts Egress and has no rule allowing every destination');
+  /** An egress ipBlock reaches link-local addresses (cloud metadata). */
+  public static readonly EGRESS_METADATA = new VerifyRule('egress-metadata', VerifySeverity.ERROR,
+    'every egress ipBlock that contains 169.254.0.0/16 excepts it, and none lies inside it');
+  /** A NetworkPolicy selecting agent pods allows ingress. */
+  public static readonly INGRESS_NOT_DENIED = new VerifyRule('ingress-not-denied', VerifySeverity.ERROR,
+    'every NetworkPolicy selecting agent pods restricts Ingress and allows none');
+  /** A Kubernetes Secret object is in the output. */
+  public static readonly K8S_SECRET = new VerifyRule('k8s-secret-object', VerifySeverity.ERROR,
+    'the Kubernetes output holds no Secret objects');
+  /** A sensitive Terraform attribute holds a literal instead of a sensitive variable. */
+  public static readonly TF_SECRET_LITERAL = new VerifyRule('tf-secret-literal', VerifySeverity.ERROR,
+    'sensitive Terraform attributes reference sensitive variables, never literals');
+  /** A variable feeding a sensitive attribute is not sensitive or has a default. */
+  public static readonly TF_VARIABLE = new VerifyRule('tf-secret-variable', VerifySeverity.ERROR,
+    'variables holding secrets are sensitive and have no default');
+  /** A private key or AWS secret key shape appears in any output file. */
+  public static readonly SECRET_PATTERN = new VerifyRule('secret-pattern', VerifySeverity.ERROR,
+    'no private-key PEM block or AWS key shape appears anywhere in the output');
+
+  /** Every rule, in report order. */
+  public static all(): VerifyRule[] {
+    return [VerifyRule.CONTRACT_MISSING, VerifyRule.CONTRACT_INVALID, VerifyRule.SA_MISSING, VerifyRule.SA_AUTOMOUNT,
+      VerifyRule.VAULT_ROLE_MISSING, VerifyRule.SA_VAULT_BINDING, VerifyRule.VAULT_AUTH_MOUNT, VerifyRule.TOKEN_AUDIENCE,
+      VerifyRule.JOB_DEADLINE, VerifyRule.TTL_TOO_LONG, VerifyRule.TTL_TOO_SHORT, VerifyRule.ADMISSION_MISSING,
+      VerifyRule.ADMISSION_CEILING, VerifyRule.ADMISSION_NOT_ENFORCED, VerifyRule.MONOTONIC_K8S, VerifyRule.MONOTONIC_VAULT,
+      VerifyRule.VAULT_POLICY_MISSING, VerifyRule.VAULT_POLICY_UNVERIFIABLE, VerifyRule.VAULT_POLICY_UNDECLARED,
+      VerifyRule.VAULT_POLICY_SYSTEM, VerifyRule.VAULT_POLICY_GLOB, VerifyRule.VAULT_POLICY_SUDO,
+      VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.RBAC_DENYLIST, VerifyRule.POD_SECURITY,
+      VerifyRule.POD_AUTOMOUNT, VerifyRule.EGRESS_POLICY_MISSING, VerifyRule.EGRESS_NOT_DENIED, VerifyRule.EGRESS_METADATA,
+      VerifyRule.INGRESS_NOT_DENIED, VerifyRule.K8S_SECRET, VerifyRule.TF_SECRET_LITERAL, VerifyRule.TF_VARIABLE,
+      VerifyRule.SECRET_PATTERN];
+  }
+
+  /** A rule by id; throws with the known ids when unknown. */
+  public static of(id: string): VerifyRule {
+    const found = VerifyRule.all().find(r => r.id === id);
+    if (!found) {
+      throw new Error(`unknown verify rule ${JSON.stringify(id)}; use one of ${VerifyRule.all().map(r => r.id).join(', ')}`);
+    }
+    return found;
+  }
+
+  private constructor(
+    /** Stable id, e.g. `sa-vault-binding`. */
+    public readonly id: string,
+    /** Severity of its findings. */
+    public readonly severity: VerifySeverity,
+    /** The invariant, stated positively. */
+    public readonly invariant: string) {}
+
+  public toString(): string {
+    return this.id;
+  }
+}
