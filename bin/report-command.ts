@@ -54,7 +54,7 @@ non-monotonic ladder, dangling bindings); 2 usage error (incl. unknown phases);
       const all = isDir ? SynthOutput.readDirectory(source) : SynthOutput.readFile(source);
       return { doc: LauncherContractLoader.fromObjects(all, source, values.agent as string | undefined), objects: all };
     });
-    const report = withProblems(ExitCode.USAGE, () => PhaseDeltaReport.build(doc, objects, {
+    const report = withProblems(ExitCode.USAGE, () => PhaseDeltaReport.compute(doc, objects, {
       fromPhase: values.from as string | undefined,
       toPhase: values.to as string | undefined,
       source,

@@ -82,7 +82,7 @@ export class PhaseDeltaReport {
    * Throws an `AgentTrustValidationError` for unknown phases or a step that
    * does not go up.
    */
-  public static build(document: LauncherContractDocument, manifests: any[], options?: PhaseDeltaReportOptions): PhaseDeltaReport {
+  public static compute(document: LauncherContractDocument, manifests: any[], options?: PhaseDeltaReportOptions): PhaseDeltaReport {
     return new PhaseDeltaReport(document, manifests, options ?? {});
   }
 

@@ -20,7 +20,7 @@ function errorOf(fn: () => unknown): string[] {
 }
 
 describe('PhaseDeltaReport', () => {
-  const report = PhaseDeltaReport.build(doc, manifests, { source: 'dist/' });
+  const report = PhaseDeltaReport.compute(doc, manifests, { source: 'dist/' });
 
   test('one delta per step, with no warnings for a monotonic, complete output', () => {
     expect(report.deltas.map(d => `${d.fromPhase}→${d.toPhase}`)).toEqual(['shadow→read-only', 'read-only→limited-write', 'limited-write→autonomous']);
@@ -76,17 +76,17 @@ describe('PhaseDeltaReport', () => {
   });
 
   test('a single step with --from/--to spanning two phases reports the cumulative delta', () => {
-    const r = PhaseDeltaReport.build(doc, manifests, { fromPhase: 'shadow', toPhase: 'limited-write' });
+    const r = PhaseDeltaReport.compute(doc, manifests, { fromPhase: 'shadow', toPhase: 'limited-write' });
     expect(r.deltas).toHaveLength(1);
     expect(r.deltas[0].addedPermissions).toEqual(expect.arrayContaining([
       { scope: 'payments', resource: 'core/pods', verbs: ['delete'] },
       { scope: '(cluster)', resource: 'core/nodes', verbs: ['get', 'list', 'watch'] },
     ]));
-    expect(PhaseDeltaReport.build(doc, manifests, { toPhase: 'read-only' }).deltas[0].fromPhase).toBe('shadow');
+    expect(PhaseDeltaReport.compute(doc, manifests, { toPhase: 'read-only' }).deltas[0].fromPhase).toBe('shadow');
   });
 
   test('a contract without criteria says so in the report', () => {
-    const md = PhaseDeltaReport.build(synthesized, manifests, { toPhase: 'limited-write' }).toMarkdown();
+    const md = PhaseDeltaReport.compute(synthesized, manifests, { toPhase: 'limited-write' }).toMarkdown();
     expect(md).toContain(synthesized.phases[2].promotion ? '| Distinct human approvals |' : '_None declared in the launcher contract._');
   });
 
@@ -95,7 +95,7 @@ describe('PhaseDeltaReport', () => {
     const tampered = manifests.filter(m => !(m.kind === 'RoleBinding' && m.metadata.namespace === 'payments'
       && (m.subjects ?? []).some((s: any) => s.name === 'agent-phase-limited-write')));
     expect(tampered.length).toBeLessThan(manifests.length);
-    const r = PhaseDeltaReport.build(doc, tampered, { fromPhase: 'read-only', toPhase: 'limited-write' });
+    const r = PhaseDeltaReport.compute(doc, tampered, { fromPhase: 'read-only', toPhase: 'limited-write' });
     expect(r.deltas[0].removedPermissions).toEqual(expect.arrayContaining([
       { scope: 'payments', resource: 'core/pods/log', verbs: ['get', 'list', 'watch'] },
     ]));
@@ -104,22 +104,22 @@ describe('PhaseDeltaReport', () => {
   });
 
   test('missing RBAC and dangling bindings are warnings', () => {
-    const none = PhaseDeltaReport.build(doc, [], { toPhase: 'read-only' });
+    const none = PhaseDeltaReport.compute(doc, [], { toPhase: 'read-only' });
     expect(none.warnings).toEqual([
       'no RBAC grant reaches ServiceAccount agents/agent-phase-shadow in these manifests; report from the complete synth output (Roles, ClusterRoles and their bindings)',
       'no RBAC grant reaches ServiceAccount agents/agent-phase-read-only in these manifests; report from the complete synth output (Roles, ClusterRoles and their bindings)',
     ]);
-    const dangling = PhaseDeltaReport.build(doc, manifests.filter(m => m.kind !== 'ClusterRole'), { toPhase: 'read-only' });
+    const dangling = PhaseDeltaReport.compute(doc, manifests.filter(m => m.kind !== 'ClusterRole'), { toPhase: 'read-only' });
     expect(dangling.warnings.some(w => w.startsWith('binding to a missing role: ClusterRoleBinding'))).toBe(true);
   });
 
   test('refuses unknown phases and steps that do not go up', () => {
-    expect(errorOf(() => PhaseDeltaReport.build(doc, manifests, { fromPhase: 'root', toPhase: 'god' }))).toEqual([
+    expect(errorOf(() => PhaseDeltaReport.compute(doc, manifests, { fromPhase: 'root', toPhase: 'god' }))).toEqual([
       'fromPhase="root": is not a phase of agent "diagnostics"', 'toPhase="god": is not a phase of agent "diagnostics"',
     ]);
-    expect(errorOf(() => PhaseDeltaReport.build(doc, manifests, { fromPhase: 'autonomous' }))[0]).toContain('a promotion goes up the ladder');
-    expect(errorOf(() => PhaseDeltaReport.build(doc, manifests, { fromPhase: 'limited-write', toPhase: 'shadow' }))[0])
+    expect(errorOf(() => PhaseDeltaReport.compute(doc, manifests, { fromPhase: 'autonomous' }))[0]).toContain('a promotion goes up the ladder');
+    expect(errorOf(() => PhaseDeltaReport.compute(doc, manifests, { fromPhase: 'limited-write', toPhase: 'shadow' }))[0])
       .toBe('toPhase="shadow": a promotion goes up the ladder, from "limited-write"');
-    expect(errorOf(() => PhaseDeltaReport.build(doc, manifests, { toPhase: 'shadow' }))[0]).toContain('from "(none below)"');
+    expect(errorOf(() => PhaseDeltaReport.compute(doc, manifests, { toPhase: 'shadow' }))[0]).toContain('from "(none below)"');
   });
 });
