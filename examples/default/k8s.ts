@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import {
-  AgentJobTemplate, AgentNamespace, LadderServiceAccounts, LauncherAccess, PhaseNetworkPolicy,
+  AgentJobTemplate, AgentNamespace, LadderServiceAccounts, LauncherAccess, PhaseNetworkPolicy, TrustPhaseAdmission,
 } from '../../lib';
 import { defaultFleet } from './fleet';
 
@@ -19,6 +19,8 @@ export function defaultChart(app: App): Chart {
     new AgentJobTemplate(chart, `Job-${agent.name}`, { fleet, agent: agent.name });
   }
   new LauncherAccess(chart, 'Launcher', { fleet });
+  // Admits a launcher's Job only if it matches its phase and the agent's ceiling.
+  new TrustPhaseAdmission(chart, 'Admission', { fleet });
   return chart;
 }
 

@@ -460,6 +460,9 @@ export class AgentJobTemplate extends Construct {
       vaultAuthMount: fleet.vaultAuthMountPath,
       egress: fleet.egressOf(phase).map(t => t.toString()),
       vaultPaths,
+      // What `agent-trust promote-check` evaluates evidence against, straight from the ladder.
+      promotion: fleet.ladder.definition(phase).promotion,
+      demotionTriggers: fleet.ladder.demotionTriggers(phase).map(t => t.id),
     };
     if (!this.injector) {
       return row;

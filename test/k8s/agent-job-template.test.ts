@@ -282,6 +282,16 @@ describe('AgentJobTemplate launcher contract', () => {
       expect(p.vaultPaths).toEqual(fleet.credentialPaths(phase));
     }
     expect(doc.phases[0].vaultPaths).toEqual(['agents/llm/data/read-only']);
+    // Promotion criteria and demotion triggers come from the ladder; the lowest phase needs no promotion.
+    expect(doc.phases[0].promotion).toBeUndefined();
+    for (const p of doc.phases) {
+      const phase = fleet.ladder.phase(p.name);
+      if (fleet.ladder.rankOf(phase) > 0) {
+        expect(p.promotion).toEqual(fleet.ladder.definition(phase).promotion);
+      }
+      expect(p.demotionTriggers).toEqual(fleet.ladder.demotionTriggers(phase).map(t => t.id));
+    }
+    expect(doc.phases[3].demotionTriggers).toEqual(['policy-violation', 'security-incident', 'success-rate-drop']);
     // A broad CIDR keeps the metadata range carved out, visibly.
     expect(doc.phases[1].egress).toContain('0.0.0.0/0 (except 169.254.0.0/16):443/TCP');
   });

@@ -27,7 +27,9 @@ describe('default example: Kubernetes schemas (kubernetes-models 4.5.1)', () => 
       Role: 9, RoleBinding: 9, // 4 phases × 2 target namespaces + launcher
       ClusterRole: 3, ClusterRoleBinding: 3, // every phase from read-only up reads nodes/namespaces
       NetworkPolicy: 5, // default deny + one per phase
-      ConfigMap: 1,
+      ConfigMap: 2, // the diagnostics contract + the admission params
+      ValidatingAdmissionPolicy: 1,
+      ValidatingAdmissionPolicyBinding: 1,
     });
     expect(counts.Job).toBeUndefined(); // the template must never be applied as a Job
   });
@@ -37,7 +39,7 @@ describe('default example: Kubernetes schemas (kubernetes-models 4.5.1)', () => 
   });
 
   test('every namespaced object names its namespace; cluster-scoped ones carry none', () => {
-    const clusterScoped = ['Namespace', 'ClusterRole', 'ClusterRoleBinding'];
+    const clusterScoped = ['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'];
     for (const m of manifests) {
       if (clusterScoped.includes(m.kind)) {
         expect(m.metadata.namespace).toBeUndefined();
