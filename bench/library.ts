@@ -1,0 +1,53 @@
+/**
+ * The library side of the benchmark: the same composition as the default
+ * example (examples/default/k8s.ts and vault.ts), for a generated fleet.
+ */
+import { App, Chart } from 'cdk8s';
+import { App as TfApp, Testing } from 'cdktf';
+import { DefaultVaultStack } from '../examples/default/vault';
+import {
+  AgentFleet, AgentJobTemplate, AgentNamespace, Domain, EgressTarget, LadderServiceAccounts, LauncherAccess,
+  PhaseNetworkPolicy, TrustPhase,
+} from '../lib';
+import { EgressParams, FleetParams } from './fleet-params';
+
+function egress(e: EgressParams): EgressTarget {
+  const ports = e.ports.map(port => ({ port }));
+  return e.cidr !== undefined
+    ? EgressTarget.cidr(e.cidr, ports, e.except)
+    : EgressTarget.inCluster(e.namespace!, e.podLabels ?? {}, ports);
+}
+
+/** The `AgentFleet` of the parameters (validated, as every user's is). */
+export function libraryFleet(p: FleetParams): AgentFleet {
+  return new AgentFleet({
+    namespace: p.namespace,
+    targetNamespaces: p.targetNamespaces,
+    agents: p.agents.map(a => ({ name: a.name, image: a.image, ceiling: TrustPhase.of(a.ceiling) })),
+    domains: p.domains.map(d => ({ domain: Domain.of(d.name), egress: d.egress.map(egress) })),
+  });
+}
+
+/** Kubernetes half: the chart of examples/default/k8s.ts, synthesized with `chart.toJson()`. */
+export function libraryK8s(p: FleetParams): any[] {
+  const fleet = libraryFleet(p);
+  const app = new App();
+  const chart = new Chart(app, 'agent-trust', { disableResourceNameHashes: true });
+  new AgentNamespace(chart, 'Namespace', { fleet });
+  new LadderServiceAccounts(chart, 'Phases', { fleet });
+  for (const phase of fleet.ladder.phases) {
+    new PhaseNetworkPolicy(chart, `Network-${phase.name}`, { fleet, phase });
+  }
+  for (const agent of fleet.agents) {
+    new AgentJobTemplate(chart, `Job-${agent.name}`, { fleet, agent: agent.name });
+  }
+  new LauncherAccess(chart, 'Launcher', { fleet });
+  return chart.toJson();
+}
+
+/** Vault half: examples/default/vault.ts's stack, synthesized with `Testing.synth` (sorted JSON, metadata stripped). */
+export function libraryVault(p: FleetParams, outdir?: string): any {
+  const app: TfApp = Testing.app(outdir ? { outdir } : {});
+  const stack = new DefaultVaultStack(app, 'agent-trust-vault', libraryFleet(p));
+  return JSON.parse(Testing.synth(stack));
+}

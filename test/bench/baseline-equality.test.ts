@@ -1,0 +1,65 @@
+// The benchmark compares the library with a hand-written baseline; the
+// comparison only means something if both emit the same objects. Not timed.
+import * as fs from 'fs';
+import * as path from 'path';
+import { baselineK8s } from '../../bench/baseline-k8s';
+import { baselineVault } from '../../bench/baseline-vault';
+import {
+  canonicalK8s, canonicalTerraform, firstDifferences, kindCounts, resourceCount, resourceCounts,
+} from '../../bench/compare';
+import { fleetParams } from '../../bench/fleet-params';
+import { libraryK8s, libraryVault } from '../../bench/library';
+
+describe('bench baseline vs library, 3 target namespaces and 2 agents', () => {
+  const params = fleetParams(3, 2);
+  const libK8s = libraryK8s(params);
+  const baseK8s = baselineK8s(params);
+  const libTf = libraryVault(params);
+  const baseTf = baselineVault(params);
+
+  test('Kubernetes: same number of objects of each kind', () => {
+    expect(baseK8s).toHaveLength(libK8s.length);
+    expect(kindCounts(baseK8s)).toEqual(kindCounts(libK8s));
+    // 4 phases × 3 namespaces of Roles and RoleBindings, one contract per agent.
+    expect(kindCounts(libK8s)).toMatchObject({ Role: 4 * 3 + 1, RoleBinding: 4 * 3 + 1, ConfigMap: 2 });
+  });
+
+  test('Kubernetes: same content, object for object', () => {
+    expect(firstDifferences(canonicalK8s(libK8s), canonicalK8s(baseK8s))).toEqual([]);
+    expect(canonicalK8s(baseK8s)).toEqual(canonicalK8s(libK8s));
+  });
+
+  test('Vault: same resources of each type, same content and logical ids', () => {
+    expect(resourceCounts(baseTf)).toEqual(resourceCounts(libTf));
+    expect(resourceCount(libTf)).toBeGreaterThan(30);
+    expect(canonicalTerraform(baseTf)).toEqual(canonicalTerraform(libTf));
+  });
+
+  test('Vault: target namespaces reach the Kubernetes secrets engine roles on both sides', () => {
+    for (const tf of [libTf, baseTf]) {
+      const roles = Object.values<any>(tf.resource.vault_kubernetes_secret_backend_role);
+      expect(roles).toHaveLength(3);
+      for (const role of roles) {
+        expect(role.allowed_kubernetes_namespaces).toEqual(params.targetNamespaces);
+      }
+    }
+  });
+
+  test('the comparison notices a one-character change', () => {
+    const edited = JSON.parse(JSON.stringify(baseK8s));
+    edited.find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'agent-phase-shadow').spec.egress[0].ports[0].port = 54;
+    const diff = firstDifferences(canonicalK8s(baseK8s), canonicalK8s(edited));
+    expect(diff).toHaveLength(2);
+    expect(diff[0]).toMatch(/^library only: .*"port":53/);
+    expect(diff[1]).toMatch(/^baseline only: .*"port":54/);
+  });
+});
+
+test('the baseline is hand-written: it imports only packages and its own bench/ files, never lib/ or examples/', () => {
+  for (const file of ['baseline-k8s.ts', 'baseline-vault.ts']) {
+    const source = fs.readFileSync(path.join(__dirname, '..', '..', 'bench', file), 'utf8');
+    const imports = [...source.matchAll(/from '([^']+)'/g)].map(m => m[1]);
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter(i => i.startsWith('.') && !i.startsWith('./'))).toEqual([]);
+  }
+});
