@@ -59,7 +59,6 @@ Example:
     if (output === 'json') {
       io.out(`${JSON.stringify(job, undefined, 2)}\n`);
     } else {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const YAML = require('yaml') as typeof import('yaml');
       io.out(YAML.stringify(job));
     }

@@ -65,7 +65,6 @@ export class SynthOutput {
       docs = [JSON.parse(text)];
     } else {
       // Loaded lazily: a launcher that renders from JSON never pays for the YAML parser.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const YAML = require('yaml') as typeof import('yaml');
       const parsed = YAML.parseAllDocuments(text);
       const list = Array.isArray(parsed) ? parsed : [parsed];

@@ -7,7 +7,6 @@ import * as YAML from 'yaml';
 import { defaultChart } from '../../examples/default/k8s';
 import { compileCli, removeCompiled } from './compile';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Job } = require('kubernetes-models/batch/v1/Job');
 
 const FIXTURE = path.join(__dirname, '..', 'launcher', 'fixtures', 'diagnostics-contract.json');

@@ -3,7 +3,6 @@ import { JobRenderer, RenderErrorCode } from '../../lib/launcher';
 import { Names } from '../../lib/model/names';
 import { contractFixture } from './fixtures';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Job } = require('kubernetes-models/batch/v1/Job');
 
 const RUNS = 2000;

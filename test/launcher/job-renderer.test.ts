@@ -7,7 +7,6 @@ import { AgentTrustErrors } from '../../lib/model/validation';
 import { compileCli, removeCompiled } from '../cli/compile';
 import { contractFixture, FIXTURE_FILE } from './fixtures';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Job } = require('kubernetes-models/batch/v1/Job');
 
 function refusal(fn: () => unknown): { code: string | undefined; message: string } {
@@ -259,7 +258,6 @@ describe('JobRenderer', () => {
         }
         process.stdout.write(String(Math.round(best)));`;
       const rate = Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
-      // eslint-disable-next-line no-console
       console.log(`JobRenderer: ${rate} renders/s`);
       expect(rate).toBeGreaterThanOrEqual(50000);
     } finally {

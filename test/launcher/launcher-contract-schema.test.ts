@@ -18,7 +18,6 @@ const PHASE_REQUIRED = ['name', 'serviceAccount', 'vaultRole', 'vaultAuthMount',
 
 describe('launcher contract JSON Schema', () => {
   test('is shipped in the package and pinned to the format version', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pkg = require('../../package.json');
     expect(pkg.files).toContain('schema');
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');

@@ -7,7 +7,6 @@ import { defaultFleet } from '../../examples/default/fleet';
 import { JobRenderer, LauncherContractLoader, LauncherContractValidator } from '../../lib/launcher';
 import { LauncherContract } from '../../lib/model/launcher-contract';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Job } = require('kubernetes-models/batch/v1/Job');
 
 const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'schema', 'launcher-contract.schema.json'), 'utf8'));
