@@ -3,7 +3,7 @@ import { JwtAuthBackend } from '@cdktf/provider-vault/lib/jwt-auth-backend';
 import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-role';
 import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformResource, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AgentFleet, Names, ProblemCollector, TrustPhase } from '../model';
 import { SecretInput } from './private/secret-input';
@@ -238,7 +238,7 @@ export class AgentVaultAuth extends Construct {
       }
     }
 
-    this.node.addValidation({ validate: () => this.missingPolicies() });
+    this.node.addValidation({ validate: () => [...this.missingPolicies(), ...this.mountCollisions()] });
   }
 
   /** The binding of a phase; throws, listing the phases, when the fleet's ladder does not hold it. */
@@ -289,6 +289,32 @@ export class AgentVaultAuth extends Construct {
         mount === this.fleet.vaultAuthMountPath ? 'is the Kubernetes auth mount of the fleet' : 'is not a Vault mount path',
         'use a separate path such as "jwt-agents"');
     }
+  }
+
+  /** A problem for every other auth mount of the stack at the same or a nested path as one of ours (e.g. a second fleet on the default mount). */
+  private mountCollisions(): string[] {
+    const problems = new ProblemCollector();
+    const ours: TerraformResource[] = [this.backend, ...(this.jwtBackend ? [this.jwtBackend] : [])];
+    for (const c of TerraformStack.of(this).node.findAll()) {
+      if (!(c instanceof TerraformResource) || ours.includes(c)
+        || !['vault_auth_backend', 'vault_jwt_auth_backend'].includes(c.terraformResourceType)) {
+        continue;
+      }
+      const other = (c as any).pathInput;
+      if (typeof other !== 'string' || Token.isUnresolved(other)) {
+        continue;
+      }
+      const p = other.replace(/^\/+|\/+$/g, '');
+      for (const mine of ours) {
+        const m = (mine as any).pathInput as string;
+        if (p === m || p.startsWith(`${m}/`) || m.startsWith(`${p}/`)) {
+          problems.add(this.node.path, mine === this.backend ? 'fleet.vaultAuthMountPath' : 'investigationIdentity.mountPath', m,
+            `collides with the ${c.terraformResourceType} at "${p}" (${c.node.path}): auth mounts may not be equal or nested`,
+            'give each fleet its own auth mount (AgentFleet vault.authMountPath, investigationIdentity.mountPath)');
+        }
+      }
+    }
+    return problems.toMessages();
   }
 
   /** A problem for every phase whose role names a policy no TrustPhasePolicy of this fleet creates in the stack. */

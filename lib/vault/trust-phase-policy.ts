@@ -1,5 +1,5 @@
 import { Policy } from '@cdktf/provider-vault/lib/policy';
-import { TerraformStack } from 'cdktf';
+import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AgentFleet, ProblemCollector, SecretEngineKind, TrustPhase, VaultPathRule, VaultPolicyDocument } from '../model';
 import { VaultDomainSecretEngine } from './vault-domain-secret-engine';
@@ -117,6 +117,14 @@ export class TrustPhasePolicy extends Construct {
     if (same.length > 1) {
       problems.add(path, 'phase', this.phase.name, `has ${same.length} policies in this stack (${same.map(s => s.node.path).join(', ')}); Vault keeps only one per name`,
         'create one TrustPhasePolicy per phase');
+    }
+    // Policy names are global in Vault: another fleet's (or a hand-written) policy of the same name would overwrite this one.
+    for (const c of stack.node.findAll()) {
+      if (c instanceof TerraformResource && c !== this.policy && c.terraformResourceType === 'vault_policy'
+        && (c as Policy).nameInput === this.document.name && !same.some(s => s.policy === c)) {
+        problems.add(path, 'name', this.document.name, `is also the name of the vault_policy at ${c.node.path}; Vault keeps one policy per name`,
+          'keep one fleet (or distinct phase names) per Vault, or use a separate Vault namespace per fleet');
+      }
     }
     const belowPhase = this.fleet.ladder.previous(this.phase);
     const below = belowPhase && siblings.find(s => s.phase.name === belowPhase.name);

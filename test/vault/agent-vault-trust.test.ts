@@ -8,7 +8,7 @@ import { defaultFleet } from '../../examples/default/fleet';
 import {
   AccessLevel, AgentVaultTrust, Domain, EngineConfig, Names, SecretEngineKind, TrustPhase,
 } from '../../lib';
-import { engines, fleet, problemsOf, resources, secretVar, stack, synthJson } from './fixtures';
+import { engines, errorOf, fleet, problemsOf, resources, secretVar, stack, synthJson } from './fixtures';
 
 /** Secret-bearing attributes and where they live: each must be a reference to a sensitive variable. */
 const SECRET_ATTRIBUTES = ['password', 'password_wo', 'access_key', 'secret_key', 'service_account_jwt', 'token_reviewer_jwt',
@@ -187,5 +187,40 @@ describe('AgentVaultTrust and the default example', () => {
     const json = synthJson(s);
     const ro = (Object.values(resources(json, 'vault_policy')) as any[]).find(p => p.name === 'agent-phase-read-only');
     expect(Object.keys(JSON.parse(ro.policy).path)).toContain('agents/gcp/token/read-only');
+  });
+});
+
+describe('two fleets in one stack', () => {
+  test('sharing the default auth mount and engine paths fails synth, naming every collision', () => {
+    const s = stack();
+    const a = fleet();
+    const b = fleet({ namespace: 'agents-b' });
+    new AgentVaultTrust(s, 'A', { fleet: a, kubernetesHost: 'https://kubernetes.default.svc', engines: engines(s), manageAuditDevices: false });
+    const sb = engines(stack());
+    // Fresh variables in this stack for the second fleet's database.
+    sb[1] = { domain: Domain.DATABASE, config: EngineConfig.postgresql({
+      connectionUrl: 'postgresql://{{username}}:{{password}}@pg-b:5432/b', username: 'vault_admin', password: secretVar(s, 'db_password_b') }) };
+    new AgentVaultTrust(s, 'B', { fleet: b, kubernetesHost: 'https://kubernetes.default.svc', engines: sb, manageAuditDevices: false });
+    const message = errorOf(() => Testing.synth(s, true));
+    expect(message).toMatch(/\[test\/A\/Auth\] test\/A\/Auth: fleet\.vaultAuthMountPath = "kubernetes-agents": collides with the vault_auth_backend at "kubernetes-agents" \(test\/B\/Auth\/Resource\)/);
+    for (const domain of ['network', 'database', 'application', 'llm', 'cloud']) {
+      expect(message).toMatch(new RegExp(`\\[test/B/Engine-${domain}\\] .*mountPath = "agents/${domain}": collides with`));
+    }
+  });
+
+  test('with their own auth mounts and engine paths only the global policy names still collide', () => {
+    const s = stack();
+    const a = fleet();
+    const b = fleet({ namespace: 'agents-b', vault: { address: 'https://vault.vault.svc:8200', authMountPath: 'kubernetes-agents-b' },
+      domains: Domain.standard().map(domain => ({ domain, mountPath: `agents-b/${domain.name}` })) });
+    new AgentVaultTrust(s, 'A', { fleet: a, kubernetesHost: 'https://kubernetes.default.svc', engines: engines(s), manageAuditDevices: false });
+    const sb = engines(stack());
+    sb[1] = { domain: Domain.DATABASE, config: EngineConfig.postgresql({
+      connectionUrl: 'postgresql://{{username}}:{{password}}@pg-b:5432/b', username: 'vault_admin', password: secretVar(s, 'db_password_b') }) };
+    new AgentVaultTrust(s, 'B', { fleet: b, kubernetesHost: 'https://kubernetes.default.svc', engines: sb });
+    const message = errorOf(() => Testing.synth(s, true));
+    expect(message).toMatch(/\[test\/A\/Policy-shadow\] test\/A\/Policy-shadow: name = "agent-phase-shadow": is also the name of the vault_policy at test\/B\/Policy-shadow\/Resource/);
+    expect(message).not.toMatch(/collides with/);
+    expect(message.match(/is also the name of the vault_policy/g)).toHaveLength(8);
   });
 });
