@@ -125,6 +125,7 @@ interface PolicySpec {
       readonly scope: string;
     }>;
   };
+  readonly variables: Array<{ readonly name: string; readonly expression: string }>;
   readonly validations: PolicyValidation[];
 }
 
@@ -240,6 +241,7 @@ export class TrustPhaseAdmission extends Construct {
         }],
       },
       matchConditions: AdmissionRules.matchConditions().map(c => ({ name: c.name, expression: c.expression })),
+      variables: AdmissionRules.variables().map(v => ({ name: v.name, expression: v.expression })),
       validations: this._rules.map(r => ({
         expression: r.expression,
         message: r.message,

@@ -49,6 +49,20 @@ export interface AdmissionRule {
   readonly reason: AdmissionDenialReason;
 }
 
+/**
+ * A named CEL expression the rules share (`spec.variables`), read as
+ * `variables.<name>`. Every variable is total: a missing field gives the
+ * empty string or -1, never an error.
+ */
+export interface AdmissionVariable {
+  /** Name (a CEL identifier). */
+  readonly name: string;
+  /** What the value means. */
+  readonly description: string;
+  /** CEL expression; may read variables defined before it. */
+  readonly expression: string;
+}
+
 /** A condition a request must meet for the policy to check it (`matchConditions`). */
 export interface AdmissionMatchCondition {
   /** Name (a Kubernetes qualified name). */
@@ -158,6 +172,49 @@ export class AdmissionRules {
   public static readonly NO_HOST_PATH_OR_PORT = 'no-host-path-or-port';
 
   /**
+   * The variables the rules read, in definition order: the Job's agent,
+   * phase and investigation id ("" when the label is missing), the agent's
+   * ceiling ("" when it has none), and the ranks of phase and ceiling (-1
+   * when unknown or not a whole number).
+   */
+  public static variables(): AdmissionVariable[] {
+    const labelOr = (key: string): string => `${hasLabel(key)} ? ${label(key)} : ""`;
+    const rank = (phaseExpr: string): string => `${DATA}[${lit(AdmissionRules.RANK_KEY_PREFIX)} + ${phaseExpr}]`;
+    const hasKey = (prefix: string, expr: string): string => `has(${DATA}) && (${lit(prefix)} + ${expr}) in ${DATA}`;
+    return [
+      { name: 'agent', description: `the Job's ${LauncherContract.AGENT_LABEL} label, or ""`, expression: labelOr(LauncherContract.AGENT_LABEL) },
+      { name: 'phase', description: `the Job's ${LauncherContract.PHASE_LABEL} label, or ""`, expression: labelOr(LauncherContract.PHASE_LABEL) },
+      {
+        name: 'investigationId',
+        description: `the Job's ${LauncherContract.INVESTIGATION_LABEL} label, or ""`,
+        expression: labelOr(LauncherContract.INVESTIGATION_LABEL),
+      },
+      {
+        name: 'ceiling',
+        description: 'the agent\'s ceiling in the params ConfigMap, or "" when the agent has none',
+        expression: `variables.agent != "" && ${hasKey(AdmissionRules.CEILING_KEY_PREFIX, 'variables.agent')}`
+          + ` ? ${DATA}[${lit(AdmissionRules.CEILING_KEY_PREFIX)} + variables.agent] : ""`,
+      },
+      {
+        name: 'phaseKnown',
+        description: 'whether the phase has a rank in the params ConfigMap',
+        expression: `variables.phase != "" && ${hasKey(AdmissionRules.RANK_KEY_PREFIX, 'variables.phase')}`,
+      },
+      {
+        name: 'phaseRank',
+        description: 'the rank of the phase, or -1',
+        expression: `variables.phaseKnown && ${rank('variables.phase')}.matches('^[0-9]+$') ? int(${rank('variables.phase')}) : -1`,
+      },
+      {
+        name: 'ceilingRank',
+        description: 'the rank of the ceiling, or -1',
+        expression: `variables.ceiling != "" && ${hasKey(AdmissionRules.RANK_KEY_PREFIX, 'variables.ceiling')}`
+          + ` && ${rank('variables.ceiling')}.matches('^[0-9]+$') ? int(${rank('variables.ceiling')}) : -1`,
+      },
+    ];
+  }
+
+  /**
    * Conditions a request must meet to be checked at all. A Job that is
    * being deleted is not checked: otherwise, after a demotion lowers its
    * agent's ceiling, the garbage collector could never remove its
@@ -215,88 +272,86 @@ export class AdmissionRules {
     const agentL = LauncherContract.AGENT_LABEL;
     const phaseL = LauncherContract.PHASE_LABEL;
     const idL = LauncherContract.INVESTIGATION_LABEL;
-    const ceilingKey = `(${lit(AdmissionRules.CEILING_KEY_PREFIX)} + ${label(agentL)})`;
-    const phaseRankKey = `(${lit(AdmissionRules.RANK_KEY_PREFIX)} + ${label(phaseL)})`;
-    const ceilingRankKey = `(${lit(AdmissionRules.RANK_KEY_PREFIX)} + ${DATA}[${ceilingKey}])`;
-    const agentKnown = `(${hasLabel(agentL)} && has(${DATA}) && ${ceilingKey} in ${DATA})`;
-    const phaseKnown = `(${hasLabel(phaseL)} && has(${DATA}) && ${phaseRankKey} in ${DATA})`;
     const maxDeadline = fleet.jobDeadline.toSeconds();
     const registries = fleet.allowedRegistries;
     const sc = 'c.securityContext';
     const psc = `${POD}.securityContext`;
     const p = AdmissionRules.messagePrefix;
+    const params = `ConfigMap ${fleet.namespace}/${AdmissionRules.PARAMS_NAME}`;
+    // A message expression: literal text and CEL values, concatenated.
+    const say = (id: string, ...parts: string[]): string => [lit(p(id)), ...parts].join(' + ');
 
     const rules: AdmissionRule[] = [
       {
         id: AdmissionRules.AGENT_KNOWN,
         description: `The Job carries the "${agentL}" label and that agent has a ceiling in the params ConfigMap.`,
-        expression: agentKnown,
+        expression: 'variables.ceiling != ""',
         message: `${p(AdmissionRules.AGENT_KNOWN)}the Job must carry label ${agentL} naming an agent that has a `
-          + `"${AdmissionRules.CEILING_KEY_PREFIX}<agent>" key in ConfigMap ${fleet.namespace}/${AdmissionRules.PARAMS_NAME}`,
-        messageExpression: `${hasLabel(agentL)} ? ${lit(p(AdmissionRules.AGENT_KNOWN) + 'agent ')} + ${label(agentL)}`
-          + ` + ${lit(` has no ceiling in ConfigMap ${fleet.namespace}/${AdmissionRules.PARAMS_NAME}`)}`
-          + ` : ${lit(p(AdmissionRules.AGENT_KNOWN) + `the Job has no ${agentL} label`)}`,
+          + `"${AdmissionRules.CEILING_KEY_PREFIX}<agent>" key in ${params}`,
+        messageExpression: `variables.agent == "" ? ${say(AdmissionRules.AGENT_KNOWN, lit(`the Job has no ${agentL} label`))}`
+          + ` : ${say(AdmissionRules.AGENT_KNOWN, lit('agent '), 'variables.agent', lit(` has no ceiling in ${params}`))}`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {
         id: AdmissionRules.PHASE_KNOWN,
         description: `The Job carries the "${phaseL}" label and it names a phase of the ladder.`,
-        expression: phaseKnown,
+        expression: 'variables.phaseKnown',
         message: `${p(AdmissionRules.PHASE_KNOWN)}the Job must carry label ${phaseL} naming a phase of the ladder `
           + `(${fleet.ladder.phases.join(', ')})`,
-        messageExpression: `${hasLabel(phaseL)} ? ${lit(p(AdmissionRules.PHASE_KNOWN) + 'phase ')} + ${label(phaseL)}`
-          + ` + ${lit(` is not on the ladder (${fleet.ladder.phases.join(', ')})`)}`
-          + ` : ${lit(p(AdmissionRules.PHASE_KNOWN) + `the Job has no ${phaseL} label`)}`,
+        messageExpression: `variables.phase == "" ? ${say(AdmissionRules.PHASE_KNOWN, lit(`the Job has no ${phaseL} label`))}`
+          + ` : ${say(AdmissionRules.PHASE_KNOWN, lit('phase '), 'variables.phase', lit(` is not on the ladder (${fleet.ladder.phases.join(', ')})`))}`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {
         id: AdmissionRules.PHASE_WITHIN_CEILING,
         description: 'The phase is at or below the agent\'s current ceiling (params ConfigMap).',
         // Passes when agent or phase is unknown: agent-known / phase-known deny those.
-        expression: `!${agentKnown} || !${phaseKnown} || (${ceilingRankKey} in ${DATA}`
-          + ` && ${DATA}[${phaseRankKey}].matches('^[0-9]+$') && ${DATA}[${ceilingRankKey}].matches('^[0-9]+$')`
-          + ` && int(${DATA}[${phaseRankKey}]) <= int(${DATA}[${ceilingRankKey}]))`,
-        message: `${p(AdmissionRules.PHASE_WITHIN_CEILING)}the Job's ${phaseL} is above the agent's ceiling in ConfigMap `
-          + `${fleet.namespace}/${AdmissionRules.PARAMS_NAME}; promote the agent (raise its ceiling) or choose a lower phase`,
-        messageExpression: `${lit(p(AdmissionRules.PHASE_WITHIN_CEILING) + 'phase ')} + ${label(phaseL)}`
-          + ` + ' is above the ceiling ' + ${DATA}[${ceilingKey}] + ' of agent ' + ${label(agentL)}`
-          + ` + ${lit(` (ConfigMap ${fleet.namespace}/${AdmissionRules.PARAMS_NAME})`)}`,
+        // A ceiling without a whole-number rank denies (ceilingRank -1).
+        expression: 'variables.ceiling == "" || !variables.phaseKnown'
+          + ' || (variables.phaseRank >= 0 && variables.ceilingRank >= 0 && variables.phaseRank <= variables.ceilingRank)',
+        message: `${p(AdmissionRules.PHASE_WITHIN_CEILING)}the Job's ${phaseL} is above the agent's ceiling in ${params}; `
+          + 'promote the agent (raise its ceiling) or choose a lower phase',
+        messageExpression: say(AdmissionRules.PHASE_WITHIN_CEILING, lit('phase '), 'variables.phase', lit(' is above the ceiling '),
+          'variables.ceiling', lit(' of agent '), 'variables.agent', lit(` (${params})`)),
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {
         id: AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE,
         description: `The pod runs as ServiceAccount "${Names.PHASE_PREFIX}<${phaseL}>".`,
-        // The deprecated `serviceAccount` alias must not name another account.
-        expression: `!${hasLabel(phaseL)} || (${HAS_POD} && has(${POD}.serviceAccountName)`
-          + ` && ${POD}.serviceAccountName == ${lit(Names.PHASE_PREFIX)} + ${label(phaseL)}`
+        // Passes without a phase (phase-known denies). The deprecated
+        // `serviceAccount` alias must not name another account.
+        expression: `variables.phase == "" || (${HAS_POD} && has(${POD}.serviceAccountName)`
+          + ` && ${POD}.serviceAccountName == ${lit(Names.PHASE_PREFIX)} + variables.phase`
           + ` && (!has(${POD}.serviceAccount) || ${POD}.serviceAccount == ${POD}.serviceAccountName))`,
         message: `${p(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE)}spec.template.spec.serviceAccountName must be `
           + `"${Names.PHASE_PREFIX}" + the Job's ${phaseL} label`,
-        messageExpression: `${lit(p(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE) + 'serviceAccountName must be ' + Names.PHASE_PREFIX)}`
-          + ` + ${label(phaseL)} + ' for phase ' + ${label(phaseL)}`
-          + ` + (${HAS_POD} && has(${POD}.serviceAccountName) ? ', not ' + ${POD}.serviceAccountName : ', and it is unset')`,
+        messageExpression: say(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE, lit(`serviceAccountName must be ${Names.PHASE_PREFIX}`),
+          'variables.phase', lit(' for phase '), 'variables.phase',
+          `(${HAS_POD} && has(${POD}.serviceAccountName) ? ', not ' + ${POD}.serviceAccountName : ', and it is unset')`),
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {
         id: AdmissionRules.NAME_MATCHES_INVESTIGATION,
         description: `metadata.name is "${Names.JOB_PREFIX}" + the "${idL}" label.`,
-        expression: `${hasLabel(idL)} && size(${label(idL)}) > 0 && has(object.metadata.name)`
-          + ` && object.metadata.name == ${lit(Names.JOB_PREFIX)} + ${label(idL)}`,
+        expression: `variables.investigationId != "" && has(object.metadata.name)`
+          + ` && object.metadata.name == ${lit(Names.JOB_PREFIX)} + variables.investigationId`,
         message: `${p(AdmissionRules.NAME_MATCHES_INVESTIGATION)}metadata.name must be "${Names.JOB_PREFIX}" + the Job's `
           + `${idL} label (no generateName)`,
-        messageExpression: `${hasLabel(idL)} ? ${lit(p(AdmissionRules.NAME_MATCHES_INVESTIGATION) + 'metadata.name must be ' + Names.JOB_PREFIX)}`
-          + ` + ${label(idL)} + ' for investigation ' + ${label(idL)}`
-          + ` + (has(object.metadata.name) ? ', not ' + object.metadata.name : ', and it is unset')`
-          + ` : ${lit(p(AdmissionRules.NAME_MATCHES_INVESTIGATION) + `the Job has no ${idL} label`)}`,
+        messageExpression: `variables.investigationId == "" ? ${say(AdmissionRules.NAME_MATCHES_INVESTIGATION, lit(`the Job has no ${idL} label`))}`
+          + ` : ${say(AdmissionRules.NAME_MATCHES_INVESTIGATION, lit(`metadata.name must be ${Names.JOB_PREFIX}`), 'variables.investigationId',
+            lit(' for investigation '), 'variables.investigationId',
+            '(has(object.metadata.name) ? \', not \' + object.metadata.name : \', and it is unset\')')}`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {
         id: AdmissionRules.POD_LABELS_MATCH_JOB,
         description: `The pod template carries the Job's ${agentL}, ${phaseL} and ${idL} labels unchanged `
           + '(egress NetworkPolicies select pods by phase).',
-        expression: [agentL, phaseL, idL].map(k => `(!${hasLabel(k)} || (has(object.spec) && has(object.spec.template)`
-          + ` && has(object.spec.template.metadata) && has(${POD_LABELS}) && ${lit(k)} in ${POD_LABELS}`
-          + ` && ${POD_LABELS}[${lit(k)}] == ${label(k)}))`).join(' && '),
+        // Each label is checked when the Job has it; a missing one is another rule's denial.
+        expression: ([[agentL, 'agent'], [phaseL, 'phase'], [idL, 'investigationId']] as const)
+          .map(([k, v]) => `(variables.${v} == "" || (has(object.spec) && has(object.spec.template)`
+            + ` && has(object.spec.template.metadata) && has(${POD_LABELS}) && ${lit(k)} in ${POD_LABELS}`
+            + ` && ${POD_LABELS}[${lit(k)}] == variables.${v}))`).join(' && '),
         message: `${p(AdmissionRules.POD_LABELS_MATCH_JOB)}spec.template.metadata.labels must repeat the Job's `
           + `${agentL}, ${phaseL} and ${idL} labels with the same values`,
         reason: AdmissionDenialReason.FORBIDDEN,

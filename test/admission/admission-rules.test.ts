@@ -31,14 +31,35 @@ describe('AdmissionRules (model data)', () => {
     ]);
   });
 
+  const variableNames = AdmissionRules.variables().map(v => v.name);
+
   test.each(rules.map(r => [r.id, r] as const))('%s uses only standard CEL + strings extension functions and admission variables', (_id, rule) => {
     for (const expression of [rule.expression, rule.messageExpression].filter((e): e is string => e !== undefined)) {
       expect(CelHarness.functionsOutsideKubernetes(expression)).toEqual([]);
       const free = CelHarness.freeIdentifiers(expression);
       expect(free.filter(v => !ADMISSION_VARIABLES.has(v))).toEqual([]);
-      // Only the Job and the params are read: oldObject/request/namespaceObject never matter.
-      expect(free.filter(v => v !== 'object' && v !== 'params')).toEqual([]);
+      // Only the Job, the params and the policy variables are read: oldObject/request/namespaceObject never matter.
+      expect(free.filter(v => !['object', 'params', 'variables'].includes(v))).toEqual([]);
+      expect(CelHarness.variablesRead(expression).filter(v => !variableNames.includes(v))).toEqual([]);
     }
+  });
+
+  test('variables are CEL identifiers, standard CEL, and read only variables defined before them', () => {
+    expect(variableNames).toEqual(['agent', 'phase', 'investigationId', 'ceiling', 'phaseKnown', 'phaseRank', 'ceilingRank']);
+    AdmissionRules.variables().forEach((v, i) => {
+      expect(v.name).toMatch(/^[a-zA-Z_][a-zA-Z0-9_]*$/);
+      expect(v.description.length).toBeGreaterThan(5);
+      expect(CelHarness.functionsOutsideKubernetes(v.expression)).toEqual([]);
+      expect(CelHarness.freeIdentifiers(v.expression).filter(x => !['object', 'params', 'variables'].includes(x))).toEqual([]);
+      expect(CelHarness.variablesRead(v.expression).filter(x => !variableNames.slice(0, i).includes(x))).toEqual([]);
+    });
+    expect(CelHarness.variablesRead('variables.a + variables.b.c + x.variables')).toEqual(['a', 'b']);
+  });
+
+  test('every variable is used by some rule', () => {
+    const read = new Set([...rules.flatMap(r => [r.expression, r.messageExpression ?? 'true']), ...AdmissionRules.variables().map(v => v.expression)]
+      .flatMap(e => CelHarness.variablesRead(e)));
+    expect(variableNames.filter(v => !read.has(v))).toEqual([]);
   });
 
   test('match conditions use only standard CEL and read only the object', () => {
@@ -114,6 +135,7 @@ describe('guards: a missing field is a clean denial, never an evaluation error',
       { metadata: {}, spec: { template: { spec: { containers: [{}], initContainers: [{}], volumes: [{}] } } } },
       { metadata: {}, spec: { template: { spec: { securityContext: {}, containers: [{ securityContext: { capabilities: {}, seccompProfile: {} }, resources: {}, ports: [{}] }] } } } }];
     for (const object of skeletons) {
+      expect(s.harness.variableValues({ object, params: s.params }).errors).toEqual(new Map());
       const outcomes = s.harness.evaluate({ object, params: s.params });
       expect(outcomes.filter(o => o.error !== undefined)).toEqual([]);
       expect(outcomes.some(o => !o.allowed)).toBe(true);
@@ -155,6 +177,7 @@ describe('guards: a missing field is a clean denial, never an evaluation error',
           }
         }
       }
+      expect(s.harness.variableValues({ object: o, params: s.params }).errors).toEqual(new Map());
       const outcomes = s.harness.evaluate({ object: o, params: s.params });
       expect(outcomes.filter(x => x.error !== undefined)).toEqual([]);
       // messageExpressions are guarded too: a denial always gets its intended text.

@@ -45,7 +45,7 @@ describe('default example: synthesized YAML → contract → rendered Jobs → p
   test('the params ceiling equals the contract ceiling, and every Job rendered from the folder is admitted', () => {
     const contract = LauncherContractLoader.fromDirectory(outdir, 'diagnostics');
     expect(params.data[AdmissionRules.ceilingKey('diagnostics')]).toBe(contract.ceiling);
-    const harness = new CelHarness(policy.spec.validations, policy.spec.matchConditions);
+    const harness = new CelHarness(policy.spec.validations, policy.spec.matchConditions, policy.spec.variables);
     const renderer = new JobRenderer(contract);
     expect(renderer.allowedPhases).toEqual(['shadow', 'read-only']);
     for (const phase of renderer.allowedPhases) {

@@ -46,7 +46,7 @@ export function setup(fleet: AgentFleet = defaultFleet(), props: Partial<TrustPh
   for (const t of templates) {
     renderers[t.agent.name] = new JobRenderer(t.contract);
   }
-  return { fleet, chart, admission, objects, policy, binding, params, harness: new CelHarness(policy.spec.validations, policy.spec.matchConditions), renderers };
+  return { fleet, chart, admission, objects, policy, binding, params, harness: new CelHarness(policy.spec.validations, policy.spec.matchConditions, policy.spec.variables), renderers };
 }
 
 /** Deep copy of JSON data. */

@@ -22,6 +22,12 @@ export interface CelValidation {
   readonly reason?: string;
 }
 
+/** One variable as it appears in a ValidatingAdmissionPolicy (`spec.variables`). */
+export interface CelVariable {
+  readonly name: string;
+  readonly expression: string;
+}
+
 /** One matchCondition as it appears in a ValidatingAdmissionPolicy. */
 export interface CelMatchCondition {
   readonly name: string;
@@ -72,9 +78,10 @@ type Evaluator = (ctx: Record<string, unknown>) => unknown;
 const env = celEnv({ funcs: strings });
 
 /** Everything an expression calls, and every identifier it reads that no comprehension binds. */
-function walk(expression: string): { functions: Set<string>; identifiers: Set<string> } {
+function walk(expression: string): { functions: Set<string>; identifiers: Set<string>; variables: Set<string> } {
   const functions = new Set<string>();
   const identifiers = new Set<string>();
+  const variables = new Set<string>();
   const visit = (e: any, bound: Set<string>): void => {
     if (!e?.exprKind) {
       return;
@@ -96,6 +103,9 @@ function walk(expression: string): { functions: Set<string>; identifiers: Set<st
         break;
       }
       case 'selectExpr':
+        if (v.operand?.exprKind?.case === 'identExpr' && v.operand.exprKind.value.name === 'variables' && !bound.has('variables')) {
+          variables.add(v.field);
+        }
         visit(v.operand, bound);
         break;
       case 'identExpr':
@@ -119,7 +129,7 @@ function walk(expression: string): { functions: Set<string>; identifiers: Set<st
     }
   };
   visit(parse(expression).expr, new Set());
-  return { functions, identifiers };
+  return { functions, identifiers, variables };
 }
 
 /**
@@ -151,6 +161,11 @@ export class CelHarness {
     return [...walk(expression).functions].filter(f => !KUBERNETES_CEL_FUNCTIONS.has(f)).sort();
   }
 
+  /** Names an expression reads as `variables.<name>`. */
+  public static variablesRead(expression: string): string[] {
+    return [...walk(expression).variables].sort();
+  }
+
   /** Identifiers an expression reads that no comprehension binds (must be admission variables). */
   public static freeIdentifiers(expression: string): string[] {
     return [...walk(expression).identifiers].sort();
@@ -158,9 +173,14 @@ export class CelHarness {
 
   private readonly compiled: Array<{ validation: CelValidation; run: Evaluator; message?: Evaluator }>;
   private readonly conditions: Array<{ condition: CelMatchCondition; run: Evaluator }>;
+  private readonly vars: Array<{ variable: CelVariable; run: Evaluator }>;
 
-  /** Parses and plans every validation and match condition; throws on a parse error. */
-  public constructor(public readonly validations: CelValidation[], public readonly matchConditions: CelMatchCondition[] = []) {
+  /** Parses and plans every validation, match condition and variable; throws on a parse error. */
+  public constructor(
+    public readonly validations: CelValidation[],
+    public readonly matchConditions: CelMatchCondition[] = [],
+    public readonly variables: CelVariable[] = []) {
+    this.vars = variables.map(variable => ({ variable, run: plan(env, parse(variable.expression)) as Evaluator }));
     this.conditions = matchConditions.map(condition => ({ condition, run: plan(env, parse(condition.expression)) as Evaluator }));
     this.compiled = validations.map(validation => ({
       validation,
@@ -175,6 +195,7 @@ export class CelHarness {
    * and none is false (with failurePolicy Fail, the request is denied).
    */
   public applies(input: AdmissionRequestInput): boolean | Error {
+    // Match conditions cannot read variables (Kubernetes evaluates them first).
     const ctx = CelHarness.context(input);
     let error: Error | undefined;
     for (const { condition, run } of this.conditions) {
@@ -198,9 +219,29 @@ export class CelHarness {
     };
   }
 
+  /**
+   * The values of the variables for a request, in order, each seeing the
+   * ones before it. A variable that fails to evaluate is left out, so
+   * reading it fails — as with Kubernetes' lazily evaluated variables.
+   */
+  public variableValues(input: AdmissionRequestInput): { values: Map<string, unknown>; errors: Map<string, string> } {
+    const ctx = CelHarness.context(input);
+    const values = new Map<string, unknown>();
+    const errors = new Map<string, string>();
+    for (const { variable, run } of this.vars) {
+      const result = run({ ...ctx, variables: new Map(values) });
+      if (isCelError(result)) {
+        errors.set(variable.name, (result as { message: string }).message);
+      } else {
+        values.set(variable.name, result);
+      }
+    }
+    return { values, errors };
+  }
+
   /** Evaluate every validation against one request (match conditions aside). */
   public evaluate(input: AdmissionRequestInput): ValidationOutcome[] {
-    const ctx = CelHarness.context(input);
+    const ctx = { ...CelHarness.context(input), variables: new Map(this.variableValues(input).values) };
     return this.compiled.map(({ validation, run, message }, index) => {
       const result = run(ctx);
       const error = isCelError(result) ? (result as { message: string }).message : undefined;
