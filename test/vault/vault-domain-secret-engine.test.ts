@@ -215,6 +215,17 @@ describe('VaultDomainSecretEngine: AWS STS', () => {
     expect(json).toMatchSnapshot();
   });
 
+  test('an engine with no roles at all fails, once per level the phases use', () => {
+    const problems = problemsOf(() => new VaultDomainSecretEngine(stack(), 'Cloud', {
+      fleet: fleet(), domain: Domain.CLOUD, config: EngineConfig.awsSts({ roles: [] }),
+    }));
+    expect(problems.map(p => `${p.path}: ${p.field} = ${p.value}: ${p.message}`)).toEqual([
+      'test/Cloud: config.roles = []: has no credential role for level "read-only", which phase(s) read-only, limited-write, autonomous may request in domain "cloud"',
+      'test/Cloud: config.roles = []: has no credential role for level "limited-write", which phase(s) limited-write, autonomous may request in domain "cloud"',
+      'test/Cloud: config.roles = []: has no credential role for level "autonomous", which phase(s) autonomous may request in domain "cloud"',
+    ]);
+  });
+
   test('keys, when given, are variable references', () => {
     const f = fleet();
     const out = Testing.synthScope(scope => {
