@@ -200,15 +200,21 @@ describe('agent-trust (compiled, spawned with node)', () => {
     });
 
     test('a contract without criteria refuses and says why', () => {
-      const r = cli('promote-check', '--evidence', evidence('good4.json', GOOD), '--agent', 'diagnostics', '--to', 'limited-write', '--contract', dist);
-      if (r.code === 0) {
-        // AgentJobTemplate now emits criteria: then they are the standard ladder's and the evidence meets them.
-        expect(r.stdout).toContain('ELIGIBLE');
-      } else {
-        expect(r.code).toBe(1);
-        expect(r.stdout).toContain('unmet step: required promotion criteria for "limited-write"');
-        expect(r.stderr).toContain('hint: the contract of "diagnostics" declares no promotion criteria');
-      }
+      const bare = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
+      bare.phases.forEach((p: any) => delete p.promotion);
+      const r = cli('promote-check', '--evidence', evidence('good4.json', GOOD), '--agent', 'diagnostics', '--to', 'limited-write',
+        '--contract', evidence('bare-contract.json', bare));
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('unmet step: required promotion criteria for "limited-write", observed none');
+      expect(r.stderr).toContain('hint: the contract of "diagnostics" declares no promotion criteria; regenerate it with criteria, '
+        + 'or omit --contract to apply the standard ladder\'s');
+    });
+
+    test('a contract whose ceiling differs from the evidence phase gets a warning', () => {
+      const r = cli('promote-check', '--evidence', evidence('shadow.json', { ...GOOD, currentPhase: 'shadow', investigations: 30, daysInPhase: 8 }),
+        '--agent', 'diagnostics', '--to', 'read-only', '--contract', FIXTURE);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('warning: the contract\'s ceiling is "read-only" but the evidence was collected in "shadow"\n');
     });
 
     test('errors: invalid evidence (3), another agent\'s evidence (3), unknown phase (2), unparsable file (3)', () => {

@@ -86,8 +86,19 @@ describe('PhaseDeltaReport', () => {
   });
 
   test('a contract without criteria says so in the report', () => {
-    const md = PhaseDeltaReport.compute(synthesized, manifests, { toPhase: 'limited-write' }).toMarkdown();
-    expect(md).toContain(synthesized.phases[2].promotion ? '| Distinct human approvals |' : '_None declared in the launcher contract._');
+    const bare = contractFixture();
+    bare.phases.forEach((p: any) => delete p.promotion);
+    const r = PhaseDeltaReport.compute(bare, manifests, { toPhase: 'limited-write' });
+    expect(r.deltas[0].criteria).toBeUndefined();
+    expect(r.toMarkdown()).toContain('_None declared in the launcher contract._');
+    expect(r.toMarkdown()).not.toContain('| Distinct human approvals |');
+  });
+
+  test('the synthesized contract reports the same Kubernetes delta as the fixture', () => {
+    const real = PhaseDeltaReport.compute(synthesized, manifests);
+    expect(real.warnings).toEqual([]);
+    expect(real.deltas.map(d => d.addedPermissions)).toEqual(report.deltas.map(d => d.addedPermissions));
+    expect(real.deltas.map(d => d.addedVaultPaths)).toEqual(report.deltas.map(d => d.addedVaultPaths));
   });
 
   test('a phase that loses grants (tampered RBAC) is reported as not monotonic', () => {
