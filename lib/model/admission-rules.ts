@@ -119,10 +119,12 @@ function everyContainer(pred: string): string {
  *   (`ceiling.<agent>` = phase, `rank.<phase>` = position on the ladder),
  *   so a promotion is one reviewed change of one ConfigMap value.
  * - What does not change with a promotion (the maximum deadline, the
- *   allowed registries, the name prefixes) is baked into the expressions:
- *   the policy is cluster-scoped, so changing those needs cluster-level
- *   rights, while the namespaced ConfigMap can only move ceilings within
- *   the ladder.
+ *   allowed registries, the name prefixes, the Pod Security rules) is baked
+ *   into the expressions: the policy is cluster-scoped, so changing those
+ *   needs cluster-level rights, while whoever can write the namespaced
+ *   ConfigMap can move ceilings and ranks but cannot loosen anything else.
+ *   Grant write on that ConfigMap only to the identity that applies
+ *   reviewed promotions.
  */
 export class AdmissionRules {
   /** Name of the params ConfigMap, in the fleet's namespace. */

@@ -8,7 +8,8 @@ import { TrustPhaseAdmission } from '../../lib/k8s';
 import { JobRenderer } from '../../lib/launcher/job-renderer';
 import { LauncherContractLoader } from '../../lib/launcher/launcher-contract-loader';
 import { SynthOutput } from '../../lib/launcher/synth-output';
-import { AdmissionRules } from '../../lib/model';
+import { EffectivePermissions } from '../../lib/check/effective-permissions';
+import { AdmissionRules, PermissionSet } from '../../lib/model';
 import { CelHarness } from '../helpers/cel-harness';
 
 /**
@@ -61,5 +62,26 @@ describe('default example: synthesized YAML → contract → rendered Jobs → p
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     const ids = policy.spec.validations.map((v: any) => AdmissionRules.ruleIdOf(v.message));
     expect(ids).toEqual(expect.arrayContaining(['seccomp-profile', 'run-as-non-root', 'no-privilege-escalation', 'capabilities-dropped']));
+  });
+
+  test('no ServiceAccount of the chart (launcher, phases) can change the ceilings or the policy', () => {
+    const permissions = EffectivePermissions.fromManifests(objects);
+    const accounts = objects.filter(o => o.kind === 'ServiceAccount').map(o => [o.metadata.namespace, o.metadata.name] as const);
+    expect(accounts.map(a => a[1])).toEqual(expect.arrayContaining(['agent-launcher', 'agent-phase-shadow', 'agent-phase-autonomous']));
+    const ns = params.metadata.namespace;
+    // The computation sees the Roles: the launcher does create Jobs.
+    expect(permissions.forServiceAccount(ns, 'agent-launcher').allows(ns, 'batch', 'jobs', 'create')).toBe(true);
+    for (const [namespace, name] of accounts) {
+      const set = permissions.forServiceAccount(namespace, name);
+      for (const verb of ['create', 'update', 'patch', 'delete', 'deletecollection', '*']) {
+        for (const scope of [ns, PermissionSet.CLUSTER_SCOPE]) {
+          expect([name, scope, verb, set.allows(scope, '', 'configmaps', verb, AdmissionRules.PARAMS_NAME)]).toEqual([name, scope, verb, false]);
+          for (const resource of ['validatingadmissionpolicies', 'validatingadmissionpolicybindings']) {
+            expect([name, resource, verb, set.allows(PermissionSet.CLUSTER_SCOPE, 'admissionregistration.k8s.io', resource, verb)])
+              .toEqual([name, resource, verb, false]);
+          }
+        }
+      }
+    }
   });
 });
