@@ -1,5 +1,5 @@
 import { parseArgs } from 'util';
-import { Verifier } from '../lib/check/verifier';
+import type { Verifier as VerifierType } from '../lib/check/verifier';
 import { VerifyRule } from '../lib/check/verify-rule';
 import { DenyRule } from '../lib/model/rbac-denylist';
 import { Command, ExitCode, oneOf, usage, withProblems } from './cli-support';
@@ -13,11 +13,19 @@ const FLAGS = {
 
 const width = Math.max(...VerifyRule.all().map(r => r.id.length));
 
+/** Loaded on use: `render` and the other commands never pay for the verifier. */
+function verifier(): typeof VerifierType {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../lib/check/verifier') as typeof import('../lib/check/verifier')).Verifier;
+}
+
 /** `agent-trust verify`: every broken invariant of synthesized output, with the object and the fix. */
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'check synthesized Kubernetes + Terraform output (ours or hand-edited) for every broken invariant',
-  help: `Usage: agent-trust verify <k8s-dir> <terraform-dir> [--format text|json] [--margin <seconds>] [--allow-denied <rule-id>]…
+  // A getter: the verifier is loaded only when verify itself is asked for.
+  get help(): string {
+    return `Usage: agent-trust verify <k8s-dir> <terraform-dir> [--format text|json] [--margin <seconds>] [--allow-denied <rule-id>]…
 
 Read the cdk8s output (<k8s-dir>: a folder of *.yaml/*.yml/*.json such as
 dist/, or one manifest file) and the cdktf output (<terraform-dir>: cdktf.out,
@@ -27,7 +35,7 @@ The launcher contracts in <k8s-dir> anchor the cross-checks.
 
 Flags:
   --format text|json        output format (default text; json: { findings, summary })
-  --margin <seconds>        slack above the Job deadline for every Vault TTL (default ${Verifier.DEFAULT_MARGIN_SECONDS})
+  --margin <seconds>        slack above the Job deadline for every Vault TTL (default ${verifier().DEFAULT_MARGIN_SECONDS})
   --allow-denied <rule-id>  accept a reviewed RBAC denylist override (DenyRule id, e.g. "secrets");
                             overrides made in code leave no trace in the output. Repeatable.
   -h, --help                this help
@@ -37,7 +45,8 @@ ${VerifyRule.all().map(r => `  ${r.id.padEnd(width)}  ${r.severity.value === 'WA
 
 Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
 2 usage error; 3 input unreadable (missing folder, unparsable YAML/JSON).
-`,
+`;
+  },
   run(args, io) {
     let values: { format?: string; margin?: string; 'allow-denied'?: string[]; help?: boolean };
     let positionals: string[];
@@ -68,6 +77,7 @@ Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
     if (unknown.length > 0) {
       usage(...unknown.map(id => `--allow-denied ${JSON.stringify(id)} is not a deny rule id; use one of: ${known.join(', ')}`));
     }
+    const Verifier = verifier();
     const report = withProblems(ExitCode.INPUT, () => Verifier.verifyPaths(positionals[0], positionals[1], { marginSeconds, allowDenied }));
     io.out(format === 'json' ? `${JSON.stringify(Verifier.toJson(report), null, 2)}\n` : Verifier.formatText(report));
     return report.errorCount > 0 ? ExitCode.REFUSED : ExitCode.OK;

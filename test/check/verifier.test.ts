@@ -1,0 +1,494 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { TerraformOutput, Verifier, VerifyReport, VerifyRule } from '../../lib/check';
+import { AgentTrustErrors } from '../../lib/model';
+import {
+  clone, editContract, editPolicy, obj, ParsedOutput, parseOutput, remove, resource, SynthDirs, synthExample, writeOutput,
+} from './verify-fixture';
+
+const AWS_DOC_EXAMPLE_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+let base: SynthDirs;
+let parsed: ParsedOutput;
+const written: string[] = [];
+
+beforeAll(() => {
+  base = synthExample('default');
+  parsed = parseOutput(base);
+});
+
+afterAll(() => {
+  for (const dir of [base?.root, ...written]) {
+    if (dir) {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
+/** Copy the default output, edit it, write it to files and verify the files. */
+function verifyEdited(edit: (out: ParsedOutput) => void, options?: { marginSeconds?: number; allowDenied?: string[] }): VerifyReport {
+  const out = clone(parsed);
+  edit(out);
+  const dirs = writeOutput(out, base.stack);
+  written.push(dirs.root);
+  return Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir, options);
+}
+
+function ids(report: VerifyReport): string[] {
+  return [...new Set(report.findings.map(f => f.id))];
+}
+
+describe('the default example', () => {
+  test('verifies clean from the folders cdk8s and cdktf write', () => {
+    const report = Verifier.verifyPaths(base.k8sDir, base.tfDir);
+    expect(report.findings).toEqual([]);
+    expect(report.agents).toEqual(['diagnostics']);
+    expect(report.errorCount).toBe(0);
+    expect(report.deadlineSeconds).toBe(900);
+    expect(report.marginSeconds).toBe(Verifier.DEFAULT_MARGIN_SECONDS);
+  });
+
+  test('verifies clean from a stack folder and from the cdk.tf.json file too', () => {
+    const stackDir = path.join(base.tfDir, 'stacks', base.stack);
+    expect(Verifier.verifyPaths(base.k8sDir, stackDir).findings).toEqual([]);
+    expect(Verifier.verifyPaths(path.join(base.k8sDir, 'agent-trust.k8s.yaml'), path.join(stackDir, 'cdk.tf.json')).findings).toEqual([]);
+  });
+
+  test('the rewritten copy the breakage tests start from is clean too (the edits alone cause each finding)', () => {
+    expect(verifyEdited(() => undefined).findings).toEqual([]);
+  });
+});
+
+describe.each(['fleet', 'custom-ladder'])('example %s', (example) => {
+  test('verifies clean', () => {
+    const dirs = synthExample(example);
+    written.push(dirs.root);
+    const report = Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir);
+    expect(report.findings).toEqual([]);
+    expect(report.agents.length).toBeGreaterThan(0);
+  });
+});
+
+interface Case {
+  readonly name: string;
+  readonly id: string;
+  readonly edit: (out: ParsedOutput) => string | void;
+  /** Substring of the finding's object; a function of the edit's return value (e.g. a Terraform address). */
+  readonly object: string | ((ret: any) => string);
+  /** Substrings the message must hold (the field and the bad value). */
+  readonly message: string[];
+  readonly count?: number;
+}
+
+const role = (out: ParsedOutput, phase: string): any =>
+  resource(out, 'vault_kubernetes_auth_backend_role', a => a.role_name === `agent-phase-${phase}`);
+
+const CASES: Case[] = [
+  {
+    name: 'no launcher contract', id: 'contract-missing',
+    edit: out => remove(out, 'ConfigMap', 'diagnostics-launcher-contract'),
+    object: '(Kubernetes output)', message: ['no launcher contract'],
+  },
+  {
+    name: 'a contract of another version', id: 'contract-invalid',
+    edit: out => editContract(out, 'diagnostics', d => { d.apiVersion = 'agent-trust.io/v9'; }),
+    object: 'ConfigMap agents/diagnostics-launcher-contract', message: ['apiVersion', 'agent-trust.io/v9'],
+  },
+  {
+    name: 'a phase ServiceAccount removed', id: 'sa-missing',
+    edit: out => remove(out, 'ServiceAccount', 'agent-phase-limited-write'),
+    object: 'ServiceAccount agents/agent-phase-limited-write', message: ['limited-write'],
+  },
+  {
+    name: 'token automount on a phase ServiceAccount', id: 'sa-automount-token',
+    edit: out => { obj(out, 'ServiceAccount', 'agent-phase-shadow').automountServiceAccountToken = true; },
+    object: 'ServiceAccount agents/agent-phase-shadow', message: ['automountServiceAccountToken is true'],
+  },
+  {
+    name: 'the Vault role renamed', id: 'vault-role-missing',
+    edit: out => { role(out, 'shadow').attrs.role_name = 'agent-shadow'; },
+    object: 'role_name "agent-phase-shadow"', message: ['"agent-phase-shadow"', 'agent-shadow'],
+  },
+  {
+    name: 'the Vault role bound to another ServiceAccount', id: 'sa-vault-binding',
+    edit: out => { const r = role(out, 'read-only'); r.attrs.bound_service_account_names = ['agent-phase-autonomous']; return r.address; },
+    object: ret => ret, message: ['bound_service_account_names', '["agent-phase-autonomous"]', 'agent-phase-read-only'],
+  },
+  {
+    name: 'the Vault role bound to every namespace', id: 'sa-vault-binding',
+    edit: out => { const r = role(out, 'read-only'); r.attrs.bound_service_account_namespaces = ['*']; return r.address; },
+    object: ret => ret, message: ['bound_service_account_namespaces', '["*"]', '["agents"]'],
+  },
+  {
+    name: 'the JWT role bound to another subject', id: 'sa-vault-binding',
+    edit: out => {
+      const r = resource(out, 'vault_jwt_auth_backend_role', a => a.role_name === 'agent-phase-shadow');
+      r.attrs.bound_claims = { sub: 'system:serviceaccount:agents:agent-launcher' };
+      return r.address;
+    },
+    object: ret => ret, message: ['bound_claims.sub', 'agent-launcher', 'system:serviceaccount:agents:agent-phase-shadow'],
+  },
+  {
+    name: 'the Vault role on another auth mount', id: 'vault-auth-mount',
+    edit: out => { const r = role(out, 'read-only'); r.attrs.backend = 'kubernetes'; return r.address; },
+    object: ret => ret, message: ['backend is "kubernetes"', '"kubernetes-agents"'],
+  },
+  {
+    name: 'the Vault role audience changed', id: 'token-audience',
+    edit: out => { const r = role(out, 'limited-write'); r.attrs.audience = 'https://kubernetes.default.svc'; return r.address; },
+    object: ret => ret, message: ['audience is "https://kubernetes.default.svc"', '["vault"]'],
+  },
+  {
+    name: 'the Vault role audience removed', id: 'token-audience',
+    edit: out => { const r = role(out, 'limited-write'); delete r.attrs.audience; return r.address; },
+    object: ret => ret, message: ['audience is (unset)', 'any audience'],
+  },
+  {
+    name: 'the Job template deadline removed', id: 'job-deadline',
+    edit: out => editContract(out, 'diagnostics', d => { delete d.jobTemplate.spec.activeDeadlineSeconds; }),
+    object: 'ConfigMap agents/diagnostics-launcher-contract', message: ['activeDeadlineSeconds is (unset)', '900'],
+  },
+  {
+    name: 'a database credential max TTL raised', id: 'vault-ttl-too-long',
+    edit: out => { const r = resource(out, 'vault_database_secret_backend_role', a => a.name === 'read-only'); r.attrs.max_ttl = 3600; return r.address; },
+    object: ret => ret, message: ['max_ttl is 3600', '960s'],
+  },
+  {
+    name: 'an SSH certificate TTL raised (string duration)', id: 'vault-ttl-too-long',
+    edit: out => { const r = resource(out, 'vault_ssh_secret_backend_role', a => a.name === 'autonomous'); r.attrs.ttl = '1h'; return r.address; },
+    object: ret => ret, message: ['ttl is "1h"', '3600s'],
+  },
+  {
+    name: 'a mount max lease TTL set to 0 (system maximum)', id: 'vault-ttl-too-long',
+    edit: out => { const r = resource(out, 'vault_mount', a => a.path === 'agents/network'); r.attrs.max_lease_ttl_seconds = 0; return r.address; },
+    object: ret => ret, message: ['max_lease_ttl_seconds is 0', 'system maximum'],
+  },
+  {
+    name: 'a phase role token explicit max TTL raised', id: 'vault-ttl-too-long',
+    edit: out => { const r = role(out, 'autonomous'); r.attrs.token_explicit_max_ttl = 86400; return r.address; },
+    object: ret => ret, message: ['token_explicit_max_ttl is 86400'],
+  },
+  {
+    name: 'a phase role token TTL below the deadline', id: 'vault-token-ttl-too-short',
+    edit: out => { const r = role(out, 'shadow'); r.attrs.token_ttl = 300; return r.address; },
+    object: ret => ret, message: ['token_ttl is 300', '900s'],
+  },
+  {
+    name: 'the admission binding removed', id: 'admission-missing',
+    edit: out => remove(out, 'ValidatingAdmissionPolicyBinding', 'agent-trust-admission-agents'),
+    object: 'ValidatingAdmissionPolicy agent-trust-admission-agents', message: ['no ValidatingAdmissionPolicyBinding'],
+  },
+  {
+    name: 'the admission policy removed', id: 'admission-missing',
+    edit: out => remove(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents'),
+    object: 'Namespace agents', message: ['no ValidatingAdmissionPolicy'],
+  },
+  {
+    name: 'the admission policy matching another namespace', id: 'admission-missing',
+    edit: out => {
+      obj(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents').spec.matchConstraints.namespaceSelector =
+        { matchLabels: { 'kubernetes.io/metadata.name': 'default' } };
+    },
+    object: 'Namespace agents', message: ['namespace "agents"'],
+  },
+  {
+    name: 'the admission params ConfigMap removed', id: 'admission-missing',
+    edit: out => remove(out, 'ConfigMap', 'agent-trust-ceilings'),
+    object: 'ConfigMap agents/agent-trust-ceilings', message: ['params ConfigMap'],
+  },
+  {
+    name: 'an agent ceiling raised in the admission params only', id: 'admission-ceiling',
+    edit: out => { obj(out, 'ConfigMap', 'agent-trust-ceilings').data['ceiling.diagnostics'] = 'autonomous'; },
+    object: 'ConfigMap agents/agent-trust-ceilings', message: ['data.ceiling.diagnostics is "autonomous"', '"read-only"'],
+  },
+  {
+    name: 'a phase rank changed in the admission params', id: 'admission-ceiling',
+    edit: out => { obj(out, 'ConfigMap', 'agent-trust-ceilings').data['rank.shadow'] = '3'; },
+    object: 'ConfigMap agents/agent-trust-ceilings', message: ['data.rank.shadow is "3"'],
+  },
+  {
+    name: 'a Kubernetes rule dropped from a higher phase', id: 'phase-monotonic-k8s',
+    edit: out => {
+      const r = obj(out, 'Role', 'agent-phase-autonomous', 'payments');
+      r.rules = r.rules.filter((x: any) => !(x.resources.includes('pods') && x.verbs.includes('delete')));
+    },
+    object: 'ServiceAccount agents/agent-phase-autonomous', message: ['"limited-write"', 'payments: delete core/pods'],
+  },
+  {
+    name: 'a Vault path dropped from a higher phase', id: 'phase-monotonic-vault',
+    edit: out => editPolicy(out, 'agent-phase-autonomous', p => { delete p['agents/database/creds/read-only']; }),
+    object: ret => ret, message: ['agents/database/creds/read-only read', '"limited-write"'],
+  },
+  {
+    name: 'a phase policy removed', id: 'vault-policy-missing',
+    edit: out => { const r = resource(out, 'vault_policy', a => a.name === 'agent-phase-shadow'); delete out.terraform.resource.vault_policy[r.address.split('.')[1]]; },
+    object: 'vault_policy (name "agent-phase-shadow")', message: ['no Vault policy "agent-phase-shadow"'],
+  },
+  {
+    name: 'a policy in HCL', id: 'vault-policy-unverifiable',
+    edit: out => { const r = resource(out, 'vault_policy', a => a.name === 'agent-phase-autonomous'); r.attrs.policy = 'path "agents/*" { capabilities = ["read"] }'; return r.address; },
+    object: ret => ret, message: ['not a JSON policy document'],
+  },
+  {
+    name: 'a path the contract does not list', id: 'vault-policy-undeclared-path',
+    edit: out => editPolicy(out, 'agent-phase-autonomous', p => { p['agents/database/creds/admin'] = { capabilities: ['read'] }; }),
+    object: ret => ret, message: ['"agents/database/creds/admin"'],
+  },
+  {
+    name: 'a path under sys/', id: 'vault-policy-system-path',
+    edit: out => editPolicy(out, 'agent-phase-autonomous', p => { p['sys/mounts'] = { capabilities: ['read'] }; }),
+    object: ret => ret, message: ['"sys/mounts"'],
+  },
+  {
+    name: 'a glob over every mount', id: 'vault-policy-glob',
+    edit: out => editPolicy(out, 'agent-phase-autonomous', p => { p['agents/*'] = { capabilities: ['read'] }; }),
+    object: ret => ret, message: ['"agents/*"'],
+  },
+  {
+    name: 'sudo on a credential path', id: 'vault-policy-sudo',
+    edit: out => editPolicy(out, 'agent-phase-autonomous', p => { p['agents/database/creds/autonomous'].capabilities.push('sudo'); }),
+    object: ret => ret, message: ['["sudo"]', 'agents/database/creds/autonomous'],
+  },
+  {
+    name: 'the default policy attached', id: 'vault-token-default-policy',
+    edit: out => { const r = role(out, 'read-only'); r.attrs.token_no_default_policy = false; return r.address; },
+    object: ret => ret, message: ['token_no_default_policy is false'],
+  },
+  {
+    name: 'a higher phase policy attached to a lower role', id: 'vault-token-policies',
+    edit: out => { const r = role(out, 'read-only'); r.attrs.token_policies = ['agent-phase-read-only', 'agent-phase-autonomous']; return r.address; },
+    object: ret => ret, message: ['["agent-phase-read-only","agent-phase-autonomous"]', '["agent-phase-read-only"]'],
+  },
+  {
+    name: 'secrets added to a Role', id: 'rbac-denylist',
+    edit: out => { obj(out, 'Role', 'agent-phase-autonomous', 'payments').rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }); },
+    object: 'Role payments/agent-phase-autonomous', message: ['secrets: get secrets', 'agents/agent-phase-autonomous'],
+  },
+  {
+    name: 'pod creation added to the launcher', id: 'rbac-denylist',
+    edit: out => { obj(out, 'Role', 'agent-launcher', 'agents').rules.push({ apiGroups: [''], resources: ['pods'], verbs: ['create'] }); },
+    object: 'Role agents/agent-launcher', message: ['create-workloads: create pods'],
+  },
+  {
+    name: 'seccomp dropped from the Job template', id: 'pod-security',
+    edit: out => editContract(out, 'diagnostics', d => { delete d.jobTemplate.spec.template.spec.securityContext.seccompProfile; }),
+    object: 'ConfigMap agents/diagnostics-launcher-contract', message: ['seccompProfile.type', 'RuntimeDefault'],
+  },
+  {
+    name: 'a privileged Deployment in the output', id: 'pod-security',
+    edit: out => {
+      const job = JSON.parse(obj(out, 'ConfigMap', 'diagnostics-launcher-contract').data['contract.json']).jobTemplate;
+      const spec = job.spec.template.spec;
+      spec.containers[0].securityContext.privileged = true;
+      out.manifests.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'helper', namespace: 'agents' },
+        spec: { selector: { matchLabels: { app: 'helper' } }, template: { metadata: { labels: { app: 'helper' } }, spec } } });
+    },
+    object: 'Deployment agents/helper', message: ['privileged', 'true'],
+  },
+  {
+    name: 'the API token mounted in the Job template', id: 'pod-automount-token',
+    edit: out => editContract(out, 'diagnostics', d => { d.jobTemplate.spec.template.spec.automountServiceAccountToken = true; }),
+    object: 'ConfigMap agents/diagnostics-launcher-contract', message: ['automountServiceAccountToken is true'],
+  },
+  {
+    name: 'a phase NetworkPolicy removed', id: 'egress-policy-missing',
+    edit: out => remove(out, 'NetworkPolicy', 'agent-phase-read-only'),
+    object: 'phase read-only', message: ['trust-phase=read-only'],
+  },
+  {
+    name: 'an allow-all egress rule', id: 'egress-not-default-deny',
+    edit: out => { obj(out, 'NetworkPolicy', 'agent-phase-read-only').spec.egress.push({}); },
+    object: 'NetworkPolicy agents/agent-phase-read-only', message: ['spec.egress[7]', 'every destination'],
+  },
+  {
+    name: 'Egress dropped from policyTypes', id: 'egress-not-default-deny',
+    edit: out => {
+      const np = obj(out, 'NetworkPolicy', 'agent-phase-shadow');
+      np.spec.policyTypes = ['Ingress'];
+    },
+    object: 'NetworkPolicy agents/agent-phase-shadow', message: ['policyTypes is ["Ingress"]'],
+  },
+  {
+    name: 'the metadata except removed', id: 'egress-metadata',
+    edit: out => {
+      const np = obj(out, 'NetworkPolicy', 'agent-phase-read-only');
+      const rule = np.spec.egress.find((r: any) => r.to?.[0]?.ipBlock?.cidr === '0.0.0.0/0');
+      rule.to[0].ipBlock.except = rule.to[0].ipBlock.except.filter((e: string) => e !== '169.254.0.0/16');
+    },
+    object: 'NetworkPolicy agents/agent-phase-read-only', message: ['"0.0.0.0/0"', '169.254.0.0/16'],
+  },
+  {
+    name: 'an ingress rule on a phase policy', id: 'ingress-not-denied',
+    edit: out => { obj(out, 'NetworkPolicy', 'agent-phase-shadow').spec.ingress = [{ from: [{ podSelector: {} }] }]; },
+    object: 'NetworkPolicy agents/agent-phase-shadow', message: ['allows ingress'],
+  },
+  {
+    name: 'a Secret object', id: 'k8s-secret-object',
+    edit: out => { out.manifests.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'llm-key', namespace: 'agents' }, stringData: { key: 'x' } }); },
+    object: 'Secret agents/llm-key', message: ['Secret object'],
+  },
+  {
+    name: 'a password literal in connection_url', id: 'tf-secret-literal',
+    edit: out => {
+      const r = resource(out, 'vault_database_secrets_mount', () => true);
+      r.attrs.postgresql[0].connection_url = 'postgresql://vault_admin:hunter2@postgres.payments.svc:5432/payments';
+      return r.address;
+    },
+    object: ret => ret, message: ['postgresql[0].connection_url', 'vault_admin:***@'],
+  },
+  {
+    name: 'a password literal in password_wo', id: 'tf-secret-literal',
+    edit: out => { const r = resource(out, 'vault_database_secrets_mount', () => true); r.attrs.postgresql[0].password_wo = 'hunter2'; return r.address; },
+    object: ret => ret, message: ['postgresql[0].password_wo is a literal'],
+  },
+  {
+    name: 'a default on the sensitive variable', id: 'tf-secret-variable',
+    edit: out => { out.terraform.variable.database_password.default = 'hunter2'; },
+    object: 'var.database_password', message: ['default'],
+  },
+  {
+    name: 'the secret variable not marked sensitive', id: 'tf-secret-variable',
+    edit: out => { delete out.terraform.variable.database_password.sensitive; },
+    object: 'var.database_password', message: ['not marked sensitive'],
+  },
+  {
+    name: 'an AWS secret key in a description', id: 'secret-pattern',
+    edit: out => { const r = resource(out, 'vault_aws_secret_backend', () => true); r.attrs.description = `key ${AWS_DOC_EXAMPLE_SECRET}`; return r.address; },
+    object: ret => ret, message: ['description', 'AWS secret access key'],
+  },
+  {
+    name: 'a private key in a ConfigMap', id: 'secret-pattern',
+    edit: out => {
+      out.manifests.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssh', namespace: 'agents' },
+        data: { key: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk=\n-----END OPENSSH PRIVATE KEY-----\n' } });
+    },
+    object: 'ConfigMap agents/ssh', message: ['data.key', 'private-key PEM block'],
+  },
+];
+
+describe('each broken invariant yields exactly its finding', () => {
+  test('every rule is covered by at least one case below', () => {
+    const covered = new Set([...CASES.map(c => c.id), 'admission-not-enforced']);
+    expect(VerifyRule.all().map(r => r.id).filter(id => !covered.has(id))).toEqual([]);
+  });
+
+  test.each(CASES)('$name → $id', (c) => {
+    let ret: any;
+    const report = verifyEdited(out => { ret = c.edit(out); });
+    expect(ids(report)).toEqual([c.id]);
+    expect(report.findings).toHaveLength(c.count ?? 1);
+    const f = report.findings[0];
+    expect(f.severity).toBe('ERROR');
+    expect(f.object).toContain(typeof c.object === 'function' ? c.object(ret) : c.object);
+    for (const part of c.message) {
+      expect(f.message).toContain(part);
+    }
+    expect(f.fix.length).toBeGreaterThan(10);
+    expect(report.errorCount).toBe(1);
+  });
+
+  test('a warn-only admission binding is a warning: listed, not an error', () => {
+    const report = verifyEdited(out => {
+      obj(out, 'ValidatingAdmissionPolicyBinding', 'agent-trust-admission-agents').spec.validationActions = ['Warn', 'Audit'];
+    });
+    expect(report.findings).toEqual([expect.objectContaining({
+      id: 'admission-not-enforced', severity: 'WARNING',
+      object: 'ValidatingAdmissionPolicyBinding agent-trust-admission-agents',
+    })]);
+    expect(report.findings[0].message).toContain('["Warn","Audit"]');
+    expect(report.errorCount).toBe(0);
+    expect(report.warningCount).toBe(1);
+  });
+
+  test('v1beta1 admission objects are accepted like v1', () => {
+    const report = verifyEdited(out => {
+      for (const m of out.manifests.filter(x => x.apiVersion === 'admissionregistration.k8s.io/v1')) {
+        m.apiVersion = 'admissionregistration.k8s.io/v1beta1';
+      }
+    });
+    expect(report.findings).toEqual([]);
+  });
+
+  test('several breaks at once are all reported, in rule order', () => {
+    const report = verifyEdited(out => {
+      role(out, 'read-only').attrs.bound_service_account_names = ['default'];
+      obj(out, 'Role', 'agent-phase-autonomous', 'payments').rules.push({ apiGroups: ['*'], resources: ['*'], verbs: ['*'] });
+      out.manifests.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'agents' } });
+    });
+    expect(ids(report)).toEqual(['sa-vault-binding', 'rbac-denylist', 'k8s-secret-object']);
+    expect(Verifier.toJson(report)).toMatchSnapshot();
+  });
+});
+
+describe('options', () => {
+  test('a smaller margin turns the 960 s max TTLs into findings; the summary names deadline and margin', () => {
+    const report = verifyEdited(() => undefined, { marginSeconds: 30 });
+    expect(ids(report)).toEqual(['vault-ttl-too-long']);
+    expect(report.findings.every(f => f.message.includes('960') && f.message.includes('930s'))).toBe(true);
+    // Every TTL source: 4 k8s roles + 4 JWT roles (explicit max), 4 mounts, 3 db, 3 aws, 3 k8s-secrets, 3 ssh roles.
+    expect(report.findings.length).toBeGreaterThanOrEqual(20);
+  });
+
+  test('allowDenied accepts a reviewed override by deny rule id, and only that rule', () => {
+    const edit = (out: ParsedOutput): void => {
+      obj(out, 'Role', 'agent-phase-autonomous', 'payments').rules.push({ apiGroups: [''], resources: ['secrets', 'pods/exec'], verbs: ['get'] });
+    };
+    expect(verifyEdited(edit).findings.map(f => f.message)).toEqual([expect.stringMatching(/secrets: get secrets; pod-shell: get pods\/exec/)]);
+    const report = verifyEdited(edit, { allowDenied: ['secrets'] });
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0].message).toContain('pod-shell: get pods/exec');
+    expect(report.findings[0].message).not.toContain('secrets:');
+  });
+
+  test('a negative margin is refused naming the field and value', () => {
+    expect(() => Verifier.verifyPaths(base.k8sDir, base.tfDir, { marginSeconds: -1 })).toThrow(/marginSeconds = -1: must be a whole number/);
+  });
+});
+
+describe('unreadable input', () => {
+  test('missing folders are one error naming both paths', () => {
+    let error: unknown;
+    try {
+      Verifier.verifyPaths('/nonexistent/dist', '/nonexistent/cdktf.out');
+    } catch (e) {
+      error = e;
+    }
+    const problems = AgentTrustErrors.problemsOf(error);
+    expect(problems.map(p => p.path)).toEqual(['/nonexistent/dist', '/nonexistent/cdktf.out']);
+    expect(problems[0].message).toContain('ENOENT');
+  });
+
+  test('a folder without cdk.tf.json is refused with the places looked at', () => {
+    expect(() => Verifier.verifyPaths(base.k8sDir, base.k8sDir)).toThrow(/holds no cdk.tf.json \(looked in the folder and in stacks\/\*\/\)/);
+  });
+
+  test('broken YAML and broken JSON name the file', () => {
+    const dirs = writeOutput(clone(parsed), base.stack);
+    written.push(dirs.root);
+    fs.appendFileSync(path.join(dirs.k8sDir, 'agent-trust.k8s.yaml'), '---\nkind: [unclosed\n');
+    fs.writeFileSync(path.join(dirs.tfDir, 'stacks', base.stack, 'cdk.tf.json'), '{ "resource": ');
+    expect(() => Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir)).toThrow(/agent-trust\.k8s\.yaml[\s\S]*cdk\.tf\.json/);
+  });
+});
+
+describe('TerraformOutput', () => {
+  test('reads addresses and snake_case attributes without cdktf metadata, and resolves references', () => {
+    const tf = TerraformOutput.fromPath(base.tfDir);
+    expect(tf.stacks).toEqual([base.stack]);
+    const r = tf.resourcesOfType('vault_kubernetes_auth_backend_role').find(x => x.attributes.role_name === 'agent-phase-shadow')!;
+    expect(r.address).toMatch(/^vault_kubernetes_auth_backend_role\.AgentTrust_Auth_shadow_[0-9A-F]{8}$/);
+    expect(r.attributes['//']).toBeUndefined();
+    expect(r.attributes.backend).toMatch(/^\$\{vault_auth_backend\.[^.]+\.path\}$/);
+    expect(tf.resolve(r.attributes.backend)).toBe('kubernetes-agents');
+    expect(tf.resolve('${var.database_password}')).toBe('${var.database_password}');
+    expect(tf.resolve(42)).toBe(42);
+    expect(tf.variable('database_password')).toEqual({ name: 'database_password', stack: base.stack, sensitive: true, hasDefault: false });
+  });
+
+  test('referenceOf recognises whole-string interpolations only', () => {
+    expect(TerraformOutput.referenceOf('${var.x}')).toBe('var.x');
+    expect(TerraformOutput.referenceOf('prefix-${var.x}')).toBeUndefined();
+    expect(TerraformOutput.referenceOf('plain')).toBeUndefined();
+    expect(TerraformOutput.referenceOf(3)).toBeUndefined();
+  });
+});
