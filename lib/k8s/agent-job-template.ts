@@ -119,7 +119,23 @@ export interface AgentJobTemplateProps {
    * @default false - the agent logs in to Vault itself with the projected token
    */
   readonly vaultAgentInjector?: boolean;
+  /**
+   * Mount a token for the Kubernetes API (default audience, lifetime
+   * `tokenExpiration`, rotated by the kubelet) with the cluster CA and the
+   * namespace at `/var/run/secrets/kubernetes.io/serviceaccount`, where
+   * client libraries' in-cluster config looks. Without it the phase's RBAC
+   * is only usable with credentials obtained elsewhere (e.g. the Vault
+   * Kubernetes secrets engine of the `application` domain). Automount stays
+   * off either way: this token is explicit, short-lived and read-only.
+   * Agents also need egress to the API server (`PhaseNetworkPolicyProps.apiServer`).
+   * @default false
+   */
+  readonly kubernetesApiToken?: boolean;
 }
+
+/** Where in-cluster Kubernetes clients look for their credentials. */
+const KUBE_API_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+const KUBE_API_VOLUME = 'kube-api-access';
 
 const TOKEN_VOLUME = 'vault-token';
 const TOKEN_FILE = 'token';
@@ -261,6 +277,10 @@ export class AgentJobTemplate extends Construct {
         problems.add(path, field, p, 'is inside /tmp, which is its own volume', 'choose another directory');
       }
     }
+    if (props.kubernetesApiToken && (tokenDir === KUBE_API_MOUNT || scratchPath === KUBE_API_MOUNT)) {
+      problems.add(path, scratchPath === KUBE_API_MOUNT ? 'scratchPath' : 'tokenMountPath', KUBE_API_MOUNT,
+        'is where kubernetesApiToken mounts the API credentials', 'choose another directory');
+    }
     if (scratchPath === tokenDir || scratchPath.startsWith(`${tokenDir}/`) || tokenDir.startsWith(`${scratchPath}/`)) {
       problems.add(path, 'tokenMountPath', tokenDir, `overlaps scratchPath (${JSON.stringify(scratchPath)})`,
         'mount the token in a directory of its own');
@@ -387,6 +407,22 @@ export class AgentJobTemplate extends Construct {
     );
     if (props.runtimeClassName !== undefined) {
       obj.addJsonPatch(JsonPatch.add(`${pod}/runtimeClassName`, props.runtimeClassName));
+    }
+    if (props.kubernetesApiToken ?? false) {
+      // The same three sources automount would project, but with our lifetime.
+      obj.addJsonPatch(
+        JsonPatch.add(`${pod}/volumes/-`, {
+          name: KUBE_API_VOLUME,
+          projected: {
+            sources: [
+              { serviceAccountToken: { expirationSeconds: tokenSeconds, path: 'token' } },
+              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+              { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+            ],
+          },
+        }),
+        JsonPatch.add(`${pod}/containers/0/volumeMounts/-`, { name: KUBE_API_VOLUME, mountPath: KUBE_API_MOUNT, readOnly: true }),
+      );
     }
 
     this.configMap = new kplus.k8s.KubeConfigMap(this, 'Resource', {

@@ -16,6 +16,15 @@ export interface PhaseNetworkPolicyProps {
    * @default - pods `k8s-app=kube-dns` in namespace `kube-system`, port 53 UDP and TCP
    */
   readonly dns?: EgressTarget;
+  /**
+   * The Kubernetes API server, for agents that read the cluster with their
+   * phase's RBAC. Give the API server's endpoint addresses (CIDR and port,
+   * e.g. `EgressTarget.cidr('10.0.0.10/32', [{ port: 6443 }])`): most CNIs
+   * evaluate policies after the `kubernetes` Service is translated to its
+   * endpoints, so the Service IP alone is not enough.
+   * @default - none: the API server is reachable only if a domain of the phase lists it
+   */
+  readonly apiServer?: EgressTarget;
 }
 
 /**
@@ -41,7 +50,7 @@ export class PhaseNetworkPolicy extends Construct {
   public readonly networkPolicy: kplus.k8s.KubeNetworkPolicy;
   /** The phase. */
   public readonly phase: TrustPhase;
-  /** Every egress target allowed, DNS first, then Vault and the domain endpoints. */
+  /** Every egress target allowed: DNS, the API server when given, Vault, then the domain endpoints. */
   public readonly egressTargets: EgressTarget[];
 
   public constructor(scope: Construct, id: string, props: PhaseNetworkPolicyProps) {
@@ -55,10 +64,11 @@ export class PhaseNetworkPolicy extends Construct {
     }
     const dns = props.dns ?? PhaseNetworkPolicy.defaultDns();
     dns.validate(problems, path + '/dns');
+    props.apiServer?.validate(problems, path + '/apiServer');
     problems.throwIfAny(path);
 
     this.phase = phase;
-    this.egressTargets = [dns, ...fleet.egressOf(phase)];
+    this.egressTargets = [dns, ...(props.apiServer ? [props.apiServer] : []), ...fleet.egressOf(phase)];
     this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: {
         name: Names.serviceAccount(phase.name),

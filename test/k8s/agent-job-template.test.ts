@@ -363,3 +363,37 @@ describe('AgentJobTemplate launcher contract', () => {
     expect(template.node.findAll().some(c => c === template.job)).toBe(false);
   });
 });
+
+describe('AgentJobTemplate Kubernetes API token (opt-in)', () => {
+  test('off by default: no API credentials in the pod', () => {
+    const { job } = synthTemplate();
+    expect(JSON.stringify(job)).not.toContain('kubernetes.io/serviceaccount');
+    expect(job.spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['scratch', 'tmp', 'vault-token']);
+  });
+
+  test('on: a short-lived API token, the cluster CA and the namespace where in-cluster clients look, read-only', () => {
+    const { job, doc } = synthTemplate({ kubernetesApiToken: true, tokenExpiration: Duration.minutes(15) });
+    const pod = job.spec.template.spec;
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.volumes[3]).toEqual({
+      name: 'kube-api-access',
+      projected: {
+        sources: [
+          { serviceAccountToken: { expirationSeconds: 900, path: 'token' } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+      },
+    });
+    expect(pod.containers[0].volumeMounts[3]).toEqual({
+      name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true,
+    });
+    expect(PodSecurityRestricted.checkManifest(job)).toEqual([]);
+    expect(doc.jobTemplate.spec.template.spec.volumes[3].name).toBe('kube-api-access');
+  });
+
+  test('on: a token mount path on top of the API credentials is refused', () => {
+    expect(errorOf(() => synthTemplate({ kubernetesApiToken: true, tokenMountPath: '/var/run/secrets/kubernetes.io/serviceaccount' })))
+      .toContain('tokenMountPath = "/var/run/secrets/kubernetes.io/serviceaccount": is where kubernetesApiToken mounts the API credentials');
+  });
+});

@@ -97,3 +97,21 @@ describe('PhaseNetworkPolicy', () => {
     }), { numRuns: 60 });
   });
 });
+
+describe('PhaseNetworkPolicy API server egress (opt-in)', () => {
+  test('the API server endpoint comes right after DNS', () => {
+    const chart = testChart();
+    new PhaseNetworkPolicy(chart, 'Net', { fleet: testFleet(), phase: TrustPhase.SHADOW, apiServer: EgressTarget.cidr('10.0.0.10/32', [{ port: 6443 }]) });
+    expect(Testing.synth(chart)[0].spec.egress).toEqual([
+      DNS_RULE,
+      { to: [{ ipBlock: { cidr: '10.0.0.10/32' } }], ports: [{ port: 6443, protocol: 'TCP' }] },
+      VAULT_RULE,
+    ]);
+  });
+
+  test('a malformed API server target fails naming field and value', () => {
+    expect(errorOf(() => new PhaseNetworkPolicy(testChart(), 'Net', {
+      fleet: testFleet(), phase: TrustPhase.SHADOW, apiServer: EgressTarget.cidr('10.0.0.300/32', [{ port: 6443 }]),
+    }))).toContain('test/Net/apiServer: cidr = "10.0.0.300/32": is not an IPv4 CIDR block');
+  });
+});

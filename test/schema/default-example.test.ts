@@ -1,7 +1,7 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import {
-  AgentFleet, EffectivePermissions, LauncherContract, LauncherContractDocument, PermissionSet, PodSecurityRestricted,
-  RbacDenylist,
+  AdmissionRules, AgentFleet, AgentJobTemplate, EffectivePermissions, EgressTarget, LauncherContract, LauncherContractDocument, PermissionSet, PhaseNetworkPolicy,
+  PodSecurityRestricted, RbacDenylist,
 } from '../../lib';
 import { defaultFleet } from '../../examples/default/fleet';
 import { defaultChart } from '../../examples/default/k8s';
@@ -164,7 +164,41 @@ describe('default example: no secret material', () => {
     expect(text).not.toMatch(/password|BEGIN [A-Z ]*PRIVATE KEY|AKIA[0-9A-Z]{16}/i);
   });
 
-  test('snapshot of the whole chart', () => {
-    expect(manifests).toMatchSnapshot();
+  test('snapshot of the chart (the admission objects are snapshotted by their own tests)', () => {
+    const admission = manifests.filter(m => m.kind.startsWith('ValidatingAdmissionPolicy')
+      || (m.kind === 'ConfigMap' && m.metadata.name === AdmissionRules.PARAMS_NAME));
+    expect(admission).toHaveLength(3);
+    expect(manifests.filter(m => !admission.includes(m))).toMatchSnapshot();
+  });
+});
+
+describe('every option switched on still validates and stays restricted', () => {
+  test('Job template with injector, runtime class, API token, OTLP endpoint and a custom DNS/API egress', () => {
+    const chart = new Chart(Testing.app(), 'all-options', { disableResourceNameHashes: true });
+    const template = new AgentJobTemplate(chart, 'Job', {
+      fleet, agent: 'diagnostics', vaultAgentInjector: true, runtimeClassName: 'gvisor', kubernetesApiToken: true,
+      otlpEndpoint: 'http://otel-collector.observability.svc:4318', failJobExitCodes: [2, 64, 78],
+    });
+    for (const phase of fleet.ladder.phases) {
+      new PhaseNetworkPolicy(chart, `Net-${phase.name}`, { fleet, phase, apiServer: EgressTarget.cidr('10.0.0.10/32', [{ port: 6443 }]) });
+    }
+    const out = Testing.synth(chart);
+    for (const m of out) {
+      expect(() => validateManifest(m)).not.toThrow();
+    }
+    const job = template.exampleJob;
+    expect(() => validateManifest(job)).not.toThrow();
+    expect(PodSecurityRestricted.checkManifest(job)).toEqual([]);
+    const doc = template.contract;
+    for (const p of doc.phases) {
+      // The renderer merges these into the pod template: they must be valid annotations.
+      const withAnnotations = JSON.parse(JSON.stringify(doc.jobTemplate));
+      withAnnotations.metadata.name = 'investigation-x';
+      Object.assign(withAnnotations.spec.template.metadata.annotations, p.podAnnotations);
+      expect(() => validateManifest(withAnnotations)).not.toThrow();
+      for (const key of Object.keys(p.podAnnotations ?? {})) {
+        expect(key).toMatch(/^vault\.hashicorp\.com\/[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/);
+      }
+    }
   });
 });
