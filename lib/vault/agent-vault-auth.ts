@@ -7,7 +7,6 @@ import { TerraformResource, TerraformStack, TerraformVariable, Token } from 'cdk
 import { Construct } from 'constructs';
 import { AgentFleet, Names, ProblemCollector, TrustPhase } from '../model';
 import { SecretInput } from './private/secret-input';
-import { TrustPhasePolicy } from './trust-phase-policy';
 import { VaultTokenType } from './vault-token-type';
 
 /**
@@ -124,7 +123,7 @@ const AUDIENCE = 'vault';
  * ServiceAccount uid so a recreated account with the same name is a new
  * identity.
  *
- * Synth fails when a phase has no `TrustPhasePolicy` in the same stack.
+ * Synth fails when a phase has no `vault_policy` of its name in the same stack (`TrustPhasePolicy.forFleet` creates them).
  */
 export class AgentVaultAuth extends Construct {
   /** The fleet. */
@@ -317,12 +316,15 @@ export class AgentVaultAuth extends Construct {
     return problems.toMessages();
   }
 
-  /** A problem for every phase whose role names a policy no TrustPhasePolicy of this fleet creates in the stack. */
+  /** A problem for every phase whose role names a policy no `vault_policy` of the stack defines. */
   private missingPolicies(): string[] {
     const problems = new ProblemCollector();
-    const policies = TrustPhasePolicy.inStack(TerraformStack.of(this), this.fleet);
+    // Any vault_policy of that name counts (policy names are global in Vault); ours are checked by TrustPhasePolicy itself.
+    const names = TerraformStack.of(this).node.findAll()
+      .filter(c => c instanceof TerraformResource && c.terraformResourceType === 'vault_policy')
+      .map(c => (c as any).nameInput);
     for (const b of this.bindings) {
-      if (!policies.some(p => p.document.name === b.policies[0])) {
+      if (!names.includes(b.policies[0])) {
         problems.add(this.node.path, `roles[${b.phase}].token_policies`, b.policies,
           `phase "${b.phase}" has no Vault policy in this stack: its agents would log in with no permissions, or with whatever a later policy of that name grants`,
           'create the policies with TrustPhasePolicy.forFleet(scope, fleet) (AgentVaultTrust does this)');

@@ -137,13 +137,13 @@ export class TrustPhasePolicy extends Construct {
       }
     }
     if (!this.enginesManagedElsewhere) {
-      const engines = stack.node.findAll().filter(c => VaultDomainSecretEngine.isVaultDomainSecretEngine(c)
-        && (c as VaultDomainSecretEngine).fleet === this.fleet) as VaultDomainSecretEngine[];
+      // Matched by mount path and kind, not by object identity: an equal fleet declared twice still finds its engines.
+      const engines = stack.node.findAll().filter(c => VaultDomainSecretEngine.isVaultDomainSecretEngine(c)) as VaultDomainSecretEngine[];
       for (const d of this.fleet.domainsOf(this.phase)) {
         if (!SecretEngineKind.all().includes(d.engine)) {
           continue; // a custom kind: the user brings its mount and roles
         }
-        const engine = engines.find(e => e.domain.name === d.domain.name);
+        const engine = engines.find(e => e.mountPath === d.mountPath && e.kind === d.engine);
         const levels = this.fleet.ladder.accessFor(this.phase, d.domain).grantedLevels();
         if (!engine) {
           problems.add(path, `engines(${d.domain.name})`, d.mountPath,

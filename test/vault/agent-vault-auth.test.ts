@@ -143,3 +143,12 @@ describe('AgentVaultAuth', () => {
     expect(() => Testing.synth(ok, true)).not.toThrow();
   });
 });
+
+describe('AgentVaultAuth with an equal fleet declared twice', () => {
+  test('policies and engines are matched by name and mount, not by object identity', () => {
+    const s = stack();
+    new AgentVaultAuth(s, 'Auth', { fleet: fleet(), kubernetesHost: 'https://kubernetes.default.svc' });
+    TrustPhasePolicy.forFleet(s, fleet(), { enginesManagedElsewhere: true });
+    expect(() => Testing.synth(s, true)).not.toThrow();
+  });
+});

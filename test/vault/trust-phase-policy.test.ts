@@ -157,5 +157,12 @@ describe('TrustPhasePolicy', () => {
     }
     TrustPhasePolicy.forFleet(s, f);
     expect(() => Testing.synth(s, true)).not.toThrow();
+    // An equal fleet declared again finds the same engines (matched by mount path and kind).
+    const again = stack();
+    for (const e of engines(again)) {
+      new VaultDomainSecretEngine(again, `E-${e.domain.name}`, { fleet: fleet(), domain: e.domain, config: e.config });
+    }
+    TrustPhasePolicy.forFleet(again, fleet());
+    expect(() => Testing.synth(again, true)).not.toThrow();
   });
 });
