@@ -139,6 +139,12 @@ export class JobRenderer {
     if (request === null || typeof request !== 'object') {
       JobRenderer.refuse(RenderErrorCode.INVALID_REQUEST, `the request must be an object { investigationId, phase }, got ${JobRenderer.show(request)}`);
     }
+    // Loud on misuse: a launcher that passes an image or a ServiceAccount must learn it is not honoured.
+    const extra = Object.keys(request).filter(k => k !== 'investigationId' && k !== 'phase');
+    if (extra.length > 0) {
+      JobRenderer.refuse(RenderErrorCode.INVALID_REQUEST, `unknown request field(s) ${extra.map(k => JSON.stringify(k)).join(', ')}: `
+        + 'a launcher chooses only investigationId and phase; everything else comes from the contract');
+    }
     const id: unknown = request.investigationId;
     const phase: unknown = request.phase;
     if (typeof id !== 'string') {

@@ -4,6 +4,7 @@ import { ProblemCollector, ValidationProblem } from '../model/validation';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CRITERIA_COUNTS = ['minInvestigations', 'minDays', 'requiredApprovals', 'maxPolicyViolations'];
+const CRITERIA_KEYS = [...CRITERIA_COUNTS, 'minSuccessRate'];
 
 /**
  * Structural and semantic checks of a launcher contract document, beyond
@@ -130,6 +131,11 @@ export class LauncherContractValidator {
       if ((v !== undefined || key !== 'maxPolicyViolations') && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
         problems.add(path, `${f}.${key}`, v, 'must be a whole number ≥ 0', 'e.g. 25');
       }
+    }
+    for (const key of Object.keys(c).filter(k => !CRITERIA_KEYS.includes(k))) {
+      // An older gate would silently skip a criterion it does not know, and so be weaker than declared.
+      problems.add(path, `${f}.${key}`, c[key], 'is not a promotion criterion this version understands',
+        `use only ${CRITERIA_KEYS.join(', ')}, or upgrade cdk-agent-trust`);
     }
     if (typeof c.minSuccessRate !== 'number' || !(c.minSuccessRate >= 0 && c.minSuccessRate <= 1)) {
       problems.add(path, `${f}.minSuccessRate`, c.minSuccessRate, 'must be a share between 0 and 1', 'write 90 % as 0.9');

@@ -142,6 +142,8 @@ describe('JobRenderer', () => {
       ['missing id', { phase: 'shadow' }, 'investigationId must be a string, got a undefined'],
       ['array phase', { investigationId: 'inv-1', phase: ['shadow'] }, 'phase must be a string, got a object'],
       ['null phase', { investigationId: 'inv-1', phase: null }, 'phase must be a string, got a null'],
+      ['request with other fields', { investigationId: 'inv-1', phase: 'shadow', serviceAccountName: 'default', image: 'x' },
+        'unknown request field(s) "serviceAccountName", "image": a launcher chooses only investigationId and phase'],
     ])('INVALID_REQUEST for a %s', (_, request, message) => {
       const r = refusal(() => renderer.render(request as any));
       expect(r.code).toBe(RenderErrorCode.INVALID_REQUEST);
@@ -250,15 +252,17 @@ describe('JobRenderer', () => {
         const { JobRenderer, LauncherContractLoader } = require(${JSON.stringify(path.join(dir, 'lib/launcher/index.js'))});
         const r = new JobRenderer(LauncherContractLoader.fromFile(${JSON.stringify(FIXTURE_FILE)}));
         for (let i = 0; i < 50000; i++) r.render({ investigationId: 'warm-' + i, phase: 'shadow' });
+        // CPU time, not wall time: the machine is shared, and waiting for a core is not rendering.
         let best = 0;
         for (let round = 0; round < 5; round++) {
-          const n = 50000, t = process.hrtime.bigint();
+          const n = 50000, c = process.cpuUsage();
           for (let i = 0; i < n; i++) r.render({ investigationId: 'inv-' + i, phase: i % 2 ? 'shadow' : 'read-only' });
-          best = Math.max(best, n / (Number(process.hrtime.bigint() - t) / 1e9));
+          const used = process.cpuUsage(c);
+          best = Math.max(best, n / ((used.user + used.system) / 1e6));
         }
         process.stdout.write(String(Math.round(best)));`;
       const rate = Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
-      console.log(`JobRenderer: ${rate} renders/s`);
+      console.log(`JobRenderer: ${rate} renders per CPU-second`);
       expect(rate).toBeGreaterThanOrEqual(50000);
     } finally {
       removeCompiled(dir);

@@ -84,15 +84,29 @@ describe('launcher contract JSON Schema', () => {
     ['a ServiceAccount not derived from the phase', (d: any) => { d.phases[0].serviceAccount = 'default'; }, '/phases/0/serviceAccount must match pattern "^agent-phase-[a-z0-9]([-a-z0-9]*[a-z0-9])?$"'],
     ['a success rate above 1', (d: any) => { d.phases[1].promotion.minSuccessRate = 1.5; }, '/phases/1/promotion/minSuccessRate must be <= 1'],
     ['a non-string annotation', (d: any) => { d.phases[1].podAnnotations = { a: true }; }, '/phases/1/podAnnotations/a must be string'],
-    ['an unknown top-level field', (d: any) => { d.image = 'evil'; }, ' must NOT have additional properties'],
+    ['an unknown promotion criterion', (d: any) => { d.phases[1].promotion.maxCostPerDay = 5; }, '/phases/1/promotion must NOT have additional properties'],
     ['a non-Job template', (d: any) => { d.jobTemplate.kind = 'Pod'; }, '/jobTemplate/kind must be equal to constant'],
   ])('%s fails the schema and the validator', (_, mutate, error) => {
     const doc = contractFixture();
     mutate(doc);
     expect(schemaErrors(doc)).toContain(error);
-    // The validator is at least as strict as the schema, except for unknown fields (forward compatible readers).
-    if (!('image' in doc)) {
-      expect(LauncherContractValidator.problems(doc).length).toBeGreaterThan(0);
-    }
+    expect(LauncherContractValidator.problems(doc).length).toBeGreaterThan(0);
+  });
+
+  test('unknown fields elsewhere are accepted by both: additive changes keep the apiVersion', () => {
+    const doc = contractFixture();
+    doc.generatedBy = 'cdk-agent-trust 0.2.0';
+    doc.phases[0].description = 'runs beside humans';
+    doc.env.otelServiceName = 'OTEL_SERVICE_NAME';
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(LauncherContractValidator.problems(doc)).toEqual([]);
+  });
+
+  test('the validator names an unknown promotion criterion and why it is refused', () => {
+    const doc = contractFixture();
+    doc.phases[3].promotion.maxCostPerDay = 5;
+    const [p, ...rest] = LauncherContractValidator.problems(doc);
+    expect(rest).toEqual([]);
+    expect(`${p.field}=${p.value}: ${p.message}`).toBe('phases[3].promotion.maxCostPerDay=5: is not a promotion criterion this version understands');
   });
 });
