@@ -169,6 +169,14 @@ export class AgentJobTemplate extends Construct {
   public static readonly DEFAULT_APP_LABEL = 'autonomous-diagnostics';
   /** Default container name. */
   public static readonly DEFAULT_CONTAINER_NAME = 'agent';
+  /** Default CPU request of the agent container (the seed's). */
+  public static readonly DEFAULT_CPU_REQUEST = '500m';
+  /** Default memory request of the agent container (the seed's). */
+  public static readonly DEFAULT_MEMORY_REQUEST = '1Gi';
+  /** Default CPU limit of the agent container (the seed's). */
+  public static readonly DEFAULT_CPU_LIMIT = '2';
+  /** Default memory limit of the agent container (the seed's). */
+  public static readonly DEFAULT_MEMORY_LIMIT = '4Gi';
   /** Default `ttlSecondsAfterFinished` (the seed's one hour). */
   public static readonly DEFAULT_TTL_AFTER_FINISHED = Duration.hours(1);
   /** Shortest projected token lifetime Kubernetes accepts. */
@@ -212,10 +220,10 @@ export class AgentJobTemplate extends Construct {
     const appLabel = props.appLabel ?? AgentJobTemplate.DEFAULT_APP_LABEL;
     const deadline = props.activeDeadline ?? fleet.jobDeadline;
     const ttl = props.ttlAfterFinished ?? AgentJobTemplate.DEFAULT_TTL_AFTER_FINISHED;
-    const cpuRequest = props.cpuRequest ?? '500m';
-    const memoryRequest = props.memoryRequest ?? '1Gi';
-    const cpuLimit = props.cpuLimit ?? '2';
-    const memoryLimit = props.memoryLimit ?? '4Gi';
+    const cpuRequest = props.cpuRequest ?? AgentJobTemplate.DEFAULT_CPU_REQUEST;
+    const memoryRequest = props.memoryRequest ?? AgentJobTemplate.DEFAULT_MEMORY_REQUEST;
+    const cpuLimit = props.cpuLimit ?? AgentJobTemplate.DEFAULT_CPU_LIMIT;
+    const memoryLimit = props.memoryLimit ?? AgentJobTemplate.DEFAULT_MEMORY_LIMIT;
     const user = props.runAsUser ?? 65532;
     const group = props.runAsGroup ?? 65532;
     const scratchSize = props.scratchSizeLimit ?? Size.mebibytes(256);

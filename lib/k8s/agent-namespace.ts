@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentFleet, Duration, ProblemCollector } from '../model';
+import { AgentJobTemplate } from './agent-job-template';
 import { checkQuantity, clusterScoped, multiplyQuantity, pathOf, quantity } from './private/k8s-util';
 
 /** Properties of an `AgentNamespace`. */
@@ -107,13 +108,13 @@ export class AgentNamespace extends Construct {
     const fleet = props.fleet;
     const ns = fleet.namespace;
     const path = pathOf(this);
-    const cpuRequest = props.defaultCpuRequest ?? '500m';
-    const memoryRequest = props.defaultMemoryRequest ?? '1Gi';
-    const cpuLimit = props.defaultCpuLimit ?? '2';
-    const memoryLimit = props.defaultMemoryLimit ?? '4Gi';
+    const cpuRequest = props.defaultCpuRequest ?? AgentJobTemplate.DEFAULT_CPU_REQUEST;
+    const memoryRequest = props.defaultMemoryRequest ?? AgentJobTemplate.DEFAULT_MEMORY_REQUEST;
+    const cpuLimit = props.defaultCpuLimit ?? AgentJobTemplate.DEFAULT_CPU_LIMIT;
+    const memoryLimit = props.defaultMemoryLimit ?? AgentJobTemplate.DEFAULT_MEMORY_LIMIT;
     const maxCpu = props.maxCpu ?? cpuLimit;
     const maxMemory = props.maxMemory ?? memoryLimit;
-    const ttl = props.jobTtlAfterFinished ?? Duration.hours(1);
+    const ttl = props.jobTtlAfterFinished ?? AgentJobTemplate.DEFAULT_TTL_AFTER_FINISHED;
     const concurrency = fleet.maxConcurrentInvestigations;
     const deadline = fleet.jobDeadline.toSeconds();
 

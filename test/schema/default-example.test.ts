@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import {
   AdmissionRules, AgentFleet, AgentJobTemplate, EffectivePermissions, EgressTarget, LauncherContract, LauncherContractDocument, PermissionSet, PhaseNetworkPolicy,
-  PodSecurityRestricted, RbacDenylist,
+  PodSecurityRestricted, RbacDenylist, ResourceQuantity,
 } from '../../lib';
 import { defaultFleet } from '../../examples/default/fleet';
 import { defaultChart } from '../../examples/default/k8s';
@@ -200,5 +200,22 @@ describe('every option switched on still validates and stays restricted', () => 
         expect(key).toMatch(/^vault\.hashicorp\.com\/[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/);
       }
     }
+  });
+});
+
+describe('default example: the Job template fits the namespace guardrails', () => {
+  test('container resources are within the LimitRange maximum, and concurrency × requests within the quota', () => {
+    const limitRange = manifests.find(m => m.kind === 'LimitRange').spec.limits[0];
+    const quota = manifests.find(m => m.kind === 'ResourceQuota').spec.hard;
+    const q = (text: string): number => ResourceQuantity.parse(text);
+    for (const agent of fleet.agents) {
+      const resources = contractOf(agent.name).jobTemplate.spec.template.spec.containers[0].resources;
+      for (const r of ['cpu', 'memory']) {
+        expect(q(resources.limits[r])).toBeLessThanOrEqual(q(limitRange.max[r]));
+        expect(q(resources.requests[r]) * fleet.maxConcurrentInvestigations).toBeLessThanOrEqual(q(quota[`requests.${r}`]));
+        expect(q(resources.limits[r]) * fleet.maxConcurrentInvestigations).toBeLessThanOrEqual(q(quota[`limits.${r}`]));
+      }
+    }
+    expect(Number(quota.pods)).toBe(fleet.maxConcurrentInvestigations);
   });
 });
