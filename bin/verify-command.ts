@@ -15,7 +15,6 @@ const width = Math.max(...VerifyRule.all().map(r => r.id.length));
 
 /** Loaded on use: `render` and the other commands never pay for the verifier. */
 function verifier(): typeof VerifierType {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('../lib/check/verifier') as typeof import('../lib/check/verifier')).Verifier;
 }
 
