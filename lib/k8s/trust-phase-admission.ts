@@ -127,6 +127,7 @@ interface PolicySpec {
   };
   readonly variables: Array<{ readonly name: string; readonly expression: string }>;
   readonly validations: PolicyValidation[];
+  readonly auditAnnotations: Array<{ readonly key: string; readonly valueExpression: string }>;
 }
 
 interface BindingSpec {
@@ -151,7 +152,9 @@ interface BindingSpec {
  * and the pod keeps the Pod Security `restricted` context. The rules are
  * `AdmissionRules.forFleet(fleet)`; every denial message starts with
  * `agent-trust [<rule id>]:`. A Job being deleted is not checked (see
- * `AdmissionRules.matchConditions`).
+ * `AdmissionRules.matchConditions`). Every Job request's audit event gets
+ * `<name>/agent`, `<name>/trust-phase` and `<name>/investigation-id`
+ * annotations.
  *
  * Admission checks requests, not running pods: after a demotion, delete
  * the agent's running Jobs above the new ceiling.
@@ -248,6 +251,7 @@ export class TrustPhaseAdmission extends Construct {
         ...(r.messageExpression !== undefined ? { messageExpression: r.messageExpression } : {}),
         reason: r.reason.value,
       })),
+      auditAnnotations: AdmissionRules.auditAnnotations().map(a => ({ key: a.key, valueExpression: a.valueExpression })),
     };
     // One code path for both versions: the v1 and v1beta1 schemas are the
     // same, and cdk8s-plus-28 ships no v1 class. Tests validate both with

@@ -63,6 +63,18 @@ export interface AdmissionVariable {
   readonly expression: string;
 }
 
+/**
+ * An audit annotation the policy adds to the API server's audit event of
+ * every Job request (`<policy name>/<key>`), so audit logs attribute each
+ * Job to its agent, phase and investigation.
+ */
+export interface AdmissionAuditAnnotation {
+  /** Key (a label-name segment); the API server prefixes the policy name. */
+  readonly key: string;
+  /** CEL expression giving a string, or null to omit the annotation. */
+  readonly valueExpression: string;
+}
+
 /** A condition a request must meet for the policy to check it (`matchConditions`). */
 export interface AdmissionMatchCondition {
   /** Name (a Kubernetes qualified name). */
@@ -214,6 +226,12 @@ export class AdmissionRules {
           + ` && ${rank('variables.ceiling')}.matches('^[0-9]+$') ? int(${rank('variables.ceiling')}) : -1`,
       },
     ];
+  }
+
+  /** Audit annotations: agent, trust phase and investigation id of every Job request (omitted when the label is missing). */
+  public static auditAnnotations(): AdmissionAuditAnnotation[] {
+    return ([['agent', 'agent'], [LauncherContract.PHASE_LABEL, 'phase'], [LauncherContract.INVESTIGATION_LABEL, 'investigationId']] as const)
+      .map(([key, v]) => ({ key, valueExpression: `variables.${v} != "" ? variables.${v} : null` }));
   }
 
   /**

@@ -175,6 +175,21 @@ describe('(b) each tampered Job is denied by exactly the rule it breaks', () => 
     expect(AdmissionRules.forFleet(s.fleet).map(r => r.id).filter(id => !hit.has(id))).toEqual([]);
   });
 
+  test('audit annotations attribute every Job request to agent, phase and investigation; a missing label is omitted', () => {
+    const annotations = s.policy.spec.auditAnnotations;
+    expect(annotations).toEqual(AdmissionRules.auditAnnotations());
+    const job = s.renderers.diagnostics.render({ investigationId: 'inv-42', phase: 'read-only' });
+    expect(s.harness.auditAnnotationValues(annotations, { object: job, params: s.params })).toEqual(new Map([
+      ['agent', 'diagnostics'], ['trust-phase', 'read-only'], ['investigation-id', 'inv-42'],
+    ]));
+    const unlabelled = copy(job);
+    setLabel(unlabelled, 'investigation-id', undefined);
+    expect(s.harness.auditAnnotationValues(annotations, { object: unlabelled, params: s.params }).get('investigation-id')).toBeNull();
+    expect(s.harness.auditAnnotationValues(annotations, { object: {}, params: s.params })).toEqual(new Map([
+      ['agent', null], ['trust-phase', null], ['investigation-id', null],
+    ]));
+  });
+
   test('messages name the offending values where a messageExpression exists', () => {
     const base = handWrittenJob('inv-42', 'read-only');
     const message = (mutate: (j: any) => void): string => {

@@ -56,6 +56,17 @@ describe('AdmissionRules (model data)', () => {
     expect(CelHarness.variablesRead('variables.a + variables.b.c + x.variables')).toEqual(['a', 'b']);
   });
 
+  test('audit annotations: valid keys, standard CEL, only variables read', () => {
+    const annotations = AdmissionRules.auditAnnotations();
+    expect(annotations.map(a => a.key)).toEqual(['agent', 'trust-phase', 'investigation-id']);
+    for (const a of annotations) {
+      expect(a.key).toMatch(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/);
+      expect(CelHarness.functionsOutsideKubernetes(a.valueExpression)).toEqual([]);
+      expect(CelHarness.freeIdentifiers(a.valueExpression)).toEqual(['variables']);
+      expect(CelHarness.variablesRead(a.valueExpression).filter(v => !variableNames.includes(v))).toEqual([]);
+    }
+  });
+
   test('every variable is used by some rule', () => {
     const read = new Set([...rules.flatMap(r => [r.expression, r.messageExpression ?? 'true']), ...AdmissionRules.variables().map(v => v.expression)]
       .flatMap(e => CelHarness.variablesRead(e)));

@@ -55,6 +55,7 @@ describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
     expect(policy.spec.paramKind).toEqual({ apiVersion: 'v1', kind: 'ConfigMap' });
     expect(policy.spec.matchConditions).toEqual(AdmissionRules.matchConditions());
     expect(policy.spec.matchConditions.map((c: any) => c.name)).toEqual(['not-being-deleted']);
+    expect(policy.spec.auditAnnotations.map((a: any) => a.key)).toEqual(['agent', 'trust-phase', 'investigation-id']);
     expect(policy.spec.variables).toEqual(AdmissionRules.variables().map(v => ({ name: v.name, expression: v.expression })));
     expect(policy.spec.matchConstraints).toEqual({
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'agents' } },

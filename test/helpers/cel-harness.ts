@@ -239,6 +239,22 @@ export class CelHarness {
     return { values, errors };
   }
 
+  /**
+   * The audit annotations a request gets: key → string value, or null when
+   * omitted; a value of another type or an error is reported as an Error.
+   */
+  public auditAnnotationValues(annotations: Array<{ key: string; valueExpression: string }>, input: AdmissionRequestInput):
+  Map<string, string | null | Error> {
+    const ctx = { ...CelHarness.context(input), variables: new Map(this.variableValues(input).values) };
+    const out = new Map<string, string | null | Error>();
+    for (const a of annotations) {
+      const result = (plan(env, parse(a.valueExpression)) as Evaluator)(ctx);
+      out.set(a.key, typeof result === 'string' || result === null ? result
+        : new Error(isCelError(result) ? (result as { message: string }).message : `not a string: ${String(result)}`));
+    }
+    return out;
+  }
+
   /** Evaluate every validation against one request (match conditions aside). */
   public evaluate(input: AdmissionRequestInput): ValidationOutcome[] {
     const ctx = { ...CelHarness.context(input), variables: new Map(this.variableValues(input).values) };
