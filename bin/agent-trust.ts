@@ -60,6 +60,12 @@ export function main(argv: string[], io: CliIo): number {
 }
 
 if (require.main === module) {
+  // `agent-trust report … | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') {
+      throw e;
+    }
+  });
   const io: CliIo = {
     out: text => process.stdout.write(text),
     err: text => process.stderr.write(`${text}\n`),
