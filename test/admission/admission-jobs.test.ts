@@ -12,6 +12,8 @@ function denyingRules(harness: CelHarness, input: AdmissionRequestInput): string
   const denials = harness.denials(input);
   // A denial must come from a clean `false`, never from an evaluation error.
   expect(denials.filter(d => d.error !== undefined)).toEqual([]);
+  // Every messageExpression yields its one-line text (else Kubernetes falls back to the static message).
+  expect(denials.filter(d => d.messageError !== undefined)).toEqual([]);
   return denials.map(d => AdmissionRules.ruleIdOf(d.message!) ?? `unnamed: ${d.message}`);
 }
 
