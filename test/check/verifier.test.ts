@@ -201,6 +201,14 @@ const CASES: Case[] = [
     object: 'Namespace agents', message: ['namespace "agents"'],
   },
   {
+    name: 'the ceiling rule removed from the admission policy', id: 'admission-missing',
+    edit: out => {
+      const policy = obj(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents');
+      policy.spec.validations = policy.spec.validations.filter((v: any) => !v.message.startsWith('agent-trust [phase-within-ceiling]'));
+    },
+    object: 'ValidatingAdmissionPolicy agent-trust-admission-agents', message: ['lacks the validation(s) phase-within-ceiling'],
+  },
+  {
     name: 'the admission params ConfigMap removed', id: 'admission-missing',
     edit: out => remove(out, 'ConfigMap', 'agent-trust-ceilings'),
     object: 'ConfigMap agents/agent-trust-ceilings', message: ['params ConfigMap'],
@@ -277,6 +285,15 @@ const CASES: Case[] = [
     name: 'pod creation added to the launcher', id: 'rbac-denylist',
     edit: out => { obj(out, 'Role', 'agent-launcher', 'agents').rules.push({ apiGroups: [''], resources: ['pods'], verbs: ['create'] }); },
     object: 'Role agents/agent-launcher', message: ['create-workloads: create pods'],
+  },
+  {
+    name: 'a launcher in a namespace of its own given pod exec in the agent namespace', id: 'rbac-denylist',
+    edit: out => {
+      const binding = obj(out, 'RoleBinding', 'agent-launcher', 'agents');
+      binding.subjects[0].namespace = 'agent-ops';
+      obj(out, 'Role', 'agent-launcher', 'agents').rules.push({ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] });
+    },
+    object: 'Role agents/agent-launcher', message: ['agent-ops/agent-launcher', 'pod-shell: create pods/exec'],
   },
   {
     name: 'seccomp dropped from the Job template', id: 'pod-security',

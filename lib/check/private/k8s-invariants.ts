@@ -10,6 +10,9 @@ import { ladderSteps, objectName, phaseRows, show, VerifyContext } from './verif
 const ADMISSION_VERSIONS = ['admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v1beta1'];
 const NAMESPACE_LABEL = 'kubernetes.io/metadata.name';
 const LINK_LOCAL = '169.254.0.0/16';
+/** The admission rules that tie a Job to the contract's names and the agent's ceiling. */
+const REQUIRED_ADMISSION_RULES = [AdmissionRules.AGENT_KNOWN, AdmissionRules.PHASE_KNOWN, AdmissionRules.PHASE_WITHIN_CEILING,
+  AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE];
 
 /** Where a contract lives, for findings: the ConfigMap a user edits. */
 export function contractObject(c: LauncherContractDocument): string {
@@ -240,9 +243,12 @@ export function checkRbacDenylist(ctx: VerifyContext): void {
   const phaseAccounts = new Set(phaseRows(ctx.contracts).map(r => `${r.agentNamespace}/${r.serviceAccount}`));
   const reported = new Set<string>();
   for (const b of ctx.manifests.filter(m => m.kind === 'RoleBinding' || m.kind === 'ClusterRoleBinding')) {
+    // Accounts of an agent namespace, and any account a RoleBinding empowers
+    // inside one (a launcher may run in a namespace of its own).
+    const inAgentNamespace = b.kind === 'RoleBinding' && namespaces.has(b.metadata?.namespace);
     const subjects = (b.subjects ?? []).filter((s: any) => s?.kind === 'ServiceAccount')
       .map((s: any) => ({ namespace: s.namespace ?? b.metadata?.namespace, name: s.name }))
-      .filter((s: any) => namespaces.has(s.namespace));
+      .filter((s: any) => inAgentNamespace || namespaces.has(s.namespace));
     if (subjects.length === 0) {
       continue;
     }
@@ -254,8 +260,7 @@ export function checkRbacDenylist(ctx: VerifyContext): void {
     if (!role) {
       continue;
     }
-    const launcherLike = b.kind === 'RoleBinding' && namespaces.has(b.metadata?.namespace)
-      && subjects.every((s: any) => !phaseAccounts.has(`${s.namespace}/${s.name}`));
+    const launcherLike = inAgentNamespace && subjects.every((s: any) => !phaseAccounts.has(`${s.namespace}/${s.name}`));
     (role.rules ?? []).forEach((raw: any, i: number) => {
       const rule = toRule(raw);
       const hits = RbacDenylist.violationsOf(rule)
@@ -339,6 +344,13 @@ export function checkAdmission(ctx: VerifyContext): void {
       continue;
     }
     for (const { policy, binding } of bound) {
+      const ruleIds = (policy.spec?.validations ?? []).map((v: any) => AdmissionRules.ruleIdOf(String(v?.message ?? '')));
+      const absent = REQUIRED_ADMISSION_RULES.filter(id => !ruleIds.includes(id));
+      if (absent.length > 0) {
+        ctx.report(VerifyRule.ADMISSION_MISSING, objectName(policy),
+          `lacks the validation(s) ${absent.join(', ')} (found: ${ruleIds.filter((x: unknown) => x).join(', ') || 'none'}), so Jobs are not tied to their phase's ServiceAccount and the agent's ceiling`,
+          'restore the rules (TrustPhaseAdmission emits them; their messages start with "agent-trust [<rule id>]: ")');
+      }
       const actions: string[] = binding.spec?.validationActions ?? [];
       if (!actions.includes('Deny')) {
         ctx.report(VerifyRule.ADMISSION_NOT_ENFORCED, objectName(binding), `validationActions is ${show(actions)}: violations are not denied`,
@@ -368,6 +380,7 @@ export function checkAdmission(ctx: VerifyContext): void {
         continue;
       }
       const data = params.data ?? {};
+      const ranksReported = new Set<string>();
       for (const c of contracts) {
         const key = AdmissionRules.ceilingKey(c.agent);
         if (data[key] !== c.ceiling) {
@@ -377,7 +390,8 @@ export function checkAdmission(ctx: VerifyContext): void {
         }
         c.phases.forEach((p, i) => {
           const rank = AdmissionRules.rankKey(p.name);
-          if (data[rank] !== String(i)) {
+          if (data[rank] !== String(i) && !ranksReported.has(rank)) {
+            ranksReported.add(rank);
             ctx.report(VerifyRule.ADMISSION_CEILING, objectName(params),
               `data.${rank} is ${show(data[rank])} but phase "${p.name}" is number ${i} (from 0) in agent "${c.agent}"'s contract`,
               'regenerate the params from the same ladder as the contract');
