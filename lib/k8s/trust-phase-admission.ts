@@ -146,7 +146,8 @@ interface BindingSpec {
  * A Job (CREATE or UPDATE) is admitted only if it names a known agent and
  * phase, the phase is at or below the agent's ceiling, the pod runs as
  * `agent-phase-<phase>`, the name is `investigation-<id>`, the pod template
- * repeats the agent/phase/id labels, backoffLimit is 0, the deadline is set
+ * repeats the agent/phase/id labels, backoffLimit is 0, it runs one pod
+ * once (restartPolicy Never, no parallelism), the deadline is set
  * and within `fleet.jobDeadline`, every container has CPU and memory limits
  * and an image from `fleet.allowedRegistries`, the token is not automounted,
  * and the pod keeps the Pod Security `restricted` context. The rules are
