@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformOutput, Verifier, VerifyReport, VerifyRule } from '../../lib/check';
@@ -411,6 +412,20 @@ describe('each broken invariant yields exactly its finding', () => {
     }
     expect(f.fix.length).toBeGreaterThan(10);
     expect(report.errorCount).toBe(c.count ?? 1);
+  });
+
+  // Edits that remove what other edits change (or the anchor of a check) cannot be combined freely.
+  const MASKING = ['no launcher contract', 'a contract of another version', 'the admission policy removed',
+    'the admission binding removed', 'the admission policy matching another namespace', 'the admission params ConfigMap removed',
+    'the Vault role renamed', 'a policy in HCL', 'a phase NetworkPolicy removed', 'a password literal in password_wo'];
+  const COMBINABLE = CASES.filter(c => !MASKING.includes(c.name));
+
+  test('findings do not mask each other: any set of independent edits yields the union of their ids', () => {
+    expect(COMBINABLE.length).toBeGreaterThan(35);
+    fc.assert(fc.property(fc.subarray(COMBINABLE, { minLength: 2, maxLength: 12 }), (chosen) => {
+      const report = verifyEdited(out => chosen.forEach(c => c.edit(out)));
+      expect(ids(report).sort()).toEqual([...new Set(chosen.map(c => c.id))].sort());
+    }), { numRuns: 25 });
   });
 
   test('a warn-only admission binding is a warning: listed, not an error', () => {
