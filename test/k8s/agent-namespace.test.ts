@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { AgentNamespace, Duration } from '../../lib';
+import * as fc from 'fast-check';
+import { AgentNamespace, Duration, ResourceQuantity } from '../../lib';
 import { errorOf, find, ofKind, testChart, testFleet } from '../helpers/k8s-fixtures';
 
 describe('AgentNamespace', () => {
@@ -101,5 +102,29 @@ describe('AgentNamespace', () => {
   test('zero quantities are refused', () => {
     const message = errorOf(() => new AgentNamespace(testChart(), 'Namespace', { fleet: testFleet(), defaultCpuLimit: '0' }));
     expect(message).toContain('defaultCpuLimit = "0": must be greater than zero');
+  });
+});
+
+describe('AgentNamespace quota arithmetic (property)', () => {
+  test('pods = concurrency; totals = concurrency × per-Job values; the Job cap covers every slot through deadline + TTL', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 240 }), fc.integer({ min: 0, max: 48 * 60 }),
+      fc.constantFrom('100m', '250m', '500m', '1', '1500m'), fc.constantFrom('256Mi', '768Mi', '1Gi', '3Gi'),
+      (concurrency, deadlineMinutes, ttlMinutes, cpu, memory) => {
+        const chart = testChart();
+        new AgentNamespace(chart, 'Namespace', {
+          fleet: testFleet({ maxConcurrentInvestigations: concurrency, jobDeadline: Duration.minutes(deadlineMinutes), ttlMargin: Duration.seconds(0) }),
+          jobTtlAfterFinished: Duration.minutes(ttlMinutes),
+          defaultCpuRequest: cpu, defaultMemoryRequest: memory, defaultCpuLimit: '4', defaultMemoryLimit: '8Gi',
+        });
+        const hard = find(Testing.synth(chart), 'ResourceQuota', 'agents-quota').spec.hard;
+        expect(hard.pods).toBe(`${concurrency}`);
+        expect(ResourceQuantity.parse(hard['requests.cpu'])).toBeCloseTo(ResourceQuantity.parse(cpu) * concurrency, 6);
+        expect(ResourceQuantity.parse(hard['requests.memory'])).toBe(ResourceQuantity.parse(memory) * concurrency);
+        expect(ResourceQuantity.parse(hard['limits.memory'])).toBe(8 * 2 ** 30 * concurrency);
+        const jobs = Number(hard['count/jobs.batch']);
+        expect(jobs).toBe(concurrency * Math.ceil((deadlineMinutes + ttlMinutes) / deadlineMinutes));
+        expect(jobs).toBeGreaterThanOrEqual(concurrency);
+      }), { numRuns: 60 });
   });
 });
