@@ -76,9 +76,9 @@ describe('agent-trust (compiled, spawned with node)', () => {
       const none = cli();
       expect(none.code).toBe(2);
       expect(none.stderr).toContain('Usage: agent-trust');
-      const unknown = cli('verify', 'dist');
+      const unknown = cli('frobnicate', 'dist');
       expect(unknown.code).toBe(2);
-      expect(unknown.stderr).toBe('agent-trust: unknown command "verify"; commands: render, promote-check, report\n');
+      expect(unknown.stderr).toMatch(/^agent-trust: unknown command "frobnicate"; commands: render, promote-check, report(, [a-z-]+)*\n$/);
     });
   });
 
