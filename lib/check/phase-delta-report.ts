@@ -237,8 +237,10 @@ export class PhaseDeltaReport {
       return known ? `- \`${id}\` — ${known.description}` : `- \`${id}\``;
     })), '');
     out.push('### Sign-off', '');
-    out.push(`Approving raises the ceiling of \`${this.agent}\` to \`${delta.toPhase}\`: one reviewed change to the fleet declaration, `
-      + 'then synthesize and apply (the admission policy\'s params carry the ceiling).', '');
+    out.push(delta.raisesCeiling
+      ? `Approving raises the ceiling of \`${this.agent}\` to \`${delta.toPhase}\`: one reviewed change to the fleet declaration, `
+        + 'then synthesize and apply (the admission policy\'s params carry the ceiling).'
+      : `This step is in effect; signing confirms that what \`${delta.toPhase}\` grants was reviewed.`, '');
     out.push('| Role | Name | Date | Decision | Signature |', '| --- | --- | --- | --- | --- |');
     out.push('| Security reviewer |  |  | approve / reject |  |');
     out.push('| Platform owner |  |  | approve / reject |  |', '');

@@ -72,6 +72,8 @@ describe('PhaseDeltaReport', () => {
     expect(md).toContain('| Distinct human approvals | ≥ 2 |');
     expect(md).toContain('- `success-rate-drop` — the success rate fell below the promotion threshold of the current phase');
     expect(md).toContain(`Contract SHA-256 reviewed: \`${report.contractDigest}\``);
+    expect(md).toContain('This step is in effect; signing confirms that what `read-only` grants was reviewed.');
+    expect(md).toContain('Approving raises the ceiling of `diagnostics` to `limited-write`');
     expect(md).toMatchSnapshot();
   });
 
