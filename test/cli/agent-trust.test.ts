@@ -180,6 +180,13 @@ describe('agent-trust (compiled, spawned with node)', () => {
       ]);
     });
 
+    test('--from must match the phase the evidence was collected in', () => {
+      const r = cli('promote-check', '--evidence', evidence('from.json', GOOD), '--agent', 'diagnostics', '--to', 'read-only', '--from', 'shadow');
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('diagnostics: shadow → read-only: NOT ELIGIBLE');
+      expect(r.stdout).toContain('unmet evidence: required evidence collected in "shadow", observed "read-only"');
+    });
+
     test('--format json prints the decision', () => {
       const r = cli('promote-check', '--evidence', evidence('skip.json', GOOD), '--agent', 'diagnostics', '--to', 'autonomous', '--format', 'json');
       expect(r.code).toBe(1);
