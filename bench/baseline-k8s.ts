@@ -4,8 +4,12 @@
  * the way a platform team would without this library. It must NOT import
  * lib/: the ladder, the names and the contract are typed out here.
  */
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+// The ValidatingAdmissionPolicy's CEL, typed once as a literal manifest (what
+// a hand-writer keeps in a YAML file): it names the agent namespace, the
+// 900 s deadline and the registry of this benchmark's fleets.
+import * as ADMISSION_POLICY_SPEC from './admission-policy-spec.json';
 import { EgressParams, FleetParams } from './fleet-params';
 
 const k8s = kplus.k8s;
@@ -333,6 +337,37 @@ export function baselineK8s(p: FleetParams): any[] {
     metadata: { name: launcher, namespace: ns, labels: launcherLabels },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: launcher },
     subjects: [{ kind: 'ServiceAccount', name: launcher, namespace: ns }],
+  });
+
+  const admission = `agent-trust-admission-${ns}`;
+  const { default: _default, ...policySpec } = ADMISSION_POLICY_SPEC as any;
+  new ApiObject(chart, 'AdmissionPolicy', {
+    apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: admission }, spec: policySpec,
+  });
+  new ApiObject(chart, 'AdmissionBinding', {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: admission },
+    spec: {
+      policyName: admission,
+      validationActions: ['Deny'],
+      paramRef: { name: 'agent-trust-ceilings', namespace: ns, parameterNotFoundAction: 'Deny' },
+    },
+  });
+  const ceilings: { [key: string]: string } = {};
+  for (const agent of p.agents) {
+    ceilings[`ceiling.${agent.name}`] = agent.ceiling;
+  }
+  PHASES.forEach((phase, rank) => { ceilings[`rank.${phase.name}`] = `${rank}`; });
+  new k8s.KubeConfigMap(chart, 'AdmissionParams', {
+    metadata: {
+      name: 'agent-trust-ceilings',
+      namespace: ns,
+      annotations: {
+        'agent-trust.io/purpose': `trust ceilings read by ValidatingAdmissionPolicy ${admission}; a ceiling change is a promotion and must be reviewed`,
+      },
+    },
+    data: ceilings,
   });
   return chart.toJson();
 }

@@ -7,7 +7,7 @@ import { App as TfApp, Testing } from 'cdktf';
 import { DefaultVaultStack } from '../examples/default/vault';
 import {
   AgentFleet, AgentJobTemplate, AgentNamespace, Domain, EgressTarget, LadderServiceAccounts, LauncherAccess,
-  PhaseNetworkPolicy, TrustPhase,
+  PhaseNetworkPolicy, TrustPhase, TrustPhaseAdmission,
 } from '../lib';
 import { EgressParams, FleetParams } from './fleet-params';
 
@@ -42,6 +42,7 @@ export function libraryK8s(p: FleetParams): any[] {
     new AgentJobTemplate(chart, `Job-${agent.name}`, { fleet, agent: agent.name });
   }
   new LauncherAccess(chart, 'Launcher', { fleet });
+  new TrustPhaseAdmission(chart, 'Admission', { fleet });
   return chart.toJson();
 }
 

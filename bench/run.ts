@@ -130,19 +130,35 @@ function benchCase(c: Case, modulesOnly: number): CaseResult {
   };
 }
 
-function timeCommand(cmd: string, args: string[], runs: number, env?: { [k: string]: string }): { medianMs: number; all: number[]; ok: boolean } {
+/** CPU seconds (user + system) of every child this process has waited for; Linux only (else NaN). */
+function childCpuSeconds(): number {
+  try {
+    // /proc/self/stat: fields 16 and 17 (cutime, cstime) in clock ticks, counted after the command name.
+    const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+interface CommandTiming { medianMs: number; cpuMs: number; all: number[]; ok: boolean }
+
+function timeCommand(cmd: string, args: string[], runs: number, env?: { [k: string]: string }): CommandTiming {
   const all: number[] = [];
+  const cpu: number[] = [];
   let ok = true;
   for (let i = 0; i < runs; i++) {
+    const cpuBefore = childCpuSeconds();
     const start = process.hrtime.bigint();
     const r = spawnSync(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
     all.push(Number(process.hrtime.bigint() - start) / 1e6);
+    cpu.push((childCpuSeconds() - cpuBefore) * 1000);
     if (r.status !== 0) {
       ok = false;
       process.stdout.write(`!! ${cmd} ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).slice(-800)}\n`);
     }
   }
-  return { medianMs: median(all), all, ok };
+  return { medianMs: median(all), cpuMs: median(cpu), all, ok };
 }
 
 function launcherFigures(): { loadMs: number; bareNodeMs: number; entryMs: number; rendersPerSecond: number; jobs: number } {
@@ -171,19 +187,24 @@ function launcherFigures(): { loadMs: number; bareNodeMs: number; entryMs: numbe
   return { loadMs: load.medianMs, bareNodeMs: bare.medianMs, entryMs: load.medianMs - bare.medianMs, rendersPerSecond: median(rates), jobs };
 }
 
-function synthFigures(): { [step: string]: number } {
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+function synthFigures(): { [step: string]: CommandTiming } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-trust-synth-'));
-  const figures: { [step: string]: number } = {};
-  figures['npm run synth'] = timeCommand(npm, ['run', '--silent', 'synth'], 3).medianMs;
-  figures['npm run build (up to date)'] = timeCommand(npm, ['run', '--silent', 'build'], 3).medianMs;
-  figures['npm run synth:k8s (cdk8s CLI)'] = timeCommand(npm, ['run', '--silent', 'synth:k8s'], 3).medianMs;
-  figures['npm run synth:vault (cdktf CLI)'] = timeCommand(npm, ['run', '--silent', 'synth:vault'], 3).medianMs;
-  figures['node build/examples/default/k8s.js (app alone)'] = timeCommand(process.execPath, ['build/examples/default/k8s.js'], 3,
-    { CDK8S_OUTDIR: path.join(tmp, 'k8s') }).medianMs;
-  figures['node build/examples/default/vault.js (app alone)'] = timeCommand(process.execPath, ['build/examples/default/vault.js'], 3,
-    { CDKTF_OUTDIR: path.join(tmp, 'tf') }).medianMs;
-  figures['node -e "" (bare node)'] = timeCommand(process.execPath, ['-e', ''], 3).medianMs;
+  const figures: { [step: string]: CommandTiming } = {};
+  const npm = (script: string): CommandTiming => timeCommand('npm', ['run', '--silent', script], 3);
+  figures['**npm run synth** (build + cdk8s CLI + cdktf CLI, in sequence)'] = npm('synth');
+  figures['npm run build (tsc, incremental, nothing changed)'] = npm('build');
+  figures['npm run synth:k8s (cdk8s CLI, runs the k8s app)'] = npm('synth:k8s');
+  figures['npm run synth:vault (cdktf CLI, runs the vault app)'] = npm('synth:vault');
+  figures['node build/examples/default/k8s.js (the k8s app alone)'] = timeCommand(process.execPath, ['build/examples/default/k8s.js'], 3,
+    { CDK8S_OUTDIR: path.join(tmp, 'k8s') });
+  figures['node build/examples/default/vault.js (the vault app alone)'] = timeCommand(process.execPath, ['build/examples/default/vault.js'], 3,
+    { CDKTF_OUTDIR: path.join(tmp, 'tf') });
+  figures['terraform version -json (the cdktf CLI runs it 3×, plus terraform -v), when terraform is on PATH'] =
+    timeCommand('sh', ['-c', 'command -v terraform >/dev/null && terraform version -json >/dev/null || true'], 3,
+      { CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' });
+  figures['node -e "" (bare node start)'] = timeCommand(process.execPath, ['-e', ''], 3);
+  figures['what-if: build, then both CLIs in parallel'] = timeCommand('sh', ['-c',
+    'npm run --silent build && { npm run --silent synth:k8s & npm run --silent synth:vault & wait; }'], 3);
   fs.rmSync(tmp, { recursive: true, force: true });
   return figures;
 }
@@ -193,6 +214,7 @@ function main(): void {
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   process.stdout.write(`# cdk-agent-trust benchmark\n\n`);
   process.stdout.write(`node ${process.version}, ${os.cpus().length} CPUs (${cpu}), ${fmt(os.totalmem() / 2 ** 30)} GiB RAM, `
+    + `load average at start ${os.loadavg().map(l => fmt(l, 2)).join(' ')}, `
     + `${ROUNDS} rounds after a warm-up, medians; gc ${(global as any).gc ? 'forced before each timed synthesis' : 'NOT exposed (run with --expose-gc)'}\n\n`);
 
   const modulesOnly = Number(execFileSync(process.execPath, [path.join(__dirname, 'peak.js'), 'none'], { cwd: ROOT, encoding: 'utf8' }).trim()) / 1024;
@@ -222,16 +244,19 @@ function main(): void {
     + `| **launcher entry load (difference)** | **${fmt(launcher.entryMs)} ms** |\n`
     + `| **JobRenderer.render** (median of 3 × ${launcher.jobs} Jobs) | **${Math.round(launcher.rendersPerSecond).toLocaleString('en-US')} Jobs/s** |\n\n`);
 
-  process.stdout.write('## `npm run synth` of the default example (spawned, median of 3)\n\n| step | ms |\n| --- | ---: |\n');
+  process.stdout.write('## `npm run synth` of the default example (spawned from the repository root, median of 3)\n\n'
+    + 'CPU = user + system time of the command and its children: on a busy machine wall time grows, CPU time barely does.\n\n'
+    + '| step | wall ms | CPU ms |\n| --- | ---: | ---: |\n');
   const synth = process.env.BENCH_SKIP_SYNTH ? {} : synthFigures();
-  for (const [step, ms] of Object.entries(synth)) {
-    process.stdout.write(`| ${step === 'npm run synth' ? `**${step}**` : step} | ${step === 'npm run synth' ? `**${fmt(ms, 0)}**` : fmt(ms, 0)} |\n`);
+  for (const [step, t] of Object.entries(synth)) {
+    process.stdout.write(`| ${step} | ${fmt(t.medianMs, 0)}${t.ok ? '' : ' (failed)'} | ${fmt(t.cpuMs, 0)} |\n`);
   }
 
   const out = path.join(ROOT, '.bench-out');
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify({ node: process.version, cpu, results, launcher, synth }, undefined, 2));
   fs.rmSync(TF_OUT, { recursive: true, force: true });
+  process.stdout.write(`\nload average at end ${os.loadavg().map(l => fmt(l, 2)).join(' ')}\n`);
   process.stdout.write(`\nbench finished in ${fmt((Date.now() - started) / 1000)} s; raw figures in .bench-out/results.json\n`);
   if (results.some(r => !r.equal)) {
     process.exitCode = 1;

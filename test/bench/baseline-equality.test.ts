@@ -20,8 +20,11 @@ describe('bench baseline vs library, 3 target namespaces and 2 agents', () => {
   test('Kubernetes: same number of objects of each kind', () => {
     expect(baseK8s).toHaveLength(libK8s.length);
     expect(kindCounts(baseK8s)).toEqual(kindCounts(libK8s));
-    // 4 phases × 3 namespaces of Roles and RoleBindings, one contract per agent.
-    expect(kindCounts(libK8s)).toMatchObject({ Role: 4 * 3 + 1, RoleBinding: 4 * 3 + 1, ConfigMap: 2 });
+    // 4 phases × 3 namespaces of Roles and RoleBindings (+ the launcher's), one
+    // contract per agent + the admission params, the admission policy and binding.
+    expect(kindCounts(libK8s)).toMatchObject({
+      Role: 4 * 3 + 1, RoleBinding: 4 * 3 + 1, ConfigMap: 2 + 1, ValidatingAdmissionPolicy: 1, ValidatingAdmissionPolicyBinding: 1,
+    });
   });
 
   test('Kubernetes: same content, object for object', () => {
@@ -42,6 +45,13 @@ describe('bench baseline vs library, 3 target namespaces and 2 agents', () => {
       for (const role of roles) {
         expect(role.allowed_kubernetes_namespaces).toEqual(params.targetNamespaces);
       }
+    }
+  });
+
+  test('the admission params list every agent\'s ceiling on both sides', () => {
+    for (const objects of [libK8s, baseK8s]) {
+      const params = objects.find((o: any) => o.kind === 'ConfigMap' && o.metadata.name === 'agent-trust-ceilings');
+      expect(params.data).toMatchObject({ 'ceiling.agent-001': 'read-only', 'ceiling.agent-002': 'read-only', 'rank.autonomous': '3' });
     }
   });
 
