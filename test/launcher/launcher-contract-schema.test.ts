@@ -3,6 +3,7 @@ import * as path from 'path';
 import Ajv2020 from 'ajv/dist/2020';
 import { LauncherContractValidator } from '../../lib/launcher';
 import { LauncherContract } from '../../lib/model/launcher-contract';
+import { Names } from '../../lib/model/names';
 import { contractFixture } from './fixtures';
 
 const SCHEMA_FILE = path.join(__dirname, '..', '..', 'schema', 'launcher-contract.schema.json');
@@ -24,6 +25,17 @@ describe('launcher contract JSON Schema', () => {
     expect(schema.properties.apiVersion.const).toBe(LauncherContract.API_VERSION);
     expect(schema.properties.kind.const).toBe(LauncherContract.KIND);
     expect(schema.required).toEqual(REQUIRED);
+  });
+
+  test('repeats no model constant differently (names, limits, label keys)', () => {
+    const defs = schema.$defs;
+    expect(defs.phase.properties.serviceAccount.pattern).toBe(`^${Names.PHASE_PREFIX}[a-z0-9]([-a-z0-9]*[a-z0-9])?$`);
+    expect(defs.phaseName.maxLength).toBe(Names.MAX_PHASE_NAME);
+    expect(defs.dnsLabel.maxLength).toBe(Names.MAX_DNS_LABEL);
+    expect(defs.templateLabels.not.anyOf).toEqual([
+      { required: [LauncherContract.INVESTIGATION_LABEL] }, { required: [LauncherContract.PHASE_LABEL] },
+    ]);
+    expect(Object.keys(schema.properties.env.properties)).toEqual(Object.keys(LauncherContract.defaultEnvNames()));
   });
 
   test('the fixture contract is valid for the schema and the validator', () => {
