@@ -8,7 +8,8 @@ import {
   checkSecretObjects, checkServiceAccounts,
 } from './private/k8s-invariants';
 import { checkManifestSecrets, checkTerraformSecrets } from './private/secret-invariants';
-import { VerifyContext } from './private/verify-context';
+import { shapeProblems } from './private/shapes';
+import { objectName, VerifyContext } from './private/verify-context';
 import { checkPolicies, checkTtls, checkVaultRoles, deadlineOf } from './private/vault-invariants';
 import { TerraformOutput } from './terraform-output';
 import { VerifyRule, VerifySeverity } from './verify-rule';
@@ -125,26 +126,38 @@ export class Verifier {
         findings.push({ id: rule.id, severity: rule.severity.value, object, message, fix });
       }
     };
-    const objects = (manifests ?? []).filter(m => m !== null && typeof m === 'object');
+    const objects: any[] = [];
+    for (const m of (manifests ?? []).filter(x => x !== null && typeof x === 'object' && !Array.isArray(x))) {
+      const wrong = shapeProblems(m);
+      if (wrong.length > 0) {
+        report(VerifyRule.INPUT_MALFORMED, objectName(m), wrong.join('; '),
+          'fix the hand-edited object (the API server would reject it); it was left out of every other check');
+      } else {
+        objects.push(m);
+      }
+    }
     const contracts = Verifier.contractsOf(objects, report);
     const ctx: VerifyContext = {
       manifests: objects, terraform, contracts, marginSeconds: margin, allowDenied: [...(options?.allowDenied ?? [])], report,
     };
-    if (contracts.length > 0) {
-      checkServiceAccounts(ctx);
-      checkVaultRoles(ctx);
-      checkJobDeadline(ctx);
-      checkTtls(ctx);
-      checkAdmission(ctx);
-      checkKubernetesMonotonic(ctx);
-      checkNetworkPolicies(ctx);
-      checkRbacDenylist(ctx);
+    const checks: Array<[string, (c: VerifyContext) => void]> = [
+      ['ServiceAccount', checkServiceAccounts], ['Vault role', checkVaultRoles], ['Job deadline', checkJobDeadline],
+      ['TTL', checkTtls], ['admission', checkAdmission], ['Kubernetes monotonicity', checkKubernetesMonotonic],
+      ['NetworkPolicy', checkNetworkPolicies], ['RBAC denylist', checkRbacDenylist],
+    ];
+    const always: Array<[string, (c: VerifyContext) => void]> = [
+      ['Vault policy', checkPolicies], ['pod template', checkPodTemplates], ['Secret object', checkSecretObjects],
+      ['Terraform secret', checkTerraformSecrets], ['manifest secret', checkManifestSecrets],
+    ];
+    for (const [name, check] of [...(contracts.length > 0 ? checks : []), ...always]) {
+      try {
+        check(ctx);
+      } catch (e) {
+        // Hand-edited output of a shape no check expects: a finding, never a crash.
+        report(VerifyRule.INPUT_MALFORMED, '(output)', `the ${name} check could not read the output (${String((e as Error)?.message ?? e).split('\n')[0]})`,
+          'fix the hand-edited objects: a field has a type the API server (or Terraform) would reject');
+      }
     }
-    checkPolicies(ctx);
-    checkPodTemplates(ctx);
-    checkSecretObjects(ctx);
-    checkTerraformSecrets(ctx);
-    checkManifestSecrets(ctx);
 
     const order = VerifyRule.all().map(r => r.id);
     const sorted = findings.map((f, i) => ({ f, i }))
@@ -198,7 +211,8 @@ export class Verifier {
           report(VerifyRule.CONTRACT_INVALID, p.path.replace(/^manifests: /, ''), `${p.field} = ${p.value}: ${p.message}`, p.hint);
         }
         if (!AgentTrustErrors.isValidationError(e)) {
-          throw e;
+          report(VerifyRule.INPUT_MALFORMED, `${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`,
+            `cannot be read as a launcher contract (${String((e as Error)?.message ?? e).split('\n')[0]})`, 'regenerate the contract');
         }
       }
       for (const d of docs) {

@@ -19,6 +19,9 @@ export class VerifySeverity {
  * tests and by pipelines that filter findings) and what it protects.
  */
 export class VerifyRule {
+  /** An object does not have the JSON shape Kubernetes requires (hand-edited): it is left out of the other checks. */
+  public static readonly INPUT_MALFORMED = new VerifyRule('input-malformed', VerifySeverity.ERROR,
+    'every object the verifier reads has the shape the API server requires');
   /** The Kubernetes output holds no launcher contract: nothing can be cross-checked. */
   public static readonly CONTRACT_MISSING = new VerifyRule('contract-missing', VerifySeverity.ERROR,
     'a launcher contract ConfigMap (or contract document) is in the Kubernetes output');
@@ -127,7 +130,7 @@ export class VerifyRule {
 
   /** Every rule, in report order. */
   public static all(): VerifyRule[] {
-    return [VerifyRule.CONTRACT_MISSING, VerifyRule.CONTRACT_INVALID, VerifyRule.SA_MISSING, VerifyRule.SA_AUTOMOUNT,
+    return [VerifyRule.INPUT_MALFORMED, VerifyRule.CONTRACT_MISSING, VerifyRule.CONTRACT_INVALID, VerifyRule.SA_MISSING, VerifyRule.SA_AUTOMOUNT,
       VerifyRule.VAULT_ROLE_MISSING, VerifyRule.SA_VAULT_BINDING, VerifyRule.VAULT_AUTH_MOUNT, VerifyRule.TOKEN_AUDIENCE,
       VerifyRule.JOB_DEADLINE, VerifyRule.TTL_TOO_LONG, VerifyRule.TTL_TOO_SHORT, VerifyRule.ADMISSION_MISSING,
       VerifyRule.ADMISSION_CEILING, VerifyRule.ADMISSION_NOT_ENFORCED, VerifyRule.MONOTONIC_K8S, VerifyRule.MONOTONIC_VAULT,

@@ -86,6 +86,11 @@ const role = (out: ParsedOutput, phase: string): any =>
 
 const CASES: Case[] = [
   {
+    name: 'a Role whose rules are not a list', id: 'input-malformed',
+    edit: out => { obj(out, 'Role', 'agent-launcher', 'agents').rules = { apiGroups: ['*'] }; },
+    object: 'Role agents/agent-launcher', message: ['rules must be a list', '{"apiGroups":["*"]}'],
+  },
+  {
     name: 'no launcher contract', id: 'contract-missing',
     edit: out => remove(out, 'ConfigMap', 'diagnostics-launcher-contract'),
     object: '(Kubernetes output)', message: ['no launcher contract'],
@@ -379,6 +384,11 @@ const CASES: Case[] = [
     object: 'var.database_password', message: ['not marked sensitive'],
   },
   {
+    name: 'the secret variable neither sensitive nor without default', id: 'tf-secret-variable',
+    edit: out => { delete out.terraform.variable.database_password.sensitive; out.terraform.variable.database_password.default = 'hunter2'; },
+    object: 'var.database_password', message: ['not marked sensitive and declares a default value'],
+  },
+  {
     name: 'an AWS secret key in a description', id: 'secret-pattern',
     edit: out => { const r = resource(out, 'vault_aws_secret_backend', () => true); r.attrs.description = `key ${AWS_DOC_EXAMPLE_SECRET}`; return r.address; },
     object: ret => ret, message: ['description', 'AWS secret access key'],
@@ -415,7 +425,7 @@ describe('each broken invariant yields exactly its finding', () => {
   });
 
   // Edits that remove what other edits change (or the anchor of a check) cannot be combined freely.
-  const MASKING = ['no launcher contract', 'a contract of another version', 'the admission policy removed',
+  const MASKING = ['a Role whose rules are not a list', 'no launcher contract', 'a contract of another version', 'the admission policy removed',
     'the admission binding removed', 'the admission policy matching another namespace', 'the admission params ConfigMap removed',
     'the Vault role renamed', 'a policy in HCL', 'a phase NetworkPolicy removed', 'a password literal in password_wo'];
   const COMBINABLE = CASES.filter(c => !MASKING.includes(c.name));
@@ -469,6 +479,34 @@ describe('each broken invariant yields exactly its finding', () => {
     });
     expect(ids(report)).toEqual(['sa-vault-binding', 'rbac-denylist', 'k8s-secret-object']);
     expect(Verifier.toJson(report)).toMatchSnapshot();
+  });
+});
+
+describe('hand-edited input of any shape', () => {
+  const KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'NetworkPolicy', 'ServiceAccount', 'ConfigMap', 'Job',
+    'CronJob', 'Pod', 'Deployment', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'Secret', 'LauncherContract'];
+  const TYPES = ['vault_kubernetes_auth_backend_role', 'vault_jwt_auth_backend_role', 'vault_policy', 'vault_mount',
+    'vault_database_secret_backend_role', 'vault_auth_backend'];
+
+  test('never crashes: malformed objects of every kind the verifier reads are findings or ignored, not exceptions', () => {
+    const manifest = fc.record({
+      apiVersion: fc.constantFrom('v1', 'admissionregistration.k8s.io/v1', 'rbac.authorization.k8s.io/v1'),
+      kind: fc.constantFrom(...KINDS),
+      metadata: fc.oneof(fc.constant(undefined), fc.record({ name: fc.string(), namespace: fc.constantFrom('agents', 'payments', undefined) })),
+      spec: fc.anything(), rules: fc.anything(), subjects: fc.anything(), roleRef: fc.anything(), data: fc.anything(),
+    }, { requiredKeys: ['kind'] });
+    const resourceAttrs = fc.dictionary(fc.constantFrom('role_name', 'backend', 'policy', 'token_ttl', 'max_ttl', 'name', 'path',
+      'bound_service_account_names', 'audience', 'token_policies', 'password', 'connection_url', 'bound_claims'), fc.anything());
+    fc.assert(fc.property(fc.array(manifest, { maxLength: 6 }), fc.constantFrom(...TYPES), resourceAttrs, (extra, type, attrs) => {
+      const tf = clone(parsed.terraform);
+      tf.resource[type] = { ...(tf.resource[type] ?? {}), Fuzzed: attrs };
+      const report = Verifier.verify([...clone(parsed.manifests), ...extra], TerraformOutput.fromJson(tf, base.stack));
+      expect(Array.isArray(report.findings)).toBe(true);
+      for (const f of report.findings) {
+        expect(VerifyRule.of(f.id).severity.value).toBe(f.severity);
+        expect(f.object === '(output)' ? f.message : '').toBe('');
+      }
+    }), { numRuns: 300 });
   });
 });
 

@@ -102,7 +102,7 @@ export function checkTerraformSecrets(ctx: VerifyContext): void {
         const v = tf.variable(varName, block.stack);
         if (!v || !v.sensitive) {
           ctx.report(VerifyRule.TF_VARIABLE, `var.${varName}`,
-            `feeds ${block.address} ${field} but is ${v ? 'not marked sensitive' : 'not declared'}, so plans and logs print the secret`,
+            `feeds ${block.address} ${field} but is ${v ? 'not marked sensitive' : 'not declared'}${v?.hasDefault ? ' and declares a default value (written in the synthesized JSON)' : ''}, so plans and logs print the secret`,
             `declare variable "${varName}" with sensitive: true and no default`);
         }
       }
