@@ -13,6 +13,8 @@ export function defaultFleet(): AgentFleet {
     agents: [
       { name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2', ceiling: TrustPhase.READ_ONLY },
     ],
+    // The API server's endpoints as NetworkPolicies see them (after Service translation).
+    kubernetesApi: EgressTarget.cidr('10.0.0.1/32', [{ port: 6443 }]),
     domains: [
       { domain: Domain.NETWORK, egress: [EgressTarget.cidr('10.40.0.0/24', [{ port: 22 }])] },
       { domain: Domain.DATABASE, egress: [EgressTarget.cidr('10.30.0.0/16', [{ port: 5432 }])] },

@@ -13,10 +13,11 @@ export function defaultChart(app: App): Chart {
   new AgentNamespace(chart, 'Namespace', { fleet });
   new LadderServiceAccounts(chart, 'Phases', { fleet });
   for (const phase of fleet.ladder.phases) {
-    new PhaseNetworkPolicy(chart, `Network-${phase.name}`, { fleet, phase });
+    new PhaseNetworkPolicy(chart, `Network-${phase.name}`, { fleet, phase, apiServer: fleet.kubernetesApi });
   }
   for (const agent of fleet.agents) {
-    new AgentJobTemplate(chart, `Job-${agent.name}`, { fleet, agent: agent.name });
+    // A short-lived API token lets the agent use its phase's RBAC.
+    new AgentJobTemplate(chart, `Job-${agent.name}`, { fleet, agent: agent.name, kubernetesApiToken: fleet.kubernetesApi !== undefined });
   }
   new LauncherAccess(chart, 'Launcher', { fleet });
   // Admits a launcher's Job only if it matches its phase and the agent's ceiling.

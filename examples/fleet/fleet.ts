@@ -24,5 +24,6 @@ export function fleetOfThree(): AgentFleet {
       { domain: Domain.LLM, egress: [EgressTarget.inCluster('egress-proxy', { 'app.kubernetes.io/name': 'llm-proxy' }, [{ port: 3128 }])] },
     ],
     maxConcurrentInvestigations: 20,
+    kubernetesApi: EgressTarget.cidr('172.20.0.10/32', [{ port: 443 }]),
   });
 }

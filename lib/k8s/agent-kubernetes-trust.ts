@@ -52,7 +52,9 @@ export interface AgentKubernetesTrustProps {
 /**
  * Everything Kubernetes needs for one fleet, composed from the individual
  * constructs: the agent namespace with Pod Security, quota and limits; one
- * ServiceAccount and its RBAC per phase; one egress NetworkPolicy per phase;
+ * ServiceAccount and its RBAC per phase; one egress NetworkPolicy per phase
+ * (reaching the API server when the fleet declares `kubernetesApi`, in which
+ * case the Job templates also mount a short-lived API token);
  * one Job template and launcher contract per agent; the launcher's access;
  * the admission policy that enforces the ceilings; optionally the alerts.
  * Use the individual constructs instead when you need their finer props.
@@ -80,10 +82,12 @@ export class AgentKubernetesTrust extends Construct {
     this.phases = new LadderServiceAccounts(this, 'Phases', {
       fleet, additionalRules: props.additionalRules, allowDenied: props.allowDenied,
     });
+    // The API token and the egress to the API server come together, from the fleet.
     this.networkPolicies = fleet.ladder.phases.map(phase =>
-      new PhaseNetworkPolicy(this, `Network-${phase.name}`, { fleet, phase }));
+      new PhaseNetworkPolicy(this, `Network-${phase.name}`, { fleet, phase, apiServer: fleet.kubernetesApi }));
     this.jobTemplates = fleet.agents.map(agent => new AgentJobTemplate(this, `Job-${agent.name}`, {
       fleet, agent: agent.name, otlpEndpoint: props.otlpEndpoint, runtimeClassName: props.runtimeClassName,
+      kubernetesApiToken: fleet.kubernetesApi !== undefined,
     }));
     this.launcher = new LauncherAccess(this, 'Launcher', { fleet });
     this.admission = new TrustPhaseAdmission(this, 'Admission', {

@@ -101,6 +101,14 @@ export interface AgentFleetProps {
    */
   readonly vault?: VaultEndpoint;
   /**
+   * Where agent pods reach the Kubernetes API server (its endpoint IPs and
+   * port, as NetworkPolicies see them after Service translation). When set,
+   * every investigation pod gets a short-lived projected API token and every
+   * phase may reach this target, so agents can use their phase's RBAC.
+   * @default - agents cannot reach the Kubernetes API: the phase RBAC exists but is unusable
+   */
+  readonly kubernetesApi?: EgressTarget;
+  /**
    * Registries (prefixes such as `registry.example.com/agents/`) images may come from; enforced at admission.
    * @default - the registry host of each agent's image
    */
@@ -171,6 +179,8 @@ export class AgentFleet {
   public readonly vaultEgress: EgressTarget;
   /** Allowed image registries. */
   public readonly allowedRegistries: string[];
+  /** Where agents reach the Kubernetes API, if they may. */
+  public readonly kubernetesApi?: EgressTarget;
 
   public constructor(props: AgentFleetProps) {
     this.namespace = props.namespace ?? 'agents';
@@ -190,6 +200,7 @@ export class AgentFleet {
     this.vaultAuthMountPath = (props.vault?.authMountPath ?? AgentFleet.DEFAULT_AUTH_MOUNT).replace(/^\/+|\/+$/g, '');
     this.vaultEgress = props.vault?.egress
       ?? EgressTarget.inCluster('vault', { 'app.kubernetes.io/name': 'vault' }, [{ port: 8200, protocol: NetworkProtocol.TCP }]);
+    this.kubernetesApi = props.kubernetesApi;
     this.allowedRegistries = props.allowedRegistries
       ?? [...new Set(this.agents.filter(a => typeof a.image === 'string').map(a => AgentFleet.registryOf(a.image)))];
 
@@ -294,6 +305,7 @@ export class AgentFleet {
         'use letters, digits, "-", "_", "." and "/" separators, e.g. "kubernetes-agents"');
     }
     this.vaultEgress.validate(problems, `${path}/vault.egress`);
+    this.kubernetesApi?.validate(problems, `${path}/kubernetesApi`);
     this.allowedRegistries.forEach((r, i) => {
       if (!/^[a-z0-9.-]+(:[0-9]+)?\/([a-z0-9._/-]*\/)?$/.test(r)) {
         problems.add(path, `allowedRegistries[${i}]`, r, 'is not a registry prefix ending in "/"',
