@@ -147,7 +147,7 @@ const CASES: Case[] = [
   {
     name: 'the Vault role audience removed', id: 'token-audience',
     edit: out => { const r = role(out, 'limited-write'); delete r.attrs.audience; return r.address; },
-    object: ret => ret, message: ['audience is (unset)', 'any audience'],
+    object: ret => ret, message: ['audience is (unset)', 'any audience', '["vault"]'],
   },
   {
     name: 'the Job token minted for the Kubernetes API instead of Vault', id: 'token-audience',
@@ -330,15 +330,27 @@ const CASES: Case[] = [
   {
     name: 'an allow-all egress rule', id: 'egress-not-default-deny',
     edit: out => { obj(out, 'NetworkPolicy', 'agent-phase-read-only').spec.egress.push({}); },
-    object: 'NetworkPolicy agents/agent-phase-read-only', message: ['spec.egress[7]', 'every destination'],
+    object: 'NetworkPolicy agents/agent-phase-read-only', message: ['= {} has no "to"', 'every destination'],
   },
   {
-    name: 'Egress dropped from policyTypes', id: 'egress-not-default-deny',
+    name: 'Egress dropped from the policyTypes of the default-deny and a phase policy', id: 'egress-not-default-deny',
     edit: out => {
-      const np = obj(out, 'NetworkPolicy', 'agent-phase-shadow');
-      np.spec.policyTypes = ['Ingress'];
+      for (const name of ['default-deny-all', 'agent-phase-shadow']) {
+        const np = obj(out, 'NetworkPolicy', name);
+        np.spec.policyTypes = np.spec.policyTypes.filter((t: string) => t !== 'Egress');
+      }
     },
-    object: 'NetworkPolicy agents/agent-phase-shadow', message: ['policyTypes is ["Ingress"]'],
+    object: 'Namespace agents phase shadow', message: ['"Egress"', 'default-deny-all, agent-phase-shadow'],
+  },
+  {
+    name: 'Ingress dropped from the policyTypes of the default-deny and a phase policy', id: 'ingress-not-denied',
+    edit: out => {
+      for (const name of ['default-deny-all', 'agent-phase-limited-write']) {
+        const np = obj(out, 'NetworkPolicy', name);
+        np.spec.policyTypes = np.spec.policyTypes.filter((t: string) => t !== 'Ingress');
+      }
+    },
+    object: 'Namespace agents phase limited-write', message: ['"Ingress"'],
   },
   {
     name: 'the metadata except removed', id: 'egress-metadata',
@@ -436,6 +448,16 @@ describe('each broken invariant yields exactly its finding', () => {
       const report = verifyEdited(out => chosen.forEach(c => c.edit(out)));
       expect(ids(report).sort()).toEqual([...new Set(chosen.map(c => c.id))].sort());
     }), { numRuns: 25 });
+  });
+
+  test('a policy dropping a direction is not a finding while another selecting policy still denies it (policies add up)', () => {
+    const report = verifyEdited(out => {
+      const np = obj(out, 'NetworkPolicy', 'agent-phase-shadow');
+      np.spec.policyTypes = ['Ingress'];
+      np.spec.egress.push({});
+    });
+    // Egress rules of a policy without the Egress type are ignored by Kubernetes; default-deny-all still restricts egress.
+    expect(report.findings).toEqual([]);
   });
 
   test('a warn-only admission binding is a warning: listed, not an error', () => {

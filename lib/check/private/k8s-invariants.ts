@@ -123,21 +123,31 @@ export function checkNetworkPolicies(ctx: VerifyContext): void {
         `emit its egress policy (PhaseNetworkPolicy for phase "${row.name}")`);
     }
   }
-  const namespaces = [...new Set(ctx.contracts.map(c => c.namespace))];
-  for (const np of ctx.manifests.filter(m => m.kind === 'NetworkPolicy' && namespaces.includes(m.metadata?.namespace))) {
-    const selectsAgents = ctx.contracts.some(c => c.namespace === np.metadata.namespace
-      && c.phases.some(p => selects(np.spec?.podSelector, agentPodLabels(c, p.name))));
-    if (!selectsAgents) {
-      continue;
+  // Policies are additive: a phase's pods are default-deny in a direction as
+  // soon as one selecting policy lists that type, and every rule of a
+  // selecting policy (of a listed type) adds what it allows.
+  const policies = ctx.manifests.filter(m => m.kind === 'NetworkPolicy');
+  const typesOf = (np: any): string[] => np.spec?.policyTypes ?? ['Ingress', ...(np.spec?.egress ? ['Egress'] : [])];
+  const selecting = new Set<any>();
+  for (const row of phaseRows(ctx.contracts)) {
+    const contracts = ctx.contracts.filter(c => c.namespace === row.agentNamespace && row.agents.includes(c.agent));
+    const chosen = policies.filter(np => np.metadata?.namespace === row.agentNamespace
+      && contracts.some(c => selects(np.spec?.podSelector, agentPodLabels(c, row.name))));
+    chosen.forEach(np => selecting.add(np));
+    for (const [type, rule] of [['Egress', VerifyRule.EGRESS_NOT_DENIED], ['Ingress', VerifyRule.INGRESS_NOT_DENIED]] as const) {
+      if (!chosen.some(np => typesOf(np).includes(type))) {
+        ctx.report(rule, `Namespace ${row.agentNamespace} phase ${row.name}`,
+          `no NetworkPolicy selecting the phase's pods lists "${type}" in policyTypes (selecting: ${chosen.map(np => np.metadata?.name).join(', ') || 'none'}), so ${type.toLowerCase()} is not denied by default`,
+          `list "${type}" in the policyTypes of the phase's policy (or of a namespace-wide default-deny policy)`);
+      }
     }
+  }
+  for (const np of policies.filter(p => selecting.has(p))) {
     const spec = np.spec ?? {};
-    const types: string[] = spec.policyTypes ?? ['Ingress', ...(spec.egress ? ['Egress'] : [])];
+    const types = typesOf(np);
     const where = objectName(np);
-    if (!types.includes('Egress')) {
-      ctx.report(VerifyRule.EGRESS_NOT_DENIED, where, `selects agent pods but policyTypes is ${show(spec.policyTypes)}, so it does not restrict egress`,
-        'add "Egress" to spec.policyTypes and list only the destinations the phase needs');
-    }
-    (spec.egress ?? []).forEach((rule: any, i: number) => {
+    // Rules of a type the policy does not list are ignored by Kubernetes.
+    (types.includes('Egress') ? spec.egress ?? [] : []).forEach((rule: any, i: number) => {
       if (!rule || !Array.isArray(rule.to) || rule.to.length === 0) {
         ctx.report(VerifyRule.EGRESS_NOT_DENIED, where,
           `spec.egress[${i}] = ${show(rule)} has no "to", so it allows every destination${rule?.ports ? ' on its ports' : ''}`,
@@ -169,10 +179,7 @@ export function checkNetworkPolicies(ctx: VerifyContext): void {
         }
       });
     });
-    if (!types.includes('Ingress')) {
-      ctx.report(VerifyRule.INGRESS_NOT_DENIED, where, `selects agent pods but policyTypes is ${show(spec.policyTypes)}, so it does not restrict ingress`,
-        'add "Ingress" to spec.policyTypes with no ingress rules');
-    } else if ((spec.ingress ?? []).length > 0) {
+    if (types.includes('Ingress') && (spec.ingress ?? []).length > 0) {
       ctx.report(VerifyRule.INGRESS_NOT_DENIED, where, `selects agent pods and allows ingress: spec.ingress = ${show(spec.ingress)}`,
         'set spec.ingress to [] (nothing connects to an investigation)');
     }

@@ -18,13 +18,19 @@ export function deadlineOf(contracts: LauncherContractDocument[]): number | unde
   return values.length ? Math.max(...values) : undefined;
 }
 
-/** Audiences of the projected service-account tokens in a contract's Job template (`undefined` = the API server default). */
-function tokenAudiences(c: LauncherContractDocument): Array<string | undefined> {
-  const out: Array<string | undefined> = [];
+/**
+ * Explicit audiences of the projected service-account tokens in a
+ * contract's Job template. A projected token without an audience is a
+ * Kubernetes API token (the API server's default audience), not a Vault
+ * login token, so it is not listed.
+ */
+function tokenAudiences(c: LauncherContractDocument): string[] {
+  const out: string[] = [];
   for (const v of c.jobTemplate?.spec?.template?.spec?.volumes ?? []) {
     for (const s of v?.projected?.sources ?? []) {
-      if (s?.serviceAccountToken) {
-        out.push(s.serviceAccountToken.audience);
+      const audience = s?.serviceAccountToken?.audience;
+      if (typeof audience === 'string' && audience.length > 0) {
+        out.push(audience);
       }
     }
   }
@@ -115,12 +121,16 @@ export function checkVaultRoles(ctx: VerifyContext): void {
     for (const c of contracts) {
       const audiences = tokenAudiences(c);
       if (audiences.length === 0) {
-        ctx.report(VerifyRule.TOKEN_AUDIENCE, contractObject(c), 'the Job template has no projected serviceAccountToken volume, so the agent cannot log in to Vault with an audience-bound token',
+        ctx.report(VerifyRule.TOKEN_AUDIENCE, contractObject(c),
+          'the Job template has no projected serviceAccountToken with an audience, so the agent cannot log in to Vault with an audience-bound token',
           `add a projected serviceAccountToken with audience ${show(a.audience ?? 'vault')}`);
-      } else if (a.audience === undefined || a.audience === '' || audiences.some(x => x !== a.audience)) {
+      } else if (typeof a.audience !== 'string' || a.audience === '') {
         ctx.report(VerifyRule.TOKEN_AUDIENCE, role.address,
-          `audience is ${show(a.audience)} but agent "${c.agent}"'s Job token is issued for ${show(audiences)}`
-            + (a.audience ? '' : ' (an unset audience accepts tokens minted for any audience, including the Kubernetes API)'),
+          `audience is ${show(a.audience)}: the role accepts tokens minted for any audience, including Kubernetes API tokens (agent "${c.agent}"'s Vault token is issued for ${show(audiences)})`,
+          `set audience to the projected token's audience ${show(audiences[0])}`);
+      } else if (!audiences.includes(a.audience)) {
+        ctx.report(VerifyRule.TOKEN_AUDIENCE, role.address,
+          `audience is ${show(a.audience)} but agent "${c.agent}"'s Job tokens are issued for ${show(audiences)}`,
           'make the role\'s audience and the projected token\'s audience the same value (default "vault")');
       }
     }
@@ -135,7 +145,7 @@ export function checkVaultRoles(ctx: VerifyContext): void {
       const bound = list(jwt.attributes.bound_audiences);
       for (const c of contracts) {
         const audiences = tokenAudiences(c);
-        if (audiences.length > 0 && (bound.length === 0 || audiences.some(x => x === undefined || !bound.includes(x)))) {
+        if (audiences.length > 0 && !audiences.some(x => bound.includes(x))) {
           ctx.report(VerifyRule.TOKEN_AUDIENCE, jwt.address, `bound_audiences is ${show(jwt.attributes.bound_audiences)} but agent "${c.agent}"'s Job token is issued for ${show(audiences)}`,
             'bind exactly the projected token\'s audience');
         }
