@@ -597,6 +597,21 @@ describe('TerraformOutput', () => {
     expect(tf.variable('database_password')).toEqual({ name: 'database_password', stack: base.stack, sensitive: true, hasDefault: false });
   });
 
+  test('a cdktf.out with several stacks is read whole, each resource naming its stack', () => {
+    const dirs = writeOutput(clone(parsed), base.stack);
+    written.push(dirs.root);
+    const other = path.join(dirs.tfDir, 'stacks', 'other');
+    fs.mkdirSync(other);
+    fs.writeFileSync(path.join(other, 'cdk.tf.json'), JSON.stringify({
+      resource: { vault_policy: { extra: { name: 'ops', policy: JSON.stringify({ path: { 'sys/mounts': { capabilities: ['read'] } } }) } } },
+    }));
+    const tf = TerraformOutput.fromPath(dirs.tfDir);
+    expect(tf.stacks).toEqual([base.stack, 'other']);
+    expect(tf.resourcesOfType('vault_policy').filter(r => r.stack === 'other').map(r => r.address)).toEqual(['vault_policy.extra']);
+    const report = Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir);
+    expect(report.findings.map(f => [f.id, f.object])).toEqual([['vault-policy-system-path', 'vault_policy.extra']]);
+  });
+
   test('referenceOf recognises whole-string interpolations only', () => {
     expect(TerraformOutput.referenceOf('${var.x}')).toBe('var.x');
     expect(TerraformOutput.referenceOf('prefix-${var.x}')).toBeUndefined();
