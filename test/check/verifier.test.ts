@@ -460,6 +460,19 @@ describe('each broken invariant yields exactly its finding', () => {
     expect(report.findings).toEqual([]);
   });
 
+  test('a default deny that selects a single investigation does not count for the phase', () => {
+    const report = verifyEdited(out => {
+      for (const name of ['default-deny-all', 'agent-phase-shadow']) {
+        obj(out, 'NetworkPolicy', name).spec.podSelector = { matchLabels: { 'trust-phase': 'shadow', 'investigation-id': 'abc' } };
+      }
+    });
+    expect(report.findings.map(f => [f.id, f.object])).toEqual([
+      ['egress-not-default-deny', 'Namespace agents phase shadow'],
+      ['ingress-not-denied', 'Namespace agents phase shadow'],
+      // The other phases lost the namespace-wide default deny but keep their own policies.
+    ]);
+  });
+
   test('a warn-only admission binding is a warning: listed, not an error', () => {
     const report = verifyEdited(out => {
       obj(out, 'ValidatingAdmissionPolicyBinding', 'agent-trust-admission-agents').spec.validationActions = ['Warn', 'Audit'];

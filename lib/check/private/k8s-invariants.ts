@@ -49,17 +49,16 @@ function agentPodLabels(c: LauncherContractDocument, phase: string): { [key: str
 }
 
 /**
- * Whether a label selector may select pods labelled `labels`. The
- * investigation id differs per Job, so any test of it is assumed to pass
- * (except DoesNotExist): a selector that may match is treated as matching.
+ * Whether a label selector selects pods labelled `labels`. The
+ * investigation id differs per Job: with `every`, a test of it must hold for
+ * every id (only `Exists` does); otherwise it may hold for some id (all but
+ * `DoesNotExist` do). Policies that may allow traffic are checked with the
+ * loose reading; a default deny counts only under the strict one.
  */
-function selects(selector: any, labels: { [key: string]: string }): boolean {
+function selects(selector: any, labels: { [key: string]: string }, every = false): boolean {
   const sel = selector ?? {};
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) {
-    if (k === LauncherContract.INVESTIGATION_LABEL) {
-      continue;
-    }
-    if (labels[k] !== v) {
+    if (k === LauncherContract.INVESTIGATION_LABEL ? every : labels[k] !== v) {
       return false;
     }
   }
@@ -68,7 +67,7 @@ function selects(selector: any, labels: { [key: string]: string }): boolean {
     const has = labels[key] !== undefined;
     const values: string[] = e?.values ?? [];
     if (key === LauncherContract.INVESTIGATION_LABEL) {
-      if (e.operator === 'DoesNotExist') {
+      if (e.operator === 'DoesNotExist' || (every && e.operator !== 'Exists')) {
         return false;
       }
       continue;
@@ -134,8 +133,9 @@ export function checkNetworkPolicies(ctx: VerifyContext): void {
     const chosen = policies.filter(np => np.metadata?.namespace === row.agentNamespace
       && contracts.some(c => selects(np.spec?.podSelector, agentPodLabels(c, row.name))));
     chosen.forEach(np => selecting.add(np));
+    const always = chosen.filter(np => contracts.every(c => selects(np.spec?.podSelector, agentPodLabels(c, row.name), true)));
     for (const [type, rule] of [['Egress', VerifyRule.EGRESS_NOT_DENIED], ['Ingress', VerifyRule.INGRESS_NOT_DENIED]] as const) {
-      if (!chosen.some(np => typesOf(np).includes(type))) {
+      if (!always.some(np => typesOf(np).includes(type))) {
         ctx.report(rule, `Namespace ${row.agentNamespace} phase ${row.name}`,
           `no NetworkPolicy selecting the phase's pods lists "${type}" in policyTypes (selecting: ${chosen.map(np => np.metadata?.name).join(', ') || 'none'}), so ${type.toLowerCase()} is not denied by default`,
           `list "${type}" in the policyTypes of the phase's policy (or of a namespace-wide default-deny policy)`);
