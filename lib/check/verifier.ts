@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { LauncherContractLoader } from '../launcher/launcher-contract-loader';
 import { SynthOutput } from '../launcher/synth-output';
 import { LauncherContract, LauncherContractDocument } from '../model/launcher-contract';
+import { DenyRule } from '../model/rbac-denylist';
 import { AgentTrustErrors, ProblemCollector } from '../model/validation';
 import {
   checkAdmission, checkJobDeadline, checkKubernetesMonotonic, checkNetworkPolicies, checkPodTemplates, checkRbacDenylist,
@@ -112,11 +113,17 @@ export class Verifier {
   /** Verify parsed Kubernetes objects and Terraform output. */
   public static verify(manifests: any[], terraform: TerraformOutput, options?: VerifyOptions): VerifyReport {
     const margin = options?.marginSeconds ?? Verifier.DEFAULT_MARGIN_SECONDS;
+    const problems = new ProblemCollector();
     if (typeof margin !== 'number' || !Number.isInteger(margin) || margin < 0) {
-      const problems = new ProblemCollector();
       problems.add('Verifier', 'marginSeconds', margin, 'must be a whole number of seconds ≥ 0', 'e.g. 60');
-      problems.throwIfAny('Verifier');
     }
+    const denyIds = DenyRule.all().map(r => r.id);
+    (options?.allowDenied ?? []).forEach((id, i) => {
+      if (!denyIds.includes(id)) {
+        problems.add('Verifier', `allowDenied[${i}]`, id, 'is not a deny rule id', `use one of ${denyIds.join(', ')}`);
+      }
+    });
+    problems.throwIfAny('Verifier');
     const findings: VerifyFinding[] = [];
     const seen = new Set<string>();
     const report = (rule: VerifyRule, object: string, message: string, fix: string): void => {

@@ -565,8 +565,17 @@ describe('options', () => {
     expect(report.findings[0].message).not.toContain('secrets:');
   });
 
-  test('a negative margin is refused naming the field and value', () => {
-    expect(() => Verifier.verifyPaths(base.k8sDir, base.tfDir, { marginSeconds: -1 })).toThrow(/marginSeconds = -1: must be a whole number/);
+  test('a negative margin and an unknown deny rule id are refused together, naming field and value', () => {
+    let error: unknown;
+    try {
+      Verifier.verifyPaths(base.k8sDir, base.tfDir, { marginSeconds: -1, allowDenied: ['secrets', 'everything'] });
+    } catch (e) {
+      error = e;
+    }
+    expect(AgentTrustErrors.problemsOf(error).map(p => `${p.field} = ${p.value}: ${p.message}`)).toEqual([
+      'marginSeconds = -1: must be a whole number of seconds ≥ 0',
+      'allowDenied[1] = "everything": is not a deny rule id',
+    ]);
   });
 });
 
