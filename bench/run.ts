@@ -197,7 +197,6 @@ function launcherFigures(): LauncherFigures {
   // The contract of the default-sized fleet, as the launcher reads it from the ConfigMap.
   const objects = libraryK8s(fleetParams(2, 1));
   const contract = JSON.parse(objects.find(o => o.kind === 'ConfigMap' && o.data?.['contract.json']).data['contract.json']);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { JobRenderer } = require(path.join(ROOT, 'build', 'lib', 'launcher'));
   const renderer = new JobRenderer(contract);
   const phases: string[] = renderer.allowedPhases;
