@@ -1,4 +1,4 @@
-import { AgentFleet, Domain, EgressTarget, TrustPhase } from '../../lib';
+import { AgentFleet, Domain, EgressTarget, TrustPhase } from '../../lib/model';
 
 /**
  * The default example: one agent, `diagnostics`, investigating the

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import {
   AgentJobTemplate, AgentNamespace, LadderServiceAccounts, LauncherAccess, PhaseNetworkPolicy, TrustPhaseAdmission,
-} from '../../lib';
+} from '../../lib/k8s';
 import { defaultFleet } from './fleet';
 
 /** Every Kubernetes object of the default fleet, in one chart. */

@@ -1,7 +1,8 @@
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { AccessLevel, AgentFleet, AgentVaultTrust, Domain, EngineConfig } from '../../lib';
+import { AccessLevel, AgentFleet, Domain } from '../../lib/model';
+import { AgentVaultTrust, EngineConfig } from '../../lib/vault';
 import { defaultFleet } from './fleet';
 
 /**
