@@ -182,7 +182,7 @@ export class AgentJobTemplate extends Construct {
   /** Shortest projected token lifetime Kubernetes accepts. */
   public static readonly MIN_TOKEN_EXPIRATION_SECONDS = 600;
   /** Audience of the projected token; the Vault roles require it. */
-  public static readonly TOKEN_AUDIENCE = 'vault';
+  public static readonly TOKEN_AUDIENCE = Names.VAULT_AUDIENCE;
   /** Environment variable naming the token file for the Vault login. */
   public static readonly TOKEN_PATH_ENV = 'VAULT_K8S_TOKEN_PATH';
 

@@ -13,6 +13,11 @@ export class Names {
   public static readonly PHASE_PREFIX = 'agent-phase-';
   /** Prefix of every investigation Job name. */
   public static readonly JOB_PREFIX = 'investigation-';
+  /**
+   * Audience of the projected token agents log in to Vault with; the Vault
+   * roles require exactly this audience.
+   */
+  public static readonly VAULT_AUDIENCE = 'vault';
   /** Prefix of every domain secrets engine mount. */
   public static readonly MOUNT_PREFIX = 'agents/';
   /** Kubernetes' limit for a DNS label (RFC 1123). */

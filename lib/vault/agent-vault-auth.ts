@@ -112,7 +112,7 @@ export interface VaultRoleBinding {
   readonly policies: string[];
 }
 
-const AUDIENCE = 'vault';
+const AUDIENCE = Names.VAULT_AUDIENCE;
 
 /**
  * How agents log in to Vault: a Kubernetes auth mount at the fleet's auth
