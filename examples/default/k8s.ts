@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import {
   AgentJobTemplate, AgentNamespace, LadderServiceAccounts, LauncherAccess, PhaseNetworkPolicy, TrustPhaseAdmission,
+  VaultKubernetesEngineAccess,
 } from '../../lib/k8s';
 import { defaultFleet } from './fleet';
 
@@ -20,6 +21,8 @@ export function defaultChart(app: App): Chart {
     new AgentJobTemplate(chart, `Job-${agent.name}`, { fleet, agent: agent.name, kubernetesApiToken: fleet.kubernetesApi !== undefined });
   }
   new LauncherAccess(chart, 'Launcher', { fleet });
+  // What Vault's Kubernetes secrets engine needs to mint the application domain's tokens.
+  new VaultKubernetesEngineAccess(chart, 'VaultEngine', { fleet });
   // Admits a launcher's Job only if it matches its phase and the agent's ceiling.
   new TrustPhaseAdmission(chart, 'Admission', { fleet });
   return chart;

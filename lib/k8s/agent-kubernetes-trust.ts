@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AgentFleet, DenylistOverride, KubernetesRule } from '../model';
+import { AgentFleet, DenylistOverride, KubernetesRule, SecretEngineKind } from '../model';
 import { AgentAlerts } from './agent-alerts';
 import { AgentJobTemplate } from './agent-job-template';
 import { AgentNamespace } from './agent-namespace';
@@ -7,6 +7,7 @@ import { LadderServiceAccounts } from './ladder-service-accounts';
 import { LauncherAccess } from './launcher-access';
 import { PhaseNetworkPolicy } from './phase-network-policy';
 import { AdmissionApiVersion, AdmissionEnforcement, TrustPhaseAdmission } from './trust-phase-admission';
+import { VaultKubernetesEngineAccess } from './vault-kubernetes-engine-access';
 
 /** Props of `AgentKubernetesTrust`. */
 export interface AgentKubernetesTrustProps {
@@ -47,6 +48,17 @@ export interface AgentKubernetesTrustProps {
    * @default - the cluster default runtime
    */
   readonly runtimeClassName?: string;
+  /**
+   * Namespace of Vault's ServiceAccount, granted what the Kubernetes secrets
+   * engine needs in the target namespaces (for each domain it serves).
+   * @default "vault"
+   */
+  readonly vaultNamespace?: string;
+  /**
+   * Name of Vault's ServiceAccount.
+   * @default "vault"
+   */
+  readonly vaultServiceAccountName?: string;
 }
 
 /**
@@ -56,6 +68,7 @@ export interface AgentKubernetesTrustProps {
  * (reaching the API server when the fleet declares `kubernetesApi`, in which
  * case the Job templates also mount a short-lived API token);
  * one Job template and launcher contract per agent; the launcher's access;
+ * Vault's access for domains served by the Kubernetes secrets engine;
  * the admission policy that enforces the ceilings; optionally the alerts.
  * Use the individual constructs instead when you need their finer props.
  */
@@ -74,6 +87,8 @@ export class AgentKubernetesTrust extends Construct {
   public readonly admission: TrustPhaseAdmission;
   /** The alerts, when enabled. */
   public readonly alerts?: AgentAlerts;
+  /** Vault's access for each domain served by the Kubernetes secrets engine. */
+  public readonly vaultEngineAccess: VaultKubernetesEngineAccess[];
 
   public constructor(scope: Construct, id: string, props: AgentKubernetesTrustProps) {
     super(scope, id);
@@ -93,6 +108,10 @@ export class AgentKubernetesTrust extends Construct {
     this.admission = new TrustPhaseAdmission(this, 'Admission', {
       fleet, apiVersion: props.admissionApiVersion, enforcement: props.admissionEnforcement,
     });
+    this.vaultEngineAccess = fleet.domains.filter(d => d.engine === SecretEngineKind.KUBERNETES).map(d =>
+      new VaultKubernetesEngineAccess(this, `VaultEngine-${d.domain.name}`, {
+        fleet, domain: d.domain, vaultNamespace: props.vaultNamespace, vaultServiceAccountName: props.vaultServiceAccountName,
+      }));
     if (props.alerts) {
       this.alerts = new AgentAlerts(this, 'Alerts', { fleet });
     }

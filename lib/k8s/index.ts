@@ -6,5 +6,6 @@ export * from './agent-job-template';
 export * from './phase-network-policy';
 export * from './launcher-access';
 export * from './trust-phase-admission';
-export * from './agent-alerts';
 export * from './agent-kubernetes-trust';
+export * from './agent-alerts';
+export * from './vault-kubernetes-engine-access';

@@ -82,3 +82,41 @@ describe('AgentKubernetesTrust', () => {
     }
   });
 });
+
+describe('VaultKubernetesEngineAccess', () => {
+  const { VaultKubernetesEngineAccess, EffectivePermissions, PermissionSet, CredentialRoles, Domain, SecretEngineKind } = require('../../lib');
+  const f = new AgentFleet({
+    namespace: 'agents', targetNamespaces: ['payments', 'checkout'],
+    agents: [{ name: 'a', image: 'registry.example.com/a:1' }],
+  });
+
+  test('in each target namespace, Vault may manage ServiceAccounts, tokens and Roles, and holds every rule it generates', () => {
+    const chart = Testing.chart();
+    new VaultKubernetesEngineAccess(chart, 'Vault', { fleet: f });
+    const objs = Testing.synth(chart);
+    expect(kinds(objs)).toEqual([
+      'Role/vault-agents-application', 'Role/vault-agents-application',
+      'RoleBinding/vault-agents-application', 'RoleBinding/vault-agents-application',
+    ]);
+    expect(objs.map((o: any) => o.metadata.namespace).sort()).toEqual(['checkout', 'checkout', 'payments', 'payments']);
+    const vault = EffectivePermissions.fromManifests(objs).forServiceAccount('vault', 'vault');
+    for (const ns of f.targetNamespaces) {
+      expect(vault.allows(ns, '', 'serviceaccounts/token', 'create')).toBe(true);
+      expect(vault.allows(ns, 'rbac.authorization.k8s.io', 'roles', 'create')).toBe(true);
+      // Kubernetes' escalation check: a Role may only grant what its creator holds.
+      for (const level of CredentialRoles.kubernetesRoles(f, Domain.APPLICATION)) {
+        expect(vault.missing(PermissionSet.fromRules(level.rules, [ns]))).toEqual([]);
+      }
+    }
+    expect(vault.toStrings().filter((g: string) => g.startsWith('(cluster)') || /: (escalate|bind|impersonate) |secrets|\*/.test(g))).toEqual([]);
+  });
+
+  test('custom Vault identity; a domain not served by the Kubernetes engine fails naming field and value', () => {
+    const chart = Testing.chart();
+    new VaultKubernetesEngineAccess(chart, 'Vault', { fleet: f, vaultNamespace: 'hashicorp', vaultServiceAccountName: 'vault-server' });
+    expect(Testing.synth(chart)[1].subjects).toEqual([{ kind: 'ServiceAccount', name: 'vault-server', namespace: 'hashicorp' }]);
+    expect(() => new VaultKubernetesEngineAccess(Testing.chart(), 'Vault', { fleet: f, domain: Domain.DATABASE, vaultNamespace: 'Vault' }))
+      .toThrow(/test\/Vault: domain = "database": is served by the "postgresql" engine, not the Kubernetes secrets engine[\s\S]*vaultNamespace = "Vault": is not an RFC 1123 DNS label/);
+    expect(SecretEngineKind.KUBERNETES.name).toBe('kubernetes');
+  });
+});

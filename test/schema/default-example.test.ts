@@ -24,7 +24,7 @@ describe('default example: Kubernetes schemas (kubernetes-models 4.5.1)', () => 
     expect(counts).toMatchObject({
       Namespace: 1, ResourceQuota: 1, LimitRange: 1,
       ServiceAccount: 5, // four phases + the launcher
-      Role: 9, RoleBinding: 9, // 4 phases × 2 target namespaces + launcher
+      Role: 11, RoleBinding: 11, // 4 phases × 2 target namespaces + launcher + Vault's engine access × 2
       ClusterRole: 3, ClusterRoleBinding: 3, // every phase from read-only up reads nodes/namespaces
       NetworkPolicy: 5, // default deny + one per phase
       ConfigMap: 2, // the diagnostics contract + the admission params
