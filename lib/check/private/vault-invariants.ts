@@ -123,7 +123,7 @@ export function checkVaultRoles(ctx: VerifyContext): void {
       if (audiences.length === 0) {
         ctx.report(VerifyRule.TOKEN_AUDIENCE, contractObject(c),
           'the Job template has no projected serviceAccountToken with an audience, so the agent cannot log in to Vault with an audience-bound token',
-          `add a projected serviceAccountToken with audience ${show(a.audience ?? 'vault')}`);
+          `add a projected serviceAccountToken with audience ${show(a.audience ?? Names.VAULT_AUDIENCE)}`);
       } else if (typeof a.audience !== 'string' || a.audience === '') {
         ctx.report(VerifyRule.TOKEN_AUDIENCE, role.address,
           `audience is ${show(a.audience)}: the role accepts tokens minted for any audience, including Kubernetes API tokens (agent "${c.agent}"'s Vault token is issued for ${show(audiences)})`,
@@ -131,7 +131,7 @@ export function checkVaultRoles(ctx: VerifyContext): void {
       } else if (!audiences.includes(a.audience)) {
         ctx.report(VerifyRule.TOKEN_AUDIENCE, role.address,
           `audience is ${show(a.audience)} but agent "${c.agent}"'s Job tokens are issued for ${show(audiences)}`,
-          'make the role\'s audience and the projected token\'s audience the same value (default "vault")');
+          `make the role's audience and the projected token's audience the same value (default ${show(Names.VAULT_AUDIENCE)})`);
       }
     }
     checkTokenSettings(ctx, row, role, deadline);
