@@ -3,12 +3,13 @@ import { CliError, CliIo, Command, ExitCode } from './cli-support';
 import { promoteCheckCommand } from './promote-check-command';
 import { renderCommand } from './render-command';
 import { reportCommand } from './report-command';
+import { verifyCommand } from './verify-command';
 
 /**
  * The commands, in help order. A new command (e.g. `verify`) is one module
  * exporting a `Command` and one entry here.
  */
-export const COMMANDS: Command[] = [renderCommand, promoteCheckCommand, reportCommand];
+export const COMMANDS: Command[] = [renderCommand, promoteCheckCommand, reportCommand, verifyCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map(c => c.name.length));
