@@ -1,13 +1,10 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as ts from 'typescript';
 import { VerifyRule } from '../../lib/check';
 import { verifyCommand } from '../../bin/verify-command';
 import { clone, parseOutput, SynthDirs, synthExample, writeOutput } from '../check/verify-fixture';
 import { compileCli, removeCompiled } from './compile';
-
-const ROOT = path.join(__dirname, '..', '..');
 
 let base: SynthDirs;
 let broken: SynthDirs;
@@ -45,15 +42,6 @@ beforeAll(() => {
   roleOf('shadow').audience = 'kubernetes';
   broken = writeOutput(out, base.stack);
   compiled = compileCli();
-  // The verifier's private helpers live one folder deeper than compileCli reaches.
-  const dir = path.join(ROOT, 'lib', 'check', 'private');
-  fs.mkdirSync(path.join(compiled, 'lib', 'check', 'private'), { recursive: true });
-  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.ts'))) {
-    const js = ts.transpileModule(fs.readFileSync(path.join(dir, file), 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true }, fileName: file,
-    }).outputText;
-    fs.writeFileSync(path.join(compiled, 'lib', 'check', 'private', file.replace(/\.ts$/, '.js')), js);
-  }
 });
 
 afterAll(() => {
