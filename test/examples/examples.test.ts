@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { Verifier, VerifySeverity } from '../../lib/check';
 import { JobRenderer, LauncherContractLoader } from '../../lib/launcher';
 import { validateManifest } from '../helpers/k8s-schema';
 
@@ -93,6 +94,12 @@ describe.each(EXAMPLES)('example $name', ({ name, stack, agents, phases }) => {
       const doc = JSON.parse(p.policy);
       expect(Object.keys(doc.path).filter(k => k.startsWith('sys/'))).toEqual([]);
     }
+  });
+
+  test('agent-trust verify finds nothing to report', () => {
+    const report = Verifier.verifyPaths(result.k8sDir, result.tfDir);
+    expect(report.findings.filter(f => f.severity === VerifySeverity.ERROR.value).map(f => `${f.id} ${f.object}: ${f.message}`)).toEqual([]);
+    expect(report.agents.sort()).toEqual([...agents].sort());
   });
 
   test('every agent has a contract whose Jobs, for every phase up to its ceiling, validate', () => {
