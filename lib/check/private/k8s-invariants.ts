@@ -1,4 +1,5 @@
 import { AdmissionRules } from '../../model/admission-rules';
+import { EgressTarget } from '../../model/egress-target';
 import { KubernetesRule } from '../../model/kubernetes-rule';
 import { LauncherContract, LauncherContractDocument } from '../../model/launcher-contract';
 import { RbacDenylist } from '../../model/rbac-denylist';
@@ -9,7 +10,7 @@ import { ladderSteps, objectName, phaseRows, show, VerifyContext } from './verif
 
 const ADMISSION_VERSIONS = ['admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v1beta1'];
 const NAMESPACE_LABEL = 'kubernetes.io/metadata.name';
-const LINK_LOCAL = '169.254.0.0/16';
+const LINK_LOCAL = EgressTarget.METADATA_CIDR;
 /** The admission rules that tie a Job to the contract's names and the agent's ceiling. */
 const REQUIRED_ADMISSION_RULES = [AdmissionRules.AGENT_KNOWN, AdmissionRules.PHASE_KNOWN, AdmissionRules.PHASE_WITHIN_CEILING,
   AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE];
@@ -83,34 +84,8 @@ function selects(selector: any, labels: { [key: string]: string }, every = false
   return true;
 }
 
-interface Cidr { readonly base: number; readonly prefix: number }
-
-function parseCidr(text: unknown): Cidr | undefined {
-  const m = typeof text === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text.trim()) : null;
-  if (!m) {
-    return undefined;
-  }
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some(o => o > 255) || prefix > 32) {
-    return undefined;
-  }
-  const ip = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
-  return { base: prefix === 0 ? 0 : (ip & (~0 << (32 - prefix))) >>> 0, prefix };
-}
-
-/** Whether `outer` contains every address of `inner`. */
-function contains(outer: Cidr, inner: Cidr): boolean {
-  if (outer.prefix > inner.prefix) {
-    return false;
-  }
-  const mask = outer.prefix === 0 ? 0 : (~0 << (32 - outer.prefix)) >>> 0;
-  return ((inner.base & mask) >>> 0) === outer.base;
-}
-
 /** Egress and ingress: per-phase policies exist; every policy selecting agent pods denies by default and blocks metadata. */
 export function checkNetworkPolicies(ctx: VerifyContext): void {
-  const linkLocal = parseCidr(LINK_LOCAL)!;
   for (const row of phaseRows(ctx.contracts)) {
     const own = ctx.manifests.filter(m => m.kind === 'NetworkPolicy' && m.metadata?.namespace === row.agentNamespace
       && (m.spec?.podSelector?.matchLabels?.[LauncherContract.PHASE_LABEL] === row.name
@@ -158,19 +133,17 @@ export function checkNetworkPolicies(ctx: VerifyContext): void {
         if (!peer?.ipBlock) {
           return;
         }
-        const cidr = parseCidr(peer.ipBlock.cidr);
-        if (!cidr) {
+        const cidr = typeof peer.ipBlock.cidr === 'string' ? peer.ipBlock.cidr.trim() : '';
+        if (!EgressTarget.parseIpv4Cidr(cidr)) {
           return;
         }
         const field = `spec.egress[${i}].to[${j}].ipBlock`;
-        if (contains(linkLocal, cidr)) {
+        if (EgressTarget.ipv4Contains(LINK_LOCAL, cidr)) {
           ctx.report(VerifyRule.EGRESS_METADATA, where, `${field}.cidr ${show(peer.ipBlock.cidr)} lies inside ${LINK_LOCAL} (cloud metadata endpoints)`,
             'remove the rule: agents never talk to link-local addresses');
-        } else if (contains(cidr, linkLocal)) {
-          const excepted = (peer.ipBlock.except ?? []).some((e: string) => {
-            const ex = parseCidr(e);
-            return ex !== undefined && contains(ex, linkLocal);
-          });
+        } else if (EgressTarget.ipv4Contains(cidr, LINK_LOCAL)) {
+          const excepted = (peer.ipBlock.except ?? []).some((e: unknown) =>
+            typeof e === 'string' && EgressTarget.ipv4Contains(e.trim(), LINK_LOCAL));
           if (!excepted) {
             ctx.report(VerifyRule.EGRESS_METADATA, where,
               `${field}.cidr ${show(peer.ipBlock.cidr)} contains ${LINK_LOCAL} and except is ${show(peer.ipBlock.except)}, so pods reach the cloud metadata endpoint 169.254.169.254`,
