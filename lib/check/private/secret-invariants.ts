@@ -1,6 +1,6 @@
 import { TerraformOutput } from '../terraform-output';
 import { VerifyRule } from '../verify-rule';
-import { objectName, VerifyContext } from './verify-context';
+import { objectName, VerifyContext, forEachScalar } from './verify-context';
 
 /** Attribute names (without a `_wo` suffix) whose value is a secret. */
 const SENSITIVE_NAMES = ['password', 'secret_key', 'token_reviewer_jwt', 'service_account_jwt', 'private_key', 'data_json',
@@ -56,58 +56,43 @@ export function checkTerraformSecrets(ctx: VerifyContext): void {
       (Array.isArray(configs) ? configs : [configs]).map((attributes, j) => ({ address: `provider.${name}[${j}]`, stack: tf.stacks[i], attributes })))),
   ];
   for (const block of blocks) {
-    const walk = (obj: any, at: string): void => {
-      if (Array.isArray(obj)) {
-        obj.forEach((v, i) => walk(v, `${at}[${i}]`));
+    forEachScalar(block.attributes, (field, key, value) => {
+      if (typeof value !== 'string' || value.length === 0) {
         return;
       }
-      if (!obj || typeof obj !== 'object') {
-        return;
-      }
-      for (const [key, value] of Object.entries(obj)) {
-        const field = at ? `${at}.${key}` : key;
-        if (value && typeof value === 'object') {
-          walk(value, field);
-          continue;
-        }
-        if (typeof value !== 'string' || value.length === 0) {
-          continue;
-        }
-        if (key === 'connection_url' || key.endsWith('_url') || key === 'url') {
-          const m = URL_CREDENTIALS.exec(value);
-          if (m && !/^\{\{\s*password\s*\}\}$/.test(m[1]) && !/^\$\{var\.[^}]+\}$/.test(m[1])) {
-            reported.add(`${block.address}|${field}`);
-            ctx.report(VerifyRule.TF_SECRET_LITERAL, block.address,
-              `${field} embeds a password literal (${value.replace(m[1], '***')}), so it is stored in the synthesized JSON and the state`,
-              'use the "{{username}}:{{password}}" templates in the URL and pass the password through a sensitive variable (password_wo)');
-          }
-          continue;
-        }
-        if (!isSensitiveName(key)) {
-          continue;
-        }
-        const ref = TerraformOutput.referenceOf(value);
-        if (ref === undefined) {
+      if (key === 'connection_url' || key.endsWith('_url') || key === 'url') {
+        const m = URL_CREDENTIALS.exec(value);
+        if (m && !/^\{\{\s*password\s*\}\}$/.test(m[1]) && !/^\$\{var\.[^}]+\}$/.test(m[1])) {
           reported.add(`${block.address}|${field}`);
           ctx.report(VerifyRule.TF_SECRET_LITERAL, block.address,
-            `${field} is a literal (${value.length} characters), so the secret is in the synthesized JSON and the state`,
-            `declare a TerraformVariable with sensitive: true and no default, and set ${field} to \${var.<name>} (prefer the write-only ${key.endsWith('_wo') ? key : `${key}_wo`} attribute where the provider has one)`);
-          continue;
+            `${field} embeds a password literal (${value.replace(m[1], '***')}), so it is stored in the synthesized JSON and the state`,
+            'use the "{{username}}:{{password}}" templates in the URL and pass the password through a sensitive variable (password_wo)');
         }
-        const varName = /^var\.([A-Za-z0-9_-]+)$/.exec(ref)?.[1];
-        if (varName === undefined || checkedVars.has(`${block.stack}|${varName}`)) {
-          continue;
-        }
-        checkedVars.add(`${block.stack}|${varName}`);
-        const v = tf.variable(varName, block.stack);
-        if (!v || !v.sensitive) {
-          ctx.report(VerifyRule.TF_VARIABLE, `var.${varName}`,
-            `feeds ${block.address} ${field} but is ${v ? 'not marked sensitive' : 'not declared'}${v?.hasDefault ? ' and declares a default value (written in the synthesized JSON)' : ''}, so plans and logs print the secret`,
-            `declare variable "${varName}" with sensitive: true and no default`);
-        }
+        return;
       }
-    };
-    walk(block.attributes, '');
+      if (!isSensitiveName(key)) {
+        return;
+      }
+      const ref = TerraformOutput.referenceOf(value);
+      if (ref === undefined) {
+        reported.add(`${block.address}|${field}`);
+        ctx.report(VerifyRule.TF_SECRET_LITERAL, block.address,
+          `${field} is a literal (${value.length} characters), so the secret is in the synthesized JSON and the state`,
+          `declare a TerraformVariable with sensitive: true and no default, and set ${field} to \${var.<name>} (prefer the write-only ${key.endsWith('_wo') ? key : `${key}_wo`} attribute where the provider has one)`);
+        return;
+      }
+      const varName = /^var\.([A-Za-z0-9_-]+)$/.exec(ref)?.[1];
+      if (varName === undefined || checkedVars.has(`${block.stack}|${varName}`)) {
+        return;
+      }
+      checkedVars.add(`${block.stack}|${varName}`);
+      const v = tf.variable(varName, block.stack);
+      if (!v || !v.sensitive) {
+        ctx.report(VerifyRule.TF_VARIABLE, `var.${varName}`,
+          `feeds ${block.address} ${field} but is ${v ? 'not marked sensitive' : 'not declared'}${v?.hasDefault ? ' and declares a default value (written in the synthesized JSON)' : ''}, so plans and logs print the secret`,
+          `declare variable "${varName}" with sensitive: true and no default`);
+      }
+    });
   }
   for (const v of tf.variables.filter(x => x.sensitive && x.hasDefault)) {
     ctx.report(VerifyRule.TF_VARIABLE, `var.${v.name}`, 'is sensitive but declares a default value, which is written in the synthesized JSON',

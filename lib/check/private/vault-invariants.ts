@@ -4,7 +4,7 @@ import { VaultPolicyDocument } from '../../model/vault-policy';
 import { TerraformOutput, TerraformResource } from '../terraform-output';
 import { VerifyRule } from '../verify-rule';
 import { contractObject } from './k8s-invariants';
-import { ladderSteps, PhaseRow, phaseRows, show, ttlSeconds, VerifyContext } from './verify-context';
+import { ladderSteps, PhaseRow, phaseRows, show, ttlSeconds, VerifyContext, forEachScalar } from './verify-context';
 
 const K8S_ROLE = 'vault_kubernetes_auth_backend_role';
 const JWT_ROLE = 'vault_jwt_auth_backend_role';
@@ -165,43 +165,28 @@ export function checkTtls(ctx: VerifyContext): void {
   }
   const limit = deadline + ctx.marginSeconds;
   for (const r of ctx.terraform.resources) {
-    const walk = (obj: any, at: string): void => {
-      if (Array.isArray(obj)) {
-        obj.forEach((v, i) => walk(v, `${at}[${i}]`));
+    forEachScalar(r.attributes, (field, key, value) => {
+      if (key === 'token_period') {
+        const period = ttlSeconds(value);
+        if (period !== undefined && period > 0) {
+          ctx.report(VerifyRule.TTL_TOO_LONG, r.address, `${field} is ${show(value)}: periodic tokens renew forever, past any Job deadline`,
+            'remove token_period and bound the token with token_ttl and token_explicit_max_ttl');
+        }
         return;
       }
-      if (!obj || typeof obj !== 'object') {
+      if (!TTL_KEY.test(key)) {
         return;
       }
-      for (const [key, value] of Object.entries(obj)) {
-        const field = at ? `${at}.${key}` : key;
-        if (value && typeof value === 'object') {
-          walk(value, field);
-          continue;
-        }
-        if (key === 'token_period') {
-          const period = ttlSeconds(value);
-          if (period !== undefined && period > 0) {
-            ctx.report(VerifyRule.TTL_TOO_LONG, r.address, `${field} is ${show(value)}: periodic tokens renew forever, past any Job deadline`,
-              'remove token_period and bound the token with token_ttl and token_explicit_max_ttl');
-          }
-          continue;
-        }
-        if (!TTL_KEY.test(key)) {
-          continue;
-        }
-        const seconds = ttlSeconds(value);
-        if (seconds === undefined) {
-          continue;
-        }
-        if (seconds > limit || (seconds === 0 && key.includes('max'))) {
-          ctx.report(VerifyRule.TTL_TOO_LONG, r.address,
-            `${field} is ${show(value)}${seconds === 0 ? ' (0 means the system maximum, 768h by default)' : ` (${seconds}s)`}, longer than the Job deadline ${deadline}s + margin ${ctx.marginSeconds}s = ${limit}s: credentials would outlive the investigation`,
-            `set it to at most ${limit} (the deadline plus the margin)`);
-        }
+      const seconds = ttlSeconds(value);
+      if (seconds === undefined) {
+        return;
       }
-    };
-    walk(r.attributes, '');
+      if (seconds > limit || (seconds === 0 && key.includes('max'))) {
+        ctx.report(VerifyRule.TTL_TOO_LONG, r.address,
+          `${field} is ${show(value)}${seconds === 0 ? ' (0 means the system maximum, 768h by default)' : ` (${seconds}s)`}, longer than the Job deadline ${deadline}s + margin ${ctx.marginSeconds}s = ${limit}s: credentials would outlive the investigation`,
+          `set it to at most ${limit} (the deadline plus the margin)`);
+      }
+    });
   }
 }
 

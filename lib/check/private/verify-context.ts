@@ -110,3 +110,25 @@ export function ladderSteps(contracts: LauncherContractDocument[]): Array<{ name
   }
   return out;
 }
+
+/**
+ * Call `visit` for every scalar leaf of a JSON value with its dotted path
+ * (`a.b[0].c`) and its own key.
+ */
+export function forEachScalar(obj: any, visit: (field: string, key: string, value: unknown) => void, at = ''): void {
+  if (Array.isArray(obj)) {
+    obj.forEach((v, i) => forEachScalar(v, visit, `${at}[${i}]`));
+    return;
+  }
+  if (!obj || typeof obj !== 'object') {
+    return;
+  }
+  for (const [key, value] of Object.entries(obj)) {
+    const field = at ? `${at}.${key}` : key;
+    if (value && typeof value === 'object') {
+      forEachScalar(value, visit, field);
+    } else {
+      visit(field, key, value);
+    }
+  }
+}
