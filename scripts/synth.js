@@ -41,6 +41,7 @@ const buildInfo = path.join(root, 'build', '.tsbuildinfo');
 if (!fs.existsSync(buildInfo) || fs.statSync(buildInfo).mtimeMs < newestSource()) {
   const tsc = spawnSync(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit', env });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  require('./bin-executable');
   // tsc leaves .tsbuildinfo untouched when nothing changed; mark the build current.
   const now = new Date();
   fs.utimesSync(buildInfo, now, now);
