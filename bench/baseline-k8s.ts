@@ -11,38 +11,13 @@ import * as kplus from 'cdk8s-plus-28';
 // 900 s deadline and the registry of this benchmark's fleets.
 import * as ADMISSION_POLICY_SPEC from './admission-policy-spec.json';
 import { EgressParams, FleetParams } from './fleet-params';
+import { AUTONOMOUS, LIMITED_WRITE, READ, READ_ONLY, Rule, SHADOW } from './standard-ladder-rules';
 
 const k8s = kplus.k8s;
 const q = (s: string): kplus.k8s.Quantity => k8s.Quantity.fromString(s);
-const READ = ['get', 'list', 'watch'];
 const MANAGED = { 'app.kubernetes.io/managed-by': 'cdk-agent-trust' };
 const METADATA_CIDR = '169.254.0.0/16';
 
-interface Rule { apiGroups: string[]; resources: string[]; verbs: string[]; cluster?: boolean }
-
-// The standard ladder, typed out.
-const SHADOW: Rule[] = [{ apiGroups: [''], resources: ['pods', 'pods/status', 'events'], verbs: READ }];
-const READ_ONLY: Rule[] = [
-  ...SHADOW,
-  { apiGroups: [''], resources: ['pods/log', 'services', 'endpoints', 'configmaps', 'replicationcontrollers', 'persistentvolumeclaims'], verbs: READ },
-  { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'], verbs: READ },
-  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: READ },
-  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
-  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
-  { apiGroups: [''], resources: ['nodes', 'namespaces'], verbs: READ, cluster: true },
-];
-const LIMITED_WRITE: Rule[] = [
-  ...READ_ONLY,
-  { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
-  { apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'patch'] },
-];
-const AUTONOMOUS: Rule[] = [
-  ...LIMITED_WRITE,
-  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['patch'] },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['create', 'patch'] },
-];
 const LEVELS = ['read-only', 'limited-write', 'autonomous'];
 interface Promotion { minInvestigations: number; minSuccessRate: number; maxPolicyViolations: number; minDays: number; requiredApprovals: number }
 interface Phase { name: string; rules: Rule[]; level: (domain: string) => string; promotion?: Promotion; demotion: string[] }

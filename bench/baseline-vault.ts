@@ -28,35 +28,16 @@ import { SshSecretBackendRole } from '@cdktf/provider-vault/lib/ssh-secret-backe
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { FleetParams } from './fleet-params';
+import { AUTONOMOUS, LIMITED_WRITE, namespaced, READ_ONLY } from './standard-ladder-rules';
 
 const PHASES = ['shadow', 'read-only', 'limited-write', 'autonomous'];
 const LEVELS = ['read-only', 'limited-write', 'autonomous'];
 const TTL = 900;
 const MAX_TTL = 960;
-const READ = ['get', 'list', 'watch'];
-const SHADOW_RULES = [{ apiGroups: [''], resources: ['pods', 'pods/status', 'events'], verbs: READ }];
-const READ_RULES = [
-  ...SHADOW_RULES,
-  { apiGroups: [''], resources: ['pods/log', 'services', 'endpoints', 'configmaps', 'replicationcontrollers', 'persistentvolumeclaims'], verbs: READ },
-  { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'], verbs: READ },
-  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: READ },
-  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
-  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
-];
-const LIMITED_RULES = [
-  ...READ_RULES,
-  { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
-  { apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'patch'] },
-];
-const AUTONOMOUS_RULES = [
-  ...LIMITED_RULES,
-  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['patch'] },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['create', 'patch'] },
-];
 /** Kubernetes rules of the dynamic service account per credential level (the namespaced rules of the phase of that name). */
-const K8S_RULES: { [level: string]: unknown[] } = { 'read-only': READ_RULES, 'limited-write': LIMITED_RULES, 'autonomous': AUTONOMOUS_RULES };
+const K8S_RULES: { [level: string]: unknown[] } = {
+  'read-only': namespaced(READ_ONLY), 'limited-write': namespaced(LIMITED_WRITE), 'autonomous': namespaced(AUTONOMOUS),
+};
 /** Table privileges per level for PostgreSQL. */
 const TABLE_PRIVILEGES: { [level: string]: string } = {
   'read-only': 'SELECT', 'limited-write': 'SELECT, INSERT, UPDATE', 'autonomous': 'SELECT, INSERT, UPDATE, DELETE',
