@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { AdmissionApiVersion, AgentKubernetesTrust } from '../../lib';
+import { AdmissionApiVersion, AgentKubernetesTrust, LauncherContractFiles } from '../../lib';
 import { customLadderFleet } from './fleet';
 
 /** The Kubernetes half, for a 1.29 cluster (admission policy v1beta1). */
@@ -13,4 +13,6 @@ if (require.main === module) {
   const app = new App();
   customLadderChart(app);
   app.synth();
+  // Also as files, for launchers that read files: <outdir>/contracts/<namespace>.<agent>.contract.json
+  LauncherContractFiles.write(app);
 }

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import {
   AgentJobTemplate, AgentNamespace, LadderServiceAccounts, LauncherAccess, PhaseNetworkPolicy, TrustPhaseAdmission,
-  VaultKubernetesEngineAccess,
+  LauncherContractFiles, VaultKubernetesEngineAccess,
 } from '../../lib/k8s';
 import { defaultFleet } from './fleet';
 
@@ -33,4 +33,6 @@ if (require.main === module) {
   const app = new App();
   defaultChart(app);
   app.synth();
+  // Also as files, for launchers that read files: <outdir>/contracts/<namespace>.<agent>.contract.json
+  LauncherContractFiles.write(app);
 }

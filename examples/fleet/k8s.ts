@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { AgentKubernetesTrust } from '../../lib';
+import { AgentKubernetesTrust, LauncherContractFiles } from '../../lib';
 import { fleetOfThree } from './fleet';
 
 /** The Kubernetes half: everything for the fleet, plus the alerts. */
@@ -15,4 +15,6 @@ if (require.main === module) {
   const app = new App();
   fleetChart(app);
   app.synth();
+  // Also as files, for launchers that read files: <outdir>/contracts/<namespace>.<agent>.contract.json
+  LauncherContractFiles.write(app);
 }

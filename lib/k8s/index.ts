@@ -9,3 +9,4 @@ export * from './trust-phase-admission';
 export * from './agent-kubernetes-trust';
 export * from './agent-alerts';
 export * from './vault-kubernetes-engine-access';
+export * from './launcher-contract-files';

@@ -120,3 +120,48 @@ describe('VaultKubernetesEngineAccess', () => {
     expect(SecretEngineKind.KUBERNETES.name).toBe('kubernetes');
   });
 });
+
+describe('LauncherContractFiles', () => {
+  const fs = require('fs');
+  const os = require('os');
+  const path = require('path');
+  const { App } = require('cdk8s');
+  const { LauncherContractFiles, LauncherContractLoader, JobRenderer } = require('../../lib');
+
+  test('writes every agent contract under <outdir>/contracts, loadable by the launcher and equal to the ConfigMap', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'contracts-'));
+    try {
+      const app = new App({ outdir });
+      const chart = new (require('cdk8s').Chart)(app, 'c', { disableResourceNameHashes: true });
+      new AgentKubernetesTrust(chart, 'Trust', { fleet: fleet() });
+      app.synth();
+      const written = LauncherContractFiles.write(app);
+      expect(written.map((f: string) => path.relative(outdir, f))).toEqual([
+        'contracts/agents.a.contract.json', 'contracts/agents.b.contract.json',
+      ]);
+      // kubectl apply -f <outdir> is not recursive: only manifests at the top level.
+      expect(fs.readdirSync(outdir).sort()).toEqual(['c.k8s.yaml', 'contracts']);
+      const fromFile = LauncherContractLoader.fromFile(written[0]);
+      const fromConfigMap = LauncherContractLoader.fromDirectory(outdir, 'a');
+      expect(fromFile).toEqual(fromConfigMap);
+      expect(new JobRenderer(fromFile).render({ investigationId: 'inc-1', phase: 'read-only' }).metadata.name).toBe('investigation-inc-1');
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('two templates for the same agent and namespace are refused naming the construct', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'contracts-'));
+    try {
+      const app = new App({ outdir });
+      const { Chart } = require('cdk8s');
+      const { AgentJobTemplate } = require('../../lib');
+      const f = fleet();
+      new AgentJobTemplate(new Chart(app, 'one'), 'Job', { fleet: f, agent: 'a' });
+      new AgentJobTemplate(new Chart(app, 'two'), 'Job', { fleet: f, agent: 'a' });
+      expect(() => LauncherContractFiles.write(app)).toThrow(/two\/Job: a contract for agent "a" in namespace "agents" was already written/);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
