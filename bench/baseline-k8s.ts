@@ -121,7 +121,8 @@ function jobTemplate(p: FleetParams, agent: string, image: string): any {
             env: [
               { name: 'OTEL_SERVICE_NAME', value: agent },
               { name: 'VAULT_ADDR', value: 'https://vault.vault.svc:8200' },
-              { name: 'VAULT_AUTH_MOUNT', value: 'kubernetes-agents' },
+              { name: 'VAULT_AUTH_MOUNT', value: 'jwt-agents' },
+              { name: 'VAULT_AUTH_METHOD', value: 'jwt' },
               { name: 'VAULT_K8S_TOKEN_PATH', value: '/var/run/secrets/vault/token' },
               { name: 'TMPDIR', value: '/tmp' },
             ],
@@ -189,6 +190,7 @@ function contract(p: FleetParams, agent: { name: string; image: string; ceiling:
       serviceAccount: `agent-phase-${phase.name}`,
       vaultRole: `agent-phase-${phase.name}`,
       vaultAuthMount: 'kubernetes-agents',
+      vaultJwtAuthMount: 'jwt-agents',
       egress: phaseEgress(p, phase).map(egressText),
       vaultPaths: vaultPaths(p, phase),
       promotion: phase.promotion,

@@ -25,6 +25,8 @@ export function libraryFleet(p: FleetParams): AgentFleet {
     targetNamespaces: p.targetNamespaces,
     agents: p.agents.map(a => ({ name: a.name, image: a.image, ceiling: TrustPhase.of(a.ceiling) })),
     domains: p.domains.map(d => ({ domain: Domain.of(d.name), egress: d.egress.map(egress) })),
+    // As the default example: per-investigation identity through JWT auth.
+    vault: { address: 'https://vault.vault.svc:8200', investigationIdentityMountPath: 'jwt-agents' },
   });
 }
 

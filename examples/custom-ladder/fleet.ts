@@ -57,6 +57,8 @@ export function customLadderFleet(): AgentFleet {
       { domain: Domain.LLM, egress: [EgressTarget.cidr('0.0.0.0/0', [{ port: 443 }], ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'])] },
     ],
     allowedRegistries: ['registry.example.com/agents/'],
+    // Agents log in through JWT auth bound to their pod: Vault's audit log names the investigation.
+    vault: { address: 'https://vault.vault.svc:8200', investigationIdentityMountPath: 'jwt-agents' },
     kubernetesApi: EgressTarget.cidr('172.20.0.10/32', [{ port: 443 }]),
   });
 }

@@ -14,6 +14,8 @@ export function defaultFleet(): AgentFleet {
       { name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2', ceiling: TrustPhase.READ_ONLY },
     ],
     // The API server's endpoints as NetworkPolicies see them (after Service translation).
+    // Agents log in through JWT auth bound to their pod: Vault's audit log names the investigation.
+    vault: { address: 'https://vault.vault.svc:8200', investigationIdentityMountPath: 'jwt-agents' },
     kubernetesApi: EgressTarget.cidr('10.0.0.1/32', [{ port: 6443 }]),
     domains: [
       { domain: Domain.NETWORK, egress: [EgressTarget.cidr('10.40.0.0/24', [{ port: 22 }])] },

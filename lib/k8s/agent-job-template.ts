@@ -334,7 +334,10 @@ export class AgentJobTemplate extends Construct {
       [env.otelResourceAttributes]: kplus.EnvValue.fromValue(`investigation.id=${TEMPLATE_ID},agent.trust_phase=${phase.name}`),
       OTEL_SERVICE_NAME: kplus.EnvValue.fromValue(this.agent.name),
       VAULT_ADDR: kplus.EnvValue.fromValue(fleet.vaultAddress),
-      VAULT_AUTH_MOUNT: kplus.EnvValue.fromValue(fleet.vaultAuthMountPath),
+      // With per-investigation identity the agent logs in through the JWT mount
+      // (same role name and token), so Vault's audit log names the pod.
+      VAULT_AUTH_MOUNT: kplus.EnvValue.fromValue(fleet.investigationIdentityMountPath ?? fleet.vaultAuthMountPath),
+      VAULT_AUTH_METHOD: kplus.EnvValue.fromValue(fleet.investigationIdentityMountPath ? 'jwt' : 'kubernetes'),
       [AgentJobTemplate.TOKEN_PATH_ENV]: kplus.EnvValue.fromValue(this.tokenPath),
       TMPDIR: kplus.EnvValue.fromValue('/tmp'),
     };
@@ -502,6 +505,7 @@ export class AgentJobTemplate extends Construct {
       serviceAccount: Names.serviceAccount(phase.name),
       vaultRole: Names.vaultRole(phase.name),
       vaultAuthMount: fleet.vaultAuthMountPath,
+      ...(fleet.investigationIdentityMountPath ? { vaultJwtAuthMount: fleet.investigationIdentityMountPath } : {}),
       egress: fleet.egressOf(phase).map(t => t.toString()),
       vaultPaths,
       // What `agent-trust promote-check` evaluates evidence against, straight from the ladder.
@@ -526,7 +530,8 @@ export class AgentJobTemplate extends Construct {
       'vault.hashicorp.com/agent-inject': 'true',
       // Init container only: a Vault Agent sidecar never exits, so the Job would never complete.
       'vault.hashicorp.com/agent-pre-populate-only': 'true',
-      'vault.hashicorp.com/auth-path': `auth/${this.fleet.vaultAuthMountPath}`,
+      'vault.hashicorp.com/auth-path': `auth/${this.fleet.investigationIdentityMountPath ?? this.fleet.vaultAuthMountPath}`,
+      ...(this.fleet.investigationIdentityMountPath ? { 'vault.hashicorp.com/auth-type': 'jwt' } : {}),
       'vault.hashicorp.com/agent-service-account-token-volume-name': TOKEN_VOLUME,
     };
   }

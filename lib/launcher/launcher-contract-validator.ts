@@ -102,6 +102,10 @@ export class LauncherContractValidator {
           problems.add(path, `${f}.${key}`, row[key], 'must be a non-empty string', 'regenerate the contract from the fleet');
         }
       }
+      if (row.vaultJwtAuthMount !== undefined && (typeof row.vaultJwtAuthMount !== 'string' || row.vaultJwtAuthMount === '')) {
+        problems.add(path, `${f}.vaultJwtAuthMount`, row.vaultJwtAuthMount, 'must be a non-empty string when present',
+          'regenerate the contract from the fleet (vault.investigationIdentityMountPath)');
+      }
       for (const key of ['egress', 'vaultPaths']) {
         if (!isStringArray(row[key])) {
           problems.add(path, `${f}.${key}`, row[key], 'must be a list of strings', 'use [] when the phase has none');

@@ -52,6 +52,15 @@ export interface VaultEndpoint {
    */
   readonly authMountPath?: string;
   /**
+   * Path of a JWT auth mount (without `auth/`) agents log in through for
+   * per-investigation identity: the login is bound to the pod's claims, so
+   * Vault's audit log names the investigation. The Vault side
+   * (`AgentVaultAuth.investigationIdentity`) creates it at this path; the Job
+   * template tells the agent to use it.
+   * @default - agents log in through the Kubernetes auth mount (one identity per phase)
+   */
+  readonly investigationIdentityMountPath?: string;
+  /**
    * Network target of Vault for the egress policy.
    * @default - pods labelled `app.kubernetes.io/name=vault` in namespace `vault`, port 8200
    */
@@ -177,6 +186,8 @@ export class AgentFleet {
   public readonly vaultAuthMountPath: string;
   /** Vault network target. */
   public readonly vaultEgress: EgressTarget;
+  /** JWT auth mount for per-investigation identity, if agents log in there. */
+  public readonly investigationIdentityMountPath?: string;
   /** Allowed image registries. */
   public readonly allowedRegistries: string[];
   /** Where agents reach the Kubernetes API, if they may. */
@@ -198,6 +209,7 @@ export class AgentFleet {
     this.maxConcurrentInvestigations = props.maxConcurrentInvestigations ?? 10;
     this.vaultAddress = props.vault?.address ?? AgentFleet.DEFAULT_VAULT_ADDRESS;
     this.vaultAuthMountPath = (props.vault?.authMountPath ?? AgentFleet.DEFAULT_AUTH_MOUNT).replace(/^\/+|\/+$/g, '');
+    this.investigationIdentityMountPath = props.vault?.investigationIdentityMountPath?.replace(/^\/+|\/+$/g, '');
     this.vaultEgress = props.vault?.egress
       ?? EgressTarget.inCluster('vault', { 'app.kubernetes.io/name': 'vault' }, [{ port: 8200, protocol: NetworkProtocol.TCP }]);
     this.kubernetesApi = props.kubernetesApi;
@@ -303,6 +315,16 @@ export class AgentFleet {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(this.vaultAuthMountPath)) {
       problems.add(path, 'vault.authMountPath', this.vaultAuthMountPath, 'is not a Vault mount path',
         'use letters, digits, "-", "_", "." and "/" separators, e.g. "kubernetes-agents"');
+    }
+    const jwtMount = this.investigationIdentityMountPath;
+    if (jwtMount !== undefined) {
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(jwtMount)) {
+        problems.add(path, 'vault.investigationIdentityMountPath', jwtMount, 'is not a Vault mount path',
+          'use letters, digits, "-", "_", "." and "/" separators, e.g. "jwt-agents"');
+      } else if (jwtMount === this.vaultAuthMountPath) {
+        problems.add(path, 'vault.investigationIdentityMountPath', jwtMount, 'is the Kubernetes auth mount itself',
+          'give the JWT auth mount its own path, e.g. "jwt-agents"');
+      }
     }
     this.vaultEgress.validate(problems, `${path}/vault.egress`);
     this.kubernetesApi?.validate(problems, `${path}/kubernetesApi`);

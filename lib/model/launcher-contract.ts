@@ -17,6 +17,12 @@ export interface ContractPhase {
   readonly vaultRole: string;
   /** Vault auth mount path (without `auth/`). */
   readonly vaultAuthMount: string;
+  /**
+   * JWT auth mount for per-investigation identity; when present, agents log
+   * in there (same role name, same projected token) instead of `vaultAuthMount`.
+   * @default - none: agents log in through `vaultAuthMount`
+   */
+  readonly vaultJwtAuthMount?: string;
   /** Egress the phase's NetworkPolicy allows, as text (for humans; the policy is enforced by Kubernetes). */
   readonly egress: string[];
   /** Vault credential paths the phase's policy grants. */

@@ -25,11 +25,6 @@ import { VaultTokenType } from './vault-token-type';
  */
 export interface InvestigationIdentityOptions {
   /**
-   * Path of the JWT auth mount (without `auth/`).
-   * @default "jwt-agents"
-   */
-  readonly mountPath?: string;
-  /**
    * The cluster's OIDC discovery URL (its service-account issuer), e.g. `https://kubernetes.default.svc.cluster.local`.
    * @default - none
    */
@@ -157,8 +152,19 @@ export class AgentVaultAuth extends Construct {
     AgentVaultAuth.checkPublicPem(problems, path, 'kubernetesCaCert', props.kubernetesCaCert);
     SecretInput.check(problems, path, 'tokenReviewerJwt', props.tokenReviewerJwt);
     const identity = props.investigationIdentity;
+    // The mount path lives in the fleet, so the Job template sends agents to it.
+    const jwtMount = fleet.investigationIdentityMountPath;
     if (identity) {
       this.checkIdentity(problems, path, identity);
+      if (jwtMount === undefined) {
+        problems.add(path, 'investigationIdentity', 'set',
+          'is configured but the fleet declares no vault.investigationIdentityMountPath, so Job templates would send agents to the Kubernetes auth mount and the per-investigation identity would go unused',
+          'declare vault: { address, investigationIdentityMountPath: \'jwt-agents\' } in the AgentFleet');
+      }
+    } else if (jwtMount !== undefined) {
+      problems.add(path, 'fleet.investigationIdentityMountPath', jwtMount,
+        'is declared, so agents log in there, but investigationIdentity is not configured: no JWT auth mount would exist',
+        'set investigationIdentity: { oidcDiscoveryUrl: \'https://kubernetes.default.svc.cluster.local\' } (the cluster issuer)');
     }
     problems.throwIfAny(path);
 
@@ -200,10 +206,10 @@ export class AgentVaultAuth extends Construct {
     }));
 
     this.jwtRoles = [];
-    if (identity) {
+    if (identity && jwtMount !== undefined) {
       this.jwtBackend = new JwtAuthBackend(this, 'Jwt', {
         type: 'jwt',
-        path: identity.mountPath ?? 'jwt-agents',
+        path: jwtMount,
         description: `cdk-agent-trust: per-investigation agent identity for namespace "${fleet.namespace}"`,
         ...(identity.oidcDiscoveryUrl ? { oidcDiscoveryUrl: identity.oidcDiscoveryUrl } : {}),
         ...(identity.oidcDiscoveryCaPem ? { oidcDiscoveryCaPem: identity.oidcDiscoveryCaPem } : {}),
@@ -282,12 +288,6 @@ export class AgentVaultAuth extends Construct {
     AgentVaultAuth.checkPublicPem(problems, path, 'investigationIdentity.jwksCaPem', identity.jwksCaPem);
     (identity.jwtValidationPubkeys ?? []).forEach((k, i) =>
       AgentVaultAuth.checkPublicPem(problems, path, `investigationIdentity.jwtValidationPubkeys[${i}]`, k));
-    const mount = identity.mountPath ?? 'jwt-agents';
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(mount) || mount === this.fleet.vaultAuthMountPath) {
-      problems.add(path, 'investigationIdentity.mountPath', mount,
-        mount === this.fleet.vaultAuthMountPath ? 'is the Kubernetes auth mount of the fleet' : 'is not a Vault mount path',
-        'use a separate path such as "jwt-agents"');
-    }
   }
 
   /** A problem for every other auth mount of the stack at the same or a nested path as one of ours (e.g. a second fleet on the default mount). */
@@ -307,9 +307,9 @@ export class AgentVaultAuth extends Construct {
       for (const mine of ours) {
         const m = (mine as any).pathInput as string;
         if (p === m || p.startsWith(`${m}/`) || m.startsWith(`${p}/`)) {
-          problems.add(this.node.path, mine === this.backend ? 'fleet.vaultAuthMountPath' : 'investigationIdentity.mountPath', m,
+          problems.add(this.node.path, mine === this.backend ? 'fleet.vaultAuthMountPath' : 'fleet.investigationIdentityMountPath', m,
             `collides with the ${c.terraformResourceType} at "${p}" (${c.node.path}): auth mounts may not be equal or nested`,
-            'give each fleet its own auth mount (AgentFleet vault.authMountPath, investigationIdentity.mountPath)');
+            'give each fleet its own auth mounts (AgentFleet vault.authMountPath and vault.investigationIdentityMountPath)');
         }
       }
     }

@@ -72,6 +72,18 @@ describe.each(EXAMPLES)('example $name', ({ name, stack, agents, phases }) => {
       expect(role.token_ttl).toBeGreaterThanOrEqual(deadline);
       expect(role.token_explicit_max_ttl).toBeLessThanOrEqual(deadline + margin);
     }
+    // Per-investigation identity: where the contract sends agents, a JWT mount with one role per phase exists.
+    const jwtMounts = [...new Set(contract.phases.map(p => p.vaultJwtAuthMount).filter(m => m !== undefined))];
+    for (const mount of jwtMounts) {
+      expect(Object.values<any>(terraform.resource.vault_jwt_auth_backend ?? {}).map(b => b.path)).toContain(mount);
+      expect(Object.values<any>(terraform.resource.vault_jwt_auth_backend_role ?? {}).map(r => r.role_name).sort())
+        .toEqual(contract.phases.map(p => p.vaultRole).sort());
+      const job = new JobRenderer(contract).render({ investigationId: 'inc-1', phase: contract.phases[0].name });
+      expect(job.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([
+        { name: 'VAULT_AUTH_MOUNT', value: mount }, { name: 'VAULT_AUTH_METHOD', value: 'jwt' },
+      ]));
+    }
+    expect(jwtMounts).toEqual(name === 'fleet' ? [] : ['jwt-agents']);
     // Every lease of every credential role ends by the time the Job's token does.
     const ttls: Array<[string, number]> = [];
     for (const [type, key] of [

@@ -91,6 +91,7 @@ describe('AgentJobTemplate', () => {
     expect(envOf(job)).toMatchObject({
       VAULT_ADDR: 'https://vault.vault.svc:8200',
       VAULT_AUTH_MOUNT: 'kubernetes-agents',
+      VAULT_AUTH_METHOD: 'kubernetes',
       VAULT_K8S_TOKEN_PATH: '/var/run/secrets/vault/token',
       OTEL_SERVICE_NAME: 'diagnostics',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability.svc:4318',
@@ -308,7 +309,7 @@ describe('AgentJobTemplate launcher contract', () => {
     for (const filled of Object.values(LauncherContract.defaultEnvNames())) {
       expect(names).not.toContain(filled);
     }
-    expect(names).toEqual(['OTEL_SERVICE_NAME', 'VAULT_ADDR', 'VAULT_AUTH_MOUNT', 'VAULT_K8S_TOKEN_PATH', 'TMPDIR']);
+    expect(names).toEqual(['OTEL_SERVICE_NAME', 'VAULT_ADDR', 'VAULT_AUTH_MOUNT', 'VAULT_AUTH_METHOD', 'VAULT_K8S_TOKEN_PATH', 'TMPDIR']);
     expect(JSON.stringify(t)).not.toMatch(/:"(investigation-)?template"/);
     expect(JSON.stringify(t)).not.toContain('cdk8s.io/metadata.addr');
     // The getter and the ConfigMap agree.

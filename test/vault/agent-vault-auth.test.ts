@@ -68,7 +68,7 @@ describe('AgentVaultAuth', () => {
   });
 
   test('per-investigation identity: JWT roles bound to the ServiceAccount subject, mapping pod name and uid into metadata', () => {
-    const f = fleet();
+    const f = fleet({ vault: { address: 'https://vault.vault.svc:8200', investigationIdentityMountPath: 'jwt-agents' } });
     const out = Testing.synthScope(scope => {
       new AgentVaultAuth(scope, 'Auth', { fleet: f, kubernetesHost: 'https://kubernetes.default.svc',
         investigationIdentity: { oidcDiscoveryUrl: 'https://kubernetes.default.svc.cluster.local' } });
@@ -104,17 +104,26 @@ describe('AgentVaultAuth', () => {
     const problems = problemsOf(() => new AgentVaultAuth(s, 'Auth', {
       fleet: fleet(), kubernetesHost: 'http://kubernetes', tokenReviewerJwt: plain,
       kubernetesCaCert: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----',
-      investigationIdentity: { oidcDiscoveryUrl: 'https://issuer', jwksUrl: 'https://issuer/openid/v1/jwks', mountPath: 'kubernetes-agents' },
+      investigationIdentity: { oidcDiscoveryUrl: 'https://issuer', jwksUrl: 'https://issuer/openid/v1/jwks' },
     }));
     expect(problems.map(p => `${p.field} = ${p.value}`)).toEqual([
       'kubernetesHost = "http://kubernetes"',
       'kubernetesCaCert = "(a PEM private key, not shown)"',
       'tokenReviewerJwt = "var.jwt"',
       'investigationIdentity = "2 key sources"',
-      'investigationIdentity.mountPath = "kubernetes-agents"',
+      'investigationIdentity = "set"',
     ]);
+    expect(problems[4].message).toContain('the per-investigation identity would go unused');
     expect(JSON.stringify(problems)).not.toContain('MIIE');
     expect(problems.every(p => p.path === 'test/Auth')).toBe(true);
+  });
+
+  test('a fleet that declares a JWT login mount needs investigationIdentity, and the mount must differ from the Kubernetes one', () => {
+    const f = fleet({ vault: { address: 'https://vault.vault.svc:8200', investigationIdentityMountPath: 'jwt-agents' } });
+    const problems = problemsOf(() => new AgentVaultAuth(stack(), 'Auth', { fleet: f, kubernetesHost: 'https://kubernetes.default.svc' }));
+    expect(problems.map(p => `${p.field} = ${p.value}`)).toEqual(['fleet.investigationIdentityMountPath = "jwt-agents"']);
+    expect(() => fleet({ vault: { address: 'https://vault.vault.svc:8200', investigationIdentityMountPath: 'kubernetes-agents' } }))
+      .toThrow(/vault.investigationIdentityMountPath = "kubernetes-agents": is the Kubernetes auth mount itself/);
   });
 
   test('a reviewer JWT, when given, is a sensitive variable reference', () => {

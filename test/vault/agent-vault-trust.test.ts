@@ -99,7 +99,7 @@ describe('AgentVaultTrust and the default example', () => {
   });
 
   test('no secret literal anywhere in the synthesized JSON, with every secret input in use', () => {
-    const f = fleet();
+    const f = fleet({ vault: { address: 'https://vault.vault.svc:8200', investigationIdentityMountPath: 'jwt-agents' } });
     const s = stack();
     new AgentVaultTrust(s, 'Trust', {
       fleet: f,
