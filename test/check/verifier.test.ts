@@ -140,6 +140,16 @@ const CASES: Case[] = [
     object: ret => ret, message: ['backend is "kubernetes"', '"kubernetes-agents"'],
   },
   {
+    name: 'the JWT login mount the contract names moved elsewhere', id: 'vault-auth-mount',
+    edit: out => { resource(out, 'vault_jwt_auth_backend', a => a.path === 'jwt-agents').attrs.path = 'jwt-elsewhere'; },
+    object: 'vault_jwt_auth_backend (path "jwt-agents")', message: ['JWT auth mount "jwt-agents"', 'no vault_jwt_auth_backend'],
+  },
+  {
+    name: 'the phase role missing on the JWT login mount', id: 'vault-role-missing',
+    edit: out => { resource(out, 'vault_jwt_auth_backend_role', a => a.role_name === 'agent-phase-read-only').attrs.role_name = 'agent-read-only'; },
+    object: 'vault_jwt_auth_backend_role (role_name "agent-phase-read-only")', message: ['JWT mount "jwt-agents"', 'agent-phase-read-only'],
+  },
+  {
     name: 'the Vault role audience changed', id: 'token-audience',
     edit: out => { const r = role(out, 'limited-write'); r.attrs.audience = 'https://kubernetes.default.svc'; return r.address; },
     object: ret => ret, message: ['audience is "https://kubernetes.default.svc"', '["vault"]'],
@@ -439,7 +449,8 @@ describe('each broken invariant yields exactly its finding', () => {
   // Edits that remove what other edits change (or the anchor of a check) cannot be combined freely.
   const MASKING = ['a Role whose rules are not a list', 'no launcher contract', 'a contract of another version', 'the admission policy removed',
     'the admission binding removed', 'the admission policy matching another namespace', 'the admission params ConfigMap removed',
-    'the Vault role renamed', 'a policy in HCL', 'a phase NetworkPolicy removed', 'a password literal in password_wo'];
+    'the Vault role renamed', 'a policy in HCL', 'a phase NetworkPolicy removed', 'a password literal in password_wo',
+    'the JWT login mount the contract names moved elsewhere'];
   const COMBINABLE = CASES.filter(c => !MASKING.includes(c.name));
 
   test('findings do not mask each other: any set of independent edits yields the union of their ids', () => {

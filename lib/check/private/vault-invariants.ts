@@ -82,6 +82,8 @@ export function checkVaultRoles(ctx: VerifyContext): void {
   const tf = ctx.terraform;
   const roles = tf.resourcesOfType(K8S_ROLE);
   const authMounts = tf.resourcesOfType('vault_auth_backend');
+  const jwtMounts = tf.resourcesOfType('vault_jwt_auth_backend').map(m => tf.resolve(m.attributes.path, m.stack));
+  const missingJwtMounts = new Set<string>();
   for (const row of phaseRows(ctx.contracts)) {
     const contracts = ctx.contracts.filter(c => c.namespace === row.agentNamespace && row.agents.includes(c.agent));
     const deadline = deadlineOf(contracts);
@@ -136,6 +138,25 @@ export function checkVaultRoles(ctx: VerifyContext): void {
     }
     checkTokenSettings(ctx, row, role, deadline);
 
+    if (row.vaultJwtAuthMount !== undefined) {
+      // The Job template sends agents to this mount: it and the phase's role on it must exist.
+      const jwtMount = row.vaultJwtAuthMount;
+      const onJwtMount = tf.resourcesOfType(JWT_ROLE).filter(r => tf.resolve(r.attributes.role_name, r.stack) === row.vaultRole
+        && tf.resolve(r.attributes.backend, r.stack) === jwtMount);
+      if (!jwtMounts.includes(jwtMount)) {
+        // Once per mount, not once per phase.
+        if (!missingJwtMounts.has(jwtMount)) {
+          missingJwtMounts.add(jwtMount);
+          ctx.report(VerifyRule.VAULT_AUTH_MOUNT, `vault_jwt_auth_backend (path "${jwtMount}")`,
+            `the contract sends agents to JWT auth mount "${jwtMount}" but no vault_jwt_auth_backend is mounted there`,
+            'configure investigationIdentity on the Vault side, or remove vault.investigationIdentityMountPath from the fleet');
+        }
+      } else if (onJwtMount.length === 0) {
+        ctx.report(VerifyRule.VAULT_ROLE_MISSING, `${JWT_ROLE} (role_name "${row.vaultRole}")`,
+          `phase "${row.name}" logs in with role "${row.vaultRole}" on JWT mount "${jwtMount}" but that mount has no such role`,
+          'create it (AgentVaultAuth with investigationIdentity), or regenerate the contract from the same fleet');
+      }
+    }
     for (const jwt of tf.resourcesOfType(JWT_ROLE).filter(r => tf.resolve(r.attributes.role_name, r.stack) === row.vaultRole)) {
       const sub = `system:serviceaccount:${row.agentNamespace}:${row.serviceAccount}`;
       if (jwt.attributes.bound_claims?.sub !== sub) {

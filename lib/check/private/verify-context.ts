@@ -69,6 +69,8 @@ export interface PhaseRow {
   readonly serviceAccount: string;
   readonly vaultRole: string;
   readonly vaultAuthMount: string;
+  /** JWT auth mount agents log in through, when per-investigation identity is on. */
+  readonly vaultJwtAuthMount?: string;
   readonly vaultPaths: string[];
   /** Agents whose contract lists the phase. */
   readonly agents: string[];
@@ -88,7 +90,7 @@ export function phaseRows(contracts: LauncherContractDocument[]): PhaseRow[] {
       }
       rows.set(key, {
         agentNamespace: c.namespace, name: p.name, serviceAccount: p.serviceAccount, vaultRole: p.vaultRole,
-        vaultAuthMount: p.vaultAuthMount, vaultPaths: [...p.vaultPaths], agents: [c.agent],
+        vaultAuthMount: p.vaultAuthMount, vaultJwtAuthMount: p.vaultJwtAuthMount, vaultPaths: [...p.vaultPaths], agents: [c.agent],
       });
     }
   }
