@@ -2,20 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LauncherContractLoader, LauncherContractValidator, SynthOutput } from '../../lib/launcher';
 import { LauncherContract } from '../../lib/model/launcher-contract';
-import { AgentTrustErrors, ValidationProblem } from '../../lib/model/validation';
+import { problemsOf } from '../helpers/problems';
 import { contractConfigMap, contractFixture, FIXTURE_FILE, tempDir, yamlOf } from './fixtures';
 
-function problemsOf(fn: () => unknown): ValidationProblem[] {
-  try {
-    fn();
-  } catch (e) {
-    if (!AgentTrustErrors.isValidationError(e)) {
-      throw e;
-    }
-    return AgentTrustErrors.problemsOf(e);
-  }
-  throw new Error('expected a validation error');
-}
 
 function fieldsOf(obj: any): string[] {
   return LauncherContractValidator.problems(obj).map(p => `${p.field}=${p.value}`);

@@ -1,10 +1,10 @@
 import * as fc from 'fast-check';
+import { problemsOf } from '../helpers/problems';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PromotionEvidence, PromotionGate } from '../../lib/model/promotion-gate';
 import { DemotionTrigger } from '../../lib/model/promotion';
 import { TrustLadder } from '../../lib/model/trust-ladder';
-import { AgentTrustErrors, ValidationProblem } from '../../lib/model/validation';
 
 const ladder = TrustLadder.standard();
 
@@ -22,15 +22,6 @@ function good(overrides: any = {}): PromotionEvidence {
   };
 }
 
-function problemsOf(fn: () => unknown): ValidationProblem[] {
-  try {
-    fn();
-  } catch (e) {
-    expect(AgentTrustErrors.isValidationError(e)).toBe(true);
-    return AgentTrustErrors.problemsOf(e);
-  }
-  throw new Error('expected a validation error');
-}
 
 describe('PromotionGate', () => {
   test('evidence exactly at every threshold is eligible', () => {

@@ -1,5 +1,4 @@
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
-import { AgentTrustErrors, ValidationProblem } from '../../lib/model';
 import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { AccessLevel, AgentFleet, AgentFleetProps, Domain, EngineConfig, DomainEngine } from '../../lib';
 
@@ -62,18 +61,7 @@ export function engines(s: TerraformStack): DomainEngine[] {
   ];
 }
 
-/** The problems a function throws (fails the test when it throws something else or nothing). */
-export function problemsOf(fn: () => unknown): ValidationProblem[] {
-  try {
-    fn();
-  } catch (e) {
-    if (!AgentTrustErrors.isValidationError(e)) {
-      throw e;
-    }
-    return AgentTrustErrors.problemsOf(e);
-  }
-  throw new Error('expected a validation error, but nothing was thrown');
-}
+export { problemsOf } from '../helpers/problems';
 
 /** The message of the error a function throws (fails the test when nothing is thrown). */
 export function errorOf(fn: () => unknown): string {
