@@ -6,6 +6,16 @@ interface Subject {
   readonly namespace?: string;
 }
 
+/** The objects of a list (hand-edited output may hold anything). */
+function objects(value: unknown): any[] {
+  return Array.isArray(value) ? value.filter(v => v !== null && typeof v === 'object') : [];
+}
+
+/** The strings of a list. */
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
 /** A raw RBAC rule with the scope it applies in. */
 export interface ScopedRule {
   /** Namespace, or `PermissionSet.CLUSTER_SCOPE` for ClusterRoleBinding grants. */
@@ -67,11 +77,12 @@ export class EffectivePermissions {
         continue;
       }
       const scope = binding.kind === 'ClusterRoleBinding' ? PermissionSet.CLUSTER_SCOPE : binding.metadata?.namespace;
-      for (const rule of role.rules ?? []) {
-        const names: Array<string | undefined> = rule.resourceNames?.length ? rule.resourceNames : [undefined];
-        for (const group of rule.apiGroups ?? []) {
-          for (const resource of rule.resources ?? []) {
-            for (const verb of rule.verbs ?? []) {
+      for (const rule of objects(role.rules)) {
+        const named = strings(rule.resourceNames);
+        const names: Array<string | undefined> = named.length ? named : [undefined];
+        for (const group of strings(rule.apiGroups)) {
+          for (const resource of strings(rule.resources)) {
+            for (const verb of strings(rule.verbs)) {
               for (const resourceName of names) {
                 set.add(scope, group, resource, verb, resourceName);
               }
@@ -88,7 +99,7 @@ export class EffectivePermissions {
     const out: ScopedRule[] = [];
     for (const binding of this.bindings) {
       const role = this.bindsServiceAccount(binding, namespace, name) ? this.roleOf(binding) : undefined;
-      for (const rule of role?.rules ?? []) {
+      for (const rule of objects(role?.rules)) {
         out.push({ scope: binding.kind === 'ClusterRoleBinding' ? PermissionSet.CLUSTER_SCOPE : binding.metadata?.namespace, rule });
       }
     }
@@ -102,7 +113,9 @@ export class EffectivePermissions {
   }
 
   private bindsServiceAccount(binding: any, namespace: string, name: string): boolean {
-    return (binding.subjects ?? []).some((s: Subject) => s.kind === 'ServiceAccount' && s.name === name
+    // Hand-edited output may hold anything: skip subjects that are not objects.
+    const subjects: unknown[] = Array.isArray(binding.subjects) ? binding.subjects : [];
+    return subjects.some((s: any): s is Subject => !!s && typeof s === 'object' && s.kind === 'ServiceAccount' && s.name === name
       && (s.namespace ?? binding.metadata?.namespace) === namespace);
   }
 

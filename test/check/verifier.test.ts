@@ -652,3 +652,16 @@ describe('TerraformOutput', () => {
     expect(TerraformOutput.referenceOf(3)).toBeUndefined();
   });
 });
+
+describe('EffectivePermissions on malformed RBAC', () => {
+  test('null subjects, non-list rules and non-string entries are skipped, not fatal', () => {
+    const { EffectivePermissions } = require('../../lib/check');
+    const perms = EffectivePermissions.fromManifests([
+      { kind: 'Role', metadata: { name: 'r', namespace: 'ns' }, rules: [null, { apiGroups: [''], resources: ['pods', 7], verbs: 'get' }, { apiGroups: [''], resources: ['pods'], verbs: ['list'] }] },
+      { kind: 'Role', metadata: { name: 'bad', namespace: 'ns' }, rules: { not: 'a list' } },
+      { kind: 'RoleBinding', metadata: { name: 'b', namespace: 'ns' }, roleRef: { kind: 'Role', name: 'r' }, subjects: [null, 'x', { kind: 'ServiceAccount', name: 'sa' }] },
+      { kind: 'RoleBinding', metadata: { name: 'b2', namespace: 'ns' }, roleRef: { kind: 'Role', name: 'bad' }, subjects: { kind: 'ServiceAccount', name: 'sa' } },
+    ]);
+    expect(perms.forServiceAccount('ns', 'sa').toStrings()).toEqual(['ns: list core/pods']);
+  });
+});
