@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    // lib/model and lib/launcher must load without cdk8s or cdktf (DESIGN.md "Layers").
+    // lib/model and lib/launcher must load without cdk8s or cdktf (docs/design.md "Layers").
     files: ['lib/model/**/*.ts', 'lib/launcher/**/*.ts', 'lib/check/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{

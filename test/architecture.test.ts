@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-// DESIGN.md "Layers": dependencies point down only.
+// docs/design.md "Layers": dependencies point down only.
 const ROOT = path.join(__dirname, '..');
 const LAYERS: { [layer: string]: { local: string[]; packages: RegExp } } = {
   model: { local: ['model'], packages: /^$/ },
