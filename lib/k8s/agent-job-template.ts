@@ -494,6 +494,8 @@ export class AgentJobTemplate extends Construct {
       env,
       phases,
       jobTemplate: template,
+      targetNamespaces: [...fleet.targetNamespaces],
+      allowedRegistries: [...fleet.allowedRegistries],
     };
   }
 

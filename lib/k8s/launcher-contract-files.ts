@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { LauncherContract } from '../model';
 import { AgentJobTemplate } from './agent-job-template';
 
 /**
@@ -14,7 +15,7 @@ import { AgentJobTemplate } from './agent-job-template';
  */
 export class LauncherContractFiles {
   /** Name of the subfolder of the synth output that holds the contract files. */
-  public static readonly DIRECTORY = 'contracts';
+  public static readonly DIRECTORY = LauncherContract.FILES_DIRECTORY;
 
   /** File name of an agent's contract: `<namespace>.<agent>.contract.json`. */
   public static fileName(namespace: string, agent: string): string {

@@ -80,14 +80,16 @@ export class VaultKubernetesEngineAccess extends Construct {
     this.roles = [];
     this.roleBindings = [];
     for (const ns of fleet.targetNamespaces) {
+      // The namespace in the name keeps every Role through cdk8s's per-resource output types.
+      const roleName = Names.perNamespace(name, ns);
       this.roles.push(new kplus.k8s.KubeRole(this, `Role-${ns}`, {
-        metadata: { name, namespace: ns, labels },
+        metadata: { name: roleName, namespace: ns, labels },
         rules: this.rules.map(r => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs,
           ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}) })),
       }));
       this.roleBindings.push(new kplus.k8s.KubeRoleBinding(this, `Binding-${ns}`, {
-        metadata: { name, namespace: ns, labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        metadata: { name: roleName, namespace: ns, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
         subjects: [{ kind: 'ServiceAccount', name: vaultSa, namespace: vaultNamespace }],
       }));
     }
