@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AgentAlertRules, AgentFleet, AlertRule } from '../model';
-import { guardOutputFiles } from './private/k8s-util';
+import { guardOutput } from './private/k8s-util';
 
 /** Props of `AgentAlerts`. */
 export interface AgentAlertsProps {
@@ -54,7 +54,7 @@ export class AgentAlerts extends Construct {
 
   public constructor(scope: Construct, id: string, props: AgentAlertsProps) {
     super(scope, id);
-    guardOutputFiles(this);
+    guardOutput(this);
     try {
       this.rules = AgentAlertRules.forFleet(props.fleet, props);
     } catch (e) {

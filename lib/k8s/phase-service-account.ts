@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import {
   AgentFleet, DenylistOverride, KubernetesRule, Names, PermissionSet, ProblemCollector, RbacDenylist, TrustPhase,
 } from '../model';
-import { clusterScoped, guardOutputFiles, pathOf } from './private/k8s-util';
+import { clusterScoped, guardOutput, pathOf } from './private/k8s-util';
 
 const READ_VERBS = ['get', 'list', 'watch'];
 const VERB = /^[a-z]+$/;
@@ -72,7 +72,7 @@ export class PhaseServiceAccount extends Construct {
 
   public constructor(scope: Construct, id: string, props: PhaseServiceAccountProps) {
     super(scope, id);
-    guardOutputFiles(this);
+    guardOutput(this);
     const { fleet, phase } = props;
     const path = pathOf(this);
     const problems = new ProblemCollector();

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentFleet, CredentialRoles, Domain, KubernetesRule, Names, ProblemCollector, SecretEngineKind } from '../model';
-import { guardOutputFiles, pathOf } from './private/k8s-util';
+import { guardOutput, pathOf } from './private/k8s-util';
 
 /** Props of `VaultKubernetesEngineAccess`. */
 export interface VaultKubernetesEngineAccessProps {
@@ -48,7 +48,7 @@ export class VaultKubernetesEngineAccess extends Construct {
 
   public constructor(scope: Construct, id: string, props: VaultKubernetesEngineAccessProps) {
     super(scope, id);
-    guardOutputFiles(this);
+    guardOutput(this);
     const fleet = props.fleet;
     const domain = props.domain ?? Domain.APPLICATION;
     const vaultNamespace = props.vaultNamespace ?? 'vault';

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LauncherContract } from '../model/launcher-contract';
+import { HelmText } from '../model/private/helm-text';
 import { AgentTrustErrors, ProblemCollector } from '../model/validation';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -35,9 +36,10 @@ export class SynthOutput {
     }
     problems.throwIfAny(dir);
     const out: any[] = [];
+    const helm = SynthOutput.isHelmTemplates(dir);
     for (const file of files) {
       try {
-        out.push(...SynthOutput.readFile(file));
+        out.push(...(helm ? SynthOutput.readHelmTemplate(file) : SynthOutput.readFile(file)));
       } catch (e) {
         SynthOutput.collect(problems, e, file);
       }
@@ -55,7 +57,7 @@ export class SynthOutput {
    */
   public static contractFiles(dir: string): ContractFile[] {
     const candidates = [path.join(dir, LauncherContract.FILES_DIRECTORY)];
-    if (path.basename(path.resolve(dir)) === 'templates' && fs.existsSync(path.join(dir, '..', 'Chart.yaml'))) {
+    if (SynthOutput.isHelmTemplates(dir)) {
       candidates.push(path.join(dir, '..', LauncherContract.FILES_DIRECTORY));
     }
     const out: ContractFile[] = [];
@@ -79,16 +81,36 @@ export class SynthOutput {
     return out;
   }
 
+  /**
+   * Whether `dir` is a Helm chart's `templates/` folder (a `Chart.yaml`
+   * beside it), as `cdk8s synth --format helm` writes it.
+   */
+  public static isHelmTemplates(dir: string): boolean {
+    return path.basename(path.resolve(dir)) === 'templates' && fs.existsSync(path.join(dir, '..', 'Chart.yaml'));
+  }
+
+  /**
+   * A template of a chart cdk8s wrote, read as Helm renders it: the only
+   * template actions this library writes are escaped `{{`, rendered back
+   * here; any other action is left as text (and usually fails to parse).
+   */
+  private static readHelmTemplate(file: string): any[] {
+    return SynthOutput.parse(HelmText.unescape(SynthOutput.readText(file)), formatOf(file), file);
+  }
+
   /** Every object of one YAML (multi-document) or JSON file. Throws on an unreadable or unparsable file, naming it. */
   public static readFile(file: string): any[] {
-    let text: string;
+    return SynthOutput.parse(SynthOutput.readText(file), formatOf(file), file);
+  }
+
+  private static readText(file: string): string {
     try {
       if (fs.statSync(file).isDirectory()) {
         const problems = new ProblemCollector();
         problems.add(file, 'file', file, 'is a directory', 'pass a file, or use a command that reads a folder');
         problems.throwIfAny(file);
       }
-      text = fs.readFileSync(file, 'utf8');
+      return fs.readFileSync(file, 'utf8');
     } catch (e) {
       if (AgentTrustErrors.isValidationError(e)) {
         throw e;
@@ -96,8 +118,8 @@ export class SynthOutput {
       const problems = new ProblemCollector();
       problems.add(file, 'file', file, `cannot be read (${reason(e)})`, 'pass an existing, readable file');
       problems.throwIfAny(file);
+      throw e;
     }
-    return SynthOutput.parse(text!, path.extname(file).toLowerCase() === '.json' ? 'json' : 'yaml', file);
   }
 
   /**
@@ -209,6 +231,10 @@ export interface ContractFile {
 
 function firstLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0];
+}
+
+function formatOf(file: string): string {
+  return path.extname(file).toLowerCase() === '.json' ? 'json' : 'yaml';
 }
 
 function reason(e: unknown): string {

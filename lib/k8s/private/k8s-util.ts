@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, IResolver, JsonPatch, ResolutionContext, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ProblemCollector, ResourceQuantity } from '../../model';
+import { HelmText } from '../../model/private/helm-text';
 
 /**
  * Cluster-scoped objects must not carry a namespace. cdk8s copies a Chart's
@@ -68,21 +69,35 @@ export function pathOf(c: Construct): string {
 
 const GUARDED = new WeakSet<Construct>();
 
+/** Escapes `{{` in every string value for a Helm chart's templates. */
+class HelmEscapeResolver implements IResolver {
+  public resolve(context: ResolutionContext): void {
+    if (typeof context.value === 'string' && HelmText.hasUnescaped(context.value)) {
+      context.replaceValue(HelmText.escape(context.value));
+    }
+  }
+}
+
 /**
  * Fail synth, naming both construct paths, when two objects of the app
  * would be written to the same file by the app's YAML output type:
  * `FILE_PER_RESOURCE` names each file `<kind>.<metadata.name>` (no
  * namespace, no chart) and `FOLDER_PER_CHART_FILE_PER_RESOURCE` does so per
  * chart, so equal names silently overwrite each other. Registered once per
- * app by every construct of this library.
+ * app by every construct of this library, which also escapes Helm template
+ * braces when the app synthesizes into a Helm chart (`isHelmTemplates`).
  * @internal
  */
-export function guardOutputFiles(scope: Construct): void {
+export function guardOutput(scope: Construct): void {
   const root = scope.node.root;
   if (!(root instanceof App) || GUARDED.has(root)) {
     return;
   }
   GUARDED.add(root);
+  if (isHelmTemplates(root)) {
+    // Helm would execute every `{{` of the manifests: escape them in every string of every object.
+    root.resolvers.push(new HelmEscapeResolver());
+  }
   root.node.addValidation({
     validate: () => {
       const type = root.yamlOutputType;
