@@ -144,6 +144,12 @@ export class Verifier {
       }
     };
     const objects: any[] = [];
+    const scalars = (manifests ?? []).filter(x => x === null || typeof x !== 'object' || Array.isArray(x));
+    if (scalars.length > 0) {
+      report(VerifyRule.INPUT_MALFORMED, '(Kubernetes output)',
+        `${scalars.length} document(s) are not objects (${scalars.slice(0, 3).map(x => ProblemCollector.show(x).slice(0, 40)).join(', ')})`,
+        'every YAML/JSON document of the Kubernetes output must be a Kubernetes object; remove or fix the others');
+    }
     for (const m of (manifests ?? []).filter(x => x !== null && typeof x === 'object' && !Array.isArray(x))) {
       const wrong = shapeProblems(m);
       if (wrong.length > 0) {

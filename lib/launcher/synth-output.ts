@@ -130,7 +130,7 @@ export class SynthOutput {
     const where = source ?? (format === 'json' ? 'JSON' : 'YAML');
     const fail = (message: string): never => {
       const problems = new ProblemCollector();
-      problems.add(where, '(text)', String(text).slice(0, 40), message, `fix the file or regenerate it (\`cdk8s synth\`)`);
+      problems.add(where, '(text)', String(text).slice(0, 40), message, 'fix the file, or regenerate it with the tool that wrote it');
       problems.throwIfAny(where);
       throw new Error('unreachable');
     };
