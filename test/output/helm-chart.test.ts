@@ -7,6 +7,7 @@ import { Verifier } from '../../lib/check';
 import { SynthOutput } from '../../lib/launcher';
 import { LauncherContract } from '../../lib/model';
 import { HelmText } from '../../lib/model/private/helm-text';
+import { canonical } from '../helpers/canonical';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
@@ -78,7 +79,7 @@ describe.each(['default', 'fleet'])('cdk8s synth --format helm, example %s', (ex
   });
 
   test('rendered as Helm renders it, the chart holds exactly the objects of the plain synth', () => {
-    const canon = (objs: any[]): string[] => objs.map(o => JSON.stringify(o, Object.keys(flatKeys(o)).sort())).sort();
+    const canon = (objs: any[]): string[] => objs.map(canonical).sort();
     const rendered = filesUnder(path.join(chart, 'templates'))
       .flatMap(f => SynthOutput.parse(HelmText.unescape(fs.readFileSync(path.join(chart, 'templates', f), 'utf8')), 'yaml', f));
     expect(canon(rendered)).toEqual(canon(SynthOutput.readDirectory(plain.k8sDir)));
@@ -97,19 +98,6 @@ describe.each(['default', 'fleet'])('cdk8s synth --format helm, example %s', (ex
     expect(report.agents.length).toBeGreaterThan(0);
   });
 });
-
-/** Every key path of a JSON value, for a key-order-independent stringify. */
-function flatKeys(v: any, out: { [k: string]: true } = {}): { [k: string]: true } {
-  if (v !== null && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) {
-      if (!Array.isArray(v)) {
-        out[k] = true;
-      }
-      flatKeys(x, out);
-    }
-  }
-  return out;
-}
 
 describe('HelmText', () => {
   test('escape is idempotent and unescape inverts it', () => {

@@ -8,6 +8,7 @@ import { fleetChart } from '../../examples/fleet/k8s';
 import { AgentNamespace } from '../../lib/k8s';
 import { SynthOutput } from '../../lib/launcher';
 import { AgentFleet } from '../../lib/model';
+import { canonical } from '../helpers/canonical';
 
 const TYPES: Array<[string, YamlOutputType]> = [
   ['FILE_PER_APP', YamlOutputType.FILE_PER_APP],
@@ -29,16 +30,6 @@ function synthAndRead(build: (app: App) => unknown, type: YamlOutputType): { obj
   const files = SynthOutput.readDirectory(outdir);
   // Every object as canonical text, so equal objects compare equal whatever file they came from.
   return { objects: files.map(o => canonical(o)).sort(), files: countFiles(outdir) };
-}
-
-function canonical(v: any): string {
-  if (Array.isArray(v)) {
-    return `[${v.map(canonical).join(',')}]`;
-  }
-  if (v !== null && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map(k => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
 
 function countFiles(dir: string): number {
