@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -5,7 +6,8 @@ import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { defaultChart } from '../../examples/default/k8s';
 import { fleetChart } from '../../examples/fleet/k8s';
-import { AgentNamespace } from '../../lib/k8s';
+import { Verifier } from '../../lib/check';
+import { AgentNamespace, LauncherContractFiles } from '../../lib/k8s';
 import { SynthOutput } from '../../lib/launcher';
 import { AgentFleet } from '../../lib/model';
 import { canonical } from '../helpers/canonical';
@@ -55,6 +57,22 @@ describe.each(EXAMPLES)('example %s: every object survives every cdk8s output ty
     }
     expect(type).toBeDefined();
   });
+});
+
+test('FILE_PER_RESOURCE output of the default example verifies clean; deleting one Role file is a phase-rbac-missing finding', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'output-type-'));
+  dirs.push(outdir);
+  const app = new App({ outdir: path.join(outdir, 'dist'), yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+  defaultChart(app);
+  app.synth();
+  LauncherContractFiles.write(app);
+  const tfDir = path.join(outdir, 'cdktf.out');
+  execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'build', 'examples', 'default', 'vault.js')],
+    { env: { ...process.env, CDKTF_OUTDIR: tfDir }, stdio: 'pipe' });
+  expect(Verifier.verifyPaths(app.outdir, tfDir).findings).toEqual([]);
+  fs.rmSync(path.join(app.outdir, 'Role.agent-phase-shadow.checkout.k8s.yaml'));
+  const report = Verifier.verifyPaths(app.outdir, tfDir);
+  expect(report.findings.map(f => `${f.id} ${f.object}`)).toEqual(['phase-rbac-missing Role checkout/agent-phase-shadow.checkout']);
 });
 
 describe('objects that would share a file fail synth, naming both', () => {
