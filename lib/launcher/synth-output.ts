@@ -16,12 +16,17 @@ export class SynthOutput {
   /**
    * Every object of every `*.yaml`, `*.yml` and `*.json` file in `dir` and
    * its subfolders (as cdk8s's `FOLDER_PER_CHART_FILE_PER_RESOURCE` writes
-   * them), files in path order. Skipped: the contract files folder
+   * them), files in path order; of a Helm chart (`cdk8s synth --format
+   * helm`), the templates, read as Helm renders them. Skipped: the contract files folder
    * (`LauncherContract.FILES_DIRECTORY`, read by `contractFiles`) and
    * hidden folders. Throws an `AgentTrustValidationError` naming each file
    * that cannot be read or parsed.
    */
   public static readDirectory(dir: string): any[] {
+    if (SynthOutput.isHelmChart(dir)) {
+      // A chart's root: its manifests are the templates (Chart.yaml and contracts/ are not objects to apply).
+      return SynthOutput.readDirectory(path.join(dir, 'templates'));
+    }
     const problems = new ProblemCollector();
     let files: string[] = [];
     try {
@@ -79,6 +84,15 @@ export class SynthOutput {
       }
     }
     return out;
+  }
+
+  /** Whether `dir` is the root of a Helm chart (`Chart.yaml` and a `templates/` folder). */
+  public static isHelmChart(dir: string): boolean {
+    try {
+      return fs.statSync(path.join(dir, 'Chart.yaml')).isFile() && fs.statSync(path.join(dir, 'templates')).isDirectory();
+    } catch {
+      return false;
+    }
   }
 
   /**

@@ -92,10 +92,12 @@ describe.each(['default', 'fleet'])('cdk8s synth --format helm, example %s', (ex
     }
   });
 
-  test('agent-trust verify reads the chart\'s templates/ (and the contracts beside it) without findings', () => {
+  test('agent-trust verify reads the chart\'s templates/ (and the contracts beside it), or the chart root, without findings', () => {
     const report = Verifier.verifyPaths(path.join(chart, 'templates'), plain.tfDir);
     expect(report.findings).toEqual([]);
     expect(report.agents.length).toBeGreaterThan(0);
+    // The chart's root reads the same: its templates (not Chart.yaml) and contracts/.
+    expect(Verifier.verifyPaths(chart, plain.tfDir)).toEqual(report);
   });
 });
 
