@@ -197,6 +197,8 @@ function contract(p: FleetParams, agent: { name: string; image: string; ceiling:
       demotionTriggers: phase.demotion,
     })),
     jobTemplate: jobTemplate(p, agent.name, agent.image),
+    targetNamespaces: p.targetNamespaces,
+    allowedRegistries: ['registry.example.com/'],
   }, undefined, 2);
 }
 
@@ -249,10 +251,12 @@ export function baselineK8s(p: FleetParams): any[] {
       automountServiceAccountToken: false,
     });
     for (const target of p.targetNamespaces) {
-      new k8s.KubeRole(chart, `Role-${phase.name}-${target}`, { metadata: { name: sa, namespace: target, labels }, rules: namespaced });
+      // The namespace in the name: cdk8s per-resource output names files <kind>.<name>.
+      const role = `${sa}.${target}`;
+      new k8s.KubeRole(chart, `Role-${phase.name}-${target}`, { metadata: { name: role, namespace: target, labels }, rules: namespaced });
       new k8s.KubeRoleBinding(chart, `RoleBinding-${phase.name}-${target}`, {
-        metadata: { name: sa, namespace: target, labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: sa },
+        metadata: { name: role, namespace: target, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
         subjects,
       });
     }

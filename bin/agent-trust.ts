@@ -54,8 +54,14 @@ export function main(argv: string[], io: CliIo): number {
       e.lines.forEach(line => io.err(`agent-trust ${command.name}: ${line}`));
       return e.exitCode;
     }
-    // Anything else is a bug or an environment failure: say so, never exit 0.
-    io.err(`agent-trust ${command.name}: unexpected error: ${(e as Error)?.stack ?? e}`);
+    // Anything else is a bug or an environment failure: say so in one line, never exit 0.
+    // The stack is for a bug report, not for the pipeline log: AGENT_TRUST_DEBUG=1 prints it.
+    const first = String((e as Error)?.message ?? e).split('\n')[0];
+    io.err(`agent-trust ${command.name}: unexpected error (${(e as Error)?.name ?? typeof e}): ${first}; `
+      + 'please report it with the stack printed by AGENT_TRUST_DEBUG=1');
+    if (process.env.AGENT_TRUST_DEBUG) {
+      io.err(String((e as Error)?.stack ?? e));
+    }
     return ExitCode.INPUT;
   }
 }

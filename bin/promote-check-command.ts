@@ -2,7 +2,6 @@ import { LauncherContractLoader } from '../lib/launcher/launcher-contract-loader
 import { SynthOutput } from '../lib/launcher/synth-output';
 import { PromotionDecision, PromotionGate } from '../lib/model/promotion-gate';
 import { TrustLadder } from '../lib/model/trust-ladder';
-import { AgentTrustErrors } from '../lib/model/validation';
 import { CliError, Command, ExitCode, oneOf, parseFlags, requireFlags, withProblems } from './cli-support';
 
 const FLAGS = {
@@ -52,16 +51,8 @@ Exit codes: 0 eligible; 1 not eligible (unmet criteria, skipped phase, demotion 
     const agent = values.agent as string;
     const evidenceFile = values.evidence as string;
     const evidence = withProblems(ExitCode.INPUT, () => {
-      let docs: any[];
-      try {
-        docs = SynthOutput.readFile(evidenceFile);
-      } catch (e) {
-        // SynthOutput reports unreadable files as validation problems; a parse error is a plain error.
-        if (!AgentTrustErrors.isValidationError(e)) {
-          throw new CliError(ExitCode.INPUT, [`--evidence ${JSON.stringify(evidenceFile)}: cannot be parsed: ${(e as Error).message.split('\n')[0]}`]);
-        }
-        throw e;
-      }
+      // Unreadable and unparsable files are validation problems naming the file.
+      const docs = SynthOutput.readFile(evidenceFile);
       if (docs.length !== 1) {
         throw new CliError(ExitCode.INPUT, [`--evidence ${JSON.stringify(evidenceFile)}: holds ${docs.length} documents, expected one evidence object`]);
       }

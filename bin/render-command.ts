@@ -31,7 +31,9 @@ Flags:
 
 Exit codes: 0 printed; 1 refused (stderr: "refused (<CODE>): …", CODE one of
 INVALID_REQUEST, INVALID_ID, ID_TOO_LONG, UNKNOWN_PHASE, ABOVE_CEILING);
-2 usage error; 3 contract unreadable or invalid.
+2 usage error; 3 contract unreadable or invalid (one line per problem naming the
+file and field; a template breaking what admission enforces, e.g. backoffLimit
+other than 0 or an image outside the contract's allowedRegistries, is invalid).
 
 Example:
   agent-trust render --contract dist/ --agent diagnostics --id inv-42 --phase read-only | kubectl create -f -

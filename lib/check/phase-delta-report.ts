@@ -254,7 +254,11 @@ function group(grants: string[]): PermissionChange[] {
   for (const grant of grants) {
     const m = GRANT.exec(grant);
     if (!m) {
-      throw new Error(`unexpected permission text ${JSON.stringify(grant)}`);
+      // A hand-edited rule with whitespace or control characters in a verb or resource: keep it, verbatim,
+      // so the signed document still lists every permission.
+      const key = `(unparsed)\u0000${grant}`;
+      byKey.set(key, byKey.get(key) ?? { scope: '(unparsed)', resource: JSON.stringify(grant), verbs: new Set<string>(['(as written)']) });
+      continue;
     }
     const [, scope, verb, apiGroup, resource, name] = m;
     const res = `${apiGroup}/${resource}${name !== undefined ? ` "${name}"` : ''}`;

@@ -55,6 +55,11 @@ export class TerraformOutput {
     for (const file of files) {
       try {
         const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+        if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+          problems.add(file, '(document)', Array.isArray(json) ? 'an array' : json, 'is not a Terraform JSON document (an object with resource, variable, …)',
+            'pass the output of `cdktf synth` (cdktf.out), or fix the hand-edited file');
+          continue;
+        }
         const folder = path.basename(path.dirname(file));
         stacks.push({ stack: path.basename(file) === TerraformOutput.STACK_FILE ? folder : path.basename(file), json });
       } catch (e) {

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import { LauncherContractLoader } from '../launcher/launcher-contract-loader';
-import { SynthOutput } from '../launcher/synth-output';
+import { LauncherContractValidator } from '../launcher/launcher-contract-validator';
+import { ContractFile, SynthOutput } from '../launcher/synth-output';
 import { LauncherContract, LauncherContractDocument } from '../model/launcher-contract';
 import { DenyRule } from '../model/rbac-denylist';
 import { AgentTrustErrors, ProblemCollector } from '../model/validation';
 import {
-  checkAdmission, checkJobDeadline, checkKubernetesMonotonic, checkNetworkPolicies, checkPodTemplates, checkRbacDenylist,
+  checkAdmission, checkJobDeadline, checkKubernetesMonotonic, checkNetworkPolicies, checkPhaseRbac, checkPodTemplates, checkRbacDenylist,
   checkSecretObjects, checkServiceAccounts,
 } from './private/k8s-invariants';
 import { checkManifestSecrets, checkTerraformSecrets } from './private/secret-invariants';
@@ -14,6 +15,9 @@ import { objectName, VerifyContext } from './private/verify-context';
 import { checkPolicies, checkTtls, checkVaultRoles, deadlineOf } from './private/vault-invariants';
 import { TerraformOutput } from './terraform-output';
 import { VerifyRule, VerifySeverity } from './verify-rule';
+
+/** Template invariants with a rule of their own (job-deadline, pod-automount-token): not repeated as contract-invalid. */
+const OWN_RULE_FIELDS = ['jobTemplate.spec.activeDeadlineSeconds', 'jobTemplate.spec.template.spec.automountServiceAccountToken'];
 
 /** Options of a verification. */
 export interface VerifyOptions {
@@ -94,10 +98,12 @@ export class Verifier {
   public static verifyPaths(kubernetesPath: string, terraformPath: string, options?: VerifyOptions): VerifyReport {
     const problems = new ProblemCollector();
     let manifests: any[] = [];
+    let contractFiles: ContractFile[] = [];
     let terraform: TerraformOutput | undefined;
     try {
-      manifests = fs.existsSync(kubernetesPath) && fs.statSync(kubernetesPath).isFile()
-        ? SynthOutput.readFile(kubernetesPath) : SynthOutput.readDirectory(kubernetesPath);
+      const isFile = fs.existsSync(kubernetesPath) && fs.statSync(kubernetesPath).isFile();
+      manifests = isFile ? SynthOutput.readFile(kubernetesPath) : SynthOutput.readDirectory(kubernetesPath);
+      contractFiles = isFile ? [] : SynthOutput.contractFiles(kubernetesPath);
     } catch (e) {
       Verifier.collect(problems, e, kubernetesPath);
     }
@@ -107,11 +113,15 @@ export class Verifier {
       Verifier.collect(problems, e, terraformPath);
     }
     problems.throwIfAny(`verify ${kubernetesPath} ${terraformPath}`);
-    return Verifier.verify(manifests, terraform!, options);
+    return Verifier.run(manifests, terraform!, options, contractFiles);
   }
 
   /** Verify parsed Kubernetes objects and Terraform output. */
   public static verify(manifests: any[], terraform: TerraformOutput, options?: VerifyOptions): VerifyReport {
+    return Verifier.run(manifests, terraform, options, []);
+  }
+
+  private static run(manifests: any[], terraform: TerraformOutput, options: VerifyOptions | undefined, contractFiles: ContractFile[]): VerifyReport {
     const margin = options?.marginSeconds ?? Verifier.DEFAULT_MARGIN_SECONDS;
     const problems = new ProblemCollector();
     if (typeof margin !== 'number' || !Number.isInteger(margin) || margin < 0) {
@@ -134,6 +144,12 @@ export class Verifier {
       }
     };
     const objects: any[] = [];
+    const scalars = (manifests ?? []).filter(x => x === null || typeof x !== 'object' || Array.isArray(x));
+    if (scalars.length > 0) {
+      report(VerifyRule.INPUT_MALFORMED, '(Kubernetes output)',
+        `${scalars.length} document(s) are not objects (${scalars.slice(0, 3).map(x => ProblemCollector.show(x).slice(0, 40)).join(', ')})`,
+        'every YAML/JSON document of the Kubernetes output must be a Kubernetes object; remove or fix the others');
+    }
     for (const m of (manifests ?? []).filter(x => x !== null && typeof x === 'object' && !Array.isArray(x))) {
       const wrong = shapeProblems(m);
       if (wrong.length > 0) {
@@ -144,13 +160,14 @@ export class Verifier {
       }
     }
     const contracts = Verifier.contractsOf(objects, report);
+    Verifier.checkContractFiles(contractFiles, contracts, report);
     const ctx: VerifyContext = {
       manifests: objects, terraform, contracts, marginSeconds: margin, allowDenied: [...(options?.allowDenied ?? [])], report,
     };
     const checks: Array<[string, (c: VerifyContext) => void]> = [
       ['ServiceAccount', checkServiceAccounts], ['Vault role', checkVaultRoles], ['Job deadline', checkJobDeadline],
       ['TTL', checkTtls], ['admission', checkAdmission], ['Kubernetes monotonicity', checkKubernetesMonotonic],
-      ['NetworkPolicy', checkNetworkPolicies], ['RBAC denylist', checkRbacDenylist],
+      ['NetworkPolicy', checkNetworkPolicies], ['phase RBAC', checkPhaseRbac], ['RBAC denylist', checkRbacDenylist],
     ];
     const always: Array<[string, (c: VerifyContext) => void]> = [
       ['Vault policy', checkPolicies], ['pod template', checkPodTemplates], ['Secret object', checkSecretObjects],
@@ -212,7 +229,8 @@ export class Verifier {
     for (const obj of candidates) {
       let docs: LauncherContractDocument[] = [];
       try {
-        docs = LauncherContractLoader.fromManifests([obj], 'manifests');
+        // Structure only: each broken template invariant is reported below or under its own rule (job-deadline, …).
+        docs = LauncherContractLoader.fromManifests([obj], 'manifests', { checkInvariants: false });
       } catch (e) {
         for (const p of AgentTrustErrors.problemsOf(e)) {
           report(VerifyRule.CONTRACT_INVALID, p.path.replace(/^manifests: /, ''), `${p.field} = ${p.value}: ${p.message}`, p.hint);
@@ -223,6 +241,11 @@ export class Verifier {
         }
       }
       for (const d of docs) {
+        const invariants = new ProblemCollector();
+        LauncherContractValidator.checkInvariants(invariants, d, `${obj.kind} ${obj.metadata?.namespace ?? d.namespace}/${obj.metadata?.name ?? d.agent}`);
+        for (const p of invariants.problems.filter(x => !OWN_RULE_FIELDS.some(f => x.field.endsWith(f)))) {
+          report(VerifyRule.CONTRACT_INVALID, p.path, `${p.field} = ${p.value}: ${p.message}`, p.hint);
+        }
         const same = out.find(c => c.agent === d.agent && c.namespace === d.namespace);
         if (!same) {
           out.push(d);
@@ -241,6 +264,59 @@ export class Verifier {
     return out;
   }
 
+  /**
+   * Contract files (`contracts/*.json` beside the manifests) against the
+   * contracts of the ConfigMaps: a launcher reading the file must get
+   * exactly what admission and this verifier were checked against.
+   */
+  private static checkContractFiles(files: ContractFile[], contracts: LauncherContractDocument[],
+    report: (rule: VerifyRule, object: string, message: string, fix: string) => void): void {
+    if (files.length === 0) {
+      return;
+    }
+    const regenerate = 'regenerate both with the same synth (app.synth() then LauncherContractFiles.write(app)); never edit a contract file by hand';
+    const matched = new Set<LauncherContractDocument>();
+    for (const f of files) {
+      if (f.error !== undefined) {
+        report(VerifyRule.CONTRACT_INVALID, f.file, f.error, regenerate);
+        continue;
+      }
+      const agent = f.content?.agent;
+      const namespace = f.content?.namespace;
+      const twin = contracts.find(c => c.agent === agent && c.namespace === namespace);
+      if (twin) {
+        matched.add(twin);
+      }
+      // Structure only: a file that reads as a contract but breaks an invariant differs from its ConfigMap (reported below).
+      const structure = new ProblemCollector();
+      LauncherContractValidator.checkStructure(structure, f.content, f.file);
+      for (const p of structure.problems) {
+        report(VerifyRule.CONTRACT_INVALID, f.file, `${p.field} = ${p.value}: ${p.message}`, p.hint);
+      }
+      if (!structure.isEmpty) {
+        continue;
+      }
+      if (!twin) {
+        report(VerifyRule.CONTRACT_FILE_UNMATCHED, f.file,
+          `holds the contract of agent ${ProblemCollector.show(agent)} in namespace ${ProblemCollector.show(namespace)}, but no contract ConfigMap of that agent is in the output`,
+          regenerate);
+        continue;
+      }
+      const diffs = jsonDiff(twin, f.content, '');
+      if (diffs.length > 0) {
+        const shown = diffs.slice(0, 5).map(d => `${d.path || '(document)'}: file ${d.file}, ConfigMap ${d.configMap}`).join('; ');
+        report(VerifyRule.CONTRACT_FILE_MISMATCH, f.file,
+          `differs from the contract in ConfigMap ${namespace}/${LauncherContract.configMapName(agent)} in ${diffs.length} field(s): ${shown}${diffs.length > 5 ? '; …' : ''}`,
+          regenerate);
+      }
+    }
+    for (const c of contracts.filter(x => !matched.has(x))) {
+      report(VerifyRule.CONTRACT_FILE_UNMATCHED, `ConfigMap ${c.namespace}/${LauncherContract.configMapName(c.agent)}`,
+        `the output has contract files (${files.map(f => f.file).join(', ')}) but none for agent "${c.agent}" in namespace "${c.namespace}"`,
+        regenerate);
+    }
+  }
+
   private static collect(problems: ProblemCollector, e: unknown, where: string): void {
     const found = AgentTrustErrors.problemsOf(e);
     if (found.length > 0) {
@@ -251,4 +327,28 @@ export class Verifier {
   }
 
   private constructor() {}
+}
+
+/** Paths (`a.b[0]`) where two JSON values differ, key order ignored; values shown as compact JSON (cut at 60 characters). */
+function jsonDiff(configMap: any, file: any, at: string): Array<{ path: string; file: string; configMap: string }> {
+  const short = (v: unknown): string => {
+    const text = v === undefined ? '(unset)' : JSON.stringify(v);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  };
+  const bothObjects = configMap !== null && file !== null && typeof configMap === 'object' && typeof file === 'object'
+    && Array.isArray(configMap) === Array.isArray(file);
+  if (!bothObjects) {
+    return JSON.stringify(configMap) === JSON.stringify(file) ? [] : [{ path: at, file: short(file), configMap: short(configMap) }];
+  }
+  const out: Array<{ path: string; file: string; configMap: string }> = [];
+  if (Array.isArray(configMap)) {
+    for (let i = 0; i < Math.max(configMap.length, file.length); i++) {
+      out.push(...jsonDiff(configMap[i], file[i], `${at}[${i}]`));
+    }
+    return out;
+  }
+  for (const key of [...new Set([...Object.keys(configMap), ...Object.keys(file)])].sort()) {
+    out.push(...jsonDiff(configMap[key], file[key], at ? `${at}.${key}` : key));
+  }
+  return out;
 }

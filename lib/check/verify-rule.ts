@@ -28,6 +28,12 @@ export class VerifyRule {
   /** A launcher contract fails the loader's validation. */
   public static readonly CONTRACT_INVALID = new VerifyRule('contract-invalid', VerifySeverity.ERROR,
     'every launcher contract passes the loader\'s validation');
+  /** A contract file in `contracts/` differs from the contract in its ConfigMap. */
+  public static readonly CONTRACT_FILE_MISMATCH = new VerifyRule('contract-file-mismatch', VerifySeverity.ERROR,
+    'every contract file in contracts/ equals the contract in its agent\'s ConfigMap');
+  /** A contract file has no ConfigMap, or (with a contracts/ folder present) a ConfigMap has no contract file. */
+  public static readonly CONTRACT_FILE_UNMATCHED = new VerifyRule('contract-file-unmatched', VerifySeverity.ERROR,
+    'contract files and contract ConfigMaps come in pairs (same agent and namespace)');
   /** A phase's ServiceAccount is missing from the agent namespace. */
   public static readonly SA_MISSING = new VerifyRule('sa-missing', VerifySeverity.ERROR,
     'every phase of a contract has its ServiceAccount in the agent namespace');
@@ -94,6 +100,9 @@ export class VerifyRule {
   /** A phase role's tokens carry other policies than the phase's own. */
   public static readonly TOKEN_POLICIES = new VerifyRule('vault-token-policies', VerifySeverity.ERROR,
     'phase roles set token_policies to exactly the phase\'s policy');
+  /** A phase lacks its Role or RoleBinding in a target namespace. */
+  public static readonly PHASE_RBAC_MISSING = new VerifyRule('phase-rbac-missing', VerifySeverity.ERROR,
+    'a phase bound in one target namespace has its RoleBinding and Role in every target namespace');
   /** A Role bound to an agent-namespace ServiceAccount grants a denylisted permission. */
   public static readonly RBAC_DENYLIST = new VerifyRule('rbac-denylist', VerifySeverity.ERROR,
     'no Role or ClusterRole bound to a ServiceAccount of the agent namespace grants a denylisted permission');
@@ -130,13 +139,14 @@ export class VerifyRule {
 
   /** Every rule, in report order. */
   public static all(): VerifyRule[] {
-    return [VerifyRule.INPUT_MALFORMED, VerifyRule.CONTRACT_MISSING, VerifyRule.CONTRACT_INVALID, VerifyRule.SA_MISSING, VerifyRule.SA_AUTOMOUNT,
+    return [VerifyRule.INPUT_MALFORMED, VerifyRule.CONTRACT_MISSING, VerifyRule.CONTRACT_INVALID,
+      VerifyRule.CONTRACT_FILE_MISMATCH, VerifyRule.CONTRACT_FILE_UNMATCHED, VerifyRule.SA_MISSING, VerifyRule.SA_AUTOMOUNT,
       VerifyRule.VAULT_ROLE_MISSING, VerifyRule.SA_VAULT_BINDING, VerifyRule.VAULT_AUTH_MOUNT, VerifyRule.TOKEN_AUDIENCE,
       VerifyRule.JOB_DEADLINE, VerifyRule.TTL_TOO_LONG, VerifyRule.TTL_TOO_SHORT, VerifyRule.ADMISSION_MISSING,
       VerifyRule.ADMISSION_CEILING, VerifyRule.ADMISSION_NOT_ENFORCED, VerifyRule.MONOTONIC_K8S, VerifyRule.MONOTONIC_VAULT,
       VerifyRule.VAULT_POLICY_MISSING, VerifyRule.VAULT_POLICY_UNVERIFIABLE, VerifyRule.VAULT_POLICY_UNDECLARED,
       VerifyRule.VAULT_POLICY_SYSTEM, VerifyRule.VAULT_POLICY_GLOB, VerifyRule.VAULT_POLICY_SUDO,
-      VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.RBAC_DENYLIST, VerifyRule.POD_SECURITY,
+      VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.PHASE_RBAC_MISSING, VerifyRule.RBAC_DENYLIST, VerifyRule.POD_SECURITY,
       VerifyRule.POD_AUTOMOUNT, VerifyRule.EGRESS_POLICY_MISSING, VerifyRule.EGRESS_NOT_DENIED, VerifyRule.EGRESS_METADATA,
       VerifyRule.INGRESS_NOT_DENIED, VerifyRule.K8S_SECRET, VerifyRule.TF_SECRET_LITERAL, VerifyRule.TF_VARIABLE,
       VerifyRule.SECRET_PATTERN];

@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AgentAlertRules, AgentFleet, AlertRule } from '../model';
+import { guardOutput } from './private/k8s-util';
 
 /** Props of `AgentAlerts`. */
 export interface AgentAlertsProps {
@@ -53,6 +54,7 @@ export class AgentAlerts extends Construct {
 
   public constructor(scope: Construct, id: string, props: AgentAlertsProps) {
     super(scope, id);
+    guardOutput(this);
     try {
       this.rules = AgentAlertRules.forFleet(props.fleet, props);
     } catch (e) {

@@ -5,7 +5,7 @@ import {
   AgentFleet, AgentSpec, ContractPhase, Duration, LauncherContract, LauncherContractDocument, Names, ProblemCollector,
   TrustPhase,
 } from '../model';
-import { checkQuantity, pathOf, quantity } from './private/k8s-util';
+import { checkQuantity, guardOutput, pathOf, quantity } from './private/k8s-util';
 
 /** Properties of an `AgentJobTemplate`. */
 export interface AgentJobTemplateProps {
@@ -203,6 +203,7 @@ export class AgentJobTemplate extends Construct {
 
   public constructor(scope: Construct, id: string, props: AgentJobTemplateProps) {
     super(scope, id);
+    guardOutput(this);
     const fleet = props.fleet;
     const path = pathOf(this);
     const problems = new ProblemCollector();
@@ -494,6 +495,8 @@ export class AgentJobTemplate extends Construct {
       env,
       phases,
       jobTemplate: template,
+      targetNamespaces: [...fleet.targetNamespaces],
+      allowedRegistries: [...fleet.allowedRegistries],
     };
   }
 

@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentFleet, Duration, ProblemCollector } from '../model';
 import { AgentJobTemplate } from './agent-job-template';
-import { checkQuantity, clusterScoped, multiplyQuantity, pathOf, quantity } from './private/k8s-util';
+import { checkQuantity, clusterScoped, guardOutput, multiplyQuantity, pathOf, quantity } from './private/k8s-util';
 
 /** Properties of an `AgentNamespace`. */
 export interface AgentNamespaceProps {
@@ -105,6 +105,7 @@ export class AgentNamespace extends Construct {
 
   public constructor(scope: Construct, id: string, props: AgentNamespaceProps) {
     super(scope, id);
+    guardOutput(this);
     const fleet = props.fleet;
     const ns = fleet.namespace;
     const path = pathOf(this);

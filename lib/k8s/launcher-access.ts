@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentFleet, KubernetesRule, LauncherContract, Names, ProblemCollector } from '../model';
-import { pathOf } from './private/k8s-util';
+import { guardOutput, pathOf } from './private/k8s-util';
 
 /** Properties of `LauncherAccess`. */
 export interface LauncherAccessProps {
@@ -57,6 +57,7 @@ export class LauncherAccess extends Construct {
 
   public constructor(scope: Construct, id: string, props: LauncherAccessProps) {
     super(scope, id);
+    guardOutput(this);
     const fleet = props.fleet;
     const path = pathOf(this);
     this.serviceAccountName = props.serviceAccountName ?? LauncherAccess.DEFAULT_NAME;

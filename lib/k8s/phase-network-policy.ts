@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import {
   AgentFleet, EgressTarget, LauncherContract, Names, NetworkProtocol, ProblemCollector, TrustPhase,
 } from '../model';
-import { pathOf } from './private/k8s-util';
+import { guardOutput, pathOf } from './private/k8s-util';
 
 /** Properties of a `PhaseNetworkPolicy`. */
 export interface PhaseNetworkPolicyProps {
@@ -55,6 +55,7 @@ export class PhaseNetworkPolicy extends Construct {
 
   public constructor(scope: Construct, id: string, props: PhaseNetworkPolicyProps) {
     super(scope, id);
+    guardOutput(this);
     const { fleet, phase } = props;
     const path = pathOf(this);
     const problems = new ProblemCollector();

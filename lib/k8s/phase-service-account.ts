@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import {
   AgentFleet, DenylistOverride, KubernetesRule, Names, PermissionSet, ProblemCollector, RbacDenylist, TrustPhase,
 } from '../model';
-import { clusterScoped, pathOf } from './private/k8s-util';
+import { clusterScoped, guardOutput, pathOf } from './private/k8s-util';
 
 const READ_VERBS = ['get', 'list', 'watch'];
 const VERB = /^[a-z]+$/;
@@ -36,7 +36,9 @@ export interface PhaseServiceAccountProps {
  * The identity of one trust phase: ServiceAccount `agent-phase-<phase>` in
  * the agent namespace with token automount off (the Job mounts a projected,
  * audience-bound token instead), the phase's namespaced rules as a Role +
- * RoleBinding in every target namespace, and its cluster-scoped read rules
+ * RoleBinding `agent-phase-<phase>.<namespace>` in every target namespace
+ * (the namespace in the name keeps every object through cdk8s's
+ * per-resource output types), and its cluster-scoped read rules
  * (nodes, namespaces) as one ClusterRole + ClusterRoleBinding named
  * `agent-trust-<agent namespace>-agent-phase-<phase>` so two fleets in one
  * cluster never collide. Rules are the ladder's plus `additionalRules`;
@@ -70,6 +72,7 @@ export class PhaseServiceAccount extends Construct {
 
   public constructor(scope: Construct, id: string, props: PhaseServiceAccountProps) {
     super(scope, id);
+    guardOutput(this);
     const { fleet, phase } = props;
     const path = pathOf(this);
     const problems = new ProblemCollector();
@@ -103,13 +106,14 @@ export class PhaseServiceAccount extends Construct {
     this.roleBindings = [];
     if (namespaced.length > 0) {
       for (const ns of fleet.targetNamespaces) {
+        const roleName = Names.perNamespace(this.serviceAccountName, ns);
         this.roles.push(new kplus.k8s.KubeRole(this, `Role-${ns}`, {
-          metadata: { name: this.serviceAccountName, namespace: ns, labels },
+          metadata: { name: roleName, namespace: ns, labels },
           rules: namespaced,
         }));
         this.roleBindings.push(new kplus.k8s.KubeRoleBinding(this, `RoleBinding-${ns}`, {
-          metadata: { name: this.serviceAccountName, namespace: ns, labels },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.serviceAccountName },
+          metadata: { name: roleName, namespace: ns, labels },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
           subjects: [subject],
         }));
       }

@@ -5,6 +5,7 @@ import { AdmissionRule, AdmissionRules } from '../model/admission-rules';
 import { AgentFleet } from '../model/agent-fleet';
 import { Names } from '../model/names';
 import { ProblemCollector } from '../model/validation';
+import { guardOutput } from './private/k8s-util';
 
 /** API version of the emitted ValidatingAdmissionPolicy and binding. */
 export class AdmissionApiVersion {
@@ -200,6 +201,7 @@ export class TrustPhaseAdmission extends Construct {
 
   public constructor(scope: Construct, id: string, props: TrustPhaseAdmissionProps) {
     super(scope, id);
+    guardOutput(this);
     const problems = new ProblemCollector();
     const fleet = props?.fleet;
     if (!(fleet instanceof AgentFleet)) {

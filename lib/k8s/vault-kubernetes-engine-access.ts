@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AgentFleet, CredentialRoles, Domain, KubernetesRule, Names, ProblemCollector, SecretEngineKind } from '../model';
-import { pathOf } from './private/k8s-util';
+import { guardOutput, pathOf } from './private/k8s-util';
 
 /** Props of `VaultKubernetesEngineAccess`. */
 export interface VaultKubernetesEngineAccessProps {
@@ -48,6 +48,7 @@ export class VaultKubernetesEngineAccess extends Construct {
 
   public constructor(scope: Construct, id: string, props: VaultKubernetesEngineAccessProps) {
     super(scope, id);
+    guardOutput(this);
     const fleet = props.fleet;
     const domain = props.domain ?? Domain.APPLICATION;
     const vaultNamespace = props.vaultNamespace ?? 'vault';
@@ -80,14 +81,16 @@ export class VaultKubernetesEngineAccess extends Construct {
     this.roles = [];
     this.roleBindings = [];
     for (const ns of fleet.targetNamespaces) {
+      // The namespace in the name keeps every Role through cdk8s's per-resource output types.
+      const roleName = Names.perNamespace(name, ns);
       this.roles.push(new kplus.k8s.KubeRole(this, `Role-${ns}`, {
-        metadata: { name, namespace: ns, labels },
+        metadata: { name: roleName, namespace: ns, labels },
         rules: this.rules.map(r => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs,
           ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}) })),
       }));
       this.roleBindings.push(new kplus.k8s.KubeRoleBinding(this, `Binding-${ns}`, {
-        metadata: { name, namespace: ns, labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        metadata: { name: roleName, namespace: ns, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
         subjects: [{ kind: 'ServiceAccount', name: vaultSa, namespace: vaultNamespace }],
       }));
     }

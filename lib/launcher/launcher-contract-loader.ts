@@ -4,6 +4,17 @@ import { ProblemCollector, ValidationProblem } from '../model/validation';
 import { LauncherContractValidator } from './launcher-contract-validator';
 import { SynthOutput } from './synth-output';
 
+/** Options of `LauncherContractLoader.fromManifests`. */
+export interface ContractLoadOptions {
+  /**
+   * Whether to refuse contracts whose Job template breaks what admission
+   * enforces (`LauncherContractValidator.checkInvariants`). The verifier
+   * turns this off and reports each broken invariant under its own rule.
+   * @default true
+   */
+  readonly checkInvariants?: boolean;
+}
+
 /**
  * Loads a launcher contract and checks it before anything is rendered:
  * from JSON text, a parsed object, a contract file, a manifest file holding
@@ -74,13 +85,13 @@ export class LauncherContractLoader {
    * `LauncherContract.CONFIGMAP_LABEL: "true"`. Each is validated; `source`
    * names the origin in messages.
    */
-  public static fromManifests(objects: any[], source?: string): LauncherContractDocument[] {
+  public static fromManifests(objects: any[], source?: string, options?: ContractLoadOptions): LauncherContractDocument[] {
     const where = source ?? 'manifests';
     const problems = new ProblemCollector();
     const out: LauncherContractDocument[] = [];
     for (const found of LauncherContractLoader.candidates(objects, where)) {
       const before = problems.problems.length;
-      LauncherContractLoader.checkCandidate(problems, found);
+      LauncherContractLoader.checkCandidate(problems, found, options?.checkInvariants ?? true);
       if (problems.problems.length === before) {
         out.push(found.doc);
       }
@@ -107,6 +118,12 @@ export class LauncherContractLoader {
     const all = LauncherContractLoader.candidates(objects, where);
     const agents = all.map(c => c.agent);
     const chosen = agent === undefined ? all : all.filter(c => c.agent === agent);
+    const nameless = all.filter(c => !c.named);
+    if (chosen.length === 0 && nameless.length > 0) {
+      // A contract without a readable agent name cannot be matched: report what is wrong with it, not "found: (unset)".
+      nameless.forEach(c => LauncherContractLoader.checkCandidate(problems, c));
+      problems.throwIfAny(where);
+    }
     if (chosen.length === 0) {
       problems.add(where, agent === undefined ? 'contract' : 'agent', agent ?? '(any)',
         all.length === 0 ? 'no launcher contract found here' : `has no launcher contract here; found: ${agents.join(', ')}`,
@@ -125,11 +142,13 @@ export class LauncherContractLoader {
     return found.doc;
   }
 
-  private static checkCandidate(problems: ProblemCollector, found: Candidate): void {
+  private static checkCandidate(problems: ProblemCollector, found: Candidate, invariants = true): void {
     if (found.problem) {
       problems.addAll([found.problem]);
-    } else {
+    } else if (invariants) {
       LauncherContractValidator.check(problems, found.doc, found.where);
+    } else {
+      LauncherContractValidator.checkStructure(problems, found.doc, found.where);
     }
   }
 
@@ -140,18 +159,19 @@ export class LauncherContractLoader {
         continue;
       }
       if (obj.kind === LauncherContract.KIND) {
-        out.push({ doc: obj, agent: String(obj.agent), where: `${where}: ${LauncherContract.KIND}(${ProblemCollector.show(obj.agent)})` });
+        out.push({ doc: obj, agent: String(obj.agent), named: isName(obj.agent),
+          where: `${where}: ${LauncherContract.KIND}(${ProblemCollector.show(obj.agent)})` });
         continue;
       }
       const labels = obj.metadata?.labels ?? {};
       if (obj.kind !== 'ConfigMap' || labels[LauncherContract.CONFIGMAP_LABEL] !== 'true') {
         continue;
       }
-      const cmWhere = `${where}: ConfigMap ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`;
+      const cmWhere = `${where}: ConfigMap ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? '(unnamed)'}`;
       const text = obj.data?.[LauncherContract.CONFIGMAP_KEY];
       const labelAgent: string | undefined = labels[LauncherContract.AGENT_LABEL];
       const fail = (field: string, value: unknown, message: string, hint: string): void => {
-        out.push({ doc: undefined, agent: String(labelAgent), where: cmWhere,
+        out.push({ doc: undefined, agent: String(labelAgent), named: isName(labelAgent), where: cmWhere,
           problem: { path: cmWhere, field, value: ProblemCollector.show(value), message, hint } });
       };
       if (typeof text !== 'string') {
@@ -171,7 +191,7 @@ export class LauncherContractLoader {
           `disagrees with the contract's agent ${ProblemCollector.show(doc?.agent)}`, 'regenerate the contract ConfigMap');
         continue;
       }
-      out.push({ doc, agent: String(doc?.agent ?? labelAgent), where: cmWhere });
+      out.push({ doc, agent: String(doc?.agent ?? labelAgent), named: isName(doc?.agent ?? labelAgent), where: cmWhere });
     }
     return out;
   }
@@ -182,6 +202,12 @@ export class LauncherContractLoader {
 interface Candidate {
   readonly doc: any;
   readonly agent: string;
+  /** Whether `agent` came from a non-empty string (else it cannot be matched against --agent). */
+  readonly named: boolean;
   readonly where: string;
   readonly problem?: ValidationProblem;
+}
+
+function isName(v: unknown): boolean {
+  return typeof v === 'string' && v !== '';
 }

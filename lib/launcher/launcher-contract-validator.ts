@@ -21,8 +21,20 @@ export class LauncherContractValidator {
     return problems.problems;
   }
 
-  /** Record every problem of `obj` as a launcher contract under `path`. */
+  /** Record every problem of `obj` as a launcher contract under `path`: its structure, then its template invariants. */
   public static check(problems: ProblemCollector, obj: any, path: string): void {
+    const before = problems.problems.length;
+    LauncherContractValidator.checkStructure(problems, obj, path);
+    if (problems.problems.length === before) {
+      LauncherContractValidator.checkInvariants(problems, obj, path);
+    }
+  }
+
+  /**
+   * Record the problems that keep `obj` from being read as a launcher
+   * contract (fields, types, names), without `checkInvariants`.
+   */
+  public static checkStructure(problems: ProblemCollector, obj: any, path: string): void {
     if (!isObject(obj)) {
       problems.add(path, '(document)', typeof obj === 'object' ? obj : typeof obj, 'must be a JSON object',
         `load a ${LauncherContract.KIND} document (data key "${LauncherContract.CONFIGMAP_KEY}" of the agent's ConfigMap)`);
@@ -50,7 +62,88 @@ export class LauncherContractValidator {
       problems.add(path, 'ceiling', obj.ceiling, 'is not one of the phases',
         `use one of: ${phaseNames.join(', ') || '(no valid phase listed)'}`);
     }
+    LauncherContractValidator.checkLists(problems, path, obj);
     LauncherContractValidator.checkTemplate(problems, path, obj, envNames);
+  }
+
+  /** The optional lists a launcher and the verifier rely on. */
+  private static checkLists(problems: ProblemCollector, path: string, obj: any): void {
+    if (obj.targetNamespaces !== undefined) {
+      if (!isStringArray(obj.targetNamespaces)) {
+        problems.add(path, 'targetNamespaces', obj.targetNamespaces, 'must be a list of namespace names', 'regenerate the contract from the fleet');
+      } else {
+        obj.targetNamespaces.forEach((ns: string, i: number) => Names.checkDnsLabel(problems, path, `targetNamespaces[${i}]`, ns));
+      }
+    }
+    if (obj.allowedRegistries !== undefined
+      && (!isStringArray(obj.allowedRegistries) || obj.allowedRegistries.length === 0 || obj.allowedRegistries.includes(''))) {
+      problems.add(path, 'allowedRegistries', obj.allowedRegistries, 'must be a non-empty list of registry prefixes',
+        'regenerate the contract from the fleet (AgentFleet allowedRegistries)');
+    }
+  }
+
+  /**
+   * Record what admission enforces on every Job, checked on the template of
+   * a structurally valid contract (`checkStructure`): `backoffLimit` 0, one
+   * pod, a deadline within `jobDeadlineSeconds`, `restartPolicy: Never`, no
+   * API token automount, and every image from `allowedRegistries` when the
+   * contract lists them. A hand-edited contract file (a retried Job, a
+   * longer deadline, an image from another registry) is refused before
+   * anything is rendered. A contract cannot vouch for itself against a
+   * consistent edit of the template and its own lists: `agent-trust verify`
+   * compares contract files with their ConfigMaps, and admission checks
+   * every Job.
+   */
+  public static checkInvariants(problems: ProblemCollector, doc: any, path: string): void {
+    const t = doc?.jobTemplate;
+    const pod = t?.spec?.template?.spec;
+    if (!isObject(t) || !isObject(t.spec) || !isObject(pod)) {
+      return;
+    }
+    const spec = t.spec;
+    if (spec.backoffLimit !== 0) {
+      problems.add(path, 'jobTemplate.spec.backoffLimit', spec.backoffLimit,
+        'must be 0: an investigation is never retried with the same credentials (admission refuses any other value)', 'regenerate the contract');
+    }
+    for (const key of ['completions', 'parallelism']) {
+      if (spec[key] !== undefined && spec[key] !== 1) {
+        problems.add(path, `jobTemplate.spec.${key}`, spec[key], 'must be 1 or absent: one investigation, one pod', 'regenerate the contract');
+      }
+    }
+    const deadline = spec.activeDeadlineSeconds;
+    if (typeof deadline !== 'number' || !Number.isInteger(deadline) || deadline < 1
+      || (typeof doc.jobDeadlineSeconds === 'number' && deadline > doc.jobDeadlineSeconds)) {
+      problems.add(path, 'jobTemplate.spec.activeDeadlineSeconds', deadline,
+        `must be a whole number of seconds between 1 and jobDeadlineSeconds (${ProblemCollector.show(doc.jobDeadlineSeconds)})`, 'regenerate the contract');
+    }
+    if (pod.restartPolicy !== 'Never') {
+      problems.add(path, 'jobTemplate.spec.template.spec.restartPolicy', pod.restartPolicy, 'must be "Never"', 'regenerate the contract');
+    }
+    if (pod.automountServiceAccountToken === true) {
+      problems.add(path, 'jobTemplate.spec.template.spec.automountServiceAccountToken', true,
+        'must not be true: the agent logs in to Vault with a projected, audience-bound token', 'regenerate the contract');
+    }
+    const registries: string[] | undefined = isStringArray(doc.allowedRegistries) && doc.allowedRegistries.length > 0
+      ? doc.allowedRegistries : undefined;
+    for (const key of ['initContainers', 'containers']) {
+      const list = pod[key];
+      if (list === undefined && key === 'initContainers') {
+        continue;
+      }
+      if (!Array.isArray(list)) {
+        problems.add(path, `jobTemplate.spec.template.spec.${key}`, list, 'must be a list', 'regenerate the contract');
+        continue;
+      }
+      list.forEach((c: any, i: number) => {
+        const f = `jobTemplate.spec.template.spec.${key}[${i}].image`;
+        if (!isObject(c) || typeof c.image !== 'string' || c.image === '') {
+          problems.add(path, f, isObject(c) ? c.image : c, 'must be an image reference', 'regenerate the contract');
+        } else if (registries && !registries.some(r => c.image.startsWith(r))) {
+          problems.add(path, f, c.image, `is not from an allowed registry (${registries.join(', ')})`,
+            'regenerate the contract; images come from the fleet\'s agents and allowedRegistries');
+        }
+      });
+    }
   }
 
   private static checkEnv(problems: ProblemCollector, path: string, env: any): string[] {

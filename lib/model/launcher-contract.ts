@@ -85,6 +85,20 @@ export interface LauncherContractDocument {
    * `serviceAccountName`, and the env variables above absent.
    */
   readonly jobTemplate: any;
+  /**
+   * Namespaces the agent acts in: every phase with namespaced rules has its
+   * Role and RoleBinding in each (`agent-trust verify` checks that none is
+   * missing).
+   * @default - not listed (contracts written before this field): verify infers them from the RoleBindings it finds
+   */
+  readonly targetNamespaces?: string[];
+  /**
+   * Image registry prefixes the admission policy admits. The loader refuses
+   * a contract whose template pulls an image from elsewhere, so a tampered
+   * contract file fails before a Job is rendered, not only at admission.
+   * @default - not listed: images are checked at admission only
+   */
+  readonly allowedRegistries?: string[];
 }
 
 /** Constants of the launcher contract format. */
@@ -97,6 +111,11 @@ export class LauncherContract {
   public static readonly CONFIGMAP_KEY = 'contract.json';
   /** Label marking a ConfigMap that holds a launcher contract. */
   public static readonly CONFIGMAP_LABEL = 'agent-trust.io/launcher-contract';
+  /**
+   * Subfolder of the cdk8s output holding one contract file per agent
+   * (`LauncherContractFiles`); `agent-trust verify` compares each with its ConfigMap.
+   */
+  public static readonly FILES_DIRECTORY = 'contracts';
   /** Label key holding the agent name on every object of an agent. */
   public static readonly AGENT_LABEL = 'agent-trust.io/agent';
   /** Label key holding the investigation id (as in the seed). */

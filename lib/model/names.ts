@@ -42,6 +42,18 @@ export class Names {
     return Names.serviceAccount(phaseName);
   }
 
+  /**
+   * Name of an object emitted once per namespace under the same base name
+   * (a phase's Role and RoleBinding in each target namespace):
+   * `<name>.<namespace>`. cdk8s's per-resource output types name each file
+   * `<kind>.<name>` without the namespace, so equal names in different
+   * namespaces would overwrite each other's files. Unambiguous because
+   * neither part of a DNS-label base contains a dot.
+   */
+  public static perNamespace(name: string, namespace: string): string {
+    return `${name}.${namespace}`;
+  }
+
   /** Default mount path of a domain's secrets engine: `agents/<domain>`. */
   public static mountPath(domainName: string): string {
     return `${Names.MOUNT_PREFIX}${domainName}`;

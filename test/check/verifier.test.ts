@@ -92,13 +92,56 @@ const CASES: Case[] = [
   },
   {
     name: 'no launcher contract', id: 'contract-missing',
-    edit: out => remove(out, 'ConfigMap', 'diagnostics-launcher-contract'),
+    edit: out => { remove(out, 'ConfigMap', 'diagnostics-launcher-contract'); out.contracts = {}; },
     object: '(Kubernetes output)', message: ['no launcher contract'],
   },
   {
     name: 'a contract of another version', id: 'contract-invalid',
     edit: out => editContract(out, 'diagnostics', d => { d.apiVersion = 'agent-trust.io/v9'; }),
-    object: 'ConfigMap agents/diagnostics-launcher-contract', message: ['apiVersion', 'agent-trust.io/v9'],
+    // The ConfigMap and the contract file beside it.
+    object: 'ConfigMap agents/diagnostics-launcher-contract', message: ['apiVersion', 'agent-trust.io/v9'], count: 2,
+  },
+  {
+    name: 'a contract whose template retries and pulls from another registry', id: 'contract-invalid',
+    edit: out => editContract(out, 'diagnostics', d => {
+      d.jobTemplate.spec.backoffLimit = 5;
+      d.jobTemplate.spec.template.spec.containers[0].image = 'evil.io/x:1';
+    }),
+    object: 'ConfigMap agents/diagnostics-launcher-contract', message: ['jobTemplate.spec.backoffLimit = 5', 'must be 0'], count: 2,
+  },
+  {
+    name: 'a contract file edited by hand (ceiling, image, backoffLimit)', id: 'contract-file-mismatch',
+    edit: out => {
+      const doc = out.contracts['agents.diagnostics.contract.json'];
+      doc.ceiling = 'autonomous';
+      doc.jobTemplate.spec.backoffLimit = 5;
+      doc.jobTemplate.spec.template.spec.containers[0].image = 'evil.io/x:1';
+    },
+    object: 'contracts/agents.diagnostics.contract.json',
+    message: ['ConfigMap agents/diagnostics-launcher-contract', 'in 3 field(s)', 'ceiling: file "autonomous", ConfigMap "read-only"',
+      'jobTemplate.spec.backoffLimit: file 5, ConfigMap 0', '"evil.io/x:1"'],
+  },
+  {
+    name: 'a contract file of another namespace (no ConfigMap for it, no file for the ConfigMap)', id: 'contract-file-unmatched',
+    edit: out => {
+      const doc = out.contracts['agents.diagnostics.contract.json'];
+      doc.namespace = 'elsewhere';
+      doc.jobTemplate.metadata.namespace = 'elsewhere';
+    },
+    object: 'contracts/agents.diagnostics.contract.json', message: ['"diagnostics"', '"elsewhere"'], count: 2,
+  },
+  {
+    name: 'a phase Role missing from one target namespace', id: 'phase-rbac-missing',
+    edit: out => remove(out, 'Role', 'agent-phase-shadow.payments', 'payments'),
+    object: 'Role payments/agent-phase-shadow.payments', message: ['RoleBinding payments/agent-phase-shadow.payments', '"shadow"'],
+  },
+  {
+    name: 'a phase Role and RoleBinding missing from one target namespace', id: 'phase-rbac-missing',
+    edit: out => {
+      remove(out, 'Role', 'agent-phase-shadow.checkout', 'checkout');
+      remove(out, 'RoleBinding', 'agent-phase-shadow.checkout', 'checkout');
+    },
+    object: 'checkout', message: ['"shadow"', 'bound in payments', 'target namespace "checkout"'],
   },
   {
     name: 'a phase ServiceAccount removed', id: 'sa-missing',
@@ -242,7 +285,7 @@ const CASES: Case[] = [
   {
     name: 'a Kubernetes rule dropped from a higher phase', id: 'phase-monotonic-k8s',
     edit: out => {
-      const r = obj(out, 'Role', 'agent-phase-autonomous', 'payments');
+      const r = obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments');
       r.rules = r.rules.filter((x: any) => !(x.resources.includes('pods') && x.verbs.includes('delete')));
     },
     object: 'ServiceAccount agents/agent-phase-autonomous', message: ['"limited-write"', 'payments: delete core/pods'],
@@ -294,8 +337,8 @@ const CASES: Case[] = [
   },
   {
     name: 'secrets added to a Role', id: 'rbac-denylist',
-    edit: out => { obj(out, 'Role', 'agent-phase-autonomous', 'payments').rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }); },
-    object: 'Role payments/agent-phase-autonomous', message: ['secrets: get secrets', 'agents/agent-phase-autonomous'],
+    edit: out => { obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments').rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }); },
+    object: 'Role payments/agent-phase-autonomous.payments', message: ['secrets: get secrets', 'agents/agent-phase-autonomous'],
   },
   {
     name: 'pod creation added to the launcher', id: 'rbac-denylist',
@@ -450,7 +493,7 @@ describe('each broken invariant yields exactly its finding', () => {
   const MASKING = ['a Role whose rules are not a list', 'no launcher contract', 'a contract of another version', 'the admission policy removed',
     'the admission binding removed', 'the admission policy matching another namespace', 'the admission params ConfigMap removed',
     'the Vault role renamed', 'a policy in HCL', 'a phase NetworkPolicy removed', 'a password literal in password_wo',
-    'the JWT login mount the contract names moved elsewhere'];
+    'the JWT login mount the contract names moved elsewhere', 'a contract file of another namespace (no ConfigMap for it, no file for the ConfigMap)'];
   const COMBINABLE = CASES.filter(c => !MASKING.includes(c.name));
 
   test('findings do not mask each other: any set of independent edits yields the union of their ids', () => {
@@ -520,7 +563,7 @@ describe('each broken invariant yields exactly its finding', () => {
   test('several breaks at once are all reported, in rule order', () => {
     const report = verifyEdited(out => {
       role(out, 'read-only').attrs.bound_service_account_names = ['default'];
-      obj(out, 'Role', 'agent-phase-autonomous', 'payments').rules.push({ apiGroups: ['*'], resources: ['*'], verbs: ['*'] });
+      obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments').rules.push({ apiGroups: ['*'], resources: ['*'], verbs: ['*'] });
       out.manifests.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'agents' } });
     });
     expect(ids(report)).toEqual(['sa-vault-binding', 'rbac-denylist', 'k8s-secret-object']);
@@ -567,7 +610,7 @@ describe('options', () => {
 
   test('allowDenied accepts a reviewed override by deny rule id, and only that rule', () => {
     const edit = (out: ParsedOutput): void => {
-      obj(out, 'Role', 'agent-phase-autonomous', 'payments').rules.push({ apiGroups: [''], resources: ['secrets', 'pods/exec'], verbs: ['get'] });
+      obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments').rules.push({ apiGroups: [''], resources: ['secrets', 'pods/exec'], verbs: ['get'] });
     };
     expect(verifyEdited(edit).findings.map(f => f.message)).toEqual([expect.stringMatching(/secrets: get secrets; pod-shell: get pods\/exec/)]);
     const report = verifyEdited(edit, { allowDenied: ['secrets'] });

@@ -34,10 +34,12 @@ export function synthExample(example: string): SynthDirs {
   return { root, k8sDir, tfDir, stack: stacks[0] };
 }
 
-/** The parsed output of a synth: every Kubernetes object and the stack's Terraform JSON. */
+/** The parsed output of a synth: every Kubernetes object, the contract files and the stack's Terraform JSON. */
 export interface ParsedOutput {
   manifests: any[];
   terraform: any;
+  /** `contracts/<file>` → parsed contract document. */
+  contracts: { [file: string]: any };
 }
 
 export function parseOutput(dirs: SynthDirs): ParsedOutput {
@@ -45,7 +47,12 @@ export function parseOutput(dirs: SynthDirs): ParsedOutput {
     .flatMap(f => parseAllDocuments(fs.readFileSync(path.join(dirs.k8sDir, f), 'utf8')).map(d => d.toJS()))
     .filter(m => m);
   const terraform = JSON.parse(fs.readFileSync(path.join(dirs.tfDir, 'stacks', dirs.stack, 'cdk.tf.json'), 'utf8'));
-  return { manifests, terraform };
+  const contractDir = path.join(dirs.k8sDir, 'contracts');
+  const contracts: { [file: string]: any } = {};
+  for (const f of fs.existsSync(contractDir) ? fs.readdirSync(contractDir).sort() : []) {
+    contracts[f] = JSON.parse(fs.readFileSync(path.join(contractDir, f), 'utf8'));
+  }
+  return { manifests, terraform, contracts };
 }
 
 /** Write (edited) output the way the tools do: one multi-document YAML and cdktf.out/stacks/<stack>/cdk.tf.json. */
@@ -57,6 +64,10 @@ export function writeOutput(out: ParsedOutput, stack: string): SynthDirs {
   fs.mkdirSync(path.join(tfDir, 'stacks', stack), { recursive: true });
   fs.writeFileSync(path.join(k8sDir, 'agent-trust.k8s.yaml'), out.manifests.map(m => stringify(m)).join('---\n'));
   fs.writeFileSync(path.join(tfDir, 'stacks', stack, 'cdk.tf.json'), JSON.stringify(out.terraform, null, 2));
+  for (const [file, doc] of Object.entries(out.contracts ?? {})) {
+    fs.mkdirSync(path.join(k8sDir, 'contracts'), { recursive: true });
+    fs.writeFileSync(path.join(k8sDir, 'contracts', file), typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2));
+  }
   return { root, k8sDir, tfDir, stack };
 }
 
@@ -93,12 +104,16 @@ export function resource(out: ParsedOutput, type: string, where: (attrs: any) =>
   return { address: `${type}.${found[0][0]}`, attrs: found[0][1] };
 }
 
-/** Edit the launcher contract inside its ConfigMap. */
+/** Edit the launcher contract inside its ConfigMap, and its contract file alike (so the two still agree). */
 export function editContract(out: ParsedOutput, agent: string, edit: (doc: any) => void): void {
   const cm = obj(out, 'ConfigMap', `${agent}-launcher-contract`);
   const doc = JSON.parse(cm.data['contract.json']);
+  const file = Object.keys(out.contracts ?? {}).find(f => out.contracts[f]?.agent === agent && out.contracts[f]?.namespace === doc.namespace);
   edit(doc);
   cm.data['contract.json'] = JSON.stringify(doc, null, 2);
+  if (file) {
+    edit(out.contracts[file]);
+  }
 }
 
 /** Edit a Vault policy's JSON text. */

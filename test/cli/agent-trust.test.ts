@@ -236,7 +236,7 @@ describe('agent-trust (compiled, spawned with node)', () => {
       expect(phase.stderr).toContain('toPhase = "root": is not a phase of this ladder');
       const garbage = cli('promote-check', '--evidence', evidence('garbage.json', '{"agent": '), '--agent', 'diagnostics', '--to', 'limited-write');
       expect(garbage.code).toBe(3);
-      expect(garbage.stderr).toContain('cannot be parsed');
+      expect(garbage.stderr).toContain('is not valid JSON');
     });
   });
 

@@ -95,8 +95,8 @@ describe('VaultKubernetesEngineAccess', () => {
     new VaultKubernetesEngineAccess(chart, 'Vault', { fleet: f });
     const objs = Testing.synth(chart);
     expect(kinds(objs)).toEqual([
-      'Role/vault-agents-application', 'Role/vault-agents-application',
-      'RoleBinding/vault-agents-application', 'RoleBinding/vault-agents-application',
+      'Role/vault-agents-application.checkout', 'Role/vault-agents-application.payments',
+      'RoleBinding/vault-agents-application.checkout', 'RoleBinding/vault-agents-application.payments',
     ]);
     expect(objs.map((o: any) => o.metadata.namespace).sort()).toEqual(['checkout', 'checkout', 'payments', 'payments']);
     const vault = EffectivePermissions.fromManifests(objs).forServiceAccount('vault', 'vault');

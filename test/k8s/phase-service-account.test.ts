@@ -20,12 +20,13 @@ describe('PhaseServiceAccount', () => {
     const account = find(out, 'ServiceAccount', 'agent-phase-read-only', 'agents');
     expect(account.automountServiceAccountToken).toBe(false);
     for (const ns of ['payments', 'checkout']) {
-      const role = find(out, 'Role', 'agent-phase-read-only', ns);
+      const role = find(out, 'Role', `agent-phase-read-only.${ns}`, ns);
       expect(role.rules).toContainEqual({ apiGroups: [''], resources: ['pods', 'pods/status', 'events'], verbs: READ });
       expect(JSON.stringify(role.rules)).not.toContain('secrets');
       expect(role.rules.some((r: any) => r.resources.includes('nodes'))).toBe(false);
-      const binding = find(out, 'RoleBinding', 'agent-phase-read-only', ns);
-      expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'agent-phase-read-only' });
+      const binding = find(out, 'RoleBinding', `agent-phase-read-only.${ns}`, ns);
+      // The namespace in the name: cdk8s's per-resource output names files <kind>.<name> and would overwrite one with another.
+      expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `agent-phase-read-only.${ns}` });
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'agent-phase-read-only', namespace: 'agents' }]);
     }
     expect(ofKind(out, 'Role')).toHaveLength(2);
@@ -47,7 +48,7 @@ describe('PhaseServiceAccount', () => {
     expect(ofKind(out, 'ClusterRole')).toHaveLength(0);
     expect(ofKind(out, 'ClusterRoleBinding')).toHaveLength(0);
     expect(sa.clusterRole).toBeUndefined();
-    expect(find(out, 'Role', 'agent-phase-shadow', 'payments').rules).toEqual([
+    expect(find(out, 'Role', 'agent-phase-shadow.payments', 'payments').rules).toEqual([
       { apiGroups: [''], resources: ['pods', 'pods/status', 'events'], verbs: READ },
     ]);
   });
@@ -57,7 +58,7 @@ describe('PhaseServiceAccount', () => {
     const extra: KubernetesRule = { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: READ };
     const sa = new PhaseServiceAccount(chart, 'ReadOnly', { fleet: testFleet(), phase: TrustPhase.READ_ONLY, additionalRules: [extra] });
     const out = Testing.synth(chart);
-    expect(find(out, 'Role', 'agent-phase-read-only', 'checkout').rules).toContainEqual(extra);
+    expect(find(out, 'Role', 'agent-phase-read-only.checkout', 'checkout').rules).toContainEqual(extra);
     expect(sa.permissions().allows('payments', 'monitoring.coreos.com', 'servicemonitors', 'list')).toBe(true);
   });
 
@@ -97,7 +98,7 @@ describe('PhaseServiceAccount', () => {
       fleet: testFleet(), phase: TrustPhase.READ_ONLY, additionalRules: [rule],
       allowDenied: [{ rule: DenyRule.SECRETS, reason: 'reads the public CA bundle stored as a secret' }],
     });
-    expect(find(Testing.synth(chart), 'Role', 'agent-phase-read-only', 'payments').rules).toContainEqual(rule);
+    expect(find(Testing.synth(chart), 'Role', 'agent-phase-read-only.payments', 'payments').rules).toContainEqual(rule);
 
     const message = errorOf(() => new PhaseServiceAccount(testChart(), 'Phase', {
       fleet: testFleet(), phase: TrustPhase.READ_ONLY, additionalRules: [rule],
@@ -134,7 +135,7 @@ describe('PhaseServiceAccount', () => {
     const out = Testing.synth(chart);
     expect(find(out, 'ClusterRole', 'agent-trust-agents-agent-phase-read-only').metadata.namespace).toBeUndefined();
     expect(find(out, 'ClusterRoleBinding', 'agent-trust-agents-agent-phase-read-only').metadata.namespace).toBeUndefined();
-    expect(find(out, 'Role', 'agent-phase-read-only', 'payments')).toBeDefined();
+    expect(find(out, 'Role', 'agent-phase-read-only.payments', 'payments')).toBeDefined();
   });
 
   // Property: whatever (valid) rules a user adds, either synth refuses them
@@ -228,7 +229,7 @@ describe('LadderServiceAccounts', () => {
       fleet: testFleet(),
       additionalRules: { 'read-only': [rule], 'limited-write': [rule], 'autonomous': [rule] },
     });
-    expect(find(Testing.synth(chart), 'Role', 'agent-phase-autonomous', 'payments').rules).toContainEqual(rule);
+    expect(find(Testing.synth(chart), 'Role', 'agent-phase-autonomous.payments', 'payments').rules).toContainEqual(rule);
   });
 
   test('unknown phase names in the per-phase maps fail naming the key', () => {
@@ -250,6 +251,6 @@ describe('LadderServiceAccounts', () => {
       additionalRules: { autonomous: [rule] },
       allowDenied: { autonomous: [{ rule: DenyRule.POD_SHELL, reason }] },
     });
-    expect(find(Testing.synth(chart), 'Role', 'agent-phase-autonomous', 'payments').rules).toContainEqual(rule);
+    expect(find(Testing.synth(chart), 'Role', 'agent-phase-autonomous.payments', 'payments').rules).toContainEqual(rule);
   });
 });

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LauncherContractLoader, LauncherContractValidator, SynthOutput } from '../../lib/launcher';
 import { LauncherContract } from '../../lib/model/launcher-contract';
+import { ProblemCollector } from '../../lib/model/validation';
 import { problemsOf } from '../helpers/problems';
 import { contractConfigMap, contractFixture, FIXTURE_FILE, tempDir, yamlOf } from './fixtures';
 
@@ -23,6 +24,96 @@ describe('LauncherContractLoader', () => {
     dirs.push(d);
     return d;
   }
+
+  describe('corrupt and tampered contract files: one line per problem, naming the file and the field', () => {
+    const real = (): any => ({ ...contractFixture(), targetNamespaces: ['payments', 'checkout'], allowedRegistries: ['registry.example.com/'] });
+    const file = (name: string, text: string): string => path.join(dir({ [name]: text }), name);
+    const lines = (fn: () => unknown): string[] => problemsOf(fn).map(p => ProblemCollector.format(p));
+
+    test('a truncated contract names the file and says it is not valid JSON', () => {
+      const text = JSON.stringify(real(), null, 2);
+      const f = file('c.json', text.slice(0, 300));
+      const [line, ...rest] = lines(() => LauncherContractLoader.fromPath(f, 'diagnostics'));
+      expect(rest).toEqual([]);
+      expect(line).toMatch(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\(text\\) = .*: is not valid JSON \\(.*position 300.*\\)\\. Fix: `));
+      expect(line).not.toContain('\n');
+    });
+
+    test('an empty file, a folder given as a file, a missing file', () => {
+      const empty = file('c.json', '  \n');
+      expect(problemsOf(() => LauncherContractLoader.fromFile(empty))[0]).toMatchObject({ path: empty, message: 'is empty' });
+      const d = dir({});
+      expect(problemsOf(() => LauncherContractLoader.fromFile(d))[0]).toMatchObject({ path: d, message: 'is a directory' });
+      expect(problemsOf(() => LauncherContractLoader.fromPath(path.join(d, 'nope.json'), 'diagnostics'))[0])
+        .toMatchObject({ path: path.join(d, 'nope.json'), message: 'cannot be read (ENOENT)' });
+    });
+
+    test('missing fields are named, never "undefined"', () => {
+      const f = file('c.json', JSON.stringify({ kind: 'LauncherContract' }));
+      const found = lines(() => LauncherContractLoader.fromPath(f, 'diagnostics'));
+      expect(found.join('\n')).not.toMatch(/undefined/);
+      expect(found.every(l => l.startsWith(`${f}: LauncherContract((unset)): `))).toBe(true);
+      expect(found.map(l => l.split(': ')[2].split(' = ')[0])).toEqual(expect.arrayContaining(['apiVersion', 'agent', 'namespace', 'phases', 'jobTemplate']));
+      const partial = real();
+      delete partial.phases;
+      delete partial.jobTemplate.spec.template.spec.containers;
+      const more = lines(() => LauncherContractLoader.fromJson(JSON.stringify(partial), 'c.json'));
+      expect(more.join('\n')).not.toMatch(/undefined/);
+      expect(more).toEqual([
+        'c.json: phases = (unset): must list at least one phase. Fix: list every phase of the ladder, lowest first',
+        'c.json: ceiling = "read-only": is not one of the phases. Fix: use one of: (no valid phase listed)',
+        'c.json: jobTemplate.spec.template.spec.containers = (unset): must list the agent container. Fix: regenerate the contract',
+      ]);
+    });
+
+    test('a tampered template (image from another registry, retries) is refused by the loader itself', () => {
+      const doc = real();
+      doc.jobTemplate.spec.template.spec.containers[0].image = 'evil.io/x:1';
+      doc.jobTemplate.spec.backoffLimit = 5;
+      const f = file('agents.diagnostics.contract.json', JSON.stringify(doc));
+      expect(lines(() => LauncherContractLoader.fromPath(f, 'diagnostics'))).toEqual([
+        `${f}: LauncherContract("diagnostics"): jobTemplate.spec.backoffLimit = 5: must be 0: an investigation is never retried with the same credentials (admission refuses any other value). Fix: regenerate the contract`,
+        `${f}: LauncherContract("diagnostics"): jobTemplate.spec.template.spec.containers[0].image = "evil.io/x:1": is not from an allowed registry (registry.example.com/). Fix: regenerate the contract; images come from the fleet's agents and allowedRegistries`,
+      ]);
+    });
+
+    test('every template invariant admission enforces, each under its field', () => {
+      const doc = real();
+      const spec = doc.jobTemplate.spec;
+      spec.completions = 2;
+      spec.activeDeadlineSeconds = 901;
+      spec.template.spec.restartPolicy = 'OnFailure';
+      spec.template.spec.automountServiceAccountToken = true;
+      spec.template.spec.initContainers = [{ name: 'init', image: 'docker.io/busybox' }];
+      expect(fieldsOf(doc)).toEqual([
+        'jobTemplate.spec.completions=2',
+        'jobTemplate.spec.activeDeadlineSeconds=901',
+        'jobTemplate.spec.template.spec.restartPolicy="OnFailure"',
+        'jobTemplate.spec.template.spec.automountServiceAccountToken=true',
+        'jobTemplate.spec.template.spec.initContainers[0].image="docker.io/busybox"',
+      ]);
+      // Without allowedRegistries (contracts written before the field), images are left to admission.
+      const old = contractFixture();
+      old.jobTemplate.spec.template.spec.containers[0].image = 'evil.io/x:1';
+      expect(fieldsOf(old)).toEqual([]);
+    });
+
+    test('the lists a launcher and the verifier rely on have the right types', () => {
+      expect(fieldsOf({ ...real(), targetNamespaces: 'payments', allowedRegistries: [] }))
+        .toEqual(['targetNamespaces="payments"', 'allowedRegistries=[]']);
+      expect(fieldsOf({ ...real(), targetNamespaces: ['Payments'] })).toEqual(['targetNamespaces[0]="Payments"']);
+    });
+
+    test('structure first: a contract that cannot be read reports no invariant noise', () => {
+      const doc = real();
+      doc.apiVersion = 'v9';
+      doc.jobTemplate.spec.backoffLimit = 3;
+      expect(fieldsOf(doc)).toEqual(['apiVersion="v9"']);
+      const problems = new ProblemCollector();
+      LauncherContractValidator.checkInvariants(problems, doc, 'c');
+      expect(problems.problems.map(p => p.field)).toEqual(['jobTemplate.spec.backoffLimit']);
+    });
+  });
 
   describe('sources', () => {
     test('fromJson, fromObject and fromFile(.json) return the validated document', () => {
@@ -111,8 +202,8 @@ describe('LauncherContractLoader', () => {
       expect(problemsOf(() => LauncherContractLoader.fromDirectory(FIXTURE_FILE, 'x'))[0].message).toBe('is not a directory');
       const d = dir({ 'bad.yaml': 'a: [unclosed', 'bad.json': '{', 'ok.yaml': yamlOf(OTHER_OBJECTS) });
       const problems = problemsOf(() => LauncherContractLoader.fromDirectory(d, 'x'));
-      expect(problems.map(p => p.value)).toEqual(['"bad.json"', '"bad.yaml"']);
-      expect(problems.every(p => p.message.startsWith('cannot be parsed'))).toBe(true);
+      expect(problems.map(p => path.basename(p.path))).toEqual(['bad.json', 'bad.yaml']);
+      expect(problems.map(p => p.message.replace(/ \(.*/, ''))).toEqual(['is not valid JSON', 'is not valid YAML']);
       expect(problemsOf(() => LauncherContractLoader.fromJson('{"apiVersion": '))[0].message).toMatch(/^is not valid JSON/);
     });
 

@@ -1,6 +1,7 @@
 import { AdmissionRules } from '../../model/admission-rules';
 import { EgressTarget } from '../../model/egress-target';
 import { KubernetesRule } from '../../model/kubernetes-rule';
+import { Names } from '../../model/names';
 import { LauncherContract, LauncherContractDocument } from '../../model/launcher-contract';
 import { RbacDenylist } from '../../model/rbac-denylist';
 import { EffectivePermissions } from '../effective-permissions';
@@ -377,6 +378,52 @@ export function checkAdmission(ctx: VerifyContext): void {
               'regenerate the params from the same ladder as the contract');
           }
         });
+      }
+    }
+  }
+}
+
+/**
+ * RBAC per target namespace: a phase bound in one target namespace is bound
+ * in every one, and every binding's Role is in the output. Catches output
+ * that lost objects (a cdk8s output type that overwrote same-named Roles of
+ * different namespaces, a file left out of `kubectl apply`): the agent
+ * would silently hold fewer permissions in some namespaces than reviewed.
+ * Target namespaces come from the contract (`targetNamespaces`), else from
+ * the RoleBindings found. A phase bound nowhere holds no namespaced rules.
+ */
+export function checkPhaseRbac(ctx: VerifyContext): void {
+  const bindings = ctx.manifests.filter(m => m.kind === 'RoleBinding');
+  const boundIn = (ns: string, sa: string, agentNs: string): any[] => bindings.filter(b => b.metadata?.namespace === ns
+    && Array.isArray(b.subjects) && b.subjects.some((s: any) => s?.kind === 'ServiceAccount' && s.name === sa && (s.namespace ?? ns) === agentNs));
+  for (const c of ctx.contracts) {
+    const accounts = c.phases.map(p => p.serviceAccount);
+    const inferred = [...new Set(bindings.filter(b => b.metadata?.namespace !== c.namespace && Array.isArray(b.subjects)
+      && b.subjects.some((s: any) => s?.kind === 'ServiceAccount' && accounts.includes(s.name) && (s.namespace ?? b.metadata?.namespace) === c.namespace))
+      .map(b => String(b.metadata?.namespace)))].sort();
+    const targets = Array.isArray(c.targetNamespaces) ? c.targetNamespaces : inferred;
+    for (const p of c.phases) {
+      const present = targets.filter(ns => boundIn(ns, p.serviceAccount, c.namespace).length > 0);
+      if (present.length === 0) {
+        continue;
+      }
+      for (const ns of targets.filter(t => !present.includes(t))) {
+        ctx.report(VerifyRule.PHASE_RBAC_MISSING, `RoleBinding ${ns}/${Names.perNamespace(p.serviceAccount, ns)}`,
+          `phase "${p.name}" of agent ${c.agent} is bound in ${present.join(', ')} but has no RoleBinding in target namespace "${ns}"`,
+          'emit every Role and RoleBinding of the phase (PhaseServiceAccount); with cdk8s FILE_PER_RESOURCE output, regenerate with cdk-agent-trust names that are unique per namespace');
+      }
+      for (const ns of present) {
+        for (const b of boundIn(ns, p.serviceAccount, c.namespace)) {
+          const ref = b.roleRef ?? {};
+          const found = ref.kind === 'ClusterRole'
+            ? ctx.manifests.some(m => m.kind === 'ClusterRole' && m.metadata?.name === ref.name)
+            : ctx.manifests.some(m => m.kind === 'Role' && m.metadata?.name === ref.name && m.metadata?.namespace === ns);
+          if (!found) {
+            ctx.report(VerifyRule.PHASE_RBAC_MISSING, `${ref.kind === 'ClusterRole' ? 'ClusterRole ' : `Role ${ns}/`}${ref.name}`,
+              `${objectName(b)} grants phase "${p.name}" of agent ${c.agent} this ${ref.kind ?? 'role'}, but the Kubernetes output has none`,
+              'emit the Role next to its RoleBinding (regenerate the output; check that no file was left out or overwritten)');
+          }
+        }
       }
     }
   }

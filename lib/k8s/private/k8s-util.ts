@@ -1,7 +1,10 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart, IResolver, JsonPatch, ResolutionContext, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ProblemCollector, ResourceQuantity } from '../../model';
+import { HelmText } from '../../model/private/helm-text';
 
 /**
  * Cluster-scoped objects must not carry a namespace. cdk8s copies a Chart's
@@ -62,4 +65,68 @@ export function multiplyQuantity(text: string, factor: number, kind: 'cpu' | 'me
 /** The construct path used in messages. @internal */
 export function pathOf(c: Construct): string {
   return c.node.path || c.node.id;
+}
+
+const GUARDED = new WeakSet<Construct>();
+
+/** Escapes `{{` in every string value for a Helm chart's templates. */
+class HelmEscapeResolver implements IResolver {
+  public resolve(context: ResolutionContext): void {
+    if (typeof context.value === 'string' && HelmText.hasUnescaped(context.value)) {
+      context.replaceValue(HelmText.escape(context.value));
+    }
+  }
+}
+
+/**
+ * Fail synth, naming both construct paths, when two objects of the app
+ * would be written to the same file by the app's YAML output type:
+ * `FILE_PER_RESOURCE` names each file `<kind>.<metadata.name>` (no
+ * namespace, no chart) and `FOLDER_PER_CHART_FILE_PER_RESOURCE` does so per
+ * chart, so equal names silently overwrite each other. Registered once per
+ * app by every construct of this library, which also escapes Helm template
+ * braces when the app synthesizes into a Helm chart (`isHelmTemplates`).
+ * @internal
+ */
+export function guardOutput(scope: Construct): void {
+  const root = scope.node.root;
+  if (!(root instanceof App) || GUARDED.has(root)) {
+    return;
+  }
+  GUARDED.add(root);
+  if (isHelmTemplates(root)) {
+    // Helm would execute every `{{` of the manifests: escape them in every string of every object.
+    root.resolvers.push(new HelmEscapeResolver());
+  }
+  root.node.addValidation({
+    validate: () => {
+      const type = root.yamlOutputType;
+      if (type !== YamlOutputType.FILE_PER_RESOURCE && type !== YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE) {
+        return [];
+      }
+      const byFile = new Map<string, ApiObject[]>();
+      for (const obj of root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+        // The file name cdk8s derives (node_modules/cdk8s/lib/app.js).
+        const file = `${obj.kind}.${obj.name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
+        const key = type === YamlOutputType.FILE_PER_RESOURCE ? file : `${Chart.of(obj).node.path}/${file}`;
+        byFile.set(key, [...(byFile.get(key) ?? []), obj]);
+      }
+      return [...byFile.entries()].filter(([, objs]) => objs.length > 1).map(([file, objs]) =>
+        `${objs.map(o => pathOf(o)).join(' and ')}: ${objs.length} objects would be written to the same file ${file}${root.outputFileExtension} `
+        + `by YamlOutputType.${YamlOutputType[type]}, and all but the last would be lost. Fix: give them distinct names, `
+        + 'or synthesize with YamlOutputType.FILE_PER_CHART or FILE_PER_APP');
+    },
+  });
+}
+
+/**
+ * Whether the app synthesizes into a Helm chart's `templates/` folder
+ * (`cdk8s synth --format helm` runs the app with CDK8S_OUTDIR set to
+ * `<chart>/templates` after writing `<chart>/Chart.yaml`).
+ * @internal
+ */
+export function isHelmTemplates(scope: Construct): boolean {
+  const root = scope.node.root;
+  return root instanceof App && path.basename(path.resolve(root.outdir)) === 'templates'
+    && fs.existsSync(path.join(root.outdir, '..', 'Chart.yaml'));
 }
