@@ -1,8 +1,10 @@
+import { Testing } from 'cdktf';
 import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformOutput, Verifier, VerifyReport, VerifyRule } from '../../lib/check';
 import { AgentTrustErrors } from '../../lib/model';
+import { LauncherVaultPolicy } from '../../lib/vault';
 import {
   clone, editContract, editPolicy, obj, ParsedOutput, parseOutput, remove, resource, SynthDirs, synthExample, writeOutput,
 } from './verify-fixture';
@@ -663,6 +665,31 @@ describe('options', () => {
     expect(declared.tokenTtlBoundSeconds).toBe(900);
     // ...unless the reviewer insists on the default bound.
     expect(ids(verifyEdited(longTokens, { tokenTtlBoundSeconds: 300 }))).toEqual(['vault-token-ttl-bound']);
+  });
+
+  test('the launcher revocation policy is accepted as rendered; any path beyond revoke/lookup by accessor in it is a system-path finding', () => {
+    const rendered = JSON.parse(Testing.synthScope(scope => { new LauncherVaultPolicy(scope, 'Launcher'); })).resource.vault_policy;
+    const withLauncher = (extra?: (doc: any) => void) => (out: ParsedOutput): void => {
+      const copy = clone(rendered);
+      const attrs: any = Object.values(copy)[0];
+      if (extra) {
+        const doc = JSON.parse(attrs.policy);
+        extra(doc.path);
+        attrs.policy = JSON.stringify(doc);
+      }
+      Object.assign(out.terraform.resource.vault_policy, copy);
+    };
+    expect(verifyEdited(withLauncher()).findings).toEqual([]);
+    const widened = verifyEdited(withLauncher(p => {
+      p['auth/token/create'] = { capabilities: ['update'] };
+      p['auth/token/revoke-accessor'].capabilities.push('sudo');
+    }));
+    expect(widened.findings.map(f => f.id)).toEqual(['vault-policy-system-path', 'vault-policy-system-path', 'vault-policy-sudo']);
+    expect(widened.findings.map(f => f.message)).toEqual([
+      'policy "agent-launcher-revocation" grants ["update","sudo"] on "auth/token/revoke-accessor", under Vault\'s own configuration or identities',
+      'policy "agent-launcher-revocation" grants ["update"] on "auth/token/create", under Vault\'s own configuration or identities',
+      'policy "agent-launcher-revocation" grants ["sudo"] on "auth/token/revoke-accessor"',
+    ]);
   });
 
   test('allowDenied accepts a reviewed override by deny rule id, and only that rule', () => {

@@ -1,4 +1,5 @@
 import { LauncherContract, LauncherContractDocument } from '../../model/launcher-contract';
+import { LauncherRevocationPolicy } from '../../model/launcher-revocation-policy';
 import { Names } from '../../model/names';
 import { VaultPolicyDocument } from '../../model/vault-policy';
 import { TerraformOutput, TerraformResource } from '../terraform-output';
@@ -396,7 +397,9 @@ export function checkPolicies(ctx: VerifyContext): void {
     parsed.push({ resource: r, name, paths });
     for (const [p, caps] of paths) {
       const key = `${r.address}|${p}`;
-      if (SYSTEM_PREFIXES.some(x => p.startsWith(x) || p === x.slice(0, -1)) && !TOKEN_SELF_PATHS.includes(p)) {
+      // The launcher's revocation policy may revoke tokens by accessor, and nothing more.
+      const launcherPath = LauncherRevocationPolicy.isWithin(name, { [p]: caps });
+      if (SYSTEM_PREFIXES.some(x => p.startsWith(x) || p === x.slice(0, -1)) && !TOKEN_SELF_PATHS.includes(p) && !launcherPath) {
         flagged.add(key);
         ctx.report(VerifyRule.VAULT_POLICY_SYSTEM, r.address, `policy "${name}" grants ${show(caps)} on "${p}", under Vault's own configuration or identities`,
           'remove the path: agent policies grant only credential paths and the token self paths');
