@@ -248,7 +248,7 @@ export class AgentJobTemplate extends Construct {
     AgentJobTemplate.checkSeconds(problems, path, 'activeDeadline', deadline, 1);
     if (deadline.toSeconds() > fleet.jobDeadline.toSeconds()) {
       problems.add(path, 'activeDeadline', deadline.toString(),
-        `is longer than the fleet's jobDeadline (${fleet.jobDeadline}), which is the Vault token TTL and the admission maximum`,
+        `is longer than the fleet's jobDeadline (${fleet.jobDeadline}), which bounds the Vault token's explicit max TTL and is the admission maximum`,
         'shorten it, or raise the fleet\'s jobDeadline');
     }
     AgentJobTemplate.checkSeconds(problems, path, 'ttlAfterFinished', ttl, 0);
