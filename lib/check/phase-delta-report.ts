@@ -216,7 +216,8 @@ export class PhaseDeltaReport {
   /** "Credentials outlive a finished investigation by at most N s", and how N is computed. */
   private credentialMarkdown(): string[] {
     const t = this.document.vaultToken;
-    const out = ['## Credential lifetime', ''];
+    // A bold line, not a heading: every `##` of the report is one promotion step.
+    const out = ['**Credential lifetime.**', ''];
     if (!t || this.credentialOverhangSeconds === undefined) {
       out.push('_The launcher contract does not state the agent\'s Vault token lifetime (`vaultToken`; a contract written before '
         + 'it existed)._ How long credentials outlive an investigation cannot be computed from it: regenerate the contract, and run '

@@ -91,7 +91,7 @@ describe('PhaseDeltaReport', () => {
     const real = PhaseDeltaReport.compute(synthesized, manifests);
     expect(real.credentialOverhangSeconds).toBe(300);
     const md = real.toMarkdown();
-    expect(md).toContain('## Credential lifetime');
+    expect(md).toContain('**Credential lifetime.**');
     expect(md).toContain('Credentials outlive a finished investigation by at most **300 s**.');
     expect(md).toContain('renews it every 150 s, never past 960 s after login (`token_explicit_max_ttl`: deadline + margin)');
     expect(md).toContain('On exit the agent revokes its token (`auth/token/revoke-self`)');
