@@ -213,6 +213,15 @@ const CASES: Case[] = [
     object: ret => ret, message: ['token_explicit_max_ttl is 86400'],
   },
   {
+    name: 'the contract stating a shorter token explicit max than the roles have', id: 'vault-ttl-too-long',
+    edit: out => editContract(out, 'diagnostics', d => {
+      if (d.vaultToken) {
+        d.vaultToken.explicitMaxTtlSeconds = 930;
+      }
+    }),
+    object: '_auth_backend_role.', message: ['token_explicit_max_ttl is 960, longer than the 930s the launcher contract states'], count: 8,
+  },
+  {
     name: 'a phase role token explicit max TTL below the deadline', id: 'vault-token-ttl-too-short',
     edit: out => { const r = role(out, 'limited-write'); r.attrs.token_explicit_max_ttl = 600; return r.address; },
     object: ret => ret, message: ['token_explicit_max_ttl is 600', '900s', 'even renewed'],
@@ -529,7 +538,9 @@ describe('each broken invariant yields exactly its finding', () => {
     'the Vault role renamed', 'a policy in HCL', 'a phase NetworkPolicy removed', 'a password literal in password_wo',
     'the JWT login mount the contract names moved elsewhere',
     // Rewrites every phase role's explicit max, which other cases edit one at a time.
-    'every phase token explicit max lowered below the engine lease maxima'];
+    'every phase token explicit max lowered below the engine lease maxima',
+    // Removes the contract's vaultToken block, which other cases edit.
+    'the renewal interval removed from the template (and the contract)'];
   const COMBINABLE = CASES.filter(c => !MASKING.includes(c.name));
 
   test('findings do not mask each other: any set of independent edits yields the union of their ids', () => {

@@ -114,14 +114,24 @@ function checkTokenSettings(ctx: VerifyContext, row: PhaseRow, role: TerraformRe
     ctx.report(VerifyRule.TTL_TOO_LONG, role.address,
       `neither token_explicit_max_ttl nor token_max_ttl is set (${show(a.token_explicit_max_ttl)}, ${show(a.token_max_ttl)}), so tokens renew up to the system maximum`,
       `set token_explicit_max_ttl to the Job deadline plus the margin (${deadline + ctx.marginSeconds})`);
-  } else if (a.token_type === 'batch') {
+    return;
+  }
+  const max = Math.min(...explicitMax);
+  const stated = contracts.map(c => c.vaultToken?.explicitMaxTtlSeconds).filter((v): v is number => typeof v === 'number');
+  if (max <= deadline + ctx.marginSeconds && stated.length > 0 && max > Math.min(...stated)) {
+    // Within the margin (above it is checkTtls' finding), but longer than the contract, and the report a reviewer signs, say.
+    ctx.report(VerifyRule.TTL_TOO_LONG, role.address,
+      `token_explicit_max_ttl is ${show(a.token_explicit_max_ttl)}, longer than the ${Math.min(...stated)}s the launcher contract states (vaultToken.explicitMaxTtlSeconds)`,
+      `set token_explicit_max_ttl to ${Math.min(...stated)}, or regenerate both sides from the same fleet`);
+  }
+  if (a.token_type === 'batch') {
     // Batch tokens cannot be renewed: token_ttl is their whole life.
     if (ttl !== undefined && ttl > 0 && ttl < deadline) {
       ctx.report(VerifyRule.TTL_TOO_SHORT, role.address,
         `token_type is "batch" (not renewable) and token_ttl is ${ttl}s, shorter than the Job deadline of ${deadline}s: the token and its leases die before the investigation ends`,
         'use token_type "service" (renewable and revocable), or a token_ttl of the Job deadline');
     }
-  } else if (Math.min(...explicitMax) < deadline) {
+  } else if (max < deadline) {
     ctx.report(VerifyRule.TTL_TOO_SHORT, role.address,
       `token_explicit_max_ttl is ${show(a.token_explicit_max_ttl)}${a.token_max_ttl !== undefined ? ` (token_max_ttl ${show(a.token_max_ttl)})` : ''}, shorter than the Job deadline of ${deadline}s: even renewed, the token (and its leases) would die before the investigation`,
       `set token_explicit_max_ttl to the Job deadline plus the margin (${deadline + ctx.marginSeconds})`);
