@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AgentFleet, AgentTrustErrors, AgentVaultAuth, AgentVaultTrust, Duration, ValidationProblem, VaultTokenType } from '../../lib';
+import { AgentFleet, AgentTrustErrors, AgentVaultAuth, AgentVaultTrust, Duration, ValidationProblem, VaultPolicyDocument, VaultTokenType } from '../../lib';
 import { engines, fleet, problemsOf, resources, stack, synthJson } from './fixtures';
 
 /** Every TTL-like attribute of the engine resources (mounts and credential roles), by address. */
@@ -97,6 +97,14 @@ describe('agent Vault tokens end with the investigation', () => {
       expect(f.tokenTtlSeconds).toBeLessThanOrEqual(f.jobDeadline.toSeconds());
       expect(f.jobDeadline.toSeconds()).toBeLessThanOrEqual(f.tokenMaxTtlSeconds);
     }));
+  });
+
+  test('every phase policy lets the agent renew and revoke its own token, and nothing else under auth/', () => {
+    for (const doc of VaultPolicyDocument.forFleet(fleet())) {
+      expect(doc.capabilitiesOf('auth/token/renew-self')).toEqual(['update']);
+      expect(doc.capabilitiesOf('auth/token/revoke-self')).toEqual(['update']);
+      expect(doc.paths.filter(p => p.startsWith('auth/'))).toEqual(['auth/token/lookup-self', 'auth/token/renew-self', 'auth/token/revoke-self']);
+    }
   });
 
   test('a bad vaultTokenTtl fails with path, field, value and fix', () => {
