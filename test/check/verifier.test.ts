@@ -678,6 +678,25 @@ describe('options', () => {
     expect(ids(verifyEdited(longTokens, { tokenTtlBoundSeconds: 300 }))).toEqual(['vault-token-ttl-bound']);
   });
 
+  test('property: for any token_ttl and explicit max on every phase role, exactly the broken relations are reported', () => {
+    // Deadline 900, margin 60, renewal every 150 s, engine leases up to 960 s, contract bound 300 s and explicit max 960 s.
+    fc.assert(fc.property(fc.integer({ min: 1, max: 960 }), fc.integer({ min: 600, max: 960 }), (ttl, max) => {
+      const report = verifyEdited(out => {
+        for (const type of ['vault_kubernetes_auth_backend_role', 'vault_jwt_auth_backend_role']) {
+          Object.values<any>(out.terraform.resource[type]).forEach(r => { r.token_ttl = ttl; r.token_explicit_max_ttl = max; });
+        }
+      });
+      const expected = [
+        ...(max < 900 ? ['vault-token-ttl-too-short'] : []),
+        ...(ttl > 300 ? ['vault-token-ttl-bound'] : []),
+        ...(ttl <= 150 ? ['vault-token-renewal'] : []),
+        // Leases (max 960 s) outlive a token whose explicit max is shorter but still covers the deadline.
+        ...(max >= 900 && max < 960 ? ['vault-lease-outlives-token'] : []),
+      ];
+      expect(ids(report).sort()).toEqual(expected.sort());
+    }), { numRuns: 20 });
+  });
+
   test('the launcher revocation policy is accepted as rendered; any path beyond revoke/lookup by accessor in it is a system-path finding', () => {
     const rendered = JSON.parse(Testing.synthScope(scope => { new LauncherVaultPolicy(scope, 'Launcher'); })).resource.vault_policy;
     const withLauncher = (extra?: (doc: any) => void) => (out: ParsedOutput): void => {
