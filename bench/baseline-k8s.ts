@@ -124,6 +124,8 @@ function jobTemplate(p: FleetParams, agent: string, image: string): any {
               { name: 'VAULT_AUTH_MOUNT', value: 'jwt-agents' },
               { name: 'VAULT_AUTH_METHOD', value: 'jwt' },
               { name: 'VAULT_K8S_TOKEN_PATH', value: '/var/run/secrets/vault/token' },
+              { name: 'VAULT_TOKEN_RENEW_INTERVAL', value: '150' },
+              { name: 'VAULT_REVOKE_ON_EXIT', value: 'true' },
               { name: 'TMPDIR', value: '/tmp' },
             ],
             image,
@@ -184,6 +186,14 @@ function contract(p: FleetParams, agent: { name: string; image: string; ceiling:
       trustPhase: 'TRUST_PHASE',
       vaultRole: 'VAULT_ROLE',
       otelResourceAttributes: 'OTEL_RESOURCE_ATTRIBUTES',
+    },
+    vaultToken: {
+      ttlSeconds: 300,
+      explicitMaxTtlSeconds: 960,
+      renewIntervalSeconds: 150,
+      revokeOnExit: true,
+      renewIntervalEnv: 'VAULT_TOKEN_RENEW_INTERVAL',
+      revokeOnExitEnv: 'VAULT_REVOKE_ON_EXIT',
     },
     phases: PHASES.map(phase => ({
       name: phase.name,

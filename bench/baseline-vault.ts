@@ -34,6 +34,8 @@ const PHASES = ['shadow', 'read-only', 'limited-write', 'autonomous'];
 const LEVELS = ['read-only', 'limited-write', 'autonomous'];
 const TTL = 900;
 const MAX_TTL = 960;
+/** Agent token TTL: short, renewed by the agent up to MAX_TTL. */
+const TOKEN_TTL = 300;
 /** Kubernetes rules of the dynamic service account per credential level (the namespaced rules of the phase of that name). */
 const K8S_RULES: { [level: string]: unknown[] } = {
   'read-only': namespaced(READ_ONLY), 'limited-write': namespaced(LIMITED_WRITE), 'autonomous': namespaced(AUTONOMOUS),
@@ -77,7 +79,7 @@ export class BaselineVaultStack extends TerraformStack {
         boundServiceAccountNamespaces: [ns],
         audience: 'vault',
         aliasNameSource: 'serviceaccount_uid',
-        tokenTtl: TTL,
+        tokenTtl: TOKEN_TTL,
         tokenExplicitMaxTtl: MAX_TTL,
         tokenPolicies: [role],
         tokenNoDefaultPolicy: true,
@@ -103,7 +105,7 @@ export class BaselineVaultStack extends TerraformStack {
           '/kubernetes.io/pod/uid': 'pod_uid',
           '/kubernetes.io/serviceaccount/name': 'service_account_name',
         },
-        tokenTtl: TTL,
+        tokenTtl: TOKEN_TTL,
         tokenExplicitMaxTtl: MAX_TTL,
         tokenPolicies: [role],
         tokenNoDefaultPolicy: true,

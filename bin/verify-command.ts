@@ -7,6 +7,7 @@ import { Command, ExitCode, oneOf, usage, withProblems } from './cli-support';
 const FLAGS = {
   'format': { type: 'string' as const },
   'margin': { type: 'string' as const },
+  'token-ttl-bound': { type: 'string' as const },
   'allow-denied': { type: 'string' as const, multiple: true as const },
   'help': { type: 'boolean' as const, short: 'h' },
 };
@@ -24,7 +25,7 @@ export const verifyCommand: Command = {
   summary: 'check synthesized Kubernetes + Terraform output (ours or hand-edited) for every broken invariant',
   // A getter: the verifier is loaded only when verify itself is asked for.
   get help(): string {
-    return `Usage: agent-trust verify <k8s-dir> <terraform-dir> [--format text|json] [--margin <seconds>] [--allow-denied <rule-id>]…
+    return `Usage: agent-trust verify <k8s-dir> <terraform-dir> [--format text|json] [--margin <seconds>] [--token-ttl-bound <seconds>] [--allow-denied <rule-id>]…
 
 Read the cdk8s output (<k8s-dir>: a folder of *.yaml/*.yml/*.json such as
 dist/, or one manifest file) and the cdktf output (<terraform-dir>: cdktf.out,
@@ -35,6 +36,10 @@ The launcher contracts in <k8s-dir> anchor the cross-checks.
 Flags:
   --format text|json        output format (default text; json: { findings, summary })
   --margin <seconds>        slack above the Job deadline for every Vault TTL (default ${verifier().DEFAULT_MARGIN_SECONDS})
+  --token-ttl-bound <seconds>
+                            upper bound on every phase role's token_ttl, i.e. how long a crashed
+                            agent's credentials may outlive its investigation (default: what each
+                            contract states in vaultToken.ttlSeconds, else ${verifier().DEFAULT_TOKEN_TTL_BOUND_SECONDS}); only tightens
   --allow-denied <rule-id>  accept a reviewed RBAC denylist override (DenyRule id, e.g. "secrets");
                             overrides made in code leave no trace in the output. Repeatable.
   -h, --help                this help
@@ -47,7 +52,7 @@ Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
 `;
   },
   run(args, io) {
-    let values: { format?: string; margin?: string; 'allow-denied'?: string[]; help?: boolean };
+    let values: { format?: string; margin?: string; 'token-ttl-bound'?: string; 'allow-denied'?: string[]; help?: boolean };
     let positionals: string[];
     try {
       ({ values, positionals } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: true }));
@@ -70,6 +75,13 @@ Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
       }
       marginSeconds = Number(values.margin);
     }
+    let tokenTtlBoundSeconds: number | undefined;
+    if (values['token-ttl-bound'] !== undefined) {
+      if (!/^[1-9][0-9]*$/.test(values['token-ttl-bound'])) {
+        usage(`--token-ttl-bound ${JSON.stringify(values['token-ttl-bound'])} is not a whole number of seconds ≥ 1`, 'e.g. --token-ttl-bound 300');
+      }
+      tokenTtlBoundSeconds = Number(values['token-ttl-bound']);
+    }
     const allowDenied = values['allow-denied'] ?? [];
     const known = DenyRule.all().map(r => r.id);
     const unknown = allowDenied.filter(id => !known.includes(id));
@@ -77,7 +89,7 @@ Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
       usage(...unknown.map(id => `--allow-denied ${JSON.stringify(id)} is not a deny rule id; use one of: ${known.join(', ')}`));
     }
     const Verifier = verifier();
-    const report = withProblems(ExitCode.INPUT, () => Verifier.verifyPaths(positionals[0], positionals[1], { marginSeconds, allowDenied }));
+    const report = withProblems(ExitCode.INPUT, () => Verifier.verifyPaths(positionals[0], positionals[1], { marginSeconds, tokenTtlBoundSeconds, allowDenied }));
     io.out(format === 'json' ? `${JSON.stringify(Verifier.toJson(report), null, 2)}\n` : Verifier.formatText(report));
     return report.errorCount > 0 ? ExitCode.REFUSED : ExitCode.OK;
   },

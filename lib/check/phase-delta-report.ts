@@ -63,6 +63,12 @@ export interface PhaseDelta {
   readonly raisesCeiling: boolean;
 }
 
+/** Credential endpoints whose secrets Vault cannot revoke (the second-last path segment): they end at their own TTL. */
+const UNREVOCABLE: Array<[string, string]> = [
+  ['sts', 'AWS STS credentials'],
+  ['sign', 'SSH certificates'],
+];
+
 const DEFAULT_TRIGGERS = [DemotionTrigger.POLICY_VIOLATION, DemotionTrigger.SECURITY_INCIDENT];
 const KNOWN_TRIGGERS = [DemotionTrigger.POLICY_VIOLATION, DemotionTrigger.SECURITY_INCIDENT, DemotionTrigger.SUCCESS_RATE_DROP];
 // PermissionSet's readable form: `scope: verb group/resource` plus an optional `"name"`.
@@ -94,6 +100,15 @@ export class PhaseDeltaReport {
   public readonly deltas: PhaseDelta[];
   /** Problems the reviewer must see (missing RBAC, dangling bindings, a broken ladder). */
   public readonly warnings: string[];
+  /**
+   * How long, at most, the Vault token of an investigation (and every lease
+   * Vault can revoke under it) outlives the investigation, in seconds: the
+   * token's TTL. With revoke-on-exit a clean exit ends them at once; an agent
+   * that crashes or is killed cannot revoke, and its token expires at most
+   * one TTL after its last renewal. Undefined when the contract does not
+   * state its token lifetime (`vaultToken`).
+   */
+  public readonly credentialOverhangSeconds?: number;
 
   private readonly document: LauncherContractDocument;
   private readonly source?: string;
@@ -170,6 +185,8 @@ export class PhaseDeltaReport {
     });
     warnings.push(...rbac.danglingBindings().map(b => `binding to a missing role: ${b}`));
     this.warnings = warnings;
+    const ttl = document.vaultToken?.ttlSeconds;
+    this.credentialOverhangSeconds = typeof ttl === 'number' ? ttl : undefined;
   }
 
   /** The report as Markdown. */
@@ -184,6 +201,7 @@ export class PhaseDeltaReport {
       out.push(`- Computed from: \`${this.source}\` (effective RBAC of the synthesized Roles and bindings)`);
     }
     out.push('');
+    out.push(...this.credentialMarkdown(), '');
     if (this.warnings.length > 0) {
       out.push('> **Warnings**', '>');
       this.warnings.forEach(w => out.push(`> - ${w}`));
@@ -193,6 +211,40 @@ export class PhaseDeltaReport {
       out.push(...this.stepMarkdown(delta));
     }
     return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  }
+
+  /** "Credentials outlive a finished investigation by at most N s", and how N is computed. */
+  private credentialMarkdown(): string[] {
+    const t = this.document.vaultToken;
+    // A bold line, not a heading: every `##` of the report is one promotion step.
+    const out = ['**Credential lifetime.**', ''];
+    if (!t || this.credentialOverhangSeconds === undefined) {
+      out.push('_The launcher contract does not state the agent\'s Vault token lifetime (`vaultToken`; a contract written before '
+        + 'it existed)._ How long credentials outlive an investigation cannot be computed from it: regenerate the contract, and run '
+        + '`agent-trust verify` on the Terraform output.');
+      return out;
+    }
+    const n = this.credentialOverhangSeconds;
+    out.push(`Credentials outlive a finished investigation by at most **${n} s**.`, '');
+    out.push(`- The agent's Vault token lives ${t.ttlSeconds} s (\`token_ttl\`) unless renewed; the agent renews it every `
+      + `${t.renewIntervalSeconds} s, never past ${t.explicitMaxTtlSeconds} s after login (\`token_explicit_max_ttl\`: deadline + margin). `
+      + 'Every dynamic credential is a lease under that token, and Vault revokes it with the token (exceptions below).');
+    out.push(t.revokeOnExit
+      ? '- On exit the agent revokes its token (`auth/token/revoke-self`), and with it every lease: after a clean exit nothing outlives the investigation.'
+      : '- **The agent is not told to revoke its token on exit** (`revokeOnExit: false`): every investigation\'s credentials live on until the token expires.');
+    out.push(`- An agent that crashes or is killed cannot revoke: its token expires at most ${t.ttlSeconds} s after its last renewal, `
+      + `and the last renewal happened before the investigation ended. Hence N = \`token_ttl\` = ${n} s (\`agent-trust verify\` checks the Vault roles against it).`);
+    const paths = [...new Set(this.document.phases.flatMap(p => p.vaultPaths))];
+    const kinds = UNREVOCABLE.map(([segment, what]) => ({ what, paths: paths.filter(p => p.split('/').slice(-2, -1)[0] === segment) }))
+      .filter(k => k.paths.length > 0);
+    if (kinds.length > 0) {
+      out.push(`- Not covered: ${kinds.map(k => `${k.what} (${k.paths.map(p => `\`${p}\``).join(', ')})`).join('; ')} `
+        + 'cannot be revoked by Vault and stay valid until their own TTL (at most the lease TTLs `agent-trust verify` bounds by the deadline + margin).');
+    }
+    if (paths.some(p => p.split('/').slice(-2, -1)[0] === 'data')) {
+      out.push('- Static KV values (`…/data/…`, e.g. LLM API keys) do not expire with any token: rotate them.');
+    }
+    return out;
   }
 
   private stepMarkdown(delta: PhaseDelta): string[] {

@@ -12,7 +12,9 @@ import {
 import { checkManifestSecrets, checkTerraformSecrets } from './private/secret-invariants';
 import { shapeProblems } from './private/shapes';
 import { objectName, VerifyContext } from './private/verify-context';
-import { checkPolicies, checkTtls, checkVaultRoles, deadlineOf } from './private/vault-invariants';
+import {
+  checkLeaseTtls, checkPolicies, checkTokenDuties, checkTtls, checkVaultRoles, deadlineOf, DEFAULT_TOKEN_TTL_BOUND_SECONDS, tokenTtlBound,
+} from './private/vault-invariants';
 import { TerraformOutput } from './terraform-output';
 import { VerifyRule, VerifySeverity } from './verify-rule';
 
@@ -31,6 +33,14 @@ export interface VerifyOptions {
    * @default Verifier.DEFAULT_MARGIN_SECONDS (60)
    */
   readonly marginSeconds?: number;
+  /**
+   * The reviewer's own upper bound on every phase role's `token_ttl`, in
+   * seconds: how long a crashed agent's token (and every lease under it)
+   * may outlive its investigation. It applies on top of what each contract
+   * states (`vaultToken.ttlSeconds`), so it can only tighten the check.
+   * @default - each contract's `vaultToken.ttlSeconds`, or `Verifier.DEFAULT_TOKEN_TTL_BOUND_SECONDS` (300) for a contract that states none
+   */
+  readonly tokenTtlBoundSeconds?: number;
   /**
    * Deny rule ids (`DenyRule.id`, e.g. `pod-shell`) accepted on purpose.
    * Overrides declared in code (`allowDenied`) leave no trace in the
@@ -68,6 +78,8 @@ export interface VerifyReport {
   readonly deadlineSeconds: number;
   /** The margin used, in seconds. */
   readonly marginSeconds: number;
+  /** The token_ttl bound the phase roles were checked against, in seconds (the tightest over the contracts). */
+  readonly tokenTtlBoundSeconds: number;
 }
 
 /**
@@ -88,6 +100,8 @@ export interface VerifyReport {
 export class Verifier {
   /** Default margin above the Job deadline for Vault TTLs: 60 seconds. */
   public static readonly DEFAULT_MARGIN_SECONDS = 60;
+  /** Default bound on a phase role's token_ttl when a contract states none: 300 seconds (the fleet's default token TTL). */
+  public static readonly DEFAULT_TOKEN_TTL_BOUND_SECONDS = DEFAULT_TOKEN_TTL_BOUND_SECONDS;
 
   /**
    * Verify a Kubernetes synth output folder or manifest file and a cdktf
@@ -127,6 +141,10 @@ export class Verifier {
     if (typeof margin !== 'number' || !Number.isInteger(margin) || margin < 0) {
       problems.add('Verifier', 'marginSeconds', margin, 'must be a whole number of seconds ≥ 0', 'e.g. 60');
     }
+    const bound = options?.tokenTtlBoundSeconds;
+    if (bound !== undefined && (typeof bound !== 'number' || !Number.isInteger(bound) || bound < 1)) {
+      problems.add('Verifier', 'tokenTtlBoundSeconds', bound, 'must be a whole number of seconds ≥ 1', 'e.g. 300');
+    }
     const denyIds = DenyRule.all().map(r => r.id);
     (options?.allowDenied ?? []).forEach((id, i) => {
       if (!denyIds.includes(id)) {
@@ -162,11 +180,13 @@ export class Verifier {
     const contracts = Verifier.contractsOf(objects, report);
     Verifier.checkContractFiles(contractFiles, contracts, report);
     const ctx: VerifyContext = {
-      manifests: objects, terraform, contracts, marginSeconds: margin, allowDenied: [...(options?.allowDenied ?? [])], report,
+      manifests: objects, terraform, contracts, marginSeconds: margin, tokenTtlBoundSeconds: bound,
+      allowDenied: [...(options?.allowDenied ?? [])], report,
     };
     const checks: Array<[string, (c: VerifyContext) => void]> = [
       ['ServiceAccount', checkServiceAccounts], ['Vault role', checkVaultRoles], ['Job deadline', checkJobDeadline],
-      ['TTL', checkTtls], ['admission', checkAdmission], ['Kubernetes monotonicity', checkKubernetesMonotonic],
+      ['TTL', checkTtls], ['token duty', checkTokenDuties], ['lease TTL', checkLeaseTtls], ['admission', checkAdmission],
+      ['Kubernetes monotonicity', checkKubernetesMonotonic],
       ['NetworkPolicy', checkNetworkPolicies], ['phase RBAC', checkPhaseRbac], ['RBAC denylist', checkRbacDenylist],
     ];
     const always: Array<[string, (c: VerifyContext) => void]> = [
@@ -193,6 +213,7 @@ export class Verifier {
       warningCount: sorted.filter(f => f.severity === VerifySeverity.WARNING.value).length,
       deadlineSeconds: deadlineOf(contracts) ?? 0,
       marginSeconds: margin,
+      tokenTtlBoundSeconds: tokenTtlBound(contracts, bound),
     };
   }
 
@@ -201,7 +222,7 @@ export class Verifier {
     const lines = report.findings.map(f => `${f.severity} ${f.id} ${f.object}: ${f.message}. Fix: ${f.fix}`);
     const agents = report.agents.length ? `agent(s) ${report.agents.join(', ')}` : 'no agent';
     lines.push(report.findings.length === 0
-      ? `verified: no findings (${agents}; Vault TTLs ≤ ${report.deadlineSeconds}s deadline + ${report.marginSeconds}s margin)`
+      ? `verified: no findings (${agents}; Vault TTLs ≤ ${report.deadlineSeconds}s deadline + ${report.marginSeconds}s margin; token_ttl ≤ ${report.tokenTtlBoundSeconds}s)`
       : `${report.findings.length} finding(s): ${report.errorCount} error(s), ${report.warningCount} warning(s) (${agents})`);
     return lines.join('\n') + '\n';
   }
@@ -217,6 +238,7 @@ export class Verifier {
         agents: [...report.agents],
         deadlineSeconds: report.deadlineSeconds,
         marginSeconds: report.marginSeconds,
+        tokenTtlBoundSeconds: report.tokenTtlBoundSeconds,
       },
     };
   }

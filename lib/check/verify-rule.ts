@@ -58,9 +58,21 @@ export class VerifyRule {
   /** A Vault TTL outlives the Job deadline plus margin (or is unbounded). */
   public static readonly TTL_TOO_LONG = new VerifyRule('vault-ttl-too-long', VerifySeverity.ERROR,
     'every Vault token and lease TTL is at most the Job deadline plus the margin');
-  /** A phase role's token expires before the Job's deadline. */
+  /** A phase role's token cannot last until the Job's deadline, even renewed. */
   public static readonly TTL_TOO_SHORT = new VerifyRule('vault-token-ttl-too-short', VerifySeverity.ERROR,
-    'every phase role\'s token_ttl is at least the Job deadline');
+    'every phase role\'s token can last the whole Job: token_explicit_max_ttl ≥ the Job deadline (batch tokens, which cannot renew: token_ttl ≥ the deadline)');
+  /** A phase role's token lives too long without a renewal, so it outlives a finished (or crashed) investigation by too much. */
+  public static readonly TOKEN_TTL_BOUND = new VerifyRule('vault-token-ttl-bound', VerifySeverity.ERROR,
+    'every phase role sets token_ttl, at most the token TTL bound (the contract\'s vaultToken.ttlSeconds, else 300 s; --token-ttl-bound lowers it)');
+  /** The agent is not told to renew its token, or not before it expires, or may not. */
+  public static readonly TOKEN_RENEWAL = new VerifyRule('vault-token-renewal', VerifySeverity.ERROR,
+    'the Job template tells the agent to renew its token (VAULT_TOKEN_RENEW_INTERVAL) more often than token_ttl, and phase policies allow auth/token/renew-self');
+  /** The agent is not told to revoke its token on exit, or may not. */
+  public static readonly TOKEN_REVOKE = new VerifyRule('vault-token-revoke-on-exit', VerifySeverity.ERROR,
+    'the Job template tells the agent to revoke its token on exit (VAULT_REVOKE_ON_EXIT=true), and phase policies allow auth/token/revoke-self');
+  /** A secrets-engine lease TTL is longer than the agent tokens' explicit max TTL. */
+  public static readonly LEASE_OUTLIVES_TOKEN = new VerifyRule('vault-lease-outlives-token', VerifySeverity.ERROR,
+    'no secrets-engine lease TTL (default or max, mount or role) exceeds the phase tokens\' token_explicit_max_ttl');
   /** The admission policy, its binding or its params ConfigMap is missing (or admits when params are missing). */
   public static readonly ADMISSION_MISSING = new VerifyRule('admission-missing', VerifySeverity.ERROR,
     'a ValidatingAdmissionPolicy for Jobs in the agent namespace exists with a binding and its params ConfigMap');
@@ -142,7 +154,8 @@ export class VerifyRule {
     return [VerifyRule.INPUT_MALFORMED, VerifyRule.CONTRACT_MISSING, VerifyRule.CONTRACT_INVALID,
       VerifyRule.CONTRACT_FILE_MISMATCH, VerifyRule.CONTRACT_FILE_UNMATCHED, VerifyRule.SA_MISSING, VerifyRule.SA_AUTOMOUNT,
       VerifyRule.VAULT_ROLE_MISSING, VerifyRule.SA_VAULT_BINDING, VerifyRule.VAULT_AUTH_MOUNT, VerifyRule.TOKEN_AUDIENCE,
-      VerifyRule.JOB_DEADLINE, VerifyRule.TTL_TOO_LONG, VerifyRule.TTL_TOO_SHORT, VerifyRule.ADMISSION_MISSING,
+      VerifyRule.JOB_DEADLINE, VerifyRule.TTL_TOO_LONG, VerifyRule.TTL_TOO_SHORT, VerifyRule.TOKEN_TTL_BOUND,
+      VerifyRule.TOKEN_RENEWAL, VerifyRule.TOKEN_REVOKE, VerifyRule.LEASE_OUTLIVES_TOKEN, VerifyRule.ADMISSION_MISSING,
       VerifyRule.ADMISSION_CEILING, VerifyRule.ADMISSION_NOT_ENFORCED, VerifyRule.MONOTONIC_K8S, VerifyRule.MONOTONIC_VAULT,
       VerifyRule.VAULT_POLICY_MISSING, VerifyRule.VAULT_POLICY_UNVERIFIABLE, VerifyRule.VAULT_POLICY_UNDECLARED,
       VerifyRule.VAULT_POLICY_SYSTEM, VerifyRule.VAULT_POLICY_GLOB, VerifyRule.VAULT_POLICY_SUDO,

@@ -25,8 +25,8 @@ export interface AgentJobTemplateProps {
   readonly containerName?: string;
   /**
    * `activeDeadlineSeconds` of every investigation Job. May be shorter than
-   * the fleet's deadline, never longer: the fleet's deadline is the Vault
-   * token TTL and the admission policy's maximum.
+   * the fleet's deadline, never longer: the fleet's deadline bounds the
+   * Vault token's explicit max TTL and is the admission policy's maximum.
    * @default - `fleet.jobDeadline` (15 minutes in the seed)
    */
   readonly activeDeadline?: Duration;
@@ -115,7 +115,11 @@ export interface AgentJobTemplateProps {
    * Add Vault Agent injector annotations in pre-populate-only mode (an init
    * container renders the phase's credentials before the agent starts; a
    * sidecar would keep the Job from completing). The per-phase role and
-   * secret annotations go in the contract's `podAnnotations`.
+   * secret annotations go in the contract's `podAnnotations`. The init
+   * container also writes its Vault token to `/vault/secrets/token`
+   * (`VAULT_TOKEN_FILE`): nothing else renews it, so the agent must renew
+   * and revoke it like a token of its own, or the credentials end after the
+   * fleet's `vaultTokenTtl`.
    * @default false - the agent logs in to Vault itself with the projected token
    */
   readonly vaultAgentInjector?: boolean;
@@ -138,6 +142,8 @@ const KUBE_API_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 const KUBE_API_VOLUME = 'kube-api-access';
 
 const TOKEN_VOLUME = 'vault-token';
+/** Where the Vault Agent injector writes its token (`agent-inject-token`). */
+const INJECTED_TOKEN_FILE = '/vault/secrets/token';
 const TOKEN_FILE = 'token';
 const TEMPLATE_ID = 'template';
 const ADDR_LABEL = 'cdk8s.io/metadata.addr';
@@ -243,7 +249,7 @@ export class AgentJobTemplate extends Construct {
     AgentJobTemplate.checkSeconds(problems, path, 'activeDeadline', deadline, 1);
     if (deadline.toSeconds() > fleet.jobDeadline.toSeconds()) {
       problems.add(path, 'activeDeadline', deadline.toString(),
-        `is longer than the fleet's jobDeadline (${fleet.jobDeadline}), which is the Vault token TTL and the admission maximum`,
+        `is longer than the fleet's jobDeadline (${fleet.jobDeadline}), which bounds the Vault token's explicit max TTL and is the admission maximum`,
         'shorten it, or raise the fleet\'s jobDeadline');
     }
     AgentJobTemplate.checkSeconds(problems, path, 'ttlAfterFinished', ttl, 0);
@@ -340,8 +346,16 @@ export class AgentJobTemplate extends Construct {
       VAULT_AUTH_MOUNT: kplus.EnvValue.fromValue(fleet.investigationIdentityMountPath ?? fleet.vaultAuthMountPath),
       VAULT_AUTH_METHOD: kplus.EnvValue.fromValue(fleet.investigationIdentityMountPath ? 'jwt' : 'kubernetes'),
       [AgentJobTemplate.TOKEN_PATH_ENV]: kplus.EnvValue.fromValue(this.tokenPath),
+      // The Vault token lives fleet.vaultTokenTtl unless renewed: the agent
+      // renews it on this interval and revokes it (and every lease under it)
+      // on exit, so credentials end with the investigation.
+      [LauncherContract.RENEW_INTERVAL_ENV]: kplus.EnvValue.fromValue(String(fleet.tokenRenewIntervalSeconds)),
+      [LauncherContract.REVOKE_ON_EXIT_ENV]: kplus.EnvValue.fromValue('true'),
       TMPDIR: kplus.EnvValue.fromValue('/tmp'),
     };
+    if (this.injector) {
+      envVariables.VAULT_TOKEN_FILE = kplus.EnvValue.fromValue(INJECTED_TOKEN_FILE);
+    }
     if (props.otlpEndpoint !== undefined) {
       envVariables.OTEL_EXPORTER_OTLP_ENDPOINT = kplus.EnvValue.fromValue(props.otlpEndpoint);
     }
@@ -493,6 +507,14 @@ export class AgentJobTemplate extends Construct {
       jobDeadlineSeconds: fleet.jobDeadline.toSeconds(),
       containerName: this.containerName,
       env,
+      vaultToken: {
+        ttlSeconds: fleet.tokenTtlSeconds,
+        explicitMaxTtlSeconds: fleet.tokenMaxTtlSeconds,
+        renewIntervalSeconds: fleet.tokenRenewIntervalSeconds,
+        revokeOnExit: true,
+        renewIntervalEnv: LauncherContract.RENEW_INTERVAL_ENV,
+        revokeOnExitEnv: LauncherContract.REVOKE_ON_EXIT_ENV,
+      },
       phases,
       jobTemplate: template,
       targetNamespaces: [...fleet.targetNamespaces],
@@ -533,6 +555,9 @@ export class AgentJobTemplate extends Construct {
       'vault.hashicorp.com/agent-inject': 'true',
       // Init container only: a Vault Agent sidecar never exits, so the Job would never complete.
       'vault.hashicorp.com/agent-pre-populate-only': 'true',
+      // The init container exits without renewing its token: hand the token
+      // to the agent (VAULT_TOKEN_FILE), which renews and revokes it.
+      'vault.hashicorp.com/agent-inject-token': 'true',
       'vault.hashicorp.com/auth-path': `auth/${this.fleet.investigationIdentityMountPath ?? this.fleet.vaultAuthMountPath}`,
       ...(this.fleet.investigationIdentityMountPath ? { 'vault.hashicorp.com/auth-type': 'jwt' } : {}),
       'vault.hashicorp.com/agent-service-account-token-volume-name': TOKEN_VOLUME,

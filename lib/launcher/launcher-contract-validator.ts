@@ -64,6 +64,62 @@ export class LauncherContractValidator {
     }
     LauncherContractValidator.checkLists(problems, path, obj);
     LauncherContractValidator.checkTemplate(problems, path, obj, envNames);
+    if (obj.vaultToken !== undefined) {
+      LauncherContractValidator.checkVaultToken(problems, path, obj);
+    }
+  }
+
+  /**
+   * The optional `vaultToken` block: whole seconds, renewal before expiry,
+   * TTL within the explicit max, and the agent container's env saying the
+   * same (the agent reads the env, a launcher or reviewer reads the block).
+   */
+  private static checkVaultToken(problems: ProblemCollector, path: string, doc: any): void {
+    const t = doc.vaultToken;
+    if (!isObject(t)) {
+      problems.add(path, 'vaultToken', t, 'must be an object', 'regenerate the contract with AgentJobTemplate');
+      return;
+    }
+    const seconds = (key: string): number | undefined => {
+      const v = t[key];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+        problems.add(path, `vaultToken.${key}`, v, 'must be a whole number of seconds ≥ 1', 'regenerate the contract from the fleet');
+        return undefined;
+      }
+      return v;
+    };
+    const ttl = seconds('ttlSeconds');
+    const max = seconds('explicitMaxTtlSeconds');
+    const renew = seconds('renewIntervalSeconds');
+    if (ttl !== undefined && max !== undefined && ttl > max) {
+      problems.add(path, 'vaultToken.ttlSeconds', ttl, `is longer than explicitMaxTtlSeconds (${max})`, 'regenerate the contract from the fleet');
+    }
+    if (renew !== undefined && ttl !== undefined && renew >= ttl) {
+      problems.add(path, 'vaultToken.renewIntervalSeconds', renew,
+        `is not shorter than ttlSeconds (${ttl}): the token would expire before the agent renews it`,
+        'renew every half TTL (AgentFleet tokenRenewIntervalSeconds)');
+    }
+    if (typeof t.revokeOnExit !== 'boolean') {
+      problems.add(path, 'vaultToken.revokeOnExit', t.revokeOnExit, 'must be true or false', 'regenerate the contract');
+    }
+    const env = doc.jobTemplate?.spec?.template?.spec?.containers?.find((c: any) => isObject(c) && c.name === doc.containerName)?.env;
+    const expected: Array<[string, string | undefined]> = [
+      ['renewIntervalEnv', renew !== undefined ? String(renew) : undefined],
+      ['revokeOnExitEnv', typeof t.revokeOnExit === 'boolean' ? String(t.revokeOnExit) : undefined],
+    ];
+    for (const [key, value] of expected) {
+      const name = t[key];
+      if (typeof name !== 'string' || !ENV_NAME.test(name)) {
+        problems.add(path, `vaultToken.${key}`, name, 'must be an environment variable name', `e.g. "${key === 'renewIntervalEnv' ? LauncherContract.RENEW_INTERVAL_ENV : LauncherContract.REVOKE_ON_EXIT_ENV}"`);
+        continue;
+      }
+      const entry = Array.isArray(env) ? env.find((e: any) => isObject(e) && e.name === name) : undefined;
+      if (value !== undefined && entry?.value !== value) {
+        problems.add(path, `jobTemplate agent container env ${name}`, entry?.value,
+          `disagrees with vaultToken (${ProblemCollector.show(value)}): the agent reads the env, the launcher and reviewers read vaultToken`,
+          `set ${name}=${ProblemCollector.show(value)} in the template, or regenerate the contract`);
+      }
+    }
   }
 
   /** The optional lists a launcher and the verifier rely on. */

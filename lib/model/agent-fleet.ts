@@ -90,15 +90,28 @@ export interface AgentFleetProps {
   readonly domains?: DomainSpec[];
   /**
    * Deadline of every investigation Job (`activeDeadlineSeconds`); also the
-   * Vault token TTL.
+   * default TTL of credential leases and, plus `ttlMargin`, the longest any
+   * agent Vault token may be renewed to.
    * @default Duration.minutes(15)
    */
   readonly jobDeadline?: Duration;
   /**
-   * How far a Vault token or lease may outlive the Job deadline (explicit max TTL = deadline + margin).
+   * How far a Vault token or lease may outlive the Job deadline (token
+   * `token_explicit_max_ttl` and lease max TTL = deadline + margin).
    * @default Duration.minutes(1)
    */
   readonly ttlMargin?: Duration;
+  /**
+   * TTL of every agent Vault token (`token_ttl` of the phase roles). The
+   * agent renews its token every half of it (`VAULT_TOKEN_RENEW_INTERVAL`)
+   * up to `token_explicit_max_ttl` = deadline + margin and revokes it on
+   * exit (`VAULT_REVOKE_ON_EXIT`), so a token, and every lease under it,
+   * outlives a finished investigation by at most this TTL even when the
+   * agent crashes before it can revoke. Whole seconds, at least 2 s, at
+   * most the Job deadline.
+   * @default - `AgentFleet.DEFAULT_VAULT_TOKEN_TTL` (5 minutes), or the Job deadline when that is shorter
+   */
+  readonly vaultTokenTtl?: Duration;
   /**
    * How many investigations may run at once (`count/jobs.batch` quota).
    * @default 10
@@ -150,6 +163,8 @@ export class AgentFleet {
   public static readonly DEFAULT_VAULT_ADDRESS = 'https://vault.vault.svc:8200';
   /** Default Kubernetes auth mount for agents. */
   public static readonly DEFAULT_AUTH_MOUNT = 'kubernetes-agents';
+  /** Default TTL of agent Vault tokens (renewed by the agent up to deadline + margin). */
+  public static readonly DEFAULT_VAULT_TOKEN_TTL = Duration.minutes(5);
 
   /** Whether `image` names a tag or a digest (not `latest`). */
   public static isPinnedImage(image: string): boolean {
@@ -178,6 +193,8 @@ export class AgentFleet {
   public readonly jobDeadline: Duration;
   /** TTL margin over the deadline. */
   public readonly ttlMargin: Duration;
+  /** TTL of agent Vault tokens (`token_ttl`). */
+  public readonly vaultTokenTtl: Duration;
   /** Concurrency quota. */
   public readonly maxConcurrentInvestigations: number;
   /** Vault address. */
@@ -190,6 +207,8 @@ export class AgentFleet {
   public readonly investigationIdentityMountPath?: string;
   /** Allowed image registries. */
   public readonly allowedRegistries: string[];
+  /** Whether vaultTokenTtl was given (a defaulted one follows the deadline, whose own problems are reported). */
+  private readonly explicitTokenTtl: boolean;
   /** Where agents reach the Kubernetes API, if they may. */
   public readonly kubernetesApi?: EgressTarget;
 
@@ -206,6 +225,9 @@ export class AgentFleet {
     }));
     this.jobDeadline = props.jobDeadline ?? Duration.minutes(15);
     this.ttlMargin = props.ttlMargin ?? Duration.minutes(1);
+    this.vaultTokenTtl = props.vaultTokenTtl
+      ?? (this.jobDeadline.toSeconds() < AgentFleet.DEFAULT_VAULT_TOKEN_TTL.toSeconds() ? this.jobDeadline : AgentFleet.DEFAULT_VAULT_TOKEN_TTL);
+    this.explicitTokenTtl = props.vaultTokenTtl !== undefined;
     this.maxConcurrentInvestigations = props.maxConcurrentInvestigations ?? 10;
     this.vaultAddress = props.vault?.address ?? AgentFleet.DEFAULT_VAULT_ADDRESS;
     this.vaultAuthMountPath = (props.vault?.authMountPath ?? AgentFleet.DEFAULT_AUTH_MOUNT).replace(/^\/+|\/+$/g, '');
@@ -265,14 +287,23 @@ export class AgentFleet {
     return [this.vaultEgress, ...this.domainsOf(phase).flatMap(d => d.egress)];
   }
 
-  /** Vault token TTL in seconds: the Job deadline. */
+  /** Vault token TTL in seconds (`token_ttl`): `vaultTokenTtl`, a few minutes, renewed by the agent. */
   public get tokenTtlSeconds(): number {
-    return this.jobDeadline.toSeconds();
+    return this.vaultTokenTtl.toSeconds();
   }
 
-  /** Vault explicit max TTL in seconds: deadline + margin. */
+  /** Vault explicit max TTL in seconds (`token_explicit_max_ttl`): deadline + margin, the hard end of any renewal. */
   public get tokenMaxTtlSeconds(): number {
     return this.jobDeadline.toSeconds() + this.ttlMargin.toSeconds();
+  }
+
+  /**
+   * How often the agent renews its Vault token, in seconds
+   * (`VAULT_TOKEN_RENEW_INTERVAL`): half the token TTL, so one failed
+   * renewal still leaves time for a retry before the token expires.
+   */
+  public get tokenRenewIntervalSeconds(): number {
+    return Math.max(1, Math.floor(this.tokenTtlSeconds / 2));
   }
 
   /** Every problem of the declaration (empty when valid); also used by the checker on loaded output. */
@@ -406,6 +437,19 @@ export class AgentFleet {
       problems.add(path, 'ttlMargin', this.ttlMargin.toString(),
         `must be whole seconds and at most max(5 minutes, half the deadline) = ${Math.max(300, deadline * 0.5)}s`,
         'a token should die soon after its Job; use e.g. Duration.minutes(1)');
+    }
+    const ttl = this.vaultTokenTtl.toSeconds();
+    if (!this.explicitTokenTtl) {
+      return;
+    }
+    if (!this.vaultTokenTtl.isWholeSeconds() || ttl < 2) {
+      problems.add(path, 'vaultTokenTtl', this.vaultTokenTtl.toString(),
+        'must be at least 2 whole seconds (the agent renews every half of it, at least every second)',
+        'use e.g. Duration.minutes(5)');
+    } else if (ttl > deadline) {
+      problems.add(path, 'vaultTokenTtl', this.vaultTokenTtl.toString(),
+        `is longer than the jobDeadline (${deadline}s): a crashed agent's token and leases would outlive the whole investigation`,
+        `use at most ${deadline}s; a few minutes is enough, the agent renews it (e.g. Duration.minutes(5))`);
     }
   }
 }

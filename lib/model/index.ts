@@ -19,3 +19,4 @@ export * from './vault-policy';
 export * from './vault-credential-roles';
 export * from './agent-alert-rules';
 export * from './admission-rules';
+export * from './launcher-revocation-policy';

@@ -59,6 +59,27 @@ export interface ContractEnvNames {
   readonly otelResourceAttributes: string;
 }
 
+/**
+ * How long an agent's Vault token lives and what the agent must do with it,
+ * so a launcher (and a reviewer) can read it without the Terraform output.
+ * The Job template carries the same values in the agent's environment
+ * (`renewIntervalEnv`, `revokeOnExitEnv`).
+ */
+export interface ContractVaultToken {
+  /** `token_ttl` of every phase role, in seconds: how long the token lives without a renewal. */
+  readonly ttlSeconds: number;
+  /** `token_explicit_max_ttl` of every phase role, in seconds (Job deadline + margin): the end of any renewal. */
+  readonly explicitMaxTtlSeconds: number;
+  /** How often the agent renews its token (`auth/token/renew-self`), in seconds; less than `ttlSeconds`. */
+  readonly renewIntervalSeconds: number;
+  /** Whether the agent revokes its token, and with it every lease, on exit (`auth/token/revoke-self`). */
+  readonly revokeOnExit: boolean;
+  /** Name of the template env variable holding `renewIntervalSeconds`. */
+  readonly renewIntervalEnv: string;
+  /** Name of the template env variable holding `revokeOnExit` (`"true"` / `"false"`). */
+  readonly revokeOnExitEnv: string;
+}
+
 /** The launcher contract document of one agent. */
 export interface LauncherContractDocument {
   /** Document version, `LauncherContract.API_VERSION`. */
@@ -77,6 +98,12 @@ export interface LauncherContractDocument {
   readonly containerName: string;
   /** Environment variables the renderer sets. */
   readonly env: ContractEnvNames;
+  /**
+   * The agent's Vault token lifetime and the renew / revoke duties the Job
+   * template gives the agent (added in v1alpha1 as an optional field).
+   * @default - not stated (a contract written before it existed)
+   */
+  readonly vaultToken?: ContractVaultToken;
   /** Every phase of the ladder, lowest first (phases above the ceiling are listed but refused). */
   readonly phases: ContractPhase[];
   /**
@@ -122,6 +149,10 @@ export class LauncherContract {
   public static readonly INVESTIGATION_LABEL = 'investigation-id';
   /** Label key holding the trust phase (as in the seed). */
   public static readonly PHASE_LABEL = 'trust-phase';
+  /** Env variable telling the agent how often to renew its Vault token, in seconds. */
+  public static readonly RENEW_INTERVAL_ENV = 'VAULT_TOKEN_RENEW_INTERVAL';
+  /** Env variable telling the agent to revoke its Vault token on exit (`"true"`). */
+  public static readonly REVOKE_ON_EXIT_ENV = 'VAULT_REVOKE_ON_EXIT';
   /** Default environment variable names. */
   public static defaultEnvNames(): ContractEnvNames {
     return {

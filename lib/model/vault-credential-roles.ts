@@ -57,7 +57,7 @@ export interface KubernetesLevelRole {
 export interface CredentialTtls {
   /** Default TTL: at most the Job deadline. */
   readonly defaultTtlSeconds: number;
-  /** Maximum TTL: at most the Job deadline + margin. */
+  /** Maximum TTL: at most the agent token's explicit max TTL (Job deadline + margin). */
   readonly maxTtlSeconds: number;
 }
 
@@ -186,21 +186,30 @@ export class CredentialRoles {
 
   /**
    * Lease TTLs for a credential role of the fleet: the default TTL is the
-   * Job deadline and the maximum is deadline + margin, unless shorter ones
-   * are given (check them with `checkTtls`).
+   * Job deadline and the maximum is the agent token's explicit max TTL
+   * (deadline + margin), unless shorter ones are given (check them with
+   * `checkTtls`). A lease is a child of the token that requested it and is
+   * revoked with it, so capping the lease at the token's explicit max means
+   * no lease even claims to outlive its token; in practice a lease ends when
+   * the agent revokes its token on exit, or when the token's short TTL runs
+   * out after the agent stopped renewing it.
    */
   public static ttls(fleet: AgentFleet, defaultTtl?: Duration, maxTtl?: Duration): CredentialTtls {
     return {
-      defaultTtlSeconds: defaultTtl ? defaultTtl.toSeconds() : fleet.tokenTtlSeconds,
+      defaultTtlSeconds: defaultTtl ? defaultTtl.toSeconds() : fleet.jobDeadline.toSeconds(),
       maxTtlSeconds: maxTtl ? maxTtl.toSeconds() : fleet.tokenMaxTtlSeconds,
     };
   }
 
-  /** Record a problem for TTLs that are not whole seconds ≥ 1, exceed the deadline (+ margin), or are inverted. */
+  /**
+   * Record a problem for TTLs that are not whole seconds ≥ 1, a default
+   * longer than the deadline, a maximum longer than the agent token's
+   * explicit max TTL (deadline + margin), or a default above the maximum.
+   */
   public static checkTtls(problems: ProblemCollector, path: string, fleet: AgentFleet, defaultTtl?: Duration, maxTtl?: Duration): void {
     const t = CredentialRoles.ttls(fleet, defaultTtl, maxTtl);
-    const deadline = fleet.tokenTtlSeconds;
-    const max = fleet.tokenMaxTtlSeconds;
+    const deadline = fleet.jobDeadline.toSeconds();
+    const tokenMax = fleet.tokenMaxTtlSeconds;
     if (defaultTtl && (!defaultTtl.isWholeSeconds() || t.defaultTtlSeconds < 1)) {
       problems.add(path, 'defaultTtl', defaultTtl, 'must be at least one whole second', 'use e.g. Duration.minutes(10)');
     } else if (t.defaultTtlSeconds > deadline) {
@@ -210,10 +219,10 @@ export class CredentialRoles {
     }
     if (maxTtl && (!maxTtl.isWholeSeconds() || t.maxTtlSeconds < 1)) {
       problems.add(path, 'maxTtl', maxTtl, 'must be at least one whole second', 'use e.g. Duration.minutes(16)');
-    } else if (t.maxTtlSeconds > max) {
+    } else if (t.maxTtlSeconds > tokenMax) {
       problems.add(path, 'maxTtl', maxTtl ?? `${t.maxTtlSeconds}s`,
-        `is longer than the Job deadline + margin (${max}s)`,
-        `use at most ${max}s, or leave it unset`);
+        `is longer than the agent token's explicit max TTL (Job deadline + margin = ${tokenMax}s): a lease must not outlive the token it is revoked with`,
+        `use at most ${tokenMax}s, or leave it unset`);
     }
     if (t.defaultTtlSeconds > t.maxTtlSeconds) {
       problems.add(path, 'defaultTtl', defaultTtl ?? `${t.defaultTtlSeconds}s`,

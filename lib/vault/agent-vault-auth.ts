@@ -74,8 +74,10 @@ export interface AgentVaultAuthProps {
    */
   readonly tokenReviewerJwt?: TerraformVariable;
   /**
-   * Token type issued to agents.
-   * @default VaultTokenType.SERVICE - revocable, so an agent ends every lease at once with revoke-self
+   * Token type issued to agents. Batch tokens can be neither renewed nor
+   * revoked, so they need the fleet's `vaultTokenTtl` to cover the whole
+   * Job deadline (synth fails otherwise).
+   * @default VaultTokenType.SERVICE - renewable and revocable, so an agent ends every lease at once with revoke-self
    */
   readonly tokenType?: VaultTokenType;
   /**
@@ -99,9 +101,9 @@ export interface VaultRoleBinding {
   readonly namespace: string;
   /** Required token audience. */
   readonly audience: string;
-  /** Token TTL in seconds. */
+  /** Token TTL in seconds (`token_ttl`: the fleet's `vaultTokenTtl`; the agent renews it). */
   readonly tokenTtlSeconds: number;
-  /** Explicit max TTL in seconds. */
+  /** Explicit max TTL in seconds (`token_explicit_max_ttl`: Job deadline + margin, the end of any renewal). */
   readonly tokenMaxTtlSeconds: number;
   /** Policies of the token (exactly the phase's). */
   readonly policies: string[];
@@ -113,7 +115,8 @@ const AUDIENCE = Names.VAULT_AUDIENCE;
  * How agents log in to Vault: a Kubernetes auth mount at the fleet's auth
  * path and, per trust phase, a role `agent-phase-<phase>` bound to exactly
  * the ServiceAccount `agent-phase-<phase>` in the agent namespace, audience
- * `vault`, token TTL = Job deadline, explicit max TTL = deadline + margin,
+ * `vault`, a short token TTL (the fleet's `vaultTokenTtl`, 5 minutes by
+ * default) the agent renews up to the explicit max TTL = deadline + margin,
  * that phase's policy only and no default policy. Aliases are keyed on the
  * ServiceAccount uid so a recreated account with the same name is a new
  * identity.
@@ -151,6 +154,11 @@ export class AgentVaultAuth extends Construct {
     }
     AgentVaultAuth.checkPublicPem(problems, path, 'kubernetesCaCert', props.kubernetesCaCert);
     SecretInput.check(problems, path, 'tokenReviewerJwt', props.tokenReviewerJwt);
+    if (this.tokenType === VaultTokenType.BATCH && fleet.tokenTtlSeconds < fleet.jobDeadline.toSeconds()) {
+      problems.add(path, 'tokenType', this.tokenType.value,
+        `issues tokens that cannot be renewed, so they (and every lease under them) would expire after the fleet's vaultTokenTtl (${fleet.tokenTtlSeconds}s), before the Job deadline (${fleet.jobDeadline.toSeconds()}s)`,
+        'use VaultTokenType.SERVICE (renewable and revocable), or set the AgentFleet vaultTokenTtl to the jobDeadline');
+    }
     const identity = props.investigationIdentity;
     // The mount path lives in the fleet, so the Job template sends agents to it.
     const jwtMount = fleet.investigationIdentityMountPath;
@@ -191,6 +199,14 @@ export class AgentVaultAuth extends Construct {
       tokenMaxTtlSeconds: fleet.tokenMaxTtlSeconds,
       policies: [Names.vaultPolicy(phase.name)],
     }));
+    // token_ttl + token_explicit_max_ttl, not token_period: a periodic token
+    // has no end of its own (renewed within each period it lives forever
+    // unless an explicit max is set as well) and its period replaces the TTL
+    // the mount and system limits would otherwise cap. A short TTL with an
+    // explicit max is renewable but ends at deadline + margin whatever the
+    // agent does, and no mount or system tuning can lengthen it.
+    // token_max_ttl stays unset: the explicit max is stricter and is what
+    // `agent-trust verify` checks.
     this.roles = this.bindings.map(b => new KubernetesAuthBackendRole(this, b.phase, {
       backend: this.backend.path,
       roleName: b.roleName,

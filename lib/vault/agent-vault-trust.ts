@@ -4,6 +4,7 @@ import { AgentFleet, Domain, Duration, ProblemCollector, SecretEngineKind, Trust
 import { AgentVaultAuth, InvestigationIdentityOptions } from './agent-vault-auth';
 import { AuditDevice } from './audit-device';
 import { EngineConfig } from './engine-config';
+import { LauncherVaultPolicy } from './launcher-vault-policy';
 import { TrustPhasePolicy } from './trust-phase-policy';
 import { VaultAuditDevices } from './vault-audit-devices';
 import { VaultDomainSecretEngine } from './vault-domain-secret-engine';
@@ -59,6 +60,14 @@ export interface AgentVaultTrustProps {
    */
   readonly investigationIdentity?: InvestigationIdentityOptions;
   /**
+   * Create the `vault_policy` `agent-launcher-revocation` (`LauncherVaultPolicy`)
+   * a launcher needs to revoke a finished investigation's token by accessor
+   * (see docs/launcher.md). Not bound to anything: attach it to the
+   * launcher's own Vault login.
+   * @default false
+   */
+  readonly launcherRevocation?: boolean;
+  /**
    * Whether this construct creates the audit devices (they are server-wide).
    * @default true
    */
@@ -87,6 +96,8 @@ export class AgentVaultTrust extends Construct {
   public readonly policies: TrustPhasePolicy[];
   /** The audit devices, unless `manageAuditDevices` is false. */
   public readonly audit?: VaultAuditDevices;
+  /** The launcher's revocation policy, when `launcherRevocation` is on. */
+  public readonly launcherPolicy?: LauncherVaultPolicy;
 
   public constructor(scope: Construct, id: string, props: AgentVaultTrustProps) {
     super(scope, id);
@@ -127,6 +138,9 @@ export class AgentVaultTrust extends Construct {
         fleet, domain: e.domain, config: e.config, defaultTtl: e.defaultTtl, maxTtl: e.maxTtl,
       }));
     this.policies = TrustPhasePolicy.forFleet(this, fleet);
+    if (props.launcherRevocation ?? false) {
+      this.launcherPolicy = new LauncherVaultPolicy(this, 'LauncherRevocation');
+    }
     if (props.manageAuditDevices ?? true) {
       this.audit = new VaultAuditDevices(this, 'Audit', { devices: props.auditDevices });
     }

@@ -4,6 +4,7 @@ export * from './agent-vault-auth';
 export * from './agent-vault-trust';
 export * from './audit-device';
 export * from './engine-config';
+export * from './launcher-vault-policy';
 export * from './trust-phase-policy';
 export * from './vault-audit-devices';
 export * from './vault-domain-secret-engine';

@@ -1,8 +1,10 @@
+import { Testing } from 'cdktf';
 import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformOutput, Verifier, VerifyReport, VerifyRule } from '../../lib/check';
 import { AgentTrustErrors } from '../../lib/model';
+import { LauncherVaultPolicy } from '../../lib/vault';
 import {
   clone, editContract, editPolicy, obj, ParsedOutput, parseOutput, remove, resource, SynthDirs, synthExample, writeOutput,
 } from './verify-fixture';
@@ -83,6 +85,23 @@ interface Case {
 
 const role = (out: ParsedOutput, phase: string): any =>
   resource(out, 'vault_kubernetes_auth_backend_role', a => a.role_name === `agent-phase-${phase}`);
+const jwtRole = (out: ParsedOutput, phase: string): any =>
+  resource(out, 'vault_jwt_auth_backend_role', a => a.role_name === `agent-phase-${phase}`);
+
+/** Edit every phase policy still present and still JSON (so the edit combines with cases that remove or rewrite one). */
+function editPhasePolicies(out: ParsedOutput, edit: (paths: any) => void): void {
+  for (const attrs of Object.values<any>(out.terraform.resource.vault_policy ?? {})) {
+    if (typeof attrs.name === 'string' && attrs.name.startsWith('agent-phase-')) {
+      try {
+        const doc = JSON.parse(attrs.policy);
+        edit(doc.path);
+        attrs.policy = JSON.stringify(doc, null, 2);
+      } catch {
+        // Rewritten as HCL by another case: left to that case's finding.
+      }
+    }
+  }
+}
 
 const CASES: Case[] = [
   {
@@ -237,9 +256,76 @@ const CASES: Case[] = [
     object: ret => ret, message: ['token_explicit_max_ttl is 86400'],
   },
   {
-    name: 'a phase role token TTL below the deadline', id: 'vault-token-ttl-too-short',
-    edit: out => { const r = role(out, 'shadow'); r.attrs.token_ttl = 300; return r.address; },
-    object: ret => ret, message: ['token_ttl is 300', '900s'],
+    name: 'the contract stating a shorter token explicit max than the roles have', id: 'vault-ttl-too-long',
+    edit: out => editContract(out, 'diagnostics', d => {
+      if (d.vaultToken) {
+        d.vaultToken.explicitMaxTtlSeconds = 930;
+      }
+    }),
+    object: '_auth_backend_role.', message: ['token_explicit_max_ttl is 960, longer than the 930s the launcher contract states'], count: 8,
+  },
+  {
+    name: 'a phase role token explicit max TTL below the deadline', id: 'vault-token-ttl-too-short',
+    edit: out => { const r = role(out, 'limited-write'); r.attrs.token_explicit_max_ttl = 600; return r.address; },
+    object: ret => ret, message: ['token_explicit_max_ttl is 600', '900s', 'even renewed'],
+  },
+  {
+    name: 'a batch phase role whose token TTL ends before the deadline', id: 'vault-token-ttl-too-short',
+    edit: out => { const r = jwtRole(out, 'shadow'); r.attrs.token_type = 'batch'; return r.address; },
+    object: ret => ret, message: ['"batch" (not renewable)', 'token_ttl is 300s', '900s'],
+  },
+  {
+    name: 'a phase role token TTL raised to the deadline', id: 'vault-token-ttl-bound',
+    edit: out => { const r = role(out, 'shadow'); r.attrs.token_ttl = 900; return r.address; },
+    object: ret => ret, message: ['token_ttl is 900', 'bound of 300s', 'outlive its investigation by up to 900s'],
+  },
+  {
+    name: 'a phase role token TTL removed (mount default)', id: 'vault-token-ttl-bound',
+    edit: out => { const r = jwtRole(out, 'autonomous'); delete r.attrs.token_ttl; return r.address; },
+    object: ret => ret, message: ['token_ttl is (unset)', '768h'],
+  },
+  {
+    name: 'a phase role token TTL below the renewal interval', id: 'vault-token-renewal',
+    edit: out => { const r = role(out, 'read-only'); r.attrs.token_ttl = 120; return r.address; },
+    object: ret => ret, message: ['token_ttl is 120s', 'renews only every 150s'],
+  },
+  {
+    name: 'the renewal interval removed from the template (and the contract)', id: 'vault-token-renewal',
+    edit: out => editContract(out, 'diagnostics', d => {
+      delete d.vaultToken;
+      const c = d.jobTemplate.spec.template.spec.containers[0];
+      c.env = c.env.filter((e: any) => e.name !== 'VAULT_TOKEN_RENEW_INTERVAL');
+    }),
+    object: 'ConfigMap agents/diagnostics-launcher-contract', message: ['VAULT_TOKEN_RENEW_INTERVAL to (unset)', 'not told to renew'],
+  },
+  {
+    name: 'renew-self dropped from every phase policy', id: 'vault-token-renewal',
+    edit: out => editPhasePolicies(out, p => { delete p['auth/token/renew-self']; }),
+    object: 'vault_policy.', message: ['"auth/token/renew-self"', 'cannot renew their own token'], count: 4,
+  },
+  {
+    name: 'the agent told not to revoke its token on exit (contract and template agree)', id: 'vault-token-revoke-on-exit',
+    edit: out => editContract(out, 'diagnostics', d => {
+      if (d.vaultToken) {
+        d.vaultToken.revokeOnExit = false;
+      }
+      d.jobTemplate.spec.template.spec.containers[0].env.find((e: any) => e.name === 'VAULT_REVOKE_ON_EXIT').value = 'false';
+    }),
+    object: 'ConfigMap agents/diagnostics-launcher-contract', message: ['VAULT_REVOKE_ON_EXIT to "false"', 'not told to revoke'],
+  },
+  {
+    name: 'revoke-self dropped from every phase policy', id: 'vault-token-revoke-on-exit',
+    edit: out => editPhasePolicies(out, p => { p['auth/token/revoke-self'] = { capabilities: ['deny'] }; }),
+    object: 'vault_policy.', message: ['["deny"] on "auth/token/revoke-self"', 'cannot revoke their own token'], count: 4,
+  },
+  {
+    name: 'every phase token explicit max lowered below the engine lease maxima', id: 'vault-lease-outlives-token',
+    edit: out => {
+      for (const type of ['vault_kubernetes_auth_backend_role', 'vault_jwt_auth_backend_role']) {
+        Object.values<any>(out.terraform.resource[type]).forEach(r => { r.token_explicit_max_ttl = 930; });
+      }
+    },
+    object: 'vault_', message: ['(960s), longer than the agent tokens\' token_explicit_max_ttl of 930s'], count: 16,
   },
   {
     name: 'the admission binding removed', id: 'admission-missing',
@@ -493,7 +579,11 @@ describe('each broken invariant yields exactly its finding', () => {
   const MASKING = ['a Role whose rules are not a list', 'no launcher contract', 'a contract of another version', 'the admission policy removed',
     'the admission binding removed', 'the admission policy matching another namespace', 'the admission params ConfigMap removed',
     'the Vault role renamed', 'a policy in HCL', 'a phase NetworkPolicy removed', 'a password literal in password_wo',
-    'the JWT login mount the contract names moved elsewhere', 'a contract file of another namespace (no ConfigMap for it, no file for the ConfigMap)'];
+    'the JWT login mount the contract names moved elsewhere', 'a contract file of another namespace (no ConfigMap for it, no file for the ConfigMap)',
+    // Rewrites every phase role's explicit max, which other cases edit one at a time.
+    'every phase token explicit max lowered below the engine lease maxima',
+    // Removes the contract's vaultToken block, which other cases edit.
+    'the renewal interval removed from the template (and the contract)'];
   const COMBINABLE = CASES.filter(c => !MASKING.includes(c.name));
 
   test('findings do not mask each other: any set of independent edits yields the union of their ids', () => {
@@ -608,6 +698,73 @@ describe('options', () => {
     expect(report.findings.length).toBeGreaterThanOrEqual(20);
   });
 
+  test('the token_ttl bound: 300 s by default, what the contract states otherwise, tightened (never widened) by tokenTtlBoundSeconds', () => {
+    expect(Verifier.DEFAULT_TOKEN_TTL_BOUND_SECONDS).toBe(300);
+    expect(verifyEdited(() => undefined).tokenTtlBoundSeconds).toBe(300);
+    // A reviewer's tighter bound: every phase role (4 Kubernetes + 4 JWT) is a finding.
+    const tight = verifyEdited(() => undefined, { tokenTtlBoundSeconds: 120 });
+    expect(ids(tight)).toEqual(['vault-token-ttl-bound']);
+    expect(tight.findings).toHaveLength(8);
+    expect(tight.tokenTtlBoundSeconds).toBe(120);
+    expect(Verifier.formatText(tight)).toContain('token_ttl is 300 (300s), above the bound of 120s');
+    // A fleet that chose 15-minute tokens states it in the contract: the roles match it, so no finding...
+    const longTokens = (out: ParsedOutput): void => {
+      editContract(out, 'diagnostics', d => { d.vaultToken.ttlSeconds = 900; });
+      for (const type of ['vault_kubernetes_auth_backend_role', 'vault_jwt_auth_backend_role']) {
+        Object.values<any>(out.terraform.resource[type]).forEach(r => { r.token_ttl = 900; });
+      }
+    };
+    const declared = verifyEdited(longTokens);
+    expect(declared.findings).toEqual([]);
+    expect(declared.tokenTtlBoundSeconds).toBe(900);
+    // ...unless the reviewer insists on the default bound.
+    expect(ids(verifyEdited(longTokens, { tokenTtlBoundSeconds: 300 }))).toEqual(['vault-token-ttl-bound']);
+  });
+
+  test('property: for any token_ttl and explicit max on every phase role, exactly the broken relations are reported', () => {
+    // Deadline 900, margin 60, renewal every 150 s, engine leases up to 960 s, contract bound 300 s and explicit max 960 s.
+    fc.assert(fc.property(fc.integer({ min: 1, max: 960 }), fc.integer({ min: 600, max: 960 }), (ttl, max) => {
+      const report = verifyEdited(out => {
+        for (const type of ['vault_kubernetes_auth_backend_role', 'vault_jwt_auth_backend_role']) {
+          Object.values<any>(out.terraform.resource[type]).forEach(r => { r.token_ttl = ttl; r.token_explicit_max_ttl = max; });
+        }
+      });
+      const expected = [
+        ...(max < 900 ? ['vault-token-ttl-too-short'] : []),
+        ...(ttl > 300 ? ['vault-token-ttl-bound'] : []),
+        ...(ttl <= 150 ? ['vault-token-renewal'] : []),
+        // Leases (max 960 s) outlive a token whose explicit max is shorter but still covers the deadline.
+        ...(max >= 900 && max < 960 ? ['vault-lease-outlives-token'] : []),
+      ];
+      expect(ids(report).sort()).toEqual(expected.sort());
+    }), { numRuns: 20 });
+  });
+
+  test('the launcher revocation policy is accepted as rendered; any path beyond revoke/lookup by accessor in it is a system-path finding', () => {
+    const rendered = JSON.parse(Testing.synthScope(scope => { new LauncherVaultPolicy(scope, 'Launcher'); })).resource.vault_policy;
+    const withLauncher = (extra?: (doc: any) => void) => (out: ParsedOutput): void => {
+      const copy = clone(rendered);
+      const attrs: any = Object.values(copy)[0];
+      if (extra) {
+        const doc = JSON.parse(attrs.policy);
+        extra(doc.path);
+        attrs.policy = JSON.stringify(doc);
+      }
+      Object.assign(out.terraform.resource.vault_policy, copy);
+    };
+    expect(verifyEdited(withLauncher()).findings).toEqual([]);
+    const widened = verifyEdited(withLauncher(p => {
+      p['auth/token/create'] = { capabilities: ['update'] };
+      p['auth/token/revoke-accessor'].capabilities.push('sudo');
+    }));
+    expect(widened.findings.map(f => f.id)).toEqual(['vault-policy-system-path', 'vault-policy-system-path', 'vault-policy-sudo']);
+    expect(widened.findings.map(f => f.message)).toEqual([
+      'policy "agent-launcher-revocation" grants ["update","sudo"] on "auth/token/revoke-accessor", under Vault\'s own configuration or identities',
+      'policy "agent-launcher-revocation" grants ["update"] on "auth/token/create", under Vault\'s own configuration or identities',
+      'policy "agent-launcher-revocation" grants ["sudo"] on "auth/token/revoke-accessor"',
+    ]);
+  });
+
   test('allowDenied accepts a reviewed override by deny rule id, and only that rule', () => {
     const edit = (out: ParsedOutput): void => {
       obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments').rules.push({ apiGroups: [''], resources: ['secrets', 'pods/exec'], verbs: ['get'] });
@@ -619,15 +776,16 @@ describe('options', () => {
     expect(report.findings[0].message).not.toContain('secrets:');
   });
 
-  test('a negative margin and an unknown deny rule id are refused together, naming field and value', () => {
+  test('a negative margin, a zero token TTL bound and an unknown deny rule id are refused together, naming field and value', () => {
     let error: unknown;
     try {
-      Verifier.verifyPaths(base.k8sDir, base.tfDir, { marginSeconds: -1, allowDenied: ['secrets', 'everything'] });
+      Verifier.verifyPaths(base.k8sDir, base.tfDir, { marginSeconds: -1, tokenTtlBoundSeconds: 0, allowDenied: ['secrets', 'everything'] });
     } catch (e) {
       error = e;
     }
     expect(AgentTrustErrors.problemsOf(error).map(p => `${p.field} = ${p.value}: ${p.message}`)).toEqual([
       'marginSeconds = -1: must be a whole number of seconds ≥ 0',
+      'tokenTtlBoundSeconds = 0: must be a whole number of seconds ≥ 1',
       'allowDenied[1] = "everything": is not a deny rule id',
     ]);
   });

@@ -87,6 +87,33 @@ describe('PhaseDeltaReport', () => {
     expect(PhaseDeltaReport.compute(doc, manifests, { toPhase: 'read-only' }).deltas[0].fromPhase).toBe('shadow');
   });
 
+  test('credentials outlive a finished investigation by at most token_ttl: stated, computed and explained', () => {
+    const real = PhaseDeltaReport.compute(synthesized, manifests);
+    expect(real.credentialOverhangSeconds).toBe(300);
+    const md = real.toMarkdown();
+    expect(md).toContain('**Credential lifetime.**');
+    expect(md).toContain('Credentials outlive a finished investigation by at most **300 s**.');
+    expect(md).toContain('renews it every 150 s, never past 960 s after login (`token_explicit_max_ttl`: deadline + margin)');
+    expect(md).toContain('On exit the agent revokes its token (`auth/token/revoke-self`)');
+    expect(md).toContain('Hence N = `token_ttl` = 300 s');
+    // The default example serves AWS STS and SSH certificates, which Vault cannot revoke, and static LLM keys.
+    expect(md).toMatch(/Not covered: AWS STS credentials \(`agents\/cloud\/sts\/read-only`.*; SSH certificates \(`agents\/network\/sign\/read-only`/);
+    expect(md).toContain('Static KV values');
+
+    // N follows the contract's TTL; no revoke-on-exit is said loudly.
+    const other = JSON.parse(JSON.stringify(synthesized));
+    other.vaultToken = { ...other.vaultToken, ttlSeconds: 120, renewIntervalSeconds: 60, revokeOnExit: false };
+    const r = PhaseDeltaReport.compute(other, manifests);
+    expect(r.credentialOverhangSeconds).toBe(120);
+    expect(r.toMarkdown()).toContain('by at most **120 s**');
+    expect(r.toMarkdown()).toContain('**The agent is not told to revoke its token on exit**');
+
+    // An older contract without vaultToken: no number is invented.
+    expect(report.credentialOverhangSeconds).toBeUndefined();
+    expect(report.toMarkdown()).toContain('does not state the agent\'s Vault token lifetime');
+    expect(report.toMarkdown()).not.toContain('Credentials outlive');
+  });
+
   test('a contract without criteria says so in the report', () => {
     const bare = contractFixture();
     bare.phases.forEach((p: any) => delete p.promotion);

@@ -55,7 +55,7 @@ describe('agent-trust verify (command)', () => {
   test('clean output: exit 0 and one summary line', () => {
     const r = run(base.k8sDir, base.tfDir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('verified: no findings (agent(s) diagnostics; Vault TTLs ≤ 900s deadline + 60s margin)\n');
+    expect(r.stdout).toBe('verified: no findings (agent(s) diagnostics; Vault TTLs ≤ 900s deadline + 60s margin; token_ttl ≤ 300s)\n');
     expect(r.stderr).toBe('');
   });
 
@@ -78,9 +78,9 @@ describe('agent-trust verify (command)', () => {
       expect(Object.keys(f).sort()).toEqual(['fix', 'id', 'message', 'object', 'severity']);
       expect(f.severity).toBe('ERROR');
     }
-    expect(doc.summary).toEqual({ clean: false, errors: 2, warnings: 0, agents: ['diagnostics'], deadlineSeconds: 900, marginSeconds: 60 });
+    expect(doc.summary).toEqual({ clean: false, errors: 2, warnings: 0, agents: ['diagnostics'], deadlineSeconds: 900, marginSeconds: 60, tokenTtlBoundSeconds: 300 });
     expect(JSON.parse(run(base.k8sDir, base.tfDir, '--format', 'json').stdout)).toEqual({
-      findings: [], summary: { clean: true, errors: 0, warnings: 0, agents: ['diagnostics'], deadlineSeconds: 900, marginSeconds: 60 },
+      findings: [], summary: { clean: true, errors: 0, warnings: 0, agents: ['diagnostics'], deadlineSeconds: 900, marginSeconds: 60, tokenTtlBoundSeconds: 300 },
     });
   });
 
@@ -92,7 +92,19 @@ describe('agent-trust verify (command)', () => {
     expect(doc.summary.marginSeconds).toBe(0);
   });
 
+  test('--token-ttl-bound tightens the token_ttl bound: every phase role above it is a finding', () => {
+    const r = run(base.k8sDir, base.tfDir, '--token-ttl-bound', '120', '--format', 'json');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect([...new Set(doc.findings.map((f: any) => f.id))]).toEqual(['vault-token-ttl-bound']);
+    expect(doc.findings).toHaveLength(8);
+    expect(doc.summary.tokenTtlBoundSeconds).toBe(120);
+    expect(run(base.k8sDir, base.tfDir, '--token-ttl-bound', '300').code).toBe(0);
+  });
+
   test.each([
+    [['a', 'b', '--token-ttl-bound', '0'], /--token-ttl-bound "0" is not a whole number of seconds ≥ 1/],
+    [['a', 'b', '--token-ttl-bound', '5m'], /--token-ttl-bound "5m" is not a whole number/],
     [[], /expected 2 arguments <k8s-dir> <terraform-dir>, got 0/],
     [['only-one'], /got 1 \("only-one"\)/],
     [['a', 'b', 'c'], /got 3/],

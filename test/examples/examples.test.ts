@@ -69,7 +69,10 @@ describe.each(EXAMPLES)('example $name', ({ name, stack, agents, phases }) => {
           && role.bound_service_account_namespaces.includes(m.metadata.namespace));
         expect({ role: role.role_name, found: found.length }).toEqual({ role: role.role_name, found: 1 });
       }
-      expect(role.token_ttl).toBeGreaterThanOrEqual(deadline);
+      // Short tokens the agent renews, up to an explicit max that covers the deadline and ends at deadline + margin.
+      expect(role.token_ttl).toBe(contract.vaultToken!.ttlSeconds);
+      expect(role.token_ttl).toBeLessThanOrEqual(300);
+      expect(role.token_explicit_max_ttl).toBeGreaterThanOrEqual(deadline);
       expect(role.token_explicit_max_ttl).toBeLessThanOrEqual(deadline + margin);
     }
     // Per-investigation identity: where the contract sends agents, a JWT mount with one role per phase exists.

@@ -126,9 +126,17 @@ describe('AgentJobTemplate', () => {
     expect(job.spec.template.metadata.annotations).toEqual({
       'vault.hashicorp.com/agent-inject': 'true',
       'vault.hashicorp.com/agent-pre-populate-only': 'true',
+      // The init container hands its token to the agent, which renews and revokes it.
+      'vault.hashicorp.com/agent-inject-token': 'true',
       'vault.hashicorp.com/auth-path': 'auth/kubernetes-agents',
       'vault.hashicorp.com/agent-service-account-token-volume-name': 'vault-token',
     });
+    const env = job.spec.template.spec.containers[0].env;
+    expect(env).toEqual(expect.arrayContaining([
+      { name: 'VAULT_TOKEN_FILE', value: '/vault/secrets/token' },
+      { name: 'VAULT_TOKEN_RENEW_INTERVAL', value: '150' },
+      { name: 'VAULT_REVOKE_ON_EXIT', value: 'true' },
+    ]));
     // The role differs per phase, so it lives in the contract's phase table.
     expect(JSON.stringify(doc.jobTemplate)).not.toContain('vault.hashicorp.com/role');
     expect(doc.jobTemplate.spec.template.spec.runtimeClassName).toBe('gvisor');
@@ -309,7 +317,9 @@ describe('AgentJobTemplate launcher contract', () => {
     for (const filled of Object.values(LauncherContract.defaultEnvNames())) {
       expect(names).not.toContain(filled);
     }
-    expect(names).toEqual(['OTEL_SERVICE_NAME', 'VAULT_ADDR', 'VAULT_AUTH_MOUNT', 'VAULT_AUTH_METHOD', 'VAULT_K8S_TOKEN_PATH', 'TMPDIR']);
+    expect(names).toEqual(['OTEL_SERVICE_NAME', 'VAULT_ADDR', 'VAULT_AUTH_MOUNT', 'VAULT_AUTH_METHOD', 'VAULT_K8S_TOKEN_PATH',
+      'VAULT_TOKEN_RENEW_INTERVAL', 'VAULT_REVOKE_ON_EXIT', 'TMPDIR']);
+    expect(names).not.toContain('VAULT_TOKEN_FILE');
     expect(JSON.stringify(t)).not.toMatch(/:"(investigation-)?template"/);
     expect(JSON.stringify(t)).not.toContain('cdk8s.io/metadata.addr');
     // The getter and the ConfigMap agree.
@@ -336,6 +346,25 @@ describe('AgentJobTemplate launcher contract', () => {
     sortEnv(rendered);
     sortEnv(job);
     expect(rendered).toEqual(job);
+  });
+
+  test('the template tells the agent to renew its Vault token every half TTL and to revoke it on exit; the contract states the same', () => {
+    const { doc } = synthTemplate();
+    const env = doc.jobTemplate.spec.template.spec.containers[0].env;
+    expect(env).toEqual(expect.arrayContaining([
+      { name: LauncherContract.RENEW_INTERVAL_ENV, value: '150' },
+      { name: LauncherContract.REVOKE_ON_EXIT_ENV, value: 'true' },
+    ]));
+    expect(doc.vaultToken).toEqual({
+      ttlSeconds: 300, explicitMaxTtlSeconds: 960, renewIntervalSeconds: 150, revokeOnExit: true,
+      renewIntervalEnv: 'VAULT_TOKEN_RENEW_INTERVAL', revokeOnExitEnv: 'VAULT_REVOKE_ON_EXIT',
+    });
+    // A fleet with another token TTL: the interval follows it.
+    const fleet = new AgentFleet({ ...fleetProps(), vaultTokenTtl: Duration.seconds(121) });
+    const chart = testChart();
+    const t = new AgentJobTemplate(chart, 'T', { fleet, agent: 'diagnostics' });
+    expect(t.contract.vaultToken).toEqual(expect.objectContaining({ ttlSeconds: 121, renewIntervalSeconds: 60 }));
+    expect(t.exampleJob.spec.template.spec.containers[0].env).toContainEqual({ name: 'VAULT_TOKEN_RENEW_INTERVAL', value: '60' });
   });
 
   test('snapshot of the contract ConfigMap', () => {

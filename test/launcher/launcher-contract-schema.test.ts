@@ -122,3 +122,78 @@ describe('launcher contract JSON Schema', () => {
     expect(`${p.field}=${p.value}: ${p.message}`).toBe('phases[3].promotion.maxCostPerDay=5: is not a promotion criterion this version understands');
   });
 });
+
+/** The fixture with the `vaultToken` block and the env the template carries with it (what AgentJobTemplate emits today). */
+function withVaultToken(): any {
+  const doc = contractFixture();
+  doc.vaultToken = {
+    ttlSeconds: 300, explicitMaxTtlSeconds: 960, renewIntervalSeconds: 150, revokeOnExit: true,
+    renewIntervalEnv: LauncherContract.RENEW_INTERVAL_ENV, revokeOnExitEnv: LauncherContract.REVOKE_ON_EXIT_ENV,
+  };
+  doc.jobTemplate.spec.template.spec.containers[0].env.push(
+    { name: LauncherContract.RENEW_INTERVAL_ENV, value: '150' }, { name: LauncherContract.REVOKE_ON_EXIT_ENV, value: 'true' });
+  return doc;
+}
+
+describe('the optional vaultToken block (token lifetime, renew and revoke duties)', () => {
+  const TOKEN_REQUIRED = ['ttlSeconds', 'explicitMaxTtlSeconds', 'renewIntervalSeconds', 'revokeOnExit', 'renewIntervalEnv', 'revokeOnExitEnv'];
+
+  test('is optional (older v1alpha1 contracts have none) and its required fields match the model', () => {
+    expect(schema.required).not.toContain('vaultToken');
+    expect(schema.properties.vaultToken.required).toEqual(TOKEN_REQUIRED);
+    expect(schemaErrors(contractFixture())).toEqual([]);
+    expect(schemaErrors(withVaultToken())).toEqual([]);
+    expect(LauncherContractValidator.problems(withVaultToken())).toEqual([]);
+  });
+
+  test.each(TOKEN_REQUIRED)('removing vaultToken.%s fails the schema and the validator', field => {
+    const doc = withVaultToken();
+    delete doc.vaultToken[field];
+    expect(schemaErrors(doc)).toContain(`/vaultToken must have required property '${field}'`);
+    expect(LauncherContractValidator.problems(doc).map(p => p.field)).toContain(`vaultToken.${field}`);
+  });
+
+  test.each([
+    ['ttlSeconds', 0, '/vaultToken/ttlSeconds must be >= 1'],
+    ['ttlSeconds', '300', '/vaultToken/ttlSeconds must be integer'],
+    ['explicitMaxTtlSeconds', 1.5, '/vaultToken/explicitMaxTtlSeconds must be integer'],
+    ['renewIntervalSeconds', 0, '/vaultToken/renewIntervalSeconds must be >= 1'],
+    ['revokeOnExit', 'true', '/vaultToken/revokeOnExit must be boolean'],
+    ['renewIntervalEnv', 'RENEW EVERY', '/vaultToken/renewIntervalEnv must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"'],
+  ])('a wrong vaultToken.%s (%j) fails the schema and the validator', (field, value, error) => {
+    const doc = withVaultToken();
+    doc.vaultToken[field] = value;
+    expect(schemaErrors(doc)).toContain(error);
+    expect(LauncherContractValidator.problems(doc).map(p => p.field)).toContain(`vaultToken.${field}`);
+  });
+
+  test('relations the schema cannot express are the validator\'s: renew before expiry, TTL within the max, env = block', () => {
+    const late = withVaultToken();
+    late.vaultToken.renewIntervalSeconds = 300;
+    late.jobTemplate.spec.template.spec.containers[0].env[5].value = '300';
+    expect(schemaErrors(late)).toEqual([]);
+    expect(LauncherContractValidator.problems(late)).toEqual([expect.objectContaining({
+      field: 'vaultToken.renewIntervalSeconds', value: '300',
+      message: 'is not shorter than ttlSeconds (300): the token would expire before the agent renews it',
+    })]);
+
+    const long = withVaultToken();
+    long.vaultToken.ttlSeconds = 961;
+    expect(LauncherContractValidator.problems(long).map(p => `${p.field} ${p.message}`)).toEqual([
+      'vaultToken.ttlSeconds is longer than explicitMaxTtlSeconds (960)',
+    ]);
+
+    const disagree = withVaultToken();
+    disagree.jobTemplate.spec.template.spec.containers[0].env[6].value = 'false';
+    expect(LauncherContractValidator.problems(disagree)).toEqual([expect.objectContaining({
+      field: 'jobTemplate agent container env VAULT_REVOKE_ON_EXIT', value: '"false"',
+      message: expect.stringContaining('disagrees with vaultToken ("true")'),
+    })]);
+
+    const missing = withVaultToken();
+    missing.jobTemplate.spec.template.spec.containers[0].env.splice(5, 1);
+    expect(LauncherContractValidator.problems(missing).map(p => `${p.field} = ${p.value}`)).toEqual([
+      'jobTemplate agent container env VAULT_TOKEN_RENEW_INTERVAL = (unset)',
+    ]);
+  });
+});

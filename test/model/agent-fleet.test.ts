@@ -9,7 +9,10 @@ describe('AgentFleet defaults', () => {
   test('applies the seed defaults', () => {
     expect(fleet.namespace).toBe('agents');
     expect(fleet.jobDeadline.toSeconds()).toBe(900);
-    expect(fleet.tokenTtlSeconds).toBe(900);
+    // Short, renewed by the agent every half TTL up to deadline + margin.
+    expect(fleet.vaultTokenTtl.toSeconds()).toBe(300);
+    expect(fleet.tokenTtlSeconds).toBe(300);
+    expect(fleet.tokenRenewIntervalSeconds).toBe(150);
     expect(fleet.tokenMaxTtlSeconds).toBe(960);
     expect(fleet.maxConcurrentInvestigations).toBe(10);
     expect(fleet.vaultAddress).toBe('https://vault.vault.svc:8200');
@@ -112,6 +115,10 @@ describe('AgentFleet validation', () => {
     ['deadline over a day', { jobDeadline: Duration.hours(25) }, 'jobDeadline'],
     ['fractional deadline', { jobDeadline: Duration.seconds(1.5) }, 'jobDeadline'],
     ['margin too large', { ttlMargin: Duration.hours(1) }, 'ttlMargin'],
+    ['zero token TTL', { vaultTokenTtl: Duration.seconds(0) }, 'vaultTokenTtl'],
+    ['one-second token TTL (no room to renew)', { vaultTokenTtl: Duration.seconds(1) }, 'vaultTokenTtl'],
+    ['fractional token TTL', { vaultTokenTtl: Duration.seconds(90.5) }, 'vaultTokenTtl'],
+    ['token TTL above the deadline', { vaultTokenTtl: Duration.minutes(16) }, 'vaultTokenTtl'],
   ])('%s is rejected', (_name, overrides, field) => {
     const problems = problemsOf(fleetProps(overrides as never));
     expect(problems.map(p => p.field)).toContain(field);

@@ -98,7 +98,7 @@ describe('CredentialRoles', () => {
     expect(collect(p => CredentialRoles.checkTtls(p, 'X', f))).toEqual([]);
     expect(collect(p => CredentialRoles.checkTtls(p, 'X', f, Duration.seconds(601), Duration.seconds(631)))).toEqual([
       'X: defaultTtl = 601s: is longer than the Job deadline (600s): credentials would outlive the investigation. Fix: use at most 600s, or leave it unset to use the deadline',
-      'X: maxTtl = 631s: is longer than the Job deadline + margin (630s). Fix: use at most 630s, or leave it unset',
+      'X: maxTtl = 631s: is longer than the agent token\'s explicit max TTL (Job deadline + margin = 630s): a lease must not outlive the token it is revoked with. Fix: use at most 630s, or leave it unset',
     ]);
     expect(collect(p => CredentialRoles.checkTtls(p, 'X', f, Duration.seconds(500), Duration.seconds(300)))).toEqual([
       'X: defaultTtl = 500s: is longer than maxTtl (300s). Fix: make the default at most the maximum',

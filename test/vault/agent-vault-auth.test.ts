@@ -26,7 +26,8 @@ describe('AgentVaultAuth', () => {
         bound_service_account_namespaces: ['agents'],
         audience: 'vault',
         alias_name_source: 'serviceaccount_uid',
-        token_ttl: 900,
+        // A few minutes, renewed by the agent; never past deadline + margin.
+        token_ttl: 300,
         token_explicit_max_ttl: 960,
         token_policies: [`agent-phase-${phase}`],
         token_no_default_policy: true,
@@ -50,7 +51,8 @@ describe('AgentVaultAuth', () => {
   });
 
   test('TTLs follow the fleet\'s deadline and margin; bindings expose them as data', () => {
-    const f = fleet({ jobDeadline: Duration.minutes(30), ttlMargin: Duration.minutes(2), namespace: 'sre-agents', vault: { address: 'https://vault:8200', authMountPath: 'k8s/agents' } });
+    // Batch tokens cannot be renewed: their TTL must cover the whole deadline.
+    const f = fleet({ jobDeadline: Duration.minutes(30), ttlMargin: Duration.minutes(2), vaultTokenTtl: Duration.minutes(30), namespace: 'sre-agents', vault: { address: 'https://vault:8200', authMountPath: 'k8s/agents' } });
     let auth!: AgentVaultAuth;
     const out = Testing.synthScope(scope => {
       auth = new AgentVaultAuth(scope, 'Auth', { fleet: f, kubernetesHost: 'https://10.0.0.1:6443', tokenType: VaultTokenType.BATCH });
@@ -89,7 +91,7 @@ describe('AgentVaultAuth', () => {
           '/kubernetes.io/namespace': 'namespace',
           '/kubernetes.io/serviceaccount/name': 'service_account_name',
         },
-        token_ttl: 900,
+        token_ttl: 300,
         token_explicit_max_ttl: 960,
         token_policies: [`agent-phase-${phase}`],
         token_no_default_policy: true,

@@ -383,7 +383,7 @@ describe('VaultDomainSecretEngine: TTLs, domains and mount collisions', () => {
     }));
     expect(problems).toEqual(expect.arrayContaining([
       expect.objectContaining({ path: 'test/Llm', field: 'defaultTtl', value: '20 minutes (1200s)', message: expect.stringMatching(/longer than the Job deadline \(900s\)/) }),
-      expect.objectContaining({ path: 'test/Llm', field: 'maxTtl', value: '1 hours (3600s)', message: expect.stringMatching(/deadline \+ margin \(960s\)/) }),
+      expect.objectContaining({ path: 'test/Llm', field: 'maxTtl', value: '1 hours (3600s)', message: expect.stringMatching(/token's explicit max TTL \(Job deadline \+ margin = 960s\)/) }),
     ]));
   });
 

@@ -1,4 +1,5 @@
-import { LauncherContractDocument } from '../../model/launcher-contract';
+import { LauncherContract, LauncherContractDocument } from '../../model/launcher-contract';
+import { LauncherRevocationPolicy } from '../../model/launcher-revocation-policy';
 import { Names } from '../../model/names';
 import { VaultPolicyDocument } from '../../model/vault-policy';
 import { TerraformOutput, TerraformResource } from '../terraform-output';
@@ -10,6 +11,35 @@ const K8S_ROLE = 'vault_kubernetes_auth_backend_role';
 const JWT_ROLE = 'vault_jwt_auth_backend_role';
 const TOKEN_SELF_PATHS = VaultPolicyDocument.TOKEN_SELF_RULES.map(r => r.path);
 const SYSTEM_PREFIXES = ['sys/', 'identity/', 'auth/'];
+const TTL_KEY = /(^|_)ttl(_seconds)?$/;
+const RENEW_SELF = 'auth/token/renew-self';
+const REVOKE_SELF = 'auth/token/revoke-self';
+
+/** Upper bound on a phase role's token_ttl when the contract states none, in seconds (the fleet default, 5 minutes). */
+export const DEFAULT_TOKEN_TTL_BOUND_SECONDS = 300;
+
+/**
+ * The token_ttl bound of phase roles used by `contracts`: the shortest TTL
+ * they state in `vaultToken.ttlSeconds` (the default bound for a contract
+ * that states none), lowered by the reviewer's own bound when given.
+ */
+export function tokenTtlBound(contracts: LauncherContractDocument[], reviewerBound?: number): number {
+  const stated = contracts.map(c => (typeof c.vaultToken?.ttlSeconds === 'number' ? c.vaultToken.ttlSeconds : DEFAULT_TOKEN_TTL_BOUND_SECONDS));
+  return Math.min(...(stated.length ? stated : [DEFAULT_TOKEN_TTL_BOUND_SECONDS]), ...(reviewerBound !== undefined ? [reviewerBound] : []));
+}
+
+/** The value of an env variable of the contract template's agent container. */
+function agentEnv(c: LauncherContractDocument, name: string): unknown {
+  const container = (c.jobTemplate?.spec?.template?.spec?.containers ?? []).find((x: any) => x?.name === c.containerName);
+  const entry = (Array.isArray(container?.env) ? container.env : []).find((e: any) => e?.name === name);
+  return entry?.value;
+}
+
+/** The renewal interval the template gives the agent, in seconds (undefined when absent or not a whole number ≥ 1). */
+function renewIntervalOf(c: LauncherContractDocument): number | undefined {
+  const value = agentEnv(c, c.vaultToken?.renewIntervalEnv ?? LauncherContract.RENEW_INTERVAL_ENV);
+  return typeof value === 'string' && /^[1-9][0-9]*$/.test(value) ? Number(value) : undefined;
+}
 
 /** The Job deadline the Vault side must match: the longest template deadline of the contracts. */
 export function deadlineOf(contracts: LauncherContractDocument[]): number | undefined {
@@ -41,8 +71,9 @@ function list(value: any): string[] {
   return Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)];
 }
 
-/** Checks shared by Kubernetes and JWT roles of a phase: token policies and TTL bounds. */
-function checkTokenSettings(ctx: VerifyContext, row: PhaseRow, role: TerraformResource, deadline: number | undefined): void {
+/** Checks shared by Kubernetes and JWT roles of a phase: token policies, TTL bounds and renewal before expiry. */
+function checkTokenSettings(ctx: VerifyContext, row: PhaseRow, role: TerraformResource, deadline: number | undefined,
+  contracts: LauncherContractDocument[]): void {
   const a = role.attributes;
   const policy = Names.vaultPolicy(row.name);
   if (a.token_no_default_policy !== true) {
@@ -54,20 +85,126 @@ function checkTokenSettings(ctx: VerifyContext, row: PhaseRow, role: TerraformRe
     ctx.report(VerifyRule.TOKEN_POLICIES, role.address, `token_policies is ${show(a.token_policies)} but phase "${row.name}" tokens must carry exactly ["${policy}"]`,
       `set token_policies: ["${policy}"]`);
   }
+  const ttl = ttlSeconds(a.token_ttl);
+  const bound = tokenTtlBound(contracts, ctx.tokenTtlBoundSeconds);
+  if (ttl === undefined || ttl <= 0) {
+    ctx.report(VerifyRule.TOKEN_TTL_BOUND, role.address,
+      `token_ttl is ${show(a.token_ttl)}: phase "${row.name}" tokens get the mount's default TTL (768h unless tuned), so a crashed agent's token and leases live until the max TTL`,
+      `set token_ttl to at most ${bound} (AgentFleet vaultTokenTtl)`);
+  } else if (ttl > bound) {
+    ctx.report(VerifyRule.TOKEN_TTL_BOUND, role.address,
+      `token_ttl is ${show(a.token_ttl)} (${ttl}s), above the bound of ${bound}s: a crashed agent's token, and every lease under it, would outlive its investigation by up to ${ttl}s`,
+      `set token_ttl to at most ${bound}; the agent renews it every VAULT_TOKEN_RENEW_INTERVAL up to token_explicit_max_ttl`);
+  }
+  if (ttl !== undefined && ttl > 0) {
+    for (const c of contracts) {
+      const interval = renewIntervalOf(c);
+      if (interval !== undefined && interval >= ttl) {
+        ctx.report(VerifyRule.TOKEN_RENEWAL, role.address,
+          `token_ttl is ${ttl}s but agent "${c.agent}" renews only every ${interval}s: its token (and every lease under it) expires between renewals`,
+          `renew more often than token_ttl (half of it, AgentFleet tokenRenewIntervalSeconds), or regenerate both sides from the same fleet`);
+      }
+    }
+  }
   if (deadline === undefined) {
     return;
   }
-  const ttl = ttlSeconds(a.token_ttl);
-  if (ttl === undefined || ttl < deadline) {
-    ctx.report(VerifyRule.TTL_TOO_SHORT, role.address,
-      `token_ttl is ${show(a.token_ttl)}, shorter than the Job deadline of ${deadline}s: the token (and its leases) would die before the investigation`,
-      `set token_ttl to the Job deadline (${deadline})`);
-  }
-  const max = [ttlSeconds(a.token_explicit_max_ttl), ttlSeconds(a.token_max_ttl)].filter((v): v is number => v !== undefined && v > 0);
-  if (max.length === 0) {
+  const explicitMax = [ttlSeconds(a.token_explicit_max_ttl), ttlSeconds(a.token_max_ttl)].filter((v): v is number => v !== undefined && v > 0);
+  if (explicitMax.length === 0) {
     ctx.report(VerifyRule.TTL_TOO_LONG, role.address,
       `neither token_explicit_max_ttl nor token_max_ttl is set (${show(a.token_explicit_max_ttl)}, ${show(a.token_max_ttl)}), so tokens renew up to the system maximum`,
       `set token_explicit_max_ttl to the Job deadline plus the margin (${deadline + ctx.marginSeconds})`);
+    return;
+  }
+  const max = Math.min(...explicitMax);
+  const stated = contracts.map(c => c.vaultToken?.explicitMaxTtlSeconds).filter((v): v is number => typeof v === 'number');
+  if (max <= deadline + ctx.marginSeconds && stated.length > 0 && max > Math.min(...stated)) {
+    // Within the margin (above it is checkTtls' finding), but longer than the contract, and the report a reviewer signs, say.
+    ctx.report(VerifyRule.TTL_TOO_LONG, role.address,
+      `token_explicit_max_ttl is ${show(a.token_explicit_max_ttl)}, longer than the ${Math.min(...stated)}s the launcher contract states (vaultToken.explicitMaxTtlSeconds)`,
+      `set token_explicit_max_ttl to ${Math.min(...stated)}, or regenerate both sides from the same fleet`);
+  }
+  if (a.token_type === 'batch') {
+    // Batch tokens cannot be renewed: token_ttl is their whole life.
+    if (ttl !== undefined && ttl > 0 && ttl < deadline) {
+      ctx.report(VerifyRule.TTL_TOO_SHORT, role.address,
+        `token_type is "batch" (not renewable) and token_ttl is ${ttl}s, shorter than the Job deadline of ${deadline}s: the token and its leases die before the investigation ends`,
+        'use token_type "service" (renewable and revocable), or a token_ttl of the Job deadline');
+    }
+  } else if (max < deadline) {
+    ctx.report(VerifyRule.TTL_TOO_SHORT, role.address,
+      `token_explicit_max_ttl is ${show(a.token_explicit_max_ttl)}${a.token_max_ttl !== undefined ? ` (token_max_ttl ${show(a.token_max_ttl)})` : ''}, shorter than the Job deadline of ${deadline}s: even renewed, the token (and its leases) would die before the investigation`,
+      `set token_explicit_max_ttl to the Job deadline plus the margin (${deadline + ctx.marginSeconds})`);
+  }
+}
+
+/** The phase roles (Kubernetes and JWT) of the contracts' phases. */
+function phaseRoles(ctx: VerifyContext): TerraformResource[] {
+  const tf = ctx.terraform;
+  const names = phaseRows(ctx.contracts).map(r => r.vaultRole);
+  return [...tf.resourcesOfType(K8S_ROLE), ...tf.resourcesOfType(JWT_ROLE)]
+    .filter(r => names.includes(tf.resolve(r.attributes.role_name, r.stack)));
+}
+
+/**
+ * The agent's duties the Job template must state: renew its token
+ * (VAULT_TOKEN_RENEW_INTERVAL, a whole number of seconds) and revoke it on
+ * exit (VAULT_REVOKE_ON_EXIT=true). Whether the interval beats token_ttl is
+ * checked per role (checkVaultRoles).
+ */
+export function checkTokenDuties(ctx: VerifyContext): void {
+  for (const c of ctx.contracts) {
+    const renewEnv = c.vaultToken?.renewIntervalEnv ?? LauncherContract.RENEW_INTERVAL_ENV;
+    const revokeEnv = c.vaultToken?.revokeOnExitEnv ?? LauncherContract.REVOKE_ON_EXIT_ENV;
+    if (renewIntervalOf(c) === undefined) {
+      ctx.report(VerifyRule.TOKEN_RENEWAL, contractObject(c),
+        `the Job template's agent container sets ${renewEnv} to ${show(agentEnv(c, renewEnv))}, not a whole number of seconds: agent "${c.agent}" is not told to renew its short-lived Vault token`,
+        `set ${renewEnv} to half the phase roles' token_ttl (AgentJobTemplate does)`);
+    }
+    if (agentEnv(c, revokeEnv) !== 'true') {
+      ctx.report(VerifyRule.TOKEN_REVOKE, contractObject(c),
+        `the Job template's agent container sets ${revokeEnv} to ${show(agentEnv(c, revokeEnv))}: agent "${c.agent}" is not told to revoke its Vault token (and every lease under it) when the investigation ends`,
+        `set ${revokeEnv}=true (AgentJobTemplate does); credentials then end with the investigation instead of token_ttl later`);
+    }
+  }
+}
+
+/** Secrets-engine resources: mounts and their credential roles. */
+function isEngineResource(type: string): boolean {
+  return type === 'vault_mount' || /_secret_backend(_role)?$/.test(type) || /_secrets_mount$/.test(type);
+}
+
+/**
+ * Engine leases follow the token: every lease TTL of a secrets engine is at
+ * most the phase tokens' explicit max TTL, since a lease is a child of the
+ * token that requested it and is revoked with it. Values above the deadline
+ * plus the margin are `vault-ttl-too-long` findings already, and a role whose
+ * explicit max is below the deadline is a `vault-token-ttl-too-short`
+ * finding and not used as the reference, so each finding names one relation.
+ */
+export function checkLeaseTtls(ctx: VerifyContext): void {
+  const deadline = deadlineOf(ctx.contracts);
+  if (deadline === undefined) {
+    return;
+  }
+  const limit = deadline + ctx.marginSeconds;
+  const maxima = phaseRoles(ctx)
+    .filter(r => r.attributes.token_type !== 'batch')
+    .map(r => ttlSeconds(r.attributes.token_explicit_max_ttl))
+    .filter((v): v is number => v !== undefined && v >= deadline && v <= limit);
+  if (maxima.length === 0) {
+    return;
+  }
+  const tokenMax = Math.min(...maxima);
+  for (const r of ctx.terraform.resources.filter(x => isEngineResource(x.type))) {
+    forEachScalar(r.attributes, (field, key, value) => {
+      const seconds = TTL_KEY.test(key) ? ttlSeconds(value) : undefined;
+      if (seconds !== undefined && seconds > tokenMax && seconds <= limit) {
+        ctx.report(VerifyRule.LEASE_OUTLIVES_TOKEN, r.address,
+          `${field} is ${show(value)} (${seconds}s), longer than the agent tokens' token_explicit_max_ttl of ${tokenMax}s: the lease claims a life its parent token cannot give it (Vault revokes it with the token)`,
+          `set it to at most ${tokenMax}, or raise the phase roles' token_explicit_max_ttl to the deadline plus the margin (${limit})`);
+      }
+    });
   }
 }
 
@@ -136,7 +273,7 @@ export function checkVaultRoles(ctx: VerifyContext): void {
           `make the role's audience and the projected token's audience the same value (default ${show(Names.VAULT_AUDIENCE)})`);
       }
     }
-    checkTokenSettings(ctx, row, role, deadline);
+    checkTokenSettings(ctx, row, role, deadline, contracts);
 
     if (row.vaultJwtAuthMount !== undefined) {
       // The Job template sends agents to this mount: it and the phase's role on it must exist.
@@ -171,12 +308,10 @@ export function checkVaultRoles(ctx: VerifyContext): void {
             'bind exactly the projected token\'s audience');
         }
       }
-      checkTokenSettings(ctx, row, jwt, deadline);
+      checkTokenSettings(ctx, row, jwt, deadline, contracts);
     }
   }
 }
-
-const TTL_KEY = /(^|_)ttl(_seconds)?$/;
 
 /** Every literal TTL in the Terraform output is at most the Job deadline plus the margin; periodic tokens are refused. */
 export function checkTtls(ctx: VerifyContext): void {
@@ -272,7 +407,9 @@ export function checkPolicies(ctx: VerifyContext): void {
     parsed.push({ resource: r, name, paths });
     for (const [p, caps] of paths) {
       const key = `${r.address}|${p}`;
-      if (SYSTEM_PREFIXES.some(x => p.startsWith(x) || p === x.slice(0, -1)) && !TOKEN_SELF_PATHS.includes(p)) {
+      // The launcher's revocation policy may revoke tokens by accessor, and nothing more.
+      const launcherPath = LauncherRevocationPolicy.isWithin(name, { [p]: caps });
+      if (SYSTEM_PREFIXES.some(x => p.startsWith(x) || p === x.slice(0, -1)) && !TOKEN_SELF_PATHS.includes(p) && !launcherPath) {
         flagged.add(key);
         ctx.report(VerifyRule.VAULT_POLICY_SYSTEM, r.address, `policy "${name}" grants ${show(caps)} on "${p}", under Vault's own configuration or identities`,
           'remove the path: agent policies grant only credential paths and the token self paths');
@@ -306,6 +443,13 @@ export function checkPolicies(ctx: VerifyContext): void {
           'create it (TrustPhasePolicy creates one per phase)');
       }
       continue;
+    }
+    for (const [self, rule, what] of [[RENEW_SELF, VerifyRule.TOKEN_RENEWAL, 'renew'], [REVOKE_SELF, VerifyRule.TOKEN_REVOKE, 'revoke']] as const) {
+      if (!(policy.paths.get(self) ?? []).includes('update')) {
+        ctx.report(rule, policy.resource.address,
+          `policy "${name}" grants ${show(policy.paths.get(self) ?? [])} on "${self}": phase "${row.name}" agents cannot ${what} their own token`,
+          `grant ["update"] on "${self}" (VaultPolicyDocument.TOKEN_SELF_RULES)`);
+      }
     }
     for (const [p, caps] of policy.paths) {
       if (!row.vaultPaths.includes(p) && !TOKEN_SELF_PATHS.includes(p) && !flagged.has(`${policy.resource.address}|${p}`)) {

@@ -15,6 +15,8 @@ export interface VerifyContext {
   readonly contracts: LauncherContractDocument[];
   /** Allowed slack above the Job deadline for Vault TTLs, in seconds. */
   readonly marginSeconds: number;
+  /** A reviewer's own upper bound on token_ttl, in seconds (applies on top of each contract's stated TTL). */
+  readonly tokenTtlBoundSeconds?: number;
   /** Deny rule ids accepted on purpose (overrides cannot be read from output). */
   readonly allowDenied: string[];
   /** Record a finding. */
