@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentFleet, KubernetesRule, LauncherContract, Names, ProblemCollector } from '../model';
+import { AdmissionRules, AgentFleet, KubernetesRule, LauncherContract, Names, ProblemCollector } from '../model';
 import { pathOf } from './private/k8s-util';
 
 /** Properties of `LauncherAccess`. */
@@ -54,6 +54,14 @@ export class LauncherAccess extends Construct {
   public readonly rules: KubernetesRule[];
   /** The ServiceAccount name. */
   public readonly serviceAccountName: string;
+  /** The namespace of the ServiceAccount. */
+  public readonly serviceAccountNamespace: string;
+  /**
+   * The username the launcher authenticates as
+   * (`system:serviceaccount:<namespace>:<name>`): the identity the Job
+   * policy lets create investigation Jobs.
+   */
+  public readonly username: string;
 
   public constructor(scope: Construct, id: string, props: LauncherAccessProps) {
     super(scope, id);
@@ -74,6 +82,8 @@ export class LauncherAccess extends Construct {
         'run the launcher in the agent namespace or a namespace of its own');
     }
     problems.throwIfAny(path);
+    this.serviceAccountNamespace = saNamespace;
+    this.username = AdmissionRules.serviceAccountUsername(saNamespace, this.serviceAccountName);
 
     const labels = { 'app.kubernetes.io/managed-by': 'cdk-agent-trust', 'app.kubernetes.io/component': 'launcher' };
     const contracts = fleet.agents.map(a => LauncherContract.configMapName(a.name)).sort();

@@ -19,3 +19,6 @@ export * from './vault-policy';
 export * from './vault-credential-roles';
 export * from './agent-alert-rules';
 export * from './admission-rules';
+export * from './pod-admission-rules';
+export * from './access-admission-rules';
+export * from './admission-guard';

@@ -46,7 +46,16 @@ export function setup(fleet: AgentFleet = defaultFleet(), props: Partial<TrustPh
   for (const t of templates) {
     renderers[t.agent.name] = new JobRenderer(t.contract);
   }
-  return { fleet, chart, admission, objects, policy, binding, params, harness: new CelHarness(policy.spec.validations, policy.spec.matchConditions, policy.spec.variables), renderers };
+  const harness = new CelHarness(policy.spec.validations, policy.spec.matchConditions, policy.spec.variables, launcherCreate(fleet));
+  return { fleet, chart, admission, objects, policy, binding, params, harness, renderers };
+}
+
+/** The `request` of the default launcher creating a Job (what the Job tests send unless they say otherwise). */
+export function launcherCreate(fleet: AgentFleet): any {
+  return {
+    operation: 'CREATE',
+    userInfo: { username: `system:serviceaccount:${fleet.namespace}:agent-launcher`, groups: ['system:serviceaccounts', `system:serviceaccounts:${fleet.namespace}`, 'system:authenticated'] },
+  };
 }
 
 /** Deep copy of JSON data. */
