@@ -244,3 +244,77 @@ describe('TrustPhaseAdmission misuse fails loudly, naming path, field and value'
     }
   });
 });
+
+describe('TrustPhaseAdmission guards: on by default, off only with a reason', () => {
+  test('every guard is on by default: four policies, the creator rule, no guard-off annotation', () => {
+    const { admission, policy } = synth();
+    expect(admission.disabledGuards).toEqual([]);
+    expect(admission.podPolicy).toBeDefined();
+    expect(admission.tokenPolicy).toBeDefined();
+    expect(admission.connectPolicy).toBeDefined();
+    expect(admission.jobCreators).toEqual(['system:serviceaccount:agents:agent-launcher']);
+    expect(admission.rules.map(r => r.id)).toContain(AdmissionRules.JOB_CREATED_BY_LAUNCHER);
+    expect(policy.metadata.annotations).toBeUndefined();
+  });
+
+  test.each(AdmissionGuard.all().map(g => [g.id, g] as const))('turning off %s removes exactly that guard and records the reason', (_id, guard) => {
+    const reason = 'exercised by the platform team\'s own webhook (ticket SEC-42)';
+    const { admission, policy, policies } = synth({ disabledGuards: [{ guard, reason }] });
+    expect(admission.disabledGuards).toEqual([{ guard, reason }]);
+    expect(policy.metadata.annotations).toEqual({ [AdmissionGuard.annotationKey(guard)]: reason });
+    const names = policies.map(p => p.metadata.name);
+    expect(names.includes('agent-trust-admission-agents-pods')).toBe(guard !== AdmissionGuard.POD);
+    expect(names.includes('agent-trust-admission-agents-tokens')).toBe(guard !== AdmissionGuard.TOKEN_REQUEST);
+    expect(names.includes('agent-trust-admission-agents-connect')).toBe(guard !== AdmissionGuard.POD_CONNECT);
+    expect(admission.rules.some(r => r.id === AdmissionRules.JOB_CREATED_BY_LAUNCHER)).toBe(guard !== AdmissionGuard.JOB_CREATOR);
+  });
+
+  test('the launcher passed in names the creator; additional creators follow it', () => {
+    const chart = Testing.chart();
+    const fleet = defaultFleet();
+    const launcher = new LauncherAccess(chart, 'L', { fleet, serviceAccountName: 'runner', serviceAccountNamespace: 'launchers' });
+    const admission = new TrustPhaseAdmission(chart, 'A', { fleet, launcher, additionalJobCreators: ['system:serviceaccount:ops:incident-launcher'] });
+    expect(launcher.username).toBe('system:serviceaccount:launchers:runner');
+    expect(admission.jobCreators).toEqual(['system:serviceaccount:launchers:runner', 'system:serviceaccount:ops:incident-launcher']);
+  });
+
+  test('templates added to the App after the admission are found at synth', () => {
+    const { admission } = synth();
+    expect(admission.podShapes.map(p => p.agent)).toEqual(['diagnostics']);
+    expect(admission.podShapes[0].containers).toEqual(['agent']);
+    expect(admission.podShapes[0].volumes.map(v => `${v.name}:${v.kind}`)).toEqual(['scratch:emptyDir', 'tmp:emptyDir', 'vault-token:projected']);
+  });
+
+  test('an agent without a Job template fails the synth, naming the agent and the fixes', () => {
+    const chart = Testing.chart();
+    new TrustPhaseAdmission(chart, 'Admission', { fleet: defaultFleet() });
+    expect(() => Testing.synth(chart)).toThrow(/test\/Admission: jobTemplates = "diagnostics": agent "diagnostics" has no AgentJobTemplate.*AdmissionGuard\.POD/);
+  });
+
+  test('misuse: no reason, an unknown guard, a guard twice, bad usernames, props without effect — all at once', () => {
+    const { problems } = problemsOf(() => new TrustPhaseAdmission(Testing.chart(), 'Admission', {
+      fleet: defaultFleet(),
+      disabledGuards: [
+        { guard: AdmissionGuard.JOB_CREATOR, reason: 'one launcher per team' },
+        { guard: AdmissionGuard.POD, reason: '   ' },
+        { guard: 'token-request' as any, reason: 'x' },
+        { guard: AdmissionGuard.JOB_CREATOR, reason: 'again' },
+      ],
+      additionalJobCreators: ['system:serviceaccount:ops:*', 'bob smith'],
+      podCreators: [],
+    }));
+    expect(problems.map(p => [p.field, p.value])).toEqual([
+      ['disabledGuards[1].reason', '"   "'],
+      ['disabledGuards[2].guard', '"token-request"'],
+      ['disabledGuards[3].guard', '"job-creator"'],
+      ['additionalJobCreators[0]', '"system:serviceaccount:ops:*"'],
+      ['additionalJobCreators[1]', '"bob smith"'],
+      ['podCreators', '[]'],
+      ['additionalJobCreators', '["system:serviceaccount:ops:*","bob smith"]'],
+    ]);
+    for (const p of problems) {
+      expect(p.path).toBe('test/Admission');
+      expect(p.hint.length).toBeGreaterThan(10);
+    }
+  });
+});
