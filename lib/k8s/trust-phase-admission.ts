@@ -206,8 +206,8 @@ type ResourceRule = PolicySpec['matchConstraints']['resourceRules'][number];
  *   phase ServiceAccount is minted only by a kubelet, bound to an
  *   investigation Pod (`AccessAdmissionRules.tokenRules`).
  * - `<name>-connect` (guard `POD_CONNECT`) — CONNECT on `pods/exec`,
- *   `pods/attach`, `pods/portforward` into Pods named `investigation-…` is
- *   denied (`AccessAdmissionRules.connectRules`).
+ *   `pods/attach`, `pods/portforward`, `pods/proxy` into Pods named
+ *   `investigation-…` is denied (`AccessAdmissionRules.connectRules`).
  *
  * Every denial message starts with `agent-trust [<rule id>]:`. A Job being
  * deleted is not checked (see `AdmissionRules.matchConditions`). Every Job
@@ -462,11 +462,13 @@ export class TrustPhaseAdmission extends Construct {
   /** Emit one policy and its binding (cluster-scoped, so without a namespace). */
   private emit(id: string, bindingId: string, name: string, spec: any, withParams: boolean,
     annotations: { [key: string]: string } = {}): [ApiObject, ApiObject] {
+    // Empty lists are left out (the token and exec policies read no variables).
+    const tidy = Object.fromEntries(Object.entries(spec).filter(([, v]) => !(Array.isArray(v) && v.length === 0)));
     const policy = new ApiObject(this, id, {
       apiVersion: this.apiVersion.value,
       kind: 'ValidatingAdmissionPolicy',
       metadata: { name, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
-      spec,
+      spec: tidy,
     });
     const bindingSpec: BindingSpec = {
       policyName: name,

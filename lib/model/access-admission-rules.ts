@@ -20,7 +20,7 @@ function lit(value: string): string {
  * denied whoever asks, cluster admins included.
  *
  * A CONNECT request carries a `PodExecOptions` / `PodAttachOptions` /
- * `PodPortForwardOptions`, not the Pod, so the Pod's labels are not
+ * `PodPortForwardOptions` / `PodProxyOptions`, not the Pod, so the Pod's labels are not
  * visible: investigation Pods are recognised by `request.name`, which the
  * Job controller makes `investigation-<id>-<suffix>`.
  */
@@ -29,8 +29,12 @@ export class AccessAdmissionRules {
   public static readonly NODES_GROUP = 'system:nodes';
   /** Prefix of a kubelet's username. */
   public static readonly NODE_USER_PREFIX = 'system:node:';
-  /** The subresources of a Pod that open a stream into it. */
-  public static readonly CONNECT_SUBRESOURCES: string[] = ['pods/exec', 'pods/attach', 'pods/portforward'];
+  /**
+   * The subresources of a Pod that open a stream into it: exec, attach,
+   * port-forward, and the API server's HTTP proxy to its ports (a
+   * port-forward by another name).
+   */
+  public static readonly CONNECT_SUBRESOURCES: string[] = ['pods/exec', 'pods/attach', 'pods/portforward', 'pods/proxy'];
 
   /** Rule id: a phase ServiceAccount's token is minted only by a kubelet, bound to an investigation Pod. */
   public static readonly TOKEN_BOUND_BY_KUBELET = 'token-bound-to-pod-by-kubelet';
@@ -75,10 +79,10 @@ export class AccessAdmissionRules {
     const p = AdmissionRules.messagePrefix(id);
     return [{
       id,
-      description: `No exec, attach or port-forward into a Pod named ${Names.JOB_PREFIX}… (a shell there holds the phase's Vault `
+      description: `No exec, attach, port-forward or proxy into a Pod named ${Names.JOB_PREFIX}… (a shell there holds the phase's Vault `
         + 'token and credentials).',
       expression: `!(has(request.name) && request.name.startsWith(${lit(Names.JOB_PREFIX)}))`,
-      message: `${p}exec, attach and port-forward into investigation Pods are denied; read the agent's logs and traces instead`,
+      message: `${p}exec, attach, port-forward and proxy into investigation Pods are denied; read the agent's logs and traces instead`,
       messageExpression: `${lit(p)} + (has(request.subResource) ? request.subResource : "connect") + ${lit(' into ')} + request.name`
         + ` + ${lit(' is denied: investigation Pods hold a phase\'s credentials; read the logs and traces instead')}`,
       reason: AdmissionDenialReason.FORBIDDEN,

@@ -19,9 +19,9 @@ export class AdmissionGuard {
   /** Tokens for phase ServiceAccounts are minted only by kubelets, bound to investigation Pods. */
   public static readonly TOKEN_REQUEST = new AdmissionGuard('token-request',
     'tokens for phase ServiceAccounts are minted only by a kubelet for an investigation Pod');
-  /** No exec, attach or port-forward into investigation Pods. */
+  /** No exec, attach, port-forward or proxy into investigation Pods. */
   public static readonly POD_CONNECT = new AdmissionGuard('pod-connect',
-    'nobody execs, attaches or port-forwards into an investigation Pod');
+    'nobody execs, attaches, port-forwards or proxies into an investigation Pod');
 
   /** Annotation prefix on the Job policy recording a guard turned off: `<prefix><guard id>` = reason. */
   public static readonly ANNOTATION_PREFIX = 'agent-trust.io/guard-off.';

@@ -85,8 +85,8 @@ describe('token requests for phase ServiceAccounts', () => {
   });
 });
 
-describe('exec, attach and port-forward', () => {
-  test.each([['exec'], ['attach'], ['portforward']] as const)('CONNECT %s into an investigation Pod is denied, whoever asks', (sub) => {
+describe('exec, attach, port-forward and proxy', () => {
+  test.each([['exec'], ['attach'], ['portforward'], ['proxy']] as const)('CONNECT %s into an investigation Pod is denied, whoever asks', (sub) => {
     for (const user of [ADMIN, ALICE]) {
       const result = s.connect.review(podConnect('agents', 'investigation-inc-4711-x7k2q', sub, user));
       expect(result.selected).toBe(true);
@@ -100,7 +100,7 @@ describe('exec, attach and port-forward', () => {
     expect(s.connect.review(podConnect('default', 'investigation-inc-4711-x7k2q', 'exec', ADMIN)).selected).toBe(false);
   });
 
-  test('nothing the library grants allows pods/exec, pods/attach or pods/portforward: the launcher and every phase', () => {
+  test('nothing the library grants allows pods/exec, pods/attach, pods/portforward or pods/proxy: the launcher and every phase', () => {
     const objects = defaultChart(new App()).toJson();
     const permissions = EffectivePermissions.fromManifests(objects);
     const accounts = objects.filter(o => o.kind === 'ServiceAccount').map(o => [o.metadata.namespace, o.metadata.name] as const);

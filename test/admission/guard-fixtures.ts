@@ -157,10 +157,12 @@ export function tokenRequest(namespace: string, sa: string, userInfo: { username
 }
 
 /** A CONNECT on `pods/<subResource>` of `pod`. */
-export function podConnect(namespace: string, pod: string, subResource: 'exec' | 'attach' | 'portforward',
+export function podConnect(namespace: string, pod: string, subResource: 'exec' | 'attach' | 'portforward' | 'proxy',
   userInfo: { username: string; groups?: string[] }): AdmissionReviewRequest {
-  const kinds = { exec: 'PodExecOptions', attach: 'PodAttachOptions', portforward: 'PodPortForwardOptions' };
-  const options = subResource === 'portforward' ? { ports: [8200] } : { stdin: true, stdout: true, tty: true, container: 'agent', ...(subResource === 'exec' ? { command: ['sh'] } : {}) };
+  const kinds = { exec: 'PodExecOptions', attach: 'PodAttachOptions', portforward: 'PodPortForwardOptions', proxy: 'PodProxyOptions' };
+  const options = subResource === 'portforward' ? { ports: [8200] }
+    : subResource === 'proxy' ? { path: '/metrics' }
+      : { stdin: true, stdout: true, tty: true, container: 'agent', ...(subResource === 'exec' ? { command: ['sh'] } : {}) };
   return {
     operation: 'CONNECT', resource: POD_RESOURCE, subResource, namespace, name: pod, userInfo,
     object: { apiVersion: 'v1', kind: kinds[subResource], ...options },

@@ -542,6 +542,15 @@ describe('each broken invariant yields exactly its finding', () => {
     expect(report.errorCount).toBe(1);
   });
 
+  test('a warn-only binding of a guard policy is a warning too', () => {
+    const report = verifyEdited(out => {
+      obj(out, 'ValidatingAdmissionPolicyBinding', 'agent-trust-admission-agents-pods').spec.validationActions = ['Warn'];
+    });
+    expect(report.findings.map(f => [f.id, f.severity, f.object])).toEqual([
+      ['admission-not-enforced', 'WARNING', 'ValidatingAdmissionPolicyBinding agent-trust-admission-agents-pods'],
+    ]);
+  });
+
   test('a warn-only admission binding is a warning: listed, not an error', () => {
     const report = verifyEdited(out => {
       obj(out, 'ValidatingAdmissionPolicyBinding', 'agent-trust-admission-agents').spec.validationActions = ['Warn', 'Audit'];

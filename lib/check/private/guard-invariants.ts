@@ -83,6 +83,18 @@ function checkGuard(ctx: VerifyContext, namespace: string, rule: VerifyRule, wha
     ctx.report(rule, partial.length === 0 ? where : objectName(partial[0]), `${detail}${why}: ${risk}`, fix);
     return;
   }
+  for (const policy of policies) {
+    const bindings = ctx.manifests.filter(b => b.kind === 'ValidatingAdmissionPolicyBinding' && b.spec?.policyName === policy.metadata?.name);
+    if (!bindings.some(b => (b.spec?.validationActions ?? []).includes('Deny'))) {
+      ctx.report(VerifyRule.ADMISSION_NOT_ENFORCED, objectName(bindings[0]),
+        `validationActions is ${show(bindings[0].spec?.validationActions)}: violations are not denied`,
+        'use AdmissionEnforcement.DENY (the default) once the rules are proven');
+    }
+    if (policy.spec?.failurePolicy === 'Ignore') {
+      ctx.report(VerifyRule.ADMISSION_NOT_ENFORCED, objectName(policy), 'failurePolicy is "Ignore": a rule error admits the request',
+        'use AdmissionFailurePolicy.FAIL (the default)');
+    }
+  }
   for (const w of what.slice(1)) {
     if (!policies.some(p => covers(p, namespace, w))) {
       ctx.report(rule, objectName(policies[0]), `does not match ${w.operation} ${w.resource}${why}: ${risk}`,
@@ -129,7 +141,7 @@ export function checkAdmissionGuards(ctx: VerifyContext): void {
     checkGuard(ctx, namespace, VerifyRule.CONNECT_GUARD_MISSING,
       AccessAdmissionRules.CONNECT_SUBRESOURCES.map(resource => ({ group: '', resource, operation: 'CONNECT' })),
       [AccessAdmissionRules.NO_CONNECT],
-      'whoever may exec, attach or port-forward into an investigation Pod uses its phase\'s token and credentials',
+      'whoever may exec, attach, port-forward or proxy into an investigation Pod uses its phase\'s token and credentials',
       reasonOf(AdmissionGuard.POD_CONNECT));
   }
 }
