@@ -102,7 +102,7 @@ export class AgentKubernetesTrust extends Construct {
   public readonly jobTemplates: AgentJobTemplate[];
   /** The launcher's ServiceAccount and Role. */
   public readonly launcher: LauncherAccess;
-  /** The admission policy. */
+  /** The admission policies (Jobs, Pods, token requests, exec) and the ceilings. */
   public readonly admission: TrustPhaseAdmission;
   /** The alerts, when enabled. */
   public readonly alerts?: AgentAlerts;

@@ -38,7 +38,8 @@ export interface LauncherAccessProps {
  *
  * Creating Jobs is what the RBAC denylist forbids agents (a Job may run as
  * any ServiceAccount of the namespace); for the launcher it is the point,
- * and the admission policy checks every Job it creates.
+ * and the admission policy checks every Job it creates — and admits a Job
+ * CREATE only from this ServiceAccount (`username`).
  */
 export class LauncherAccess extends Construct {
   /** Default ServiceAccount name. */
