@@ -1,10 +1,6 @@
 import { AdmissionDenialReason, AdmissionMatchCondition, AdmissionRule, AdmissionRules } from './admission-rules';
 import { Names } from './names';
-
-/** A CEL string literal. */
-function lit(value: string): string {
-  return JSON.stringify(value);
-}
+import { lit } from './private/cel-literal';
 
 /**
  * The rules that close the two ways to a phase identity that bypass a Pod:

@@ -1,6 +1,7 @@
 import { AgentFleet } from './agent-fleet';
 import { LauncherContract } from './launcher-contract';
 import { Names } from './names';
+import { lit, listLit } from './private/cel-literal';
 
 /**
  * Machine-readable reason Kubernetes returns when an admission rule
@@ -91,15 +92,6 @@ const HAS_POD = `has(object.spec) && has(object.spec.template) && has(${POD})`;
 const DATA = 'params.data';
 const SECCOMP_ALLOWED = ['RuntimeDefault', 'Localhost'];
 const ADDABLE_CAPABILITIES = ['NET_BIND_SERVICE'];
-
-/** A CEL string literal (JSON string escapes are valid CEL escapes). */
-function lit(value: string): string {
-  return JSON.stringify(value);
-}
-
-function listLit(values: string[]): string {
-  return `[${values.map(lit).join(', ')}]`;
-}
 
 function label(key: string): string {
   return `${LABELS}[${lit(key)}]`;

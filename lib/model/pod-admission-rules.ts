@@ -2,6 +2,7 @@ import { AdmissionDenialReason, AdmissionMatchCondition, AdmissionRule, Admissio
 import { AgentFleet } from './agent-fleet';
 import { LauncherContract, LauncherContractDocument } from './launcher-contract';
 import { Names } from './names';
+import { lit, listLit } from './private/cel-literal';
 
 /** One source of a projected volume, as the admission compares it. */
 export interface ProjectedSourceShape {
@@ -51,15 +52,6 @@ export interface InvestigationPodShape {
   readonly initContainers: string[];
   /** The volumes allowed (a subset may be present). */
   readonly volumes: PodVolumeShape[];
-}
-
-/** A CEL string literal. */
-function lit(value: string): string {
-  return JSON.stringify(value);
-}
-
-function listLit(values: string[]): string {
-  return `[${values.map(lit).join(', ')}]`;
 }
 
 const POD: PodSpecRoot = { path: 'object.spec', guard: 'has(object.spec)', field: 'spec', kind: 'Pod' };
