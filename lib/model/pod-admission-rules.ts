@@ -97,7 +97,7 @@ function sourceMatches(s: string, shape: ProjectedSourceShape): string {
 
 /** A CEL predicate over `v` (one volume) matching `shape`. */
 function volumeMatches(shape: PodVolumeShape): string {
-  const parts = [`v.name == ${lit(shape.name)}`, `has(v.${shape.kind})`];
+  const parts = [`has(v.name) && v.name == ${lit(shape.name)}`, `has(v.${shape.kind})`];
   if (shape.kind === 'projected') {
     const sources = shape.projectedSources ?? [];
     parts.push(`has(v.projected.sources) && size(v.projected.sources) == ${sources.length}`);
@@ -285,13 +285,13 @@ export class PodAdmissionRules {
         id: PodAdmissionRules.CONTAINERS_MATCH_CONTRACT,
         description: `The Pod's containers are exactly its agent's template's, and its init containers among the template's (${known}).`,
         expression: `${POD.guard} && has(${SPEC}.containers) && ${byAgent(s => `(size(${SPEC}.containers) == ${s.containers.length}`
-          + ` && ${SPEC}.containers.all(c, c.name in ${listLit(s.containers)})`
-          + ` && (!has(${SPEC}.initContainers) || ${SPEC}.initContainers.all(c, c.name in ${listLit(s.initContainers)})))`)}`,
+          + ` && ${SPEC}.containers.all(c, has(c.name) && c.name in ${listLit(s.containers)})`
+          + ` && (!has(${SPEC}.initContainers) || ${SPEC}.initContainers.all(c, has(c.name) && c.name in ${listLit(s.initContainers)})))`)}`,
         message: `${p(PodAdmissionRules.CONTAINERS_MATCH_CONTRACT)}spec.containers and spec.initContainers must be the agent's `
           + 'Job template\'s (no added container or init container)',
         messageExpression: `${lit(p(PodAdmissionRules.CONTAINERS_MATCH_CONTRACT) + 'containers ')}`
-          + ` + (${POD.guard} && has(${SPEC}.containers) ? ${SPEC}.containers.map(c, c.name).join(", ") : "(none)")`
-          + ` + (${POD.guard} && has(${SPEC}.initContainers) ? ${lit(', init containers ')} + ${SPEC}.initContainers.map(c, c.name).join(", ") : "")`
+          + ` + (${POD.guard} && has(${SPEC}.containers) ? ${SPEC}.containers.map(c, has(c.name) ? c.name : "?").join(", ") : "(none)")`
+          + ` + (${POD.guard} && has(${SPEC}.initContainers) ? ${lit(', init containers ')} + ${SPEC}.initContainers.map(c, has(c.name) ? c.name : "?").join(", ") : "")`
           + ` + ${lit(' are not the Job template\'s of agent ')} + variables.agent`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
@@ -311,7 +311,7 @@ export class PodAdmissionRules {
         message: `${p(PodAdmissionRules.VOLUMES_MATCH_CONTRACT)}spec.volumes must be the agent's Job template's, same names, `
           + 'types, token audiences and lifetimes (no secret, hostPath, persistentVolumeClaim or added token)',
         messageExpression: `${lit(p(PodAdmissionRules.VOLUMES_MATCH_CONTRACT) + 'volumes ')}`
-          + ` + (${POD.guard} && has(${SPEC}.volumes) ? ${SPEC}.volumes.map(v, v.name).join(", ") : "") + ${lit(' are not all the Job template\'s of agent ')} + variables.agent`,
+          + ` + (${POD.guard} && has(${SPEC}.volumes) ? ${SPEC}.volumes.map(v, has(v.name) ? v.name : "?").join(", ") : "") + ${lit(' are not all the Job template\'s of agent ')} + variables.agent`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {

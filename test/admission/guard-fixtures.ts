@@ -118,13 +118,13 @@ export function podFromJob(job: any, suffix = 'x7k2q'): any {
 
 /** The Job controller creating `pod`. */
 export function podCreate(pod: any, userInfo: { username: string; groups?: string[] } = JOB_CONTROLLER): AdmissionReviewRequest {
-  return { operation: 'CREATE', resource: POD_RESOURCE, namespace: pod.metadata.namespace, name: pod.metadata.name, userInfo, object: pod };
+  return { operation: 'CREATE', resource: POD_RESOURCE, namespace: pod.metadata?.namespace ?? 'agents', name: pod.metadata?.name, userInfo, object: pod };
 }
 
 /** An UPDATE of `oldPod` to `pod` (optionally through a subresource). */
 export function podUpdate(oldPod: any, pod: any, userInfo: { username: string; groups?: string[] }, subResource = ''): AdmissionReviewRequest {
   return {
-    operation: 'UPDATE', resource: POD_RESOURCE, subResource, namespace: pod.metadata.namespace, name: pod.metadata.name,
+    operation: 'UPDATE', resource: POD_RESOURCE, subResource, namespace: pod.metadata?.namespace ?? 'agents', name: pod.metadata?.name,
     userInfo, object: pod, oldObject: oldPod,
   };
 }
