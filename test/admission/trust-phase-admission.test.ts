@@ -291,6 +291,16 @@ describe('TrustPhaseAdmission guards: on by default, off only with a reason', ()
     expect(() => Testing.synth(chart)).toThrow(/test\/Admission: jobTemplates = "diagnostics": agent "diagnostics" has no AgentJobTemplate.*AdmissionGuard\.POD/);
   });
 
+  test('jobTemplates with the pod guard off has no effect, and says so', () => {
+    const chart = Testing.chart();
+    const fleet = defaultFleet();
+    const t = new AgentJobTemplate(chart, 'T', { fleet, agent: 'diagnostics' });
+    const { problems } = problemsOf(() => new TrustPhaseAdmission(chart, 'Admission', {
+      fleet, jobTemplates: [t], disabledGuards: [{ guard: AdmissionGuard.POD, reason: 'another admission controller checks Pods' }],
+    }));
+    expect(problems.map(p => [p.field, p.message])).toEqual([['jobTemplates', 'has no effect: the pod guard is turned off']]);
+  });
+
   test('misuse: no reason, an unknown guard, a guard twice, bad usernames, props without effect — all at once', () => {
     const { problems } = problemsOf(() => new TrustPhaseAdmission(Testing.chart(), 'Admission', {
       fleet: defaultFleet(),
