@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AdmissionGuardOverride, AgentFleet, DenylistOverride, KubernetesRule, SecretEngineKind } from '../model';
+import { AdmissionGuard, AdmissionGuardOverride, AgentFleet, DenylistOverride, KubernetesRule, SecretEngineKind } from '../model';
 import { AgentAlerts } from './agent-alerts';
 import { AgentJobTemplate } from './agent-job-template';
 import { AgentNamespace } from './agent-namespace';
@@ -124,9 +124,11 @@ export class AgentKubernetesTrust extends Construct {
       kubernetesApiToken: fleet.kubernetesApi !== undefined,
     }));
     this.launcher = new LauncherAccess(this, 'Launcher', { fleet });
+    // The templates shape the Pod policy; without it they have nothing to shape.
+    const podGuardOff = (props.disabledAdmissionGuards ?? []).some(o => o?.guard === AdmissionGuard.POD);
     this.admission = new TrustPhaseAdmission(this, 'Admission', {
       fleet, apiVersion: props.admissionApiVersion, enforcement: props.admissionEnforcement,
-      launcher: this.launcher, jobTemplates: this.jobTemplates, disabledGuards: props.disabledAdmissionGuards,
+      launcher: this.launcher, jobTemplates: podGuardOff ? undefined : this.jobTemplates, disabledGuards: props.disabledAdmissionGuards,
       additionalJobCreators: props.additionalJobCreators, podCreators: props.podCreators,
     });
     this.vaultEngineAccess = fleet.domains.filter(d => d.engine === SecretEngineKind.KUBERNETES).map(d =>

@@ -276,6 +276,8 @@ export class TrustPhaseAdmission extends Construct {
   private readonly _rules: AdmissionRule[];
   private readonly fleet: AgentFleet;
   private readonly templates?: AgentJobTemplate[];
+  /** The shapes read by this synth's validation, reused by the policy it then renders (a contract is costly to build). */
+  private shapesAtSynth?: InvestigationPodShape[];
 
   public constructor(scope: Construct, id: string, props: TrustPhaseAdmissionProps) {
     super(scope, id);
@@ -379,7 +381,8 @@ export class TrustPhaseAdmission extends Construct {
         matchConditions: TrustPhaseAdmission.conditions(PodAdmissionRules.matchConditions()),
         variables,
         // The template shapes are read at synth, so templates added after this construct count.
-        validations: Lazy.any({ produce: () => TrustPhaseAdmission.validations(this.podRules) }),
+        validations: Lazy.any({ produce: () => TrustPhaseAdmission.validations(
+          PodAdmissionRules.forFleet(theFleet, this.shapesAtSynth ?? this.podShapes, this.podCreators)) }),
         auditAnnotations,
       };
       [this.podPolicy, this.podBinding] = this.emit('Pods', 'PodsBinding', `${this.name}-pods`, podSpec, true);
@@ -448,9 +451,10 @@ export class TrustPhaseAdmission extends Construct {
     return this.podPolicy ? PodAdmissionRules.forFleet(this.fleet, this.podShapes, this.podCreators) : [];
   }
 
-  /** Every agent needs a template, or its Pods would all be denied. */
+  /** Every agent needs a template, or its Pods would all be denied. Runs first in every synth. */
   private missingTemplates(): string[] {
-    const have = new Set(this.podShapes.map(s => s.agent));
+    this.shapesAtSynth = this.podShapes;
+    const have = new Set(this.shapesAtSynth.map(s => s.agent));
     return this.fleet.agents.filter(a => !have.has(a.name)).map(a => ProblemCollector.format({
       path: this.node.path, field: 'jobTemplates', value: JSON.stringify(a.name),
       message: `agent "${a.name}" has no AgentJobTemplate, so the Pod policy would deny every Pod of its investigations`,

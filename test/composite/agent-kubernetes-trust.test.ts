@@ -44,6 +44,10 @@ describe('AgentKubernetesTrust', () => {
     expect(off.find(o => o.metadata.name === 'agent-trust-admission-agents').metadata.annotations)
       .toEqual({ 'agent-trust.io/guard-off.pod-connect': 'break-glass shells are audited elsewhere' });
     expect(() => synth({ disabledAdmissionGuards: [{ guard: AdmissionGuard.POD_CONNECT, reason: '' }] }, fleet())).toThrow(/disabledGuards\[0\]\.reason/);
+    // Every guard can be turned off through the composite (the templates then shape nothing).
+    const reason = 'another admission controller enforces these';
+    const none = synth({ disabledAdmissionGuards: AdmissionGuard.all().map(guard => ({ guard, reason })) }, fleet());
+    expect(none.filter(o => o.kind === 'ValidatingAdmissionPolicy').map(o => o.metadata.name)).toEqual(['agent-trust-admission-agents']);
   });
 
   test('without kubernetesApi: no API token in the template and no egress to the API server', () => {
