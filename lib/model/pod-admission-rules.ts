@@ -236,9 +236,12 @@ export class PodAdmissionRules {
     const agents = [...new Set(shapes.map(s => s.agent))];
     // An agent with several templates may use any of them; an unknown agent
     // passes here (agent-known denies it).
-    const byAgent = (pred: (s: InvestigationPodShape) => string): string =>
-      agents.reduceRight((rest, agent) => `(variables.agent == ${lit(agent)}`
-        + ` ? ${shapes.filter(s => s.agent === agent).map(pred).join(' || ')} : ${rest})`, 'true');
+    // A flat disjunction, not nested ternaries: CEL balances ||-chains, so
+    // the nesting depth stays small however many agents the fleet has.
+    const byAgent = (pred: (s: InvestigationPodShape) => string): string => `(${[
+      ...agents.map(agent => `(variables.agent == ${lit(agent)} && (${shapes.filter(s => s.agent === agent).map(pred).join(' || ')}))`),
+      `!(variables.agent in ${listLit(agents)})`,
+    ].join(' || ')})`;
     const known = shapes.map(s => `${s.agent}: ${s.containers.join(', ')}`).join('; ');
 
     return [

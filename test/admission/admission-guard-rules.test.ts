@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { AccessAdmissionRules, AdmissionRules, PodAdmissionRules } from '../../lib/model';
 import { ADMISSION_VARIABLES, CelHarness } from '../helpers/cel-harness';
 import { PolicyUnderTest } from '../helpers/admission-review';
-import { copy } from './fixtures';
+import { copy, fleetWith } from './fixtures';
 import { guardSetup, JOB_CONTROLLER, podCreate, podFromJob, podUpdate, tokenRequest, KUBELET } from './guard-fixtures';
 
 const s = guardSetup();
@@ -112,5 +112,22 @@ describe('every field access is guarded: deleting fields never makes a rule, a m
     fc.assert(fc.property(fc.subarray(paths, { minLength: 1, maxLength: 4 }), (deleted) => {
       s.tokens.review({ ...req, object: without(req.object, deleted) });
     }), { numRuns: 300 });
+  });
+});
+
+describe('a large fleet', () => {
+  test('60 agents: each agent\'s Pod is checked against its own template (a flat disjunction, shallow CEL)', () => {
+    const big = guardSetup(fleetWith({
+      agents: Array.from({ length: 60 }, (_, i) => ({ name: `agent-${i}`, image: `registry.example.com/agents/a${i}:1` })),
+    }), { containerName: 'worker' });
+    const pod = podFromJob(big.renderers['agent-59'].render({ investigationId: 'big-1', phase: 'shadow' }));
+    expect(big.pods.review(podCreate(pod)).denied).toEqual([]);
+    const sidecar = copy(pod);
+    sidecar.spec.containers.push({ ...copy(pod.spec.containers[0]), name: 'agent' });
+    expect(big.pods.review(podCreate(sidecar)).denied).toEqual([PodAdmissionRules.CONTAINERS_MATCH_CONTRACT]);
+    // An agent the fleet does not know is agent-known's denial, not a shape error.
+    const unknown = copy(pod);
+    unknown.metadata.labels['agent-trust.io/agent'] = 'agent-60';
+    expect(big.pods.review(podCreate(unknown)).denied).toEqual(['agent-known']);
   });
 });
