@@ -222,12 +222,13 @@ type ResourceRule = PolicySpec['matchConstraints']['resourceRules'][number];
  * identities that may approve promotions should be able to write that
  * ConfigMap; the launcher must not.
  *
- * On a live cluster, check it with a tampered Job, e.g. one whose
- * `trust-phase` label is above the agent's ceiling:
- * `kubectl apply --dry-run=server -f tampered-job.yaml` must fail with
+ * On a live cluster, check it as the launcher
+ * (`--as=system:serviceaccount:<ns>:agent-launcher`, so the creator rule
+ * does not deny first) with a tampered Job, e.g. one whose `trust-phase`
+ * label is above the agent's ceiling:
+ * `kubectl create --dry-run=server -f tampered-job.yaml` must fail with
  * `agent-trust [phase-within-ceiling]: …`, while
- * `agent-trust render … | kubectl create --dry-run=server -f -` succeeds
- * when run as the launcher (`--as=system:serviceaccount:<ns>:agent-launcher`).
+ * `agent-trust render … | kubectl create --dry-run=server -f -` succeeds.
  * README.md lists the checks of the other guards. Also look at
  * `kubectl get validatingadmissionpolicy -o yaml`: `status.typeChecking`
  * must list no expression warnings.
