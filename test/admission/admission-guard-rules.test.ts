@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { AccessAdmissionRules, AdmissionRules, PodAdmissionRules } from '../../lib/model';
 import { ADMISSION_VARIABLES, CelHarness } from '../helpers/cel-harness';
 import { PolicyUnderTest } from '../helpers/admission-review';
-import { copy, fleetWith } from './fixtures';
+import { copy, fleetWith, pathsOf, withoutPaths } from './fixtures';
 import { guardSetup, JOB_CONTROLLER, podCreate, podFromJob, podUpdate, tokenRequest, KUBELET } from './guard-fixtures';
 
 const s = guardSetup();
@@ -58,39 +58,6 @@ describe('the guard policies as data', () => {
   });
 });
 
-// Every path of an object, so random subsets of them can be deleted.
-function pathsOf(value: any): string[][] {
-  const out: string[][] = [];
-  const collect = (v: any, p: string[]): void => {
-    if (v !== null && typeof v === 'object') {
-      for (const k of Object.keys(v)) {
-        out.push([...p, k]);
-        collect(v[k], [...p, k]);
-      }
-    }
-  };
-  collect(value, []);
-  return out;
-}
-
-function without(value: any, deleted: string[][]): any {
-  const o = copy(value);
-  for (const p of deleted) {
-    let parent: any = o;
-    for (const k of p.slice(0, -1)) {
-      parent = parent?.[k];
-    }
-    if (parent && typeof parent === 'object') {
-      if (Array.isArray(parent)) {
-        parent.splice(Number(p[p.length - 1]), 1);
-      } else {
-        delete parent[p[p.length - 1]];
-      }
-    }
-  }
-  return o;
-}
-
 describe('every field access is guarded: deleting fields never makes a rule, a message or a match condition error', () => {
   const pod = podFromJob(s.renderers.diagnostics.render({ investigationId: 'inc-1', phase: 'shadow' }));
   const podPaths = pathsOf(pod);
@@ -98,7 +65,7 @@ describe('every field access is guarded: deleting fields never makes a rule, a m
   test('Pod CREATE and UPDATE with any fields deleted (500 runs); review() throws on any evaluation error', () => {
     expect(s.pods.review(podCreate(pod)).denied).toEqual([]);
     fc.assert(fc.property(fc.subarray(podPaths, { minLength: 1, maxLength: 6 }), fc.boolean(), (deleted, update) => {
-      const broken = without(pod, deleted);
+      const broken = withoutPaths(pod, deleted);
       const req = update ? podUpdate(pod, broken, JOB_CONTROLLER) : podCreate(broken);
       // Also the other way round: the old object damaged.
       s.pods.review(req);
@@ -110,7 +77,7 @@ describe('every field access is guarded: deleting fields never makes a rule, a m
     const req = tokenRequest('agents', 'agent-phase-shadow', KUBELET, 'investigation-inc-1-x7k2q');
     const paths = pathsOf(req.object);
     fc.assert(fc.property(fc.subarray(paths, { minLength: 1, maxLength: 4 }), (deleted) => {
-      s.tokens.review({ ...req, object: without(req.object, deleted) });
+      s.tokens.review({ ...req, object: withoutPaths(req.object, deleted) });
     }), { numRuns: 300 });
   });
 });
