@@ -16,15 +16,16 @@ export function defaultChart(app: App): Chart {
   for (const phase of fleet.ladder.phases) {
     new PhaseNetworkPolicy(chart, `Network-${phase.name}`, { fleet, phase, apiServer: fleet.kubernetesApi });
   }
-  for (const agent of fleet.agents) {
-    // A short-lived API token lets the agent use its phase's RBAC.
-    new AgentJobTemplate(chart, `Job-${agent.name}`, { fleet, agent: agent.name, kubernetesApiToken: fleet.kubernetesApi !== undefined });
-  }
-  new LauncherAccess(chart, 'Launcher', { fleet });
+  // A short-lived API token lets the agent use its phase's RBAC.
+  const jobTemplates = fleet.agents.map(agent =>
+    new AgentJobTemplate(chart, `Job-${agent.name}`, { fleet, agent: agent.name, kubernetesApiToken: fleet.kubernetesApi !== undefined }));
+  const launcher = new LauncherAccess(chart, 'Launcher', { fleet });
   // What Vault's Kubernetes secrets engine needs to mint the application domain's tokens.
   new VaultKubernetesEngineAccess(chart, 'VaultEngine', { fleet });
-  // Admits a launcher's Job only if it matches its phase and the agent's ceiling.
-  new TrustPhaseAdmission(chart, 'Admission', { fleet });
+  // Admits a Job only from the launcher, matching its phase and the agent's ceiling;
+  // a Pod only from the Job controller, shaped like the template; phase tokens only
+  // for investigation Pods; no exec/attach/port-forward into them.
+  new TrustPhaseAdmission(chart, 'Admission', { fleet, launcher, jobTemplates });
   return chart;
 }
 

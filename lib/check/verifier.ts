@@ -9,6 +9,7 @@ import {
   checkAdmission, checkJobDeadline, checkKubernetesMonotonic, checkNetworkPolicies, checkPhaseRbac, checkPodTemplates, checkRbacDenylist,
   checkSecretObjects, checkServiceAccounts,
 } from './private/k8s-invariants';
+import { checkAdmissionGuards } from './private/guard-invariants';
 import { checkManifestSecrets, checkTerraformSecrets } from './private/secret-invariants';
 import { shapeProblems } from './private/shapes';
 import { objectName, VerifyContext } from './private/verify-context';
@@ -90,7 +91,9 @@ export interface VerifyReport {
  * anchor: every phase they list must have its ServiceAccount, its Vault
  * role bound to exactly that account, a token audience both sides agree
  * on, TTLs within the Job deadline, an egress policy and an admission
- * policy that knows the agent's ceiling; each phase must grant at least
+ * policy that knows the agent's ceiling, with the guards that keep a phase
+ * identity inside admitted investigations (Pod, Job creator, token
+ * request, exec/attach/port-forward); each phase must grant at least
  * the phase below; nothing may break the RBAC denylist or Pod Security
  * `restricted`, and no secret may be at rest in either output.
  *
@@ -186,7 +189,7 @@ export class Verifier {
     const checks: Array<[string, (c: VerifyContext) => void]> = [
       ['ServiceAccount', checkServiceAccounts], ['Vault role', checkVaultRoles], ['Job deadline', checkJobDeadline],
       ['TTL', checkTtls], ['token duty', checkTokenDuties], ['lease TTL', checkLeaseTtls], ['admission', checkAdmission],
-      ['Kubernetes monotonicity', checkKubernetesMonotonic],
+      ['admission guard', checkAdmissionGuards], ['Kubernetes monotonicity', checkKubernetesMonotonic],
       ['NetworkPolicy', checkNetworkPolicies], ['phase RBAC', checkPhaseRbac], ['RBAC denylist', checkRbacDenylist],
     ];
     const always: Array<[string, (c: VerifyContext) => void]> = [

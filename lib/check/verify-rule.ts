@@ -82,6 +82,19 @@ export class VerifyRule {
   /** The admission binding only warns or audits, or the policy ignores failures. */
   public static readonly ADMISSION_NOT_ENFORCED = new VerifyRule('admission-not-enforced', VerifySeverity.WARNING,
     'the admission binding denies and the policy fails closed');
+  /** No bound policy checks Pods (CREATE, UPDATE, pods/ephemeralcontainers) in the agent namespace with the Pod rules. */
+  public static readonly POD_GUARD_MISSING = new VerifyRule('admission-pod-guard-missing', VerifySeverity.ERROR,
+    'a bound ValidatingAdmissionPolicy admits Pods that run as a phase ServiceAccount only from the Job controller, '
+    + 'from an investigation Job, shaped like the template, and no ephemeral containers');
+  /** The Job policy lets any identity create investigation Jobs. */
+  public static readonly CREATOR_GUARD_MISSING = new VerifyRule('admission-creator-guard-missing', VerifySeverity.ERROR,
+    'the Job policy admits a Job CREATE only from the launcher (job-created-by-launcher)');
+  /** No bound policy restricts token requests for phase ServiceAccounts. */
+  public static readonly TOKEN_GUARD_MISSING = new VerifyRule('admission-token-guard-missing', VerifySeverity.ERROR,
+    'a bound ValidatingAdmissionPolicy admits serviceaccounts/token for a phase ServiceAccount only from a kubelet, for an investigation Pod');
+  /** No bound policy denies exec, attach and port-forward into investigation Pods. */
+  public static readonly CONNECT_GUARD_MISSING = new VerifyRule('admission-connect-guard-missing', VerifySeverity.ERROR,
+    'a bound ValidatingAdmissionPolicy denies CONNECT on pods/exec, pods/attach and pods/portforward of investigation Pods');
   /** A higher phase holds fewer Kubernetes permissions than the phase below. */
   public static readonly MONOTONIC_K8S = new VerifyRule('phase-monotonic-k8s', VerifySeverity.ERROR,
     'each phase\'s effective Kubernetes permissions include the phase below\'s');
@@ -156,7 +169,8 @@ export class VerifyRule {
       VerifyRule.VAULT_ROLE_MISSING, VerifyRule.SA_VAULT_BINDING, VerifyRule.VAULT_AUTH_MOUNT, VerifyRule.TOKEN_AUDIENCE,
       VerifyRule.JOB_DEADLINE, VerifyRule.TTL_TOO_LONG, VerifyRule.TTL_TOO_SHORT, VerifyRule.TOKEN_TTL_BOUND,
       VerifyRule.TOKEN_RENEWAL, VerifyRule.TOKEN_REVOKE, VerifyRule.LEASE_OUTLIVES_TOKEN, VerifyRule.ADMISSION_MISSING,
-      VerifyRule.ADMISSION_CEILING, VerifyRule.ADMISSION_NOT_ENFORCED, VerifyRule.MONOTONIC_K8S, VerifyRule.MONOTONIC_VAULT,
+      VerifyRule.ADMISSION_CEILING, VerifyRule.ADMISSION_NOT_ENFORCED, VerifyRule.POD_GUARD_MISSING, VerifyRule.CREATOR_GUARD_MISSING,
+      VerifyRule.TOKEN_GUARD_MISSING, VerifyRule.CONNECT_GUARD_MISSING, VerifyRule.MONOTONIC_K8S, VerifyRule.MONOTONIC_VAULT,
       VerifyRule.VAULT_POLICY_MISSING, VerifyRule.VAULT_POLICY_UNVERIFIABLE, VerifyRule.VAULT_POLICY_UNDECLARED,
       VerifyRule.VAULT_POLICY_SYSTEM, VerifyRule.VAULT_POLICY_GLOB, VerifyRule.VAULT_POLICY_SUDO,
       VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.PHASE_RBAC_MISSING, VerifyRule.RBAC_DENYLIST, VerifyRule.POD_SECURITY,

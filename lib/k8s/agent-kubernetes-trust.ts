@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AgentFleet, DenylistOverride, KubernetesRule, SecretEngineKind } from '../model';
+import { AdmissionGuard, AdmissionGuardOverride, AgentFleet, DenylistOverride, KubernetesRule, SecretEngineKind } from '../model';
 import { AgentAlerts } from './agent-alerts';
 import { AgentJobTemplate } from './agent-job-template';
 import { AgentNamespace } from './agent-namespace';
@@ -33,6 +33,21 @@ export interface AgentKubernetesTrustProps {
    * @default AdmissionEnforcement.DENY
    */
   readonly admissionEnforcement?: AdmissionEnforcement;
+  /**
+   * Admission guards turned off, each with a reason (see `TrustPhaseAdmissionProps.disabledGuards`).
+   * @default - none: every guard on
+   */
+  readonly disabledAdmissionGuards?: AdmissionGuardOverride[];
+  /**
+   * Usernames besides the launcher's ServiceAccount allowed to create investigation Jobs.
+   * @default - none: only the launcher
+   */
+  readonly additionalJobCreators?: string[];
+  /**
+   * Usernames the Job controller creates Pods as.
+   * @default PodAdmissionRules.DEFAULT_POD_CREATORS
+   */
+  readonly podCreators?: string[];
   /**
    * Emit the prometheus-operator `PrometheusRule` with agent alerts.
    * @default false - the CRD may not exist in the cluster
@@ -69,7 +84,11 @@ export interface AgentKubernetesTrustProps {
  * case the Job templates also mount a short-lived API token);
  * one Job template and launcher contract per agent; the launcher's access;
  * Vault's access for domains served by the Kubernetes secrets engine;
- * the admission policy that enforces the ceilings; optionally the alerts.
+ * the admission policies that enforce the ceilings and keep every phase
+ * identity inside admitted investigations (Jobs only from the launcher,
+ * Pods only from the Job controller and shaped like the template, phase
+ * tokens only for investigation Pods, no exec into them); optionally the
+ * alerts.
  * Use the individual constructs instead when you need their finer props.
  */
 export class AgentKubernetesTrust extends Construct {
@@ -83,7 +102,7 @@ export class AgentKubernetesTrust extends Construct {
   public readonly jobTemplates: AgentJobTemplate[];
   /** The launcher's ServiceAccount and Role. */
   public readonly launcher: LauncherAccess;
-  /** The admission policy. */
+  /** The admission policies (Jobs, Pods, token requests, exec) and the ceilings. */
   public readonly admission: TrustPhaseAdmission;
   /** The alerts, when enabled. */
   public readonly alerts?: AgentAlerts;
@@ -105,8 +124,12 @@ export class AgentKubernetesTrust extends Construct {
       kubernetesApiToken: fleet.kubernetesApi !== undefined,
     }));
     this.launcher = new LauncherAccess(this, 'Launcher', { fleet });
+    // The templates shape the Pod policy; without it they have nothing to shape.
+    const podGuardOff = (props.disabledAdmissionGuards ?? []).some(o => o?.guard === AdmissionGuard.POD);
     this.admission = new TrustPhaseAdmission(this, 'Admission', {
       fleet, apiVersion: props.admissionApiVersion, enforcement: props.admissionEnforcement,
+      launcher: this.launcher, jobTemplates: podGuardOff ? undefined : this.jobTemplates, disabledGuards: props.disabledAdmissionGuards,
+      additionalJobCreators: props.additionalJobCreators, podCreators: props.podCreators,
     });
     this.vaultEngineAccess = fleet.domains.filter(d => d.engine === SecretEngineKind.KUBERNETES).map(d =>
       new VaultKubernetesEngineAccess(this, `VaultEngine-${d.domain.name}`, {

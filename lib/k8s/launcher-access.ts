@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentFleet, KubernetesRule, LauncherContract, Names, ProblemCollector } from '../model';
+import { AdmissionRules, AgentFleet, KubernetesRule, LauncherContract, Names, ProblemCollector } from '../model';
 import { guardOutput, pathOf } from './private/k8s-util';
 
 /** Properties of `LauncherAccess`. */
@@ -38,7 +38,8 @@ export interface LauncherAccessProps {
  *
  * Creating Jobs is what the RBAC denylist forbids agents (a Job may run as
  * any ServiceAccount of the namespace); for the launcher it is the point,
- * and the admission policy checks every Job it creates.
+ * and the admission policy checks every Job it creates — and admits a Job
+ * CREATE only from this ServiceAccount (`username`).
  */
 export class LauncherAccess extends Construct {
   /** Default ServiceAccount name. */
@@ -54,6 +55,14 @@ export class LauncherAccess extends Construct {
   public readonly rules: KubernetesRule[];
   /** The ServiceAccount name. */
   public readonly serviceAccountName: string;
+  /** The namespace of the ServiceAccount. */
+  public readonly serviceAccountNamespace: string;
+  /**
+   * The username the launcher authenticates as
+   * (`system:serviceaccount:<namespace>:<name>`): the identity the Job
+   * policy lets create investigation Jobs.
+   */
+  public readonly username: string;
 
   public constructor(scope: Construct, id: string, props: LauncherAccessProps) {
     super(scope, id);
@@ -75,6 +84,8 @@ export class LauncherAccess extends Construct {
         'run the launcher in the agent namespace or a namespace of its own');
     }
     problems.throwIfAny(path);
+    this.serviceAccountNamespace = saNamespace;
+    this.username = AdmissionRules.serviceAccountUsername(saNamespace, this.serviceAccountName);
 
     const labels = { 'app.kubernetes.io/managed-by': 'cdk-agent-trust', 'app.kubernetes.io/component': 'launcher' };
     const contracts = fleet.agents.map(a => LauncherContract.configMapName(a.name)).sort();

@@ -1,10 +1,15 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AdmissionRule, AdmissionRules } from '../model/admission-rules';
+import { AccessAdmissionRules } from '../model/access-admission-rules';
+import { AdmissionGuard, AdmissionGuardOverride } from '../model/admission-guard';
+import { AdmissionMatchCondition, AdmissionRule, AdmissionRules } from '../model/admission-rules';
 import { AgentFleet } from '../model/agent-fleet';
 import { Names } from '../model/names';
+import { InvestigationPodShape, PodAdmissionRules } from '../model/pod-admission-rules';
 import { ProblemCollector } from '../model/validation';
+import { AgentJobTemplate } from './agent-job-template';
+import { LauncherAccess } from './launcher-access';
 import { guardOutput } from './private/k8s-util';
 
 /** API version of the emitted ValidatingAdmissionPolicy and binding. */
@@ -102,6 +107,37 @@ export interface TrustPhaseAdmissionProps {
    * @default AdmissionEnforcement.DENY
    */
   readonly enforcement?: AdmissionEnforcement;
+  /**
+   * The launcher whose ServiceAccount may create investigation Jobs
+   * (`system:serviceaccount:<its namespace>:<its name>`).
+   * @default - the default launcher ServiceAccount `agent-launcher` in the fleet's namespace
+   */
+  readonly launcher?: LauncherAccess;
+  /**
+   * Further usernames allowed to create investigation Jobs besides the
+   * launcher's ServiceAccount, e.g. a second launcher's
+   * `system:serviceaccount:ops:incident-launcher`. Every Job they create is
+   * still checked by every other rule.
+   * @default - none: only the launcher
+   */
+  readonly additionalJobCreators?: string[];
+  /**
+   * Usernames the Job controller creates Pods as.
+   * @default PodAdmissionRules.DEFAULT_POD_CREATORS (`system:serviceaccount:kube-system:job-controller`, `system:kube-controller-manager`)
+   */
+  readonly podCreators?: string[];
+  /**
+   * The agents' Job templates, whose containers and volumes are the only
+   * ones an investigation Pod may have. Every agent of the fleet needs one.
+   * @default - every AgentJobTemplate of the fleet's namespace in the same App, found at synth
+   */
+  readonly jobTemplates?: AgentJobTemplate[];
+  /**
+   * Guards turned off, each with a reason (recorded as an annotation on the
+   * Job policy; `agent-trust verify` reports every missing guard).
+   * @default - none: the Pod, Job-creator, token-request and exec/attach/port-forward guards are all on
+   */
+  readonly disabledGuards?: AdmissionGuardOverride[];
 }
 
 // Internal shapes of the emitted specs (identical in v1 and v1beta1).
@@ -114,7 +150,7 @@ interface PolicyValidation {
 
 interface PolicySpec {
   readonly failurePolicy: string;
-  readonly paramKind: { readonly apiVersion: string; readonly kind: string };
+  readonly paramKind?: { readonly apiVersion: string; readonly kind: string };
   readonly matchConditions: Array<{ readonly name: string; readonly expression: string }>;
   readonly matchConstraints: {
     readonly namespaceSelector: { readonly matchLabels: { [key: string]: string } };
@@ -128,35 +164,56 @@ interface PolicySpec {
   };
   readonly variables: Array<{ readonly name: string; readonly expression: string }>;
   readonly validations: PolicyValidation[];
-  readonly auditAnnotations: Array<{ readonly key: string; readonly valueExpression: string }>;
+  readonly auditAnnotations?: Array<{ readonly key: string; readonly valueExpression: string }>;
 }
 
 interface BindingSpec {
   readonly policyName: string;
   readonly validationActions: string[];
-  readonly paramRef: { readonly name: string; readonly namespace: string; readonly parameterNotFoundAction: string };
+  readonly paramRef?: { readonly name: string; readonly namespace: string; readonly parameterNotFoundAction: string };
 }
+
+type ResourceRule = PolicySpec['matchConstraints']['resourceRules'][number];
 
 /**
  * Enforces the trust ladder at admission, so it holds even when the
- * launcher is buggy or compromised: a ValidatingAdmissionPolicy over
- * batch/v1 Jobs in the fleet's namespace, its binding, and the params
+ * launcher is buggy or compromised, and keeps every phase identity inside
+ * admitted investigations. It emits up to four ValidatingAdmissionPolicies
+ * (each with its binding) over the fleet's namespace, and the params
  * ConfigMap `agent-trust-ceilings` holding each agent's current ceiling and
- * the rank of each phase.
+ * the rank of each phase:
  *
- * A Job (CREATE or UPDATE) is admitted only if it names a known agent and
- * phase, the phase is at or below the agent's ceiling, the pod runs as
- * `agent-phase-<phase>`, the name is `investigation-<id>`, the pod template
- * repeats the agent/phase/id labels, backoffLimit is 0, it runs one pod
- * once (restartPolicy Never, no parallelism), the deadline is set
- * and within `fleet.jobDeadline`, every container has CPU and memory limits
- * and an image from `fleet.allowedRegistries`, the token is not automounted,
- * and the pod keeps the Pod Security `restricted` context. The rules are
- * `AdmissionRules.forFleet(fleet)`; every denial message starts with
- * `agent-trust [<rule id>]:`. A Job being deleted is not checked (see
- * `AdmissionRules.matchConditions`). Every Job request's audit event gets
- * `<name>/agent`, `<name>/trust-phase` and `<name>/investigation-id`
- * annotations.
+ * - `<name>` — batch/v1 Jobs, CREATE and UPDATE. A Job is admitted only if
+ *   it names a known agent and phase, the phase is at or below the agent's
+ *   ceiling, the pod runs as `agent-phase-<phase>`, the name is
+ *   `investigation-<id>`, the pod template repeats the agent/phase/id
+ *   labels, backoffLimit is 0, it runs one pod once (restartPolicy Never,
+ *   no parallelism), the deadline is set and within `fleet.jobDeadline`,
+ *   every container has CPU and memory limits and an image from
+ *   `fleet.allowedRegistries`, the token is not automounted, and the pod
+ *   keeps the Pod Security `restricted` context (`AdmissionRules.forFleet`);
+ *   and (guard `JOB_CREATOR`) a CREATE comes from the launcher's
+ *   ServiceAccount or `additionalJobCreators` — not a CronJob, another
+ *   controller or a user with `create jobs`.
+ * - `<name>-pods` (guard `POD`) — Pods (and `pods/ephemeralcontainers`,
+ *   `pods/resize`) that run as an `agent-phase-*` ServiceAccount or carry
+ *   investigation labels, CREATE and UPDATE: created by the Job controller,
+ *   controlled by the Job `investigation-<id>`, the same rules again on the
+ *   final Pod, the contract's containers and volumes only, no ephemeral
+ *   container, nothing that matters changed by an UPDATE
+ *   (`PodAdmissionRules`). `pods/status` is not matched, so kubelets are
+ *   never blocked.
+ * - `<name>-tokens` (guard `TOKEN_REQUEST`) — `serviceaccounts/token` for a
+ *   phase ServiceAccount is minted only by a kubelet, bound to an
+ *   investigation Pod (`AccessAdmissionRules.tokenRules`).
+ * - `<name>-connect` (guard `POD_CONNECT`) — CONNECT on `pods/exec`,
+ *   `pods/attach`, `pods/portforward`, `pods/proxy` into Pods named
+ *   `investigation-…` is denied (`AccessAdmissionRules.connectRules`).
+ *
+ * Every denial message starts with `agent-trust [<rule id>]:`. A Job being
+ * deleted is not checked (see `AdmissionRules.matchConditions`). Every Job
+ * and Pod request's audit event gets `<policy>/agent`,
+ * `<policy>/trust-phase` and `<policy>/investigation-id` annotations.
  *
  * Admission checks requests, not running pods: after a demotion, delete
  * the agent's running Jobs above the new ceiling.
@@ -166,13 +223,16 @@ interface BindingSpec {
  * identities that may approve promotions should be able to write that
  * ConfigMap; the launcher must not.
  *
- * On a live cluster, check it with a tampered Job, e.g. one whose
- * `trust-phase` label is above the agent's ceiling:
- * `kubectl apply --dry-run=server -f tampered-job.yaml` must fail with
+ * On a live cluster, check it as the launcher
+ * (`--as=system:serviceaccount:<ns>:agent-launcher`, so the creator rule
+ * does not deny first) with a tampered Job, e.g. one whose `trust-phase`
+ * label is above the agent's ceiling:
+ * `kubectl create --dry-run=server -f tampered-job.yaml` must fail with
  * `agent-trust [phase-within-ceiling]: …`, while
  * `agent-trust render … | kubectl create --dry-run=server -f -` succeeds.
- * Also look at `kubectl get validatingadmissionpolicy <name> -o yaml`:
- * `status.typeChecking` must list no expression warnings.
+ * README.md lists the checks of the other guards. Also look at
+ * `kubectl get validatingadmissionpolicy -o yaml`: `status.typeChecking`
+ * must list no expression warnings.
  */
 export class TrustPhaseAdmission extends Construct {
   /** Default policy and binding name for a fleet. */
@@ -180,24 +240,46 @@ export class TrustPhaseAdmission extends Construct {
     return `agent-trust-admission-${fleet.namespace}`;
   }
 
-  /** The ValidatingAdmissionPolicy. */
+  /** The ValidatingAdmissionPolicy over Jobs. */
   public readonly policy: ApiObject;
-  /** The ValidatingAdmissionPolicyBinding. */
+  /** The ValidatingAdmissionPolicyBinding of the Job policy. */
   public readonly binding: ApiObject;
   /** The params ConfigMap (ceilings and ranks). */
   public readonly params: ApiObject;
-  /** Name of the policy and the binding. */
+  /** The Pod policy, unless the `POD` guard is off. */
+  public readonly podPolicy?: ApiObject;
+  /** The binding of the Pod policy, unless the `POD` guard is off. */
+  public readonly podBinding?: ApiObject;
+  /** The token-request policy, unless the `TOKEN_REQUEST` guard is off. */
+  public readonly tokenPolicy?: ApiObject;
+  /** The binding of the token-request policy, unless the `TOKEN_REQUEST` guard is off. */
+  public readonly tokenBinding?: ApiObject;
+  /** The exec/attach/port-forward policy, unless the `POD_CONNECT` guard is off. */
+  public readonly connectPolicy?: ApiObject;
+  /** The binding of the exec/attach/port-forward policy, unless the `POD_CONNECT` guard is off. */
+  public readonly connectBinding?: ApiObject;
+  /** Name of the Job policy and its binding (the other policies append `-pods`, `-tokens`, `-connect`). */
   public readonly name: string;
   /** API version emitted. */
   public readonly apiVersion: AdmissionApiVersion;
   /** Failure policy emitted. */
   public readonly failurePolicy: AdmissionFailurePolicy;
-  /** Enforcement of the binding. */
+  /** Enforcement of the bindings. */
   public readonly enforcement: AdmissionEnforcement;
   /** Data of the params ConfigMap. */
   public readonly paramsData: { [key: string]: string };
+  /** Usernames that may create investigation Jobs (empty when the `JOB_CREATOR` guard is off). */
+  public readonly jobCreators: string[];
+  /** Usernames the Job controller creates Pods as. */
+  public readonly podCreators: string[];
+  /** The guards turned off, with their reasons. */
+  public readonly disabledGuards: AdmissionGuardOverride[];
 
   private readonly _rules: AdmissionRule[];
+  private readonly fleet: AgentFleet;
+  private readonly templates?: AgentJobTemplate[];
+  /** The shapes read by this synth's validation, reused by the policy it then renders (a contract is costly to build). */
+  private shapesAtSynth?: InvestigationPodShape[];
 
   public constructor(scope: Construct, id: string, props: TrustPhaseAdmissionProps) {
     super(scope, id);
@@ -224,20 +306,47 @@ export class TrustPhaseAdmission extends Construct {
     }
     this.name = props?.name ?? (fleet instanceof AgentFleet ? TrustPhaseAdmission.defaultName(fleet) : '');
     if (props?.name !== undefined && !Names.isDnsSubdomain(props.name)) {
-      problems.add(this.node.path, 'name', props.name, 'is not a DNS subdomain (RFC 1123, ≤ 253 characters)',
+      problems.add(this.node.path, 'name', props.name, 'is not a DNS subdomain (RFC 1123, ≤ 245 characters)',
         'use lowercase letters, digits, "-" and ".", e.g. "agent-trust-admission-agents"');
+    } else if (props?.name !== undefined && props.name.length > 245) {
+      problems.add(this.node.path, 'name', props.name, 'leaves no room for the "-connect" suffix of the exec policy (≤ 245 characters)',
+        'shorten it');
+    }
+    this.disabledGuards = TrustPhaseAdmission.checkOverrides(problems, this.node.path, props?.disabledGuards);
+    const off = (g: AdmissionGuard): boolean => this.disabledGuards.some(o => o.guard === g);
+    const launcherUser = props?.launcher !== undefined
+      ? props.launcher.username
+      : (fleet instanceof AgentFleet ? AdmissionRules.serviceAccountUsername(fleet.namespace, LauncherAccess.DEFAULT_NAME) : '');
+    const extra = [...(props?.additionalJobCreators ?? [])];
+    TrustPhaseAdmission.checkUsernames(problems, this.node.path, 'additionalJobCreators', extra, false);
+    this.podCreators = [...(props?.podCreators ?? PodAdmissionRules.DEFAULT_POD_CREATORS)];
+    TrustPhaseAdmission.checkUsernames(problems, this.node.path, 'podCreators', this.podCreators, true);
+    if (off(AdmissionGuard.JOB_CREATOR) && extra.length > 0) {
+      problems.add(this.node.path, 'additionalJobCreators', extra, 'has no effect: the job-creator guard is turned off',
+        'drop additionalJobCreators, or turn the guard back on');
+    }
+    if (props?.jobTemplates !== undefined && off(AdmissionGuard.POD)) {
+      problems.add(this.node.path, 'jobTemplates', `${props.jobTemplates.length} template(s)`, 'has no effect: the pod guard is turned off',
+        'drop jobTemplates, or turn the guard back on');
     }
     problems.throwIfAny(this.node.path);
     const theFleet = fleet as AgentFleet;
+    this.fleet = theFleet;
+    this.templates = props?.jobTemplates ? [...props.jobTemplates] : undefined;
+    this.jobCreators = off(AdmissionGuard.JOB_CREATOR) ? [] : [...new Set([launcherUser, ...extra])];
 
-    this._rules = AdmissionRules.forFleet(theFleet);
+    this._rules = AdmissionRules.forFleet(theFleet, off(AdmissionGuard.JOB_CREATOR) ? undefined : this.jobCreators);
     this.paramsData = AdmissionRules.paramsData(theFleet);
+    const namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': theFleet.namespace } };
+    const paramKind = { apiVersion: 'v1', kind: 'ConfigMap' };
+    const variables = AdmissionRules.variables().map(v => ({ name: v.name, expression: v.expression }));
+    const auditAnnotations = AdmissionRules.auditAnnotations().map(a => ({ key: a.key, valueExpression: a.valueExpression }));
 
     const spec: PolicySpec = {
       failurePolicy: this.failurePolicy.value,
-      paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
+      paramKind,
       matchConstraints: {
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': theFleet.namespace } },
+        namespaceSelector,
         resourceRules: [{
           apiGroups: ['batch'],
           apiVersions: ['v1'],
@@ -246,43 +355,70 @@ export class TrustPhaseAdmission extends Construct {
           scope: 'Namespaced',
         }],
       },
-      matchConditions: AdmissionRules.matchConditions().map(c => ({ name: c.name, expression: c.expression })),
-      variables: AdmissionRules.variables().map(v => ({ name: v.name, expression: v.expression })),
-      validations: this._rules.map(r => ({
-        expression: r.expression,
-        message: r.message,
-        ...(r.messageExpression !== undefined ? { messageExpression: r.messageExpression } : {}),
-        reason: r.reason.value,
-      })),
-      auditAnnotations: AdmissionRules.auditAnnotations().map(a => ({ key: a.key, valueExpression: a.valueExpression })),
+      matchConditions: TrustPhaseAdmission.conditions(AdmissionRules.matchConditions()),
+      variables,
+      validations: TrustPhaseAdmission.validations(this._rules),
+      auditAnnotations,
     };
+    const annotations: { [key: string]: string } = {};
+    for (const o of this.disabledGuards) {
+      annotations[AdmissionGuard.annotationKey(o.guard)] = o.reason;
+    }
     // One code path for both versions: the v1 and v1beta1 schemas are the
     // same, and cdk8s-plus-28 ships no v1 class. Tests validate both with
     // kubernetes-models.
-    this.policy = new ApiObject(this, 'Resource', {
-      apiVersion: this.apiVersion.value,
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: this.name },
-      spec,
-    });
-    const bindingSpec: BindingSpec = {
-      policyName: this.name,
-      validationActions: [...this.enforcement.actions],
-      // A missing ConfigMap must deny, not admit.
-      paramRef: { name: AdmissionRules.PARAMS_NAME, namespace: theFleet.namespace, parameterNotFoundAction: 'Deny' },
-    };
-    this.binding = new ApiObject(this, 'Binding', {
-      apiVersion: this.apiVersion.value,
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: this.name },
-      spec: bindingSpec,
-    });
-    // Policy and binding are cluster-scoped: drop the namespace a Chart
-    // with `namespace` would stamp on them.
-    if (Chart.of(this).namespace) {
-      this.policy.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-      this.binding.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    [this.policy, this.binding] = this.emit('Resource', 'Binding', this.name, spec, true, annotations);
+
+    if (!off(AdmissionGuard.POD)) {
+      const podRule = (resource: string, operations: string[]): ResourceRule =>
+        ({ apiGroups: [''], apiVersions: ['v1'], operations, resources: [resource], scope: 'Namespaced' });
+      const podSpec = {
+        failurePolicy: this.failurePolicy.value,
+        paramKind,
+        matchConstraints: {
+          namespaceSelector,
+          // Not pods/status: it cannot change the spec, and kubelets write it constantly.
+          resourceRules: [podRule('pods', ['CREATE', 'UPDATE']), podRule('pods/ephemeralcontainers', ['UPDATE']),
+            podRule('pods/resize', ['UPDATE'])],
+        },
+        matchConditions: TrustPhaseAdmission.conditions(PodAdmissionRules.matchConditions()),
+        variables,
+        // The template shapes are read at synth, so templates added after this construct count.
+        validations: Lazy.any({ produce: () => TrustPhaseAdmission.validations(
+          PodAdmissionRules.forFleet(theFleet, this.shapesAtSynth ?? this.podShapes, this.podCreators)) }),
+        auditAnnotations,
+      };
+      [this.podPolicy, this.podBinding] = this.emit('Pods', 'PodsBinding', `${this.name}-pods`, podSpec, true);
+      this.node.addValidation({ validate: () => this.missingTemplates() });
     }
+    if (!off(AdmissionGuard.TOKEN_REQUEST)) {
+      [this.tokenPolicy, this.tokenBinding] = this.emit('Tokens', 'TokensBinding', `${this.name}-tokens`, {
+        failurePolicy: this.failurePolicy.value,
+        matchConstraints: {
+          namespaceSelector,
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['serviceaccounts/token'], scope: 'Namespaced' }],
+        },
+        matchConditions: TrustPhaseAdmission.conditions(AccessAdmissionRules.tokenMatchConditions()),
+        variables: [],
+        validations: TrustPhaseAdmission.validations(AccessAdmissionRules.tokenRules()),
+      }, false);
+    }
+    if (!off(AdmissionGuard.POD_CONNECT)) {
+      [this.connectPolicy, this.connectBinding] = this.emit('Connect', 'ConnectBinding', `${this.name}-connect`, {
+        failurePolicy: this.failurePolicy.value,
+        matchConstraints: {
+          namespaceSelector,
+          resourceRules: [{
+            apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'],
+            resources: [...AccessAdmissionRules.CONNECT_SUBRESOURCES], scope: 'Namespaced',
+          }],
+        },
+        matchConditions: [],
+        variables: [],
+        validations: TrustPhaseAdmission.validations(AccessAdmissionRules.connectRules()),
+      }, false);
+    }
+
     this.params = new kplus.k8s.KubeConfigMap(this, 'Params', {
       metadata: {
         name: AdmissionRules.PARAMS_NAME,
@@ -296,8 +432,117 @@ export class TrustPhaseAdmission extends Construct {
     });
   }
 
-  /** The rules of the policy, in order (a copy). */
+  /** The rules of the Job policy, in order (a copy). */
   public get rules(): AdmissionRule[] {
     return [...this._rules];
+  }
+
+  /** The pod shape of every agent, from its Job templates (explicit, or found in the App). */
+  public get podShapes(): InvestigationPodShape[] {
+    const templates = this.templates ?? this.node.root.node.findAll()
+      .filter((c): c is AgentJobTemplate => c instanceof AgentJobTemplate)
+      .filter(t => t.contract.namespace === this.fleet.namespace);
+    const seen = new Set<string>();
+    return templates.map(t => PodAdmissionRules.shapeOf(t.contract)).filter(shape => {
+      const key = JSON.stringify(shape);
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+  }
+
+  /** The rules of the Pod policy, in order (empty when the `POD` guard is off). */
+  public get podRules(): AdmissionRule[] {
+    return this.podPolicy ? PodAdmissionRules.forFleet(this.fleet, this.podShapes, this.podCreators) : [];
+  }
+
+  /** Every agent needs a template, or its Pods would all be denied. Runs first in every synth. */
+  private missingTemplates(): string[] {
+    this.shapesAtSynth = this.podShapes;
+    const have = new Set(this.shapesAtSynth.map(s => s.agent));
+    return this.fleet.agents.filter(a => !have.has(a.name)).map(a => ProblemCollector.format({
+      path: this.node.path, field: 'jobTemplates', value: JSON.stringify(a.name),
+      message: `agent "${a.name}" has no AgentJobTemplate, so the Pod policy would deny every Pod of its investigations`,
+      hint: `add new AgentJobTemplate(…, { fleet, agent: '${a.name}' }) to the App, pass jobTemplates, or turn the pod guard off `
+        + 'with disabledGuards: [{ guard: AdmissionGuard.POD, reason }]',
+    }));
+  }
+
+  /** Emit one policy and its binding (cluster-scoped, so without a namespace). */
+  private emit(id: string, bindingId: string, name: string, spec: any, withParams: boolean,
+    annotations: { [key: string]: string } = {}): [ApiObject, ApiObject] {
+    // Empty lists are left out (the token and exec policies read no variables).
+    const tidy = Object.fromEntries(Object.entries(spec).filter(([, v]) => !(Array.isArray(v) && v.length === 0)));
+    const policy = new ApiObject(this, id, {
+      apiVersion: this.apiVersion.value,
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+      spec: tidy,
+    });
+    const bindingSpec: BindingSpec = {
+      policyName: name,
+      validationActions: [...this.enforcement.actions],
+      // A missing ConfigMap must deny, not admit.
+      ...(withParams
+        ? { paramRef: { name: AdmissionRules.PARAMS_NAME, namespace: this.fleet.namespace, parameterNotFoundAction: 'Deny' } }
+        : {}),
+    };
+    const binding = new ApiObject(this, bindingId, {
+      apiVersion: this.apiVersion.value,
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name },
+      spec: bindingSpec,
+    });
+    // Policy and binding are cluster-scoped: drop the namespace a Chart
+    // with `namespace` would stamp on them.
+    if (Chart.of(this).namespace) {
+      policy.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      binding.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+    return [policy, binding];
+  }
+
+  private static validations(rules: AdmissionRule[]): PolicyValidation[] {
+    return rules.map(r => ({
+      expression: r.expression,
+      message: r.message,
+      ...(r.messageExpression !== undefined ? { messageExpression: r.messageExpression } : {}),
+      reason: r.reason.value,
+    }));
+  }
+
+  private static conditions(conditions: AdmissionMatchCondition[]): Array<{ name: string; expression: string }> {
+    return conditions.map(c => ({ name: c.name, expression: c.expression }));
+  }
+
+  private static checkOverrides(problems: ProblemCollector, path: string, overrides: AdmissionGuardOverride[] | undefined):
+  AdmissionGuardOverride[] {
+    const out: AdmissionGuardOverride[] = [];
+    (overrides ?? []).forEach((o, i) => {
+      if (!(o?.guard instanceof AdmissionGuard)) {
+        problems.add(path, `disabledGuards[${i}].guard`, o?.guard, 'is not an AdmissionGuard',
+          `use one of ${AdmissionGuard.all().map(g => `AdmissionGuard.${g.id.toUpperCase().replace(/-/g, '_')}`).join(', ')}`);
+      } else if (typeof o.reason !== 'string' || o.reason.trim().length === 0) {
+        problems.add(path, `disabledGuards[${i}].reason`, o.reason, `is empty: turning off the ${o.guard.id} guard needs a reason`,
+          'say why the guard is not needed here (a reviewer reads it; verify reports the missing guard)');
+      } else if (out.some(x => x.guard === o.guard)) {
+        problems.add(path, `disabledGuards[${i}].guard`, o.guard.id, 'is listed twice', 'list each guard once');
+      } else {
+        out.push({ guard: o.guard, reason: o.reason.trim() });
+      }
+    });
+    return out;
+  }
+
+  private static checkUsernames(problems: ProblemCollector, path: string, field: string, names: string[], nonEmpty: boolean): void {
+    if (nonEmpty && names.length === 0) {
+      problems.add(path, field, names, 'is empty: no Pod could ever be created', 'keep the default, or name the Job controller\'s username');
+    }
+    names.forEach((n, i) => {
+      if (typeof n !== 'string' || n.length === 0 || /\s|\*/.test(n)) {
+        problems.add(path, `${field}[${i}]`, n, 'is not a Kubernetes username (non-empty, no spaces, no wildcard)',
+          'use e.g. "system:serviceaccount:<namespace>:<name>"');
+      } else if (names.indexOf(n) !== i) {
+        problems.add(path, `${field}[${i}]`, n, 'is listed twice', 'list each username once');
+      }
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { AgentFleet } from './agent-fleet';
 import { LauncherContract } from './launcher-contract';
 import { Names } from './names';
+import { lit, listLit } from './private/cel-literal';
 
 /**
  * Machine-readable reason Kubernetes returns when an admission rule
@@ -92,15 +93,6 @@ const DATA = 'params.data';
 const SECCOMP_ALLOWED = ['RuntimeDefault', 'Localhost'];
 const ADDABLE_CAPABILITIES = ['NET_BIND_SERVICE'];
 
-/** A CEL string literal (JSON string escapes are valid CEL escapes). */
-function lit(value: string): string {
-  return JSON.stringify(value);
-}
-
-function listLit(values: string[]): string {
-  return `[${values.map(lit).join(', ')}]`;
-}
-
 function label(key: string): string {
   return `${LABELS}[${lit(key)}]`;
 }
@@ -109,10 +101,31 @@ function hasLabel(key: string): string {
   return `(has(object.metadata) && has(${LABELS}) && ${lit(key)} in ${LABELS})`;
 }
 
-/** `pred` (over `c`) holds for every container and every init container. */
-function everyContainer(pred: string): string {
-  return `(${HAS_POD} && has(${POD}.containers) && ${POD}.containers.all(c, ${pred})`
-    + ` && (!has(${POD}.initContainers) || ${POD}.initContainers.all(c, ${pred})))`;
+/**
+ * Where a pod spec sits in the admitted object: the Job's pod template
+ * (`object.spec.template.spec`) or the Pod itself (`object.spec`). The
+ * Pod Security, limits, registry and ServiceAccount rules are generated
+ * once per root, so the Job and the Pod policy check the same predicates.
+ */
+export interface PodSpecRoot {
+  /** CEL path of the pod spec, e.g. `object.spec.template.spec`. */
+  readonly path: string;
+  /** CEL guard that the path exists. */
+  readonly guard: string;
+  /** The field path named in messages, e.g. `spec.template.spec`. */
+  readonly field: string;
+  /** The admitted kind as messages name it, e.g. `Job`. */
+  readonly kind: string;
+}
+
+/** The pod template of a Job. */
+const JOB_POD: PodSpecRoot = { path: POD, guard: HAS_POD, field: 'spec.template.spec', kind: 'Job' };
+
+/** `pred` (over `c`) holds for every container and every init container of the pod spec at `root`. */
+function everyContainer(pred: string, root: PodSpecRoot = JOB_POD): string {
+  const pod = root.path;
+  return `(${root.guard} && has(${pod}.containers) && ${pod}.containers.all(c, ${pred})`
+    + ` && (!has(${pod}.initContainers) || ${pod}.initContainers.all(c, ${pred})))`;
 }
 
 /**
@@ -184,6 +197,8 @@ export class AdmissionRules {
   public static readonly NO_HOST_NAMESPACES = 'no-host-namespaces';
   /** Rule id: no hostPath volume and no host port. */
   public static readonly NO_HOST_PATH_OR_PORT = 'no-host-path-or-port';
+  /** Rule id: only the launcher (and identities the fleet names) may create investigation Jobs. */
+  public static readonly JOB_CREATED_BY_LAUNCHER = 'job-created-by-launcher';
 
   /**
    * The variables the rules read, in definition order: the Job's agent,
@@ -287,38 +302,63 @@ export class AdmissionRules {
     return m ? m[1] : undefined;
   }
 
-  /** Every rule of the policy for a fleet, in evaluation order. */
-  public static forFleet(fleet: AgentFleet): AdmissionRule[] {
+  /** The root of a Job's pod template, for `podSpecRules`. */
+  public static jobPodRoot(): PodSpecRoot {
+    return { ...JOB_POD };
+  }
+
+  /** The username Kubernetes gives a ServiceAccount: `system:serviceaccount:<namespace>:<name>`. */
+  public static serviceAccountUsername(namespace: string, name: string): string {
+    return `system:serviceaccount:${namespace}:${name}`;
+  }
+
+  /**
+   * Every rule of the Job policy for a fleet, in evaluation order. With
+   * `jobCreators`, a last rule (`job-created-by-launcher`) admits a Job
+   * CREATE only from those usernames.
+   */
+  public static forFleet(fleet: AgentFleet, jobCreators?: string[]): AdmissionRule[] {
+    const rules = [
+      ...AdmissionRules.identityRules(fleet, 'Job'),
+      AdmissionRules.serviceAccountRule(JOB_POD),
+      ...AdmissionRules.jobShapeRules(fleet),
+      ...AdmissionRules.podSpecRules(fleet, JOB_POD),
+    ];
+    if (jobCreators !== undefined) {
+      rules.push(AdmissionRules.jobCreatorRule(jobCreators));
+    }
+    return rules;
+  }
+
+  /**
+   * The rules on the admitted object's own labels: a known agent, a known
+   * phase, the phase within the agent's ceiling. `kind` names the object in
+   * messages (`Job`, `Pod`).
+   */
+  public static identityRules(fleet: AgentFleet, kind: string): AdmissionRule[] {
     const agentL = LauncherContract.AGENT_LABEL;
     const phaseL = LauncherContract.PHASE_LABEL;
-    const idL = LauncherContract.INVESTIGATION_LABEL;
-    const maxDeadline = fleet.jobDeadline.toSeconds();
-    const registries = fleet.allowedRegistries;
-    const sc = 'c.securityContext';
-    const psc = `${POD}.securityContext`;
     const p = AdmissionRules.messagePrefix;
     const params = `ConfigMap ${fleet.namespace}/${AdmissionRules.PARAMS_NAME}`;
-    // A message expression: literal text and CEL values, concatenated.
     const say = (id: string, ...parts: string[]): string => [lit(p(id)), ...parts].join(' + ');
-
-    const rules: AdmissionRule[] = [
+    return [
       {
         id: AdmissionRules.AGENT_KNOWN,
-        description: `The Job carries the "${agentL}" label and that agent has a ceiling in the params ConfigMap.`,
+        description: `The ${kind} carries the "${agentL}" label and that agent has a ceiling in the params ConfigMap.`,
         expression: 'variables.ceiling != ""',
-        message: `${p(AdmissionRules.AGENT_KNOWN)}the Job must carry label ${agentL} naming an agent that has a `
+        message: `${p(AdmissionRules.AGENT_KNOWN)}the ${kind} must carry label ${agentL} naming an agent that has a `
           + `"${AdmissionRules.CEILING_KEY_PREFIX}<agent>" key in ${params}`,
-        messageExpression: `variables.agent == "" ? ${say(AdmissionRules.AGENT_KNOWN, lit(`the Job has no ${agentL} label`))}`
+        messageExpression: `variables.agent == "" ? ${say(AdmissionRules.AGENT_KNOWN, lit(`the ${kind} has no ${agentL} label`))}`
           + ` : ${say(AdmissionRules.AGENT_KNOWN, lit('agent '), 'variables.agent', lit(` has no ceiling in ${params}`))}`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {
         id: AdmissionRules.PHASE_KNOWN,
-        description: `The Job carries the "${phaseL}" label and it names a phase of the ladder.`,
+        description: `The ${kind} carries the "${phaseL}" label and it names a phase of the ladder.`,
         expression: 'variables.phaseKnown',
-        message: `${p(AdmissionRules.PHASE_KNOWN)}the Job must carry label ${phaseL} naming a phase of the ladder `
+        message: `${p(AdmissionRules.PHASE_KNOWN)}the ${kind} must carry label ${phaseL} naming a phase of the ladder `
           + `(${fleet.ladder.phases.join(', ')})`,
-        messageExpression: `variables.phase == "" ? ${say(AdmissionRules.PHASE_KNOWN, lit(`the Job has no ${phaseL} label`))}`
+        messageExpression: `variables.phase == "" ? ${say(AdmissionRules.PHASE_KNOWN, lit(`the ${kind} has no ${phaseL} label`))}`
           + ` : ${say(AdmissionRules.PHASE_KNOWN, lit('phase '), 'variables.phase', lit(` is not on the ladder (${fleet.ladder.phases.join(', ')})`))}`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
@@ -329,27 +369,47 @@ export class AdmissionRules {
         // A ceiling without a whole-number rank denies (ceilingRank -1).
         expression: 'variables.ceiling == "" || !variables.phaseKnown'
           + ' || (variables.phaseRank >= 0 && variables.ceilingRank >= 0 && variables.phaseRank <= variables.ceilingRank)',
-        message: `${p(AdmissionRules.PHASE_WITHIN_CEILING)}the Job's ${phaseL} is above the agent's ceiling in ${params}; `
+        message: `${p(AdmissionRules.PHASE_WITHIN_CEILING)}the ${kind}'s ${phaseL} is above the agent's ceiling in ${params}; `
           + 'promote the agent (raise its ceiling) or choose a lower phase',
         messageExpression: say(AdmissionRules.PHASE_WITHIN_CEILING, lit('phase '), 'variables.phase', lit(' is above the ceiling '),
           'variables.ceiling', lit(' of agent '), 'variables.agent', lit(` (${params})`)),
         reason: AdmissionDenialReason.FORBIDDEN,
       },
-      {
-        id: AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE,
-        description: `The pod runs as ServiceAccount "${Names.PHASE_PREFIX}<${phaseL}>".`,
-        // Passes without a phase (phase-known denies). The deprecated
-        // `serviceAccount` alias must not name another account.
-        expression: `variables.phase == "" || (${HAS_POD} && has(${POD}.serviceAccountName)`
-          + ` && ${POD}.serviceAccountName == ${lit(Names.PHASE_PREFIX)} + variables.phase`
-          + ` && (!has(${POD}.serviceAccount) || ${POD}.serviceAccount == ${POD}.serviceAccountName))`,
-        message: `${p(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE)}spec.template.spec.serviceAccountName must be `
-          + `"${Names.PHASE_PREFIX}" + the Job's ${phaseL} label`,
-        messageExpression: say(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE, lit(`serviceAccountName must be ${Names.PHASE_PREFIX}`),
-          'variables.phase', lit(' for phase '), 'variables.phase',
-          `(${HAS_POD} && has(${POD}.serviceAccountName) ? ', not ' + ${POD}.serviceAccountName : ', and it is unset')`),
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
+    ];
+  }
+
+  /** The pod spec at `root` runs as the ServiceAccount of the object's phase label. */
+  public static serviceAccountRule(root: PodSpecRoot): AdmissionRule {
+    const phaseL = LauncherContract.PHASE_LABEL;
+    const pod = root.path;
+    const p = AdmissionRules.messagePrefix;
+    const say = (id: string, ...parts: string[]): string => [lit(p(id)), ...parts].join(' + ');
+    return {
+      id: AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE,
+      description: `The pod runs as ServiceAccount "${Names.PHASE_PREFIX}<${phaseL}>".`,
+      // Passes without a phase (phase-known denies). The deprecated
+      // `serviceAccount` alias must not name another account.
+      expression: `variables.phase == "" || (${root.guard} && has(${pod}.serviceAccountName)`
+        + ` && ${pod}.serviceAccountName == ${lit(Names.PHASE_PREFIX)} + variables.phase`
+        + ` && (!has(${pod}.serviceAccount) || ${pod}.serviceAccount == ${pod}.serviceAccountName))`,
+      message: `${p(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE)}${root.field}.serviceAccountName must be `
+        + `"${Names.PHASE_PREFIX}" + the ${root.kind}'s ${phaseL} label`,
+      messageExpression: say(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE, lit(`serviceAccountName must be ${Names.PHASE_PREFIX}`),
+        'variables.phase', lit(' for phase '), 'variables.phase',
+        `(${root.guard} && has(${pod}.serviceAccountName) ? ', not ' + ${pod}.serviceAccountName : ', and it is unset')`),
+      reason: AdmissionDenialReason.FORBIDDEN,
+    };
+  }
+
+  /** The rules only a Job has: its name, its pod template's labels, one attempt, the deadline. */
+  private static jobShapeRules(fleet: AgentFleet): AdmissionRule[] {
+    const agentL = LauncherContract.AGENT_LABEL;
+    const phaseL = LauncherContract.PHASE_LABEL;
+    const idL = LauncherContract.INVESTIGATION_LABEL;
+    const maxDeadline = fleet.jobDeadline.toSeconds();
+    const p = AdmissionRules.messagePrefix;
+    const say = (id: string, ...parts: string[]): string => [lit(p(id)), ...parts].join(' + ');
+    return [
       {
         id: AdmissionRules.NAME_MATCHES_INVESTIGATION,
         description: `metadata.name is "${Names.JOB_PREFIX}" + the "${idL}" label.`,
@@ -402,10 +462,27 @@ export class AdmissionRules {
         message: `${p(AdmissionRules.DEADLINE_WITHIN_MAXIMUM)}spec.activeDeadlineSeconds must be set, between 1 and ${maxDeadline}`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
+    ];
+  }
+
+  /**
+   * The rules on a pod spec, generated over `root` (the Job's pod template
+   * or the Pod): limits, registries, no automounted token and the Pod
+   * Security `restricted` context.
+   */
+  public static podSpecRules(fleet: AgentFleet, root: PodSpecRoot): AdmissionRule[] {
+    const registries = fleet.allowedRegistries;
+    const sc = 'c.securityContext';
+    const pod = root.path;
+    const f = root.field;
+    const psc = `${pod}.securityContext`;
+    const p = AdmissionRules.messagePrefix;
+    const every = (pred: string): string => everyContainer(pred, root);
+    return [
       {
         id: AdmissionRules.RESOURCE_LIMITS,
         description: 'Every container and init container sets CPU and memory limits.',
-        expression: everyContainer("has(c.resources) && has(c.resources.limits) && 'cpu' in c.resources.limits"
+        expression: every("has(c.resources) && has(c.resources.limits) && 'cpu' in c.resources.limits"
           + " && 'memory' in c.resources.limits"),
         message: `${p(AdmissionRules.RESOURCE_LIMITS)}every container and initContainer must set resources.limits.cpu and resources.limits.memory`,
         reason: AdmissionDenialReason.FORBIDDEN,
@@ -413,45 +490,45 @@ export class AdmissionRules {
       {
         id: AdmissionRules.IMAGE_REGISTRY_ALLOWED,
         description: `Every image starts with one of ${registries.join(', ')}.`,
-        expression: everyContainer(`has(c.image) && ${listLit(registries)}.exists(r, c.image.startsWith(r))`),
+        expression: every(`has(c.image) && ${listLit(registries)}.exists(r, c.image.startsWith(r))`),
         message: `${p(AdmissionRules.IMAGE_REGISTRY_ALLOWED)}every container and initContainer image must start with one of `
           + `${registries.join(', ')}`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {
         id: AdmissionRules.TOKEN_NOT_AUTOMOUNTED,
-        description: 'spec.template.spec.automountServiceAccountToken is false (Vault login uses a projected, audience-bound token).',
-        expression: `${HAS_POD} && has(${POD}.automountServiceAccountToken) && ${POD}.automountServiceAccountToken == false`,
-        message: `${p(AdmissionRules.TOKEN_NOT_AUTOMOUNTED)}spec.template.spec.automountServiceAccountToken must be false`,
+        description: `${f}.automountServiceAccountToken is false (Vault login uses a projected, audience-bound token).`,
+        expression: `${root.guard} && has(${pod}.automountServiceAccountToken) && ${pod}.automountServiceAccountToken == false`,
+        message: `${p(AdmissionRules.TOKEN_NOT_AUTOMOUNTED)}${f}.automountServiceAccountToken must be false`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {
         id: AdmissionRules.SECCOMP_PROFILE,
         // Pod level, so containers a mutating webhook adds (Vault Agent) are covered too.
         description: `The pod sets seccompProfile ${SECCOMP_ALLOWED.join(' or ')} and no container overrides it with another type.`,
-        expression: `${HAS_POD} && has(${psc}) && has(${psc}.seccompProfile) && has(${psc}.seccompProfile.type)`
+        expression: `${root.guard} && has(${psc}) && has(${psc}.seccompProfile) && has(${psc}.seccompProfile.type)`
           + ` && ${psc}.seccompProfile.type in ${listLit(SECCOMP_ALLOWED)}`
-          + ` && ${everyContainer(`!has(${sc}) || !has(${sc}.seccompProfile) || (has(${sc}.seccompProfile.type)`
+          + ` && ${every(`!has(${sc}) || !has(${sc}.seccompProfile) || (has(${sc}.seccompProfile.type)`
             + ` && ${sc}.seccompProfile.type in ${listLit(SECCOMP_ALLOWED)})`)}`,
-        message: `${p(AdmissionRules.SECCOMP_PROFILE)}spec.template.spec.securityContext.seccompProfile.type must be `
+        message: `${p(AdmissionRules.SECCOMP_PROFILE)}${f}.securityContext.seccompProfile.type must be `
           + `${SECCOMP_ALLOWED.join(' or ')}, and no container may set another type`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {
         id: AdmissionRules.RUN_AS_NON_ROOT,
         description: 'The pod sets runAsNonRoot true, no container sets it false, and nothing sets runAsUser 0.',
-        expression: `${HAS_POD} && has(${psc}) && has(${psc}.runAsNonRoot) && ${psc}.runAsNonRoot == true`
+        expression: `${root.guard} && has(${psc}) && has(${psc}.runAsNonRoot) && ${psc}.runAsNonRoot == true`
           + ` && (!has(${psc}.runAsUser) || ${psc}.runAsUser != 0)`
-          + ` && ${everyContainer(`!has(${sc}) || ((!has(${sc}.runAsNonRoot) || ${sc}.runAsNonRoot == true)`
+          + ` && ${every(`!has(${sc}) || ((!has(${sc}.runAsNonRoot) || ${sc}.runAsNonRoot == true)`
             + ` && (!has(${sc}.runAsUser) || ${sc}.runAsUser != 0))`)}`,
-        message: `${p(AdmissionRules.RUN_AS_NON_ROOT)}spec.template.spec.securityContext.runAsNonRoot must be true, `
+        message: `${p(AdmissionRules.RUN_AS_NON_ROOT)}${f}.securityContext.runAsNonRoot must be true, `
           + 'no container may set runAsNonRoot false, and no runAsUser may be 0',
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {
         id: AdmissionRules.NO_PRIVILEGE_ESCALATION,
         description: 'Every container sets allowPrivilegeEscalation false.',
-        expression: everyContainer(`has(${sc}) && has(${sc}.allowPrivilegeEscalation) && ${sc}.allowPrivilegeEscalation == false`),
+        expression: every(`has(${sc}) && has(${sc}.allowPrivilegeEscalation) && ${sc}.allowPrivilegeEscalation == false`),
         message: `${p(AdmissionRules.NO_PRIVILEGE_ESCALATION)}every container and initContainer must set `
           + 'securityContext.allowPrivilegeEscalation false',
         reason: AdmissionDenialReason.FORBIDDEN,
@@ -459,7 +536,7 @@ export class AdmissionRules {
       {
         id: AdmissionRules.CAPABILITIES_DROPPED,
         description: `Every container drops ALL capabilities and adds none but ${ADDABLE_CAPABILITIES.join(', ')}.`,
-        expression: everyContainer(`has(${sc}) && has(${sc}.capabilities) && has(${sc}.capabilities.drop)`
+        expression: every(`has(${sc}) && has(${sc}.capabilities) && has(${sc}.capabilities.drop)`
           + ` && 'ALL' in ${sc}.capabilities.drop`
           + ` && (!has(${sc}.capabilities.add) || ${sc}.capabilities.add.all(a, a in ${listLit(ADDABLE_CAPABILITIES)}))`),
         message: `${p(AdmissionRules.CAPABILITIES_DROPPED)}every container and initContainer must drop ALL capabilities `
@@ -469,28 +546,44 @@ export class AdmissionRules {
       {
         id: AdmissionRules.NOT_PRIVILEGED,
         description: 'No container is privileged.',
-        expression: everyContainer(`!has(${sc}) || !has(${sc}.privileged) || ${sc}.privileged == false`),
+        expression: every(`!has(${sc}) || !has(${sc}.privileged) || ${sc}.privileged == false`),
         message: `${p(AdmissionRules.NOT_PRIVILEGED)}no container or initContainer may set securityContext.privileged true`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {
         id: AdmissionRules.NO_HOST_NAMESPACES,
         description: 'The pod shares no host namespace (hostNetwork, hostPID, hostIPC).',
-        expression: `${HAS_POD} && (!has(${POD}.hostNetwork) || ${POD}.hostNetwork == false)`
-          + ` && (!has(${POD}.hostPID) || ${POD}.hostPID == false)`
-          + ` && (!has(${POD}.hostIPC) || ${POD}.hostIPC == false)`,
-        message: `${p(AdmissionRules.NO_HOST_NAMESPACES)}spec.template.spec must not set hostNetwork, hostPID or hostIPC`,
+        expression: `${root.guard} && (!has(${pod}.hostNetwork) || ${pod}.hostNetwork == false)`
+          + ` && (!has(${pod}.hostPID) || ${pod}.hostPID == false)`
+          + ` && (!has(${pod}.hostIPC) || ${pod}.hostIPC == false)`,
+        message: `${p(AdmissionRules.NO_HOST_NAMESPACES)}${f} must not set hostNetwork, hostPID or hostIPC`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
       {
         id: AdmissionRules.NO_HOST_PATH_OR_PORT,
         description: 'The pod mounts no hostPath volume and no container binds a host port.',
-        expression: `${HAS_POD} && (!has(${POD}.volumes) || ${POD}.volumes.all(v, !has(v.hostPath)))`
-          + ` && ${everyContainer('!has(c.ports) || c.ports.all(port, !has(port.hostPort) || port.hostPort == 0)')}`,
-        message: `${p(AdmissionRules.NO_HOST_PATH_OR_PORT)}spec.template.spec must not mount hostPath volumes or bind hostPort`,
+        expression: `${root.guard} && (!has(${pod}.volumes) || ${pod}.volumes.all(v, !has(v.hostPath)))`
+          + ` && ${every('!has(c.ports) || c.ports.all(port, !has(port.hostPort) || port.hostPort == 0)')}`,
+        message: `${p(AdmissionRules.NO_HOST_PATH_OR_PORT)}${f} must not mount hostPath volumes or bind hostPort`,
         reason: AdmissionDenialReason.FORBIDDEN,
       },
     ];
-    return rules;
+  }
+
+  /** Only the listed usernames may CREATE a Job in the agent namespace. */
+  private static jobCreatorRule(creators: string[]): AdmissionRule {
+    const id = AdmissionRules.JOB_CREATED_BY_LAUNCHER;
+    const p = AdmissionRules.messagePrefix;
+    const user = 'request.userInfo.username';
+    return {
+      id,
+      description: `Only ${creators.join(', ')} may create investigation Jobs (a CronJob, another controller or a user `
+        + 'with create on jobs is denied); updates are not checked here.',
+      expression: `request.operation != "CREATE" || (has(request.userInfo) && has(${user}) && ${user} in ${listLit(creators)})`,
+      message: `${p(id)}only the launcher (${creators.join(', ')}) may create investigation Jobs`,
+      messageExpression: `${lit(p(id))} + (has(request.userInfo) && has(${user}) ? ${user} : "an anonymous request")`
+        + ` + ${lit(` may not create investigation Jobs; only ${creators.join(', ')} may`)}`,
+      reason: AdmissionDenialReason.FORBIDDEN,
+    };
   }
 }

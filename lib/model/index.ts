@@ -20,3 +20,6 @@ export * from './vault-credential-roles';
 export * from './agent-alert-rules';
 export * from './admission-rules';
 export * from './launcher-revocation-policy';
+export * from './pod-admission-rules';
+export * from './access-admission-rules';
+export * from './admission-guard';

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { defaultFleet } from '../../examples/default/fleet';
 import { AdmissionDenialReason, AdmissionRules, Duration, TrustPhase } from '../../lib/model';
 import { ADMISSION_VARIABLES, CelHarness } from '../helpers/cel-harness';
-import { copy, fleetWith, handWrittenJob, setup } from './fixtures';
+import { fleetWith, handWrittenJob, pathsOf, setup, withoutPaths } from './fixtures';
 
 describe('AdmissionRules (model data)', () => {
   const fleet = defaultFleet();
@@ -160,34 +160,12 @@ describe('guards: a missing field is a clean denial, never an evaluation error',
   });
 
   // Every path of the Job, so random subsets of them can be deleted.
-  const paths: string[][] = [];
-  const collect = (v: any, p: string[]): void => {
-    if (v !== null && typeof v === 'object') {
-      for (const k of Object.keys(v)) {
-        paths.push([...p, k]);
-        collect(v[k], [...p, k]);
-      }
-    }
-  };
-  collect(job, []);
+  const paths = pathsOf(job);
 
   test('deleting any set of fields of an admitted Job never makes a rule error (1,000 runs)', () => {
     expect(s.harness.admits({ object: job, params: s.params })).toBe(true);
     fc.assert(fc.property(fc.subarray(paths, { minLength: 1, maxLength: 6 }), (deleted) => {
-      const o = copy(job);
-      for (const p of deleted) {
-        let parent: any = o;
-        for (const k of p.slice(0, -1)) {
-          parent = parent?.[k];
-        }
-        if (parent && typeof parent === 'object') {
-          if (Array.isArray(parent)) {
-            parent.splice(Number(p[p.length - 1]), 1);
-          } else {
-            delete parent[p[p.length - 1]];
-          }
-        }
-      }
+      const o = withoutPaths(job, deleted);
       expect(s.harness.variableValues({ object: o, params: s.params }).errors).toEqual(new Map());
       const outcomes = s.harness.evaluate({ object: o, params: s.params });
       expect(outcomes.filter(x => x.error !== undefined)).toEqual([]);

@@ -11,6 +11,7 @@ import { SynthOutput } from '../../lib/launcher/synth-output';
 import { EffectivePermissions } from '../../lib/check/effective-permissions';
 import { AdmissionRules, PermissionSet } from '../../lib/model';
 import { CelHarness } from '../helpers/cel-harness';
+import { launcherCreate } from './fixtures';
 
 /**
  * End to end over files, as an operator would run it: synthesize the
@@ -28,14 +29,18 @@ describe('default example: synthesized YAML → contract → rendered Jobs → p
   }
   app.synth();
   const objects = SynthOutput.readDirectory(outdir);
-  const policy = objects.find(o => o.kind === 'ValidatingAdmissionPolicy');
-  const binding = objects.find(o => o.kind === 'ValidatingAdmissionPolicyBinding');
+  const policy = objects.find(o => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === 'agent-trust-admission-agents');
+  const binding = objects.find(o => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === policy.metadata.name);
   const params = objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === AdmissionRules.PARAMS_NAME);
 
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
-  test('the folder holds exactly one policy, its binding and params, next to the Namespace they select', () => {
-    expect(objects.filter(o => o.kind === 'ValidatingAdmissionPolicy')).toHaveLength(1);
+  test('the folder holds the Job policy, its binding and params, next to the Namespace they select', () => {
+    // Jobs, Pods, token requests, exec/attach/port-forward: each policy once, each bound.
+    const policies = objects.filter(o => o.kind === 'ValidatingAdmissionPolicy').map(o => o.metadata.name).sort();
+    expect(policies).toEqual(['agent-trust-admission-agents', 'agent-trust-admission-agents-connect',
+      'agent-trust-admission-agents-pods', 'agent-trust-admission-agents-tokens']);
+    expect(objects.filter(o => o.kind === 'ValidatingAdmissionPolicyBinding').map(o => o.spec.policyName).sort()).toEqual(policies);
     expect(binding.spec.policyName).toBe(policy.metadata.name);
     expect(binding.spec.paramRef).toEqual({ name: params.metadata.name, namespace: params.metadata.namespace, parameterNotFoundAction: 'Deny' });
     const ns = objects.find(o => o.kind === 'Namespace');
@@ -46,7 +51,7 @@ describe('default example: synthesized YAML → contract → rendered Jobs → p
   test('the params ceiling equals the contract ceiling, and every Job rendered from the folder is admitted', () => {
     const contract = LauncherContractLoader.fromDirectory(outdir, 'diagnostics');
     expect(params.data[AdmissionRules.ceilingKey('diagnostics')]).toBe(contract.ceiling);
-    const harness = new CelHarness(policy.spec.validations, policy.spec.matchConditions, policy.spec.variables);
+    const harness = new CelHarness(policy.spec.validations, policy.spec.matchConditions, policy.spec.variables, launcherCreate(defaultFleet()));
     const renderer = new JobRenderer(contract);
     expect(renderer.allowedPhases).toEqual(['shadow', 'read-only']);
     for (const phase of renderer.allowedPhases) {

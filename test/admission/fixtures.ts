@@ -46,7 +46,50 @@ export function setup(fleet: AgentFleet = defaultFleet(), props: Partial<TrustPh
   for (const t of templates) {
     renderers[t.agent.name] = new JobRenderer(t.contract);
   }
-  return { fleet, chart, admission, objects, policy, binding, params, harness: new CelHarness(policy.spec.validations, policy.spec.matchConditions, policy.spec.variables), renderers };
+  const harness = new CelHarness(policy.spec.validations, policy.spec.matchConditions, policy.spec.variables, launcherCreate(fleet));
+  return { fleet, chart, admission, objects, policy, binding, params, harness, renderers };
+}
+
+/** The `request` of the default launcher creating a Job (what the Job tests send unless they say otherwise). */
+export function launcherCreate(fleet: AgentFleet): any {
+  return {
+    operation: 'CREATE',
+    userInfo: { username: `system:serviceaccount:${fleet.namespace}:agent-launcher`, groups: ['system:serviceaccounts', `system:serviceaccounts:${fleet.namespace}`, 'system:authenticated'] },
+  };
+}
+
+/** Every path of a JSON value (to delete random subsets of them in fuzz tests). */
+export function pathsOf(value: any): string[][] {
+  const out: string[][] = [];
+  const collect = (v: any, p: string[]): void => {
+    if (v !== null && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        out.push([...p, k]);
+        collect(v[k], [...p, k]);
+      }
+    }
+  };
+  collect(value, []);
+  return out;
+}
+
+/** A copy of `value` with the fields at `deleted` removed (list items spliced out). */
+export function withoutPaths(value: any, deleted: string[][]): any {
+  const o = copy(value);
+  for (const p of deleted) {
+    let parent: any = o;
+    for (const k of p.slice(0, -1)) {
+      parent = parent?.[k];
+    }
+    if (parent && typeof parent === 'object') {
+      if (Array.isArray(parent)) {
+        parent.splice(Number(p[p.length - 1]), 1);
+      } else {
+        delete parent[p[p.length - 1]];
+      }
+    }
+  }
+  return o;
 }
 
 /** Deep copy of JSON data. */

@@ -2,27 +2,37 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { defaultFleet } from '../../examples/default/fleet';
 import {
-  AdmissionApiVersion, AdmissionEnforcement, AdmissionFailurePolicy, TrustPhaseAdmission,
+  AdmissionApiVersion, AdmissionEnforcement, AdmissionFailurePolicy, AgentJobTemplate, LauncherAccess, TrustPhaseAdmission,
 } from '../../lib/k8s';
-import { AdmissionRules, AgentTrustErrors } from '../../lib/model';
+import { AdmissionGuard, AdmissionRules, AgentFleet, AgentTrustErrors, LauncherContract } from '../../lib/model';
 import { fleetWith } from './fixtures';
 
 const { ValidatingAdmissionPolicy } = require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy');
 const { ValidatingAdmissionPolicyBinding } = require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding');
 const { ConfigMap } = require('kubernetes-models/v1/ConfigMap');
 
-function synth(props: Partial<ConstructorParameters<typeof TrustPhaseAdmission>[2]> = {}, chartNamespace?: string) {
-  const app = Testing.app();
-  const chart = chartNamespace ? new Chart(app, 'test', { namespace: chartNamespace }) : new Chart(app, 'test');
-  const admission = new TrustPhaseAdmission(chart, 'Admission', { fleet: defaultFleet(), ...props });
-  const objects = Testing.synth(chart);
+/** The admission's objects (the templates' contract ConfigMaps left out) and the Job policy, its binding and params. */
+function objectsOf(chart: Chart, admission: TrustPhaseAdmission) {
+  const objects = Testing.synth(chart).filter(o => !o.metadata.labels?.[LauncherContract.CONFIGMAP_LABEL]);
   return {
     admission,
     objects,
-    policy: objects.find(o => o.kind === 'ValidatingAdmissionPolicy'),
-    binding: objects.find(o => o.kind === 'ValidatingAdmissionPolicyBinding'),
-    params: objects.find(o => o.kind === 'ConfigMap'),
+    policy: objects.find(o => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === admission.name),
+    binding: objects.find(o => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === admission.name),
+    params: objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === AdmissionRules.PARAMS_NAME),
+    policies: objects.filter(o => o.kind === 'ValidatingAdmissionPolicy'),
+    bindings: objects.filter(o => o.kind === 'ValidatingAdmissionPolicyBinding'),
   };
+}
+
+/** A chart with the admission and one Job template per agent (the Pod policy reads their shapes). */
+function synth(props: Partial<ConstructorParameters<typeof TrustPhaseAdmission>[2]> = {}, chartNamespace?: string,
+  fleet: AgentFleet = defaultFleet()) {
+  const app = Testing.app();
+  const chart = chartNamespace ? new Chart(app, 'test', { namespace: chartNamespace }) : new Chart(app, 'test');
+  const admission = new TrustPhaseAdmission(chart, 'Admission', { fleet, ...props });
+  fleet.agents.forEach(a => new AgentJobTemplate(chart, `Job-${a.name}`, { fleet, agent: a.name }));
+  return objectsOf(chart, admission);
 }
 
 /** Errors thrown by `fn`, as problems. */
@@ -37,13 +47,19 @@ function problemsOf(fn: () => unknown) {
 }
 
 describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
-  const { admission, objects, policy, binding, params } = synth();
+  const { admission, objects, policy, binding, params, policies, bindings } = synth();
 
-  test('emits exactly a policy, a binding and the params ConfigMap', () => {
-    expect(objects.map(o => `${o.apiVersion}/${o.kind}`)).toEqual([
-      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy',
-      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
-      'v1/ConfigMap',
+  test('emits the Job, Pod, token and exec policies with their bindings, and the params ConfigMap', () => {
+    expect(objects.map(o => `${o.apiVersion}/${o.kind} ${o.metadata.name}`)).toEqual([
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy agent-trust-admission-agents',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding agent-trust-admission-agents',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy agent-trust-admission-agents-pods',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding agent-trust-admission-agents-pods',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy agent-trust-admission-agents-tokens',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding agent-trust-admission-agents-tokens',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy agent-trust-admission-agents-connect',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding agent-trust-admission-agents-connect',
+      'v1/ConfigMap agent-trust-ceilings',
     ]);
     expect(objects).toMatchSnapshot();
   });
@@ -64,7 +80,8 @@ describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
   });
 
   test('validations are the model rules, in order, with their reasons', () => {
-    const rules = AdmissionRules.forFleet(defaultFleet());
+    const rules = AdmissionRules.forFleet(defaultFleet(), ['system:serviceaccount:agents:agent-launcher']);
+    expect(rules[rules.length - 1].id).toBe(AdmissionRules.JOB_CREATED_BY_LAUNCHER);
     expect(policy.spec.validations).toEqual(rules.map(r => ({
       expression: r.expression,
       message: r.message,
@@ -97,8 +114,13 @@ describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
   });
 
   test('every object validates against the Kubernetes 1.30+ schema (kubernetes-models)', () => {
-    expect(() => new ValidatingAdmissionPolicy(policy).validate()).not.toThrow();
-    expect(() => new ValidatingAdmissionPolicyBinding(binding).validate()).not.toThrow();
+    expect(policies).toHaveLength(4);
+    for (const p of policies) {
+      expect(() => new ValidatingAdmissionPolicy(p).validate()).not.toThrow();
+    }
+    for (const b of bindings) {
+      expect(() => new ValidatingAdmissionPolicyBinding(b).validate()).not.toThrow();
+    }
     expect(() => new ConfigMap(params).validate()).not.toThrow();
   });
 
@@ -121,7 +143,7 @@ describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
 });
 
 describe('TrustPhaseAdmission (v1beta1 for 1.28/1.29)', () => {
-  const { objects, policy, binding } = synth({ apiVersion: AdmissionApiVersion.V1BETA1 });
+  const { objects, policy, binding, policies, bindings } = synth({ apiVersion: AdmissionApiVersion.V1BETA1 });
 
   test('same objects under admissionregistration.k8s.io/v1beta1', () => {
     expect(policy.apiVersion).toBe('admissionregistration.k8s.io/v1beta1');
@@ -134,13 +156,17 @@ describe('TrustPhaseAdmission (v1beta1 for 1.28/1.29)', () => {
   test('every field is a field of the v1beta1 schema (cdk8s-plus-28 L1 round trip keeps all of it)', () => {
     // The generated v1beta1 converters copy only fields of the v1beta1 schema;
     // a field v1beta1 lacks would be dropped and the round trip would differ.
-    const policySpec: kplus.k8s.ValidatingAdmissionPolicySpecV1Beta1 = policy.spec;
-    const bindingSpec: kplus.k8s.ValidatingAdmissionPolicyBindingSpecV1Beta1 = binding.spec;
     const chart = Testing.chart();
-    const p = new kplus.k8s.KubeValidatingAdmissionPolicyV1Beta1(chart, 'p', { metadata: { name: 'x' }, spec: policySpec }).toJson();
-    const b = new kplus.k8s.KubeValidatingAdmissionPolicyBindingV1Beta1(chart, 'b', { metadata: { name: 'x' }, spec: bindingSpec }).toJson();
-    expect(p.spec).toEqual(policy.spec);
-    expect(b.spec).toEqual(binding.spec);
+    policies.forEach((policy, i) => {
+      const policySpec: kplus.k8s.ValidatingAdmissionPolicySpecV1Beta1 = policy.spec;
+      const p = new kplus.k8s.KubeValidatingAdmissionPolicyV1Beta1(chart, `p${i}`, { metadata: { name: 'x' }, spec: policySpec }).toJson();
+      expect(p.spec).toEqual(policy.spec);
+    });
+    bindings.forEach((binding, i) => {
+      const bindingSpec: kplus.k8s.ValidatingAdmissionPolicyBindingSpecV1Beta1 = binding.spec;
+      const b = new kplus.k8s.KubeValidatingAdmissionPolicyBindingV1Beta1(chart, `b${i}`, { metadata: { name: 'x' }, spec: bindingSpec }).toJson();
+      expect(b.spec).toEqual(binding.spec);
+    });
     expect(AdmissionApiVersion.V1BETA1.minimumKubernetesVersion).toBe('1.28');
   });
 });
@@ -173,9 +199,7 @@ describe('TrustPhaseAdmission options', () => {
 
   test('another fleet namespace changes the selector, the params namespace and the default name', () => {
     const fleet = fleetWith({ namespace: 'sre-agents' });
-    const chart = Testing.chart();
-    new TrustPhaseAdmission(chart, 'A', { fleet });
-    const [policy, binding, params] = Testing.synth(chart);
+    const { policy, binding, params } = synth({}, undefined, fleet);
     expect(policy.metadata.name).toBe('agent-trust-admission-sre-agents');
     expect(policy.spec.matchConstraints.namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'sre-agents' });
     expect(binding.spec.paramRef.namespace).toBe('sre-agents');
@@ -213,6 +237,90 @@ describe('TrustPhaseAdmission misuse fails loudly, naming path, field and value'
       ['failurePolicy', '"Ignore"'],
       ['enforcement', '["Deny"]'],
       ['name', '"-bad-"'],
+    ]);
+    for (const p of problems) {
+      expect(p.path).toBe('test/Admission');
+      expect(p.hint.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('TrustPhaseAdmission guards: on by default, off only with a reason', () => {
+  test('every guard is on by default: four policies, the creator rule, no guard-off annotation', () => {
+    const { admission, policy } = synth();
+    expect(admission.disabledGuards).toEqual([]);
+    expect(admission.podPolicy).toBeDefined();
+    expect(admission.tokenPolicy).toBeDefined();
+    expect(admission.connectPolicy).toBeDefined();
+    expect(admission.jobCreators).toEqual(['system:serviceaccount:agents:agent-launcher']);
+    expect(admission.rules.map(r => r.id)).toContain(AdmissionRules.JOB_CREATED_BY_LAUNCHER);
+    expect(policy.metadata.annotations).toBeUndefined();
+  });
+
+  test.each(AdmissionGuard.all().map(g => [g.id, g] as const))('turning off %s removes exactly that guard and records the reason', (_id, guard) => {
+    const reason = 'exercised by the platform team\'s own webhook (ticket SEC-42)';
+    const { admission, policy, policies } = synth({ disabledGuards: [{ guard, reason }] });
+    expect(admission.disabledGuards).toEqual([{ guard, reason }]);
+    expect(policy.metadata.annotations).toEqual({ [AdmissionGuard.annotationKey(guard)]: reason });
+    const names = policies.map(p => p.metadata.name);
+    expect(names.includes('agent-trust-admission-agents-pods')).toBe(guard !== AdmissionGuard.POD);
+    expect(names.includes('agent-trust-admission-agents-tokens')).toBe(guard !== AdmissionGuard.TOKEN_REQUEST);
+    expect(names.includes('agent-trust-admission-agents-connect')).toBe(guard !== AdmissionGuard.POD_CONNECT);
+    expect(admission.rules.some(r => r.id === AdmissionRules.JOB_CREATED_BY_LAUNCHER)).toBe(guard !== AdmissionGuard.JOB_CREATOR);
+  });
+
+  test('the launcher passed in names the creator; additional creators follow it', () => {
+    const chart = Testing.chart();
+    const fleet = defaultFleet();
+    const launcher = new LauncherAccess(chart, 'L', { fleet, serviceAccountName: 'runner', serviceAccountNamespace: 'launchers' });
+    const admission = new TrustPhaseAdmission(chart, 'A', { fleet, launcher, additionalJobCreators: ['system:serviceaccount:ops:incident-launcher'] });
+    expect(launcher.username).toBe('system:serviceaccount:launchers:runner');
+    expect(admission.jobCreators).toEqual(['system:serviceaccount:launchers:runner', 'system:serviceaccount:ops:incident-launcher']);
+  });
+
+  test('templates added to the App after the admission are found at synth', () => {
+    const { admission } = synth();
+    expect(admission.podShapes.map(p => p.agent)).toEqual(['diagnostics']);
+    expect(admission.podShapes[0].containers).toEqual(['agent']);
+    expect(admission.podShapes[0].volumes.map(v => `${v.name}:${v.kind}`)).toEqual(['scratch:emptyDir', 'tmp:emptyDir', 'vault-token:projected']);
+  });
+
+  test('an agent without a Job template fails the synth, naming the agent and the fixes', () => {
+    const chart = Testing.chart();
+    new TrustPhaseAdmission(chart, 'Admission', { fleet: defaultFleet() });
+    expect(() => Testing.synth(chart)).toThrow(/test\/Admission: jobTemplates = "diagnostics": agent "diagnostics" has no AgentJobTemplate.*AdmissionGuard\.POD/);
+  });
+
+  test('jobTemplates with the pod guard off has no effect, and says so', () => {
+    const chart = Testing.chart();
+    const fleet = defaultFleet();
+    const t = new AgentJobTemplate(chart, 'T', { fleet, agent: 'diagnostics' });
+    const { problems } = problemsOf(() => new TrustPhaseAdmission(chart, 'Admission', {
+      fleet, jobTemplates: [t], disabledGuards: [{ guard: AdmissionGuard.POD, reason: 'another admission controller checks Pods' }],
+    }));
+    expect(problems.map(p => [p.field, p.message])).toEqual([['jobTemplates', 'has no effect: the pod guard is turned off']]);
+  });
+
+  test('misuse: no reason, an unknown guard, a guard twice, bad usernames, props without effect — all at once', () => {
+    const { problems } = problemsOf(() => new TrustPhaseAdmission(Testing.chart(), 'Admission', {
+      fleet: defaultFleet(),
+      disabledGuards: [
+        { guard: AdmissionGuard.JOB_CREATOR, reason: 'one launcher per team' },
+        { guard: AdmissionGuard.POD, reason: '   ' },
+        { guard: 'token-request' as any, reason: 'x' },
+        { guard: AdmissionGuard.JOB_CREATOR, reason: 'again' },
+      ],
+      additionalJobCreators: ['system:serviceaccount:ops:*', 'bob smith'],
+      podCreators: [],
+    }));
+    expect(problems.map(p => [p.field, p.value])).toEqual([
+      ['disabledGuards[1].reason', '"   "'],
+      ['disabledGuards[2].guard', '"token-request"'],
+      ['disabledGuards[3].guard', '"job-creator"'],
+      ['additionalJobCreators[0]', '"system:serviceaccount:ops:*"'],
+      ['additionalJobCreators[1]', '"bob smith"'],
+      ['podCreators', '[]'],
+      ['additionalJobCreators', '["system:serviceaccount:ops:*","bob smith"]'],
     ]);
     for (const p of problems) {
       expect(p.path).toBe('test/Admission');

@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformOutput, Verifier, VerifyReport, VerifyRule } from '../../lib/check';
-import { AgentTrustErrors } from '../../lib/model';
+import { AdmissionGuard, AgentTrustErrors } from '../../lib/model';
 import { LauncherVaultPolicy } from '../../lib/vault';
 import {
   clone, editContract, editPolicy, obj, ParsedOutput, parseOutput, remove, resource, SynthDirs, synthExample, writeOutput,
@@ -369,6 +369,50 @@ const CASES: Case[] = [
     object: 'ConfigMap agents/agent-trust-ceilings', message: ['data.rank.shadow is "3"'],
   },
   {
+    name: 'the Pod policy removed', id: 'admission-pod-guard-missing',
+    edit: out => remove(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents-pods'),
+    object: 'Namespace agents', message: ['no bound ValidatingAdmissionPolicy checks CREATE pods', 'agent-phase-*'],
+  },
+  {
+    name: 'the Pod policy no longer matching pods/ephemeralcontainers', id: 'admission-pod-guard-missing',
+    edit: out => {
+      const mc = obj(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents-pods').spec.matchConstraints;
+      mc.resourceRules = mc.resourceRules.filter((r: any) => !r.resources.includes('pods/ephemeralcontainers'));
+    },
+    object: 'ValidatingAdmissionPolicy agent-trust-admission-agents-pods', message: ['does not match UPDATE pods/ephemeralcontainers'],
+  },
+  {
+    name: 'the Pod policy\'s binding removed', id: 'admission-pod-guard-missing',
+    edit: out => remove(out, 'ValidatingAdmissionPolicyBinding', 'agent-trust-admission-agents-pods'),
+    object: 'ValidatingAdmissionPolicy agent-trust-admission-agents-pods', message: ['lacks a binding or the rule(s)'],
+  },
+  {
+    name: 'the creator rule removed from the Job policy', id: 'admission-creator-guard-missing',
+    edit: out => {
+      const policy = obj(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents');
+      policy.spec.validations = policy.spec.validations.filter((v: any) => !v.message.startsWith('agent-trust [job-created-by-launcher]'));
+    },
+    object: 'ValidatingAdmissionPolicy agent-trust-admission-agents', message: ['lacks the validation job-created-by-launcher', 'CronJob'],
+  },
+  {
+    name: 'the token-request policy removed', id: 'admission-token-guard-missing',
+    edit: out => remove(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents-tokens'),
+    object: 'Namespace agents', message: ['CREATE serviceaccounts/token', 'kubectl create token'],
+  },
+  {
+    name: 'the exec policy removed', id: 'admission-connect-guard-missing',
+    edit: out => remove(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents-connect'),
+    object: 'Namespace agents', message: ['CONNECT pods/exec'],
+  },
+  {
+    name: 'the exec policy no longer matching pods/portforward', id: 'admission-connect-guard-missing',
+    edit: out => {
+      const rule = obj(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents-connect').spec.matchConstraints.resourceRules[0];
+      rule.resources = rule.resources.filter((r: string) => r !== 'pods/portforward');
+    },
+    object: 'ValidatingAdmissionPolicy agent-trust-admission-agents-connect', message: ['does not match CONNECT pods/portforward'],
+  },
+  {
     name: 'a Kubernetes rule dropped from a higher phase', id: 'phase-monotonic-k8s',
     edit: out => {
       const r = obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments');
@@ -583,7 +627,8 @@ describe('each broken invariant yields exactly its finding', () => {
     // Rewrites every phase role's explicit max, which other cases edit one at a time.
     'every phase token explicit max lowered below the engine lease maxima',
     // Removes the contract's vaultToken block, which other cases edit.
-    'the renewal interval removed from the template (and the contract)'];
+    'the renewal interval removed from the template (and the contract)',
+    'the Pod policy removed', 'the exec policy removed'];
   const COMBINABLE = CASES.filter(c => !MASKING.includes(c.name));
 
   test('findings do not mask each other: any set of independent edits yields the union of their ids', () => {
@@ -614,6 +659,29 @@ describe('each broken invariant yields exactly its finding', () => {
       ['egress-not-default-deny', 'Namespace agents phase shadow'],
       ['ingress-not-denied', 'Namespace agents phase shadow'],
       // The other phases lost the namespace-wide default deny but keep their own policies.
+    ]);
+  });
+
+  test('a guard turned off in code is reported missing, quoting the reason recorded on the Job policy', () => {
+    const report = verifyEdited(out => {
+      // What TrustPhaseAdmission emits with disabledGuards: [{ guard: AdmissionGuard.TOKEN_REQUEST, reason }].
+      remove(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents-tokens');
+      remove(out, 'ValidatingAdmissionPolicyBinding', 'agent-trust-admission-agents-tokens');
+      obj(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents').metadata.annotations = {
+        [AdmissionGuard.annotationKey(AdmissionGuard.TOKEN_REQUEST)]: 'tokens are restricted by the cluster\'s own webhook',
+      };
+    });
+    expect(report.findings.map(f => f.id)).toEqual(['admission-token-guard-missing']);
+    expect(report.findings[0].message).toContain('turned off on purpose: "tokens are restricted by the cluster\'s own webhook"');
+    expect(report.errorCount).toBe(1);
+  });
+
+  test('a warn-only binding of a guard policy is a warning too', () => {
+    const report = verifyEdited(out => {
+      obj(out, 'ValidatingAdmissionPolicyBinding', 'agent-trust-admission-agents-pods').spec.validationActions = ['Warn'];
+    });
+    expect(report.findings.map(f => [f.id, f.severity, f.object])).toEqual([
+      ['admission-not-enforced', 'WARNING', 'ValidatingAdmissionPolicyBinding agent-trust-admission-agents-pods'],
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import {
-  AdmissionApiVersion, AgentFleet, AgentKubernetesTrust, AgentTrustErrors, EgressTarget, PodSecurityRestricted, TrustPhase,
+  AdmissionApiVersion, AdmissionGuard, AgentFleet, AgentKubernetesTrust, AgentTrustErrors, EgressTarget, PodSecurityRestricted, TrustPhase,
 } from '../../lib';
 
 function fleet(kubernetesApi?: EgressTarget): AgentFleet {
@@ -30,6 +30,24 @@ describe('AgentKubernetesTrust', () => {
     expect(objs.filter(o => o.kind === 'NetworkPolicy')).toHaveLength(5); // 4 phases + namespace default deny
     expect(objs.filter(o => o.kind === 'Job')).toEqual([]);
     expect(objs.filter(o => o.kind === 'PrometheusRule')).toEqual([]);
+  });
+
+  test('the admission guards are on, wired to the launcher and the templates, and turn off only with a reason', () => {
+    const chart = Testing.chart();
+    const trust = new AgentKubernetesTrust(chart, 'Trust', { fleet: fleet(), additionalJobCreators: ['system:serviceaccount:ops:l2'] });
+    expect(trust.admission.jobCreators).toEqual([trust.launcher.username, 'system:serviceaccount:ops:l2']);
+    expect(trust.admission.podShapes.map(p => p.agent)).toEqual(['a', 'b']);
+    expect([trust.admission.podPolicy, trust.admission.tokenPolicy, trust.admission.connectPolicy].every(p => p !== undefined)).toBe(true);
+    const off = synth({ disabledAdmissionGuards: [{ guard: AdmissionGuard.POD_CONNECT, reason: 'break-glass shells are audited elsewhere' }] }, fleet());
+    const names = off.filter(o => o.kind === 'ValidatingAdmissionPolicy').map(o => o.metadata.name).sort();
+    expect(names).toEqual(['agent-trust-admission-agents', 'agent-trust-admission-agents-pods', 'agent-trust-admission-agents-tokens']);
+    expect(off.find(o => o.metadata.name === 'agent-trust-admission-agents').metadata.annotations)
+      .toEqual({ 'agent-trust.io/guard-off.pod-connect': 'break-glass shells are audited elsewhere' });
+    expect(() => synth({ disabledAdmissionGuards: [{ guard: AdmissionGuard.POD_CONNECT, reason: '' }] }, fleet())).toThrow(/disabledGuards\[0\]\.reason/);
+    // Every guard can be turned off through the composite (the templates then shape nothing).
+    const reason = 'another admission controller enforces these';
+    const none = synth({ disabledAdmissionGuards: AdmissionGuard.all().map(guard => ({ guard, reason })) }, fleet());
+    expect(none.filter(o => o.kind === 'ValidatingAdmissionPolicy').map(o => o.metadata.name)).toEqual(['agent-trust-admission-agents']);
   });
 
   test('without kubernetesApi: no API token in the template and no egress to the API server', () => {

@@ -175,11 +175,16 @@ export class CelHarness {
   private readonly conditions: Array<{ condition: CelMatchCondition; run: Evaluator }>;
   private readonly vars: Array<{ variable: CelVariable; run: Evaluator }>;
 
-  /** Parses and plans every validation, match condition and variable; throws on a parse error. */
+  /**
+   * Parses and plans every validation, match condition and variable; throws
+   * on a parse error. `defaultRequest` is the `request` of an input that
+   * names none (the API server always sends one: operation, userInfo, …).
+   */
   public constructor(
     public readonly validations: CelValidation[],
     public readonly matchConditions: CelMatchCondition[] = [],
-    public readonly variables: CelVariable[] = []) {
+    public readonly variables: CelVariable[] = [],
+    public readonly defaultRequest: unknown = { operation: 'CREATE' }) {
     this.vars = variables.map(variable => ({ variable, run: plan(env, parse(variable.expression)) as Evaluator }));
     this.conditions = matchConditions.map(condition => ({ condition, run: plan(env, parse(condition.expression)) as Evaluator }));
     this.compiled = validations.map(validation => ({
@@ -196,7 +201,7 @@ export class CelHarness {
    */
   public applies(input: AdmissionRequestInput): boolean | Error {
     // Match conditions cannot read variables (Kubernetes evaluates them first).
-    const ctx = CelHarness.context(input);
+    const ctx = this.context(input);
     let error: Error | undefined;
     for (const { condition, run } of this.conditions) {
       const result = run(ctx);
@@ -210,12 +215,12 @@ export class CelHarness {
     return error ?? true;
   }
 
-  private static context(input: AdmissionRequestInput): Record<string, unknown> {
+  private context(input: AdmissionRequestInput): Record<string, unknown> {
     return {
       object: toCel(input.object ?? null),
       oldObject: toCel(input.oldObject ?? null),
       params: toCel(input.params ?? null),
-      request: toCel(input.request ?? { operation: 'CREATE' }),
+      request: toCel(input.request ?? this.defaultRequest),
     };
   }
 
@@ -225,7 +230,7 @@ export class CelHarness {
    * reading it fails — as with Kubernetes' lazily evaluated variables.
    */
   public variableValues(input: AdmissionRequestInput): { values: Map<string, unknown>; errors: Map<string, string> } {
-    const ctx = CelHarness.context(input);
+    const ctx = this.context(input);
     const values = new Map<string, unknown>();
     const errors = new Map<string, string>();
     for (const { variable, run } of this.vars) {
@@ -245,7 +250,7 @@ export class CelHarness {
    */
   public auditAnnotationValues(annotations: Array<{ key: string; valueExpression: string }>, input: AdmissionRequestInput):
   Map<string, string | null | Error> {
-    const ctx = { ...CelHarness.context(input), variables: new Map(this.variableValues(input).values) };
+    const ctx = { ...this.context(input), variables: new Map(this.variableValues(input).values) };
     const out = new Map<string, string | null | Error>();
     for (const a of annotations) {
       const result = (plan(env, parse(a.valueExpression)) as Evaluator)(ctx);
@@ -257,7 +262,7 @@ export class CelHarness {
 
   /** Evaluate every validation against one request (match conditions aside). */
   public evaluate(input: AdmissionRequestInput): ValidationOutcome[] {
-    const ctx = { ...CelHarness.context(input), variables: new Map(this.variableValues(input).values) };
+    const ctx = { ...this.context(input), variables: new Map(this.variableValues(input).values) };
     return this.compiled.map(({ validation, run, message }, index) => {
       const result = run(ctx);
       const error = isCelError(result) ? (result as { message: string }).message : undefined;

@@ -28,8 +28,9 @@ describe('default example: Kubernetes schemas (kubernetes-models 4.5.1)', () => 
       ClusterRole: 3, ClusterRoleBinding: 3, // every phase from read-only up reads nodes/namespaces
       NetworkPolicy: 5, // default deny + one per phase
       ConfigMap: 2, // the diagnostics contract + the admission params
-      ValidatingAdmissionPolicy: 1,
-      ValidatingAdmissionPolicyBinding: 1,
+      // Jobs, Pods, token requests, exec/attach/port-forward.
+      ValidatingAdmissionPolicy: 4,
+      ValidatingAdmissionPolicyBinding: 4,
     });
     expect(counts.Job).toBeUndefined(); // the template must never be applied as a Job
   });
@@ -167,7 +168,7 @@ describe('default example: no secret material', () => {
   test('snapshot of the chart (the admission objects are snapshotted by their own tests)', () => {
     const admission = manifests.filter(m => m.kind.startsWith('ValidatingAdmissionPolicy')
       || (m.kind === 'ConfigMap' && m.metadata.name === AdmissionRules.PARAMS_NAME));
-    expect(admission).toHaveLength(3);
+    expect(admission).toHaveLength(9);
     expect(manifests.filter(m => !admission.includes(m))).toMatchSnapshot();
   });
 });
