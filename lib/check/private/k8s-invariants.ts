@@ -7,10 +7,9 @@ import { RbacDenylist } from '../../model/rbac-denylist';
 import { EffectivePermissions } from '../effective-permissions';
 import { PodSecurityRestricted } from '../pod-security-restricted';
 import { VerifyRule } from '../verify-rule';
+import { ADMISSION_VERSIONS, covers } from './admission-match';
 import { ladderSteps, objectName, phaseRows, show, VerifyContext } from './verify-context';
 
-const ADMISSION_VERSIONS = ['admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v1beta1'];
-const NAMESPACE_LABEL = 'kubernetes.io/metadata.name';
 const LINK_LOCAL = EgressTarget.METADATA_CIDR;
 /** The admission rules that tie a Job to the contract's names and the agent's ceiling. */
 const REQUIRED_ADMISSION_RULES = [AdmissionRules.AGENT_KNOWN, AdmissionRules.PHASE_KNOWN, AdmissionRules.PHASE_WITHIN_CEILING,
@@ -288,17 +287,6 @@ export function checkSecretObjects(ctx: VerifyContext): void {
 }
 
 /** Whether a policy's match constraints cover batch/v1 Job creation in `namespace`. */
-function coversJobs(policy: any, namespace: string): boolean {
-  const mc = policy.spec?.matchConstraints ?? {};
-  const sel = mc.namespaceSelector;
-  if (sel && !selects({ matchLabels: sel.matchLabels, matchExpressions: sel.matchExpressions }, { [NAMESPACE_LABEL]: namespace })) {
-    return false;
-  }
-  return (mc.resourceRules ?? []).some((r: any) => (r.apiGroups ?? []).some((g: string) => g === 'batch' || g === '*')
-    && (r.resources ?? []).some((x: string) => x === 'jobs' || x === '*')
-    && (r.operations ?? []).some((o: string) => o === 'CREATE' || o === '*'));
-}
-
 /**
  * The admission policy of every agent namespace: a ValidatingAdmissionPolicy
  * (v1 or v1beta1) covering Job creation there, a binding to it with params,
@@ -308,7 +296,7 @@ export function checkAdmission(ctx: VerifyContext): void {
   for (const namespace of [...new Set(ctx.contracts.map(c => c.namespace))]) {
     const contracts = ctx.contracts.filter(c => c.namespace === namespace);
     const policies = ctx.manifests.filter(m => m.kind === 'ValidatingAdmissionPolicy' && ADMISSION_VERSIONS.includes(m.apiVersion)
-      && coversJobs(m, namespace));
+      && covers(m, namespace, { group: 'batch', resource: 'jobs', operation: 'CREATE' }));
     const where = `Namespace ${namespace}`;
     if (policies.length === 0) {
       ctx.report(VerifyRule.ADMISSION_MISSING, where,
