@@ -135,7 +135,8 @@ describe('PhaseServiceAccount', () => {
     const out = Testing.synth(chart);
     expect(find(out, 'ClusterRole', 'agent-trust-agents-agent-phase-read-only').metadata.namespace).toBeUndefined();
     expect(find(out, 'ClusterRoleBinding', 'agent-trust-agents-agent-phase-read-only').metadata.namespace).toBeUndefined();
-    expect(find(out, 'Role', 'agent-phase-read-only.payments', 'payments')).toBeDefined();
+    // Namespaced Roles keep the namespace they name, whatever the chart's.
+    expect(find(out, 'Role', 'agent-phase-read-only.payments', 'payments').metadata.namespace).toBe('payments');
   });
 
   // Property: whatever (valid) rules a user adds, either synth refuses them
