@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import {
-  AgentJobTemplate, AgentNamespace, LadderServiceAccounts, LauncherAccess, PhaseNetworkPolicy, TrustPhaseAdmission,
+  AgentAlerts, AgentDashboard, AgentJobTemplate, AgentNamespace, LadderServiceAccounts, LauncherAccess, PhaseNetworkPolicy, TrustPhaseAdmission,
   LauncherContractFiles, VaultKubernetesEngineAccess,
 } from '../../lib/k8s';
 import { defaultFleet } from './fleet';
@@ -25,7 +25,10 @@ export function defaultChart(app: App): Chart {
   // Admits a Job only from the launcher, matching its phase and the agent's ceiling;
   // a Pod only from the Job controller, shaped like the template; phase tokens only
   // for investigation Pods; no exec/attach/port-forward into them.
-  new TrustPhaseAdmission(chart, 'Admission', { fleet, launcher, jobTemplates });
+  const admission = new TrustPhaseAdmission(chart, 'Admission', { fleet, launcher, jobTemplates });
+  // Alerts and recording rules (PrometheusRule), and a Grafana dashboard the sidecar picks up (label grafana_dashboard: "1").
+  new AgentAlerts(chart, 'Alerts', { fleet, admission });
+  new AgentDashboard(chart, 'Dashboard', { fleet, admission, vaultTelemetry: true });
   return chart;
 }
 

@@ -1,7 +1,8 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AgentAlertRules, AgentFleet, AlertRule } from '../model';
+import { AgentAlertRules, AgentFleet, AgentRecordingRules, AlertRule, RecordingRule } from '../model';
 import { guardOutput } from './private/k8s-util';
+import { TrustPhaseAdmission } from './trust-phase-admission';
 
 /** Props of `AgentAlerts`. */
 export interface AgentAlertsProps {
@@ -37,18 +38,27 @@ export interface AgentAlertsProps {
    * @default - no runbook links
    */
   readonly runbookBaseUrl?: string;
+  /**
+   * The fleet's admission policies, whose denials a recording rule counts.
+   * @default - the default name, `TrustPhaseAdmission.defaultName(fleet)`
+   */
+  readonly admission?: TrustPhaseAdmission;
 }
 
 /**
  * An optional prometheus-operator `PrometheusRule` (emitted as a raw object,
  * so no CRD import is needed) with alerts for agent investigations, each
- * labelled by trust phase. Requires kube-state-metrics to export the Job and
- * pod labels (`AgentAlertRules.KSM_LABELS_ALLOWLIST`).
+ * labelled by trust phase, and a second group of recording rules
+ * (`AgentRecordingRules`) for the dashboard and the promotion evidence.
+ * Requires kube-state-metrics to export the Job and pod labels
+ * (`AgentAlertRules.KSM_LABELS_ALLOWLIST`).
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusRule
  */
 export class AgentAlerts extends Construct {
   /** The rules, as data. */
   public readonly rules: AlertRule[];
+  /** The recording rules (`AgentRecordingRules`), in their own group; `AgentDashboard` and the promotion evidence read them. */
+  public readonly recordingRules: RecordingRule[];
   /** The PrometheusRule object. */
   public readonly resource: ApiObject;
 
@@ -57,6 +67,7 @@ export class AgentAlerts extends Construct {
     guardOutput(this);
     try {
       this.rules = AgentAlertRules.forFleet(props.fleet, props);
+      this.recordingRules = AgentRecordingRules.forFleet(props.fleet, props.admission?.name ?? TrustPhaseAdmission.defaultName(props.fleet));
     } catch (e) {
       throw new Error(`${this.node.path}: ${(e as Error).message}`);
     }
@@ -73,6 +84,9 @@ export class AgentAlerts extends Construct {
         groups: [{
           name: `agent-trust.${props.fleet.namespace}`,
           rules: this.rules.map(r => ({ alert: r.alert, expr: r.expr, for: r.for, labels: r.labels, annotations: r.annotations })),
+        }, {
+          name: `agent-trust.${props.fleet.namespace}.records`,
+          rules: this.recordingRules.map(r => ({ record: r.record, expr: r.expr })),
         }],
       },
     });

@@ -10,3 +10,4 @@ export * from './agent-kubernetes-trust';
 export * from './agent-alerts';
 export * from './vault-kubernetes-engine-access';
 export * from './launcher-contract-files';
+export * from './agent-dashboard';

@@ -23,3 +23,6 @@ export * from './launcher-revocation-policy';
 export * from './pod-admission-rules';
 export * from './access-admission-rules';
 export * from './admission-guard';
+export * from './agent-recording-rules';
+export * from './promotion-evidence-queries';
+export * from './grafana-dashboard';

@@ -1,24 +1,13 @@
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import { parser } from '@prometheus-io/lezer-promql';
 import { Testing } from 'cdk8s';
 import { AgentAlertRules, AgentAlerts, AgentFleet } from '../../lib';
+import { promqlErrors } from '../helpers/promql';
 
 const fleet = new AgentFleet({
   namespace: 'agents',
   targetNamespaces: ['payments'],
   agents: [{ name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2' }],
 });
-
-/** Syntax errors of a PromQL expression (the Prometheus UI's own Lezer grammar). */
-function promqlErrors(expr: string): string[] {
-  const errors: string[] = [];
-  parser.parse(expr).iterate({
-    enter(node) {
-      if (node.type.isError) errors.push(`at ${node.from}: "${expr.slice(Math.max(0, node.from - 10), node.to + 10)}"`);
-    },
-  });
-  return errors;
-}
 
 describe('AgentAlerts', () => {
   const chart = Testing.chart();

@@ -27,7 +27,8 @@ describe('default example: Kubernetes schemas (kubernetes-models 4.5.1)', () => 
       Role: 11, RoleBinding: 11, // 4 phases × 2 target namespaces + launcher + Vault's engine access × 2
       ClusterRole: 3, ClusterRoleBinding: 3, // every phase from read-only up reads nodes/namespaces
       NetworkPolicy: 5, // default deny + one per phase
-      ConfigMap: 2, // the diagnostics contract + the admission params
+      ConfigMap: 3, // the diagnostics contract + the admission params + the Grafana dashboard
+      PrometheusRule: 1, // alerts and recording rules
       // Jobs, Pods, token requests, exec/attach/port-forward.
       ValidatingAdmissionPolicy: 4,
       ValidatingAdmissionPolicyBinding: 4,
@@ -165,11 +166,13 @@ describe('default example: no secret material', () => {
     expect(text).not.toMatch(/password|BEGIN [A-Z ]*PRIVATE KEY|AKIA[0-9A-Z]{16}/i);
   });
 
-  test('snapshot of the chart (the admission objects are snapshotted by their own tests)', () => {
+  test('snapshot of the chart (the admission objects, alerts and dashboard are snapshotted by their own tests)', () => {
     const admission = manifests.filter(m => m.kind.startsWith('ValidatingAdmissionPolicy')
       || (m.kind === 'ConfigMap' && m.metadata.name === AdmissionRules.PARAMS_NAME));
     expect(admission).toHaveLength(9);
-    expect(manifests.filter(m => !admission.includes(m))).toMatchSnapshot();
+    const observability = manifests.filter(m => m.kind === 'PrometheusRule' || m.metadata.labels?.grafana_dashboard === '1');
+    expect(observability).toHaveLength(2);
+    expect(manifests.filter(m => !admission.includes(m) && !observability.includes(m))).toMatchSnapshot();
   });
 });
 
