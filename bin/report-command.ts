@@ -21,7 +21,9 @@ Print, as Markdown a security reviewer signs, what each promotion step of the
 agent adds: Kubernetes verbs per resource and namespace (the effective RBAC of
 the synthesized Roles, ClusterRoles and bindings), Vault credential paths and
 egress endpoints (from the launcher contract), the promotion criteria and the
-demotion triggers, with a sign-off block and the contract's SHA-256.
+demotion triggers, with a sign-off block and the contract's SHA-256. On top,
+a Mermaid flowchart of the ladder (renders on GitHub and GitLab): what each
+phase adds, the agent's ceiling and the step under review marked.
 
 Flags:
   --contract <dir|file>  synth output folder such as dist/ (or one manifest file)

@@ -4,6 +4,7 @@ import { PermissionSet } from '../model/permission-set';
 import { DemotionTrigger, PromotionCriteria } from '../model/promotion';
 import { ProblemCollector } from '../model/validation';
 import { EffectivePermissions } from './effective-permissions';
+import { LadderDiagram } from './private/ladder-diagram';
 
 /** Options of a phase-delta report. */
 export interface PhaseDeltaReportOptions {
@@ -112,9 +113,13 @@ export class PhaseDeltaReport {
 
   private readonly document: LauncherContractDocument;
   private readonly source?: string;
+  private readonly manifests: any[];
+  private readonly singleStep: boolean;
 
   private constructor(document: LauncherContractDocument, manifests: any[], options: PhaseDeltaReportOptions) {
     this.document = document;
+    this.manifests = manifests;
+    this.singleStep = options.fromPhase !== undefined || options.toPhase !== undefined;
     this.agent = document.agent;
     this.source = options.source;
     this.contractDigest = createHash('sha256').update(canonicalJson(document)).digest('hex');
@@ -201,6 +206,7 @@ export class PhaseDeltaReport {
       out.push(`- Computed from: \`${this.source}\` (effective RBAC of the synthesized Roles and bindings)`);
     }
     out.push('');
+    out.push(...this.ladderMarkdown(), '');
     out.push(...this.credentialMarkdown(), '');
     if (this.warnings.length > 0) {
       out.push('> **Warnings**', '>');
@@ -211,6 +217,23 @@ export class PhaseDeltaReport {
       out.push(...this.stepMarkdown(delta));
     }
     return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  }
+
+  /**
+   * The ladder as a Mermaid flowchart, the step under review marked: the
+   * single step asked for, else the promotion just above the ceiling.
+   */
+  private ladderMarkdown(): string[] {
+    const ladder = this.singleStep ? PhaseDeltaReport.compute(this.document, this.manifests).deltas : this.deltas;
+    const phases = this.document.phases.map(p => p.name);
+    const next = phases[phases.indexOf(this.document.ceiling) + 1];
+    const review = this.singleStep ? this.deltas[0] : ladder.find(d => d.toPhase === next);
+    const legend = review
+      ? `Under review: \`${review.fromPhase}\` → \`${review.toPhase}\` (thick edge, highlighted).`
+      : 'No step under review: the agent is at the top of the ladder.';
+    // A bold line, not a heading: every `##` of the report is one promotion step.
+    return ['**The ladder at a glance.**', '', '```mermaid', ...LadderDiagram.render(this.document, ladder, review), '```', '',
+      `Each phase lists what it adds over the one below; the ceiling \`${this.document.ceiling}\` has a bold frame, phases above it are dashed. ${legend}`];
   }
 
   /** "Credentials outlive a finished investigation by at most N s", and how N is computed. */

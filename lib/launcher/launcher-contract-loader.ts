@@ -31,7 +31,7 @@ export class LauncherContractLoader {
       obj = JSON.parse(text);
     } catch (e) {
       const problems = new ProblemCollector();
-      problems.add(where, '(text)', String(text).slice(0, 40), `is not valid JSON (${(e as Error).message})`, 'pass the contract document as JSON');
+      problems.add(where, '(text)', String(text).slice(0, 40), `is not valid JSON (${(e as Error).message.replace(/\s*\n\s*/g, ' ')})`, 'pass the contract document as JSON');
       problems.throwIfAny(where);
     }
     return LauncherContractLoader.fromObject(obj, where);
@@ -182,7 +182,7 @@ export class LauncherContractLoader {
       try {
         doc = JSON.parse(text);
       } catch (e) {
-        fail(`data.${LauncherContract.CONFIGMAP_KEY}`, text.slice(0, 40), `is not valid JSON (${(e as Error).message})`,
+        fail(`data.${LauncherContract.CONFIGMAP_KEY}`, text.slice(0, 40), `is not valid JSON (${(e as Error).message.replace(/\s*\n\s*/g, ' ')})`,
           'regenerate the contract ConfigMap with AgentJobTemplate');
         continue;
       }
