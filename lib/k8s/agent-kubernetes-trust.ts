@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { AdmissionGuard, AdmissionGuardOverride, AgentFleet, DenylistOverride, KubernetesRule, SecretEngineKind } from '../model';
 import { AgentAlerts } from './agent-alerts';
+import { AgentDashboard } from './agent-dashboard';
 import { AgentJobTemplate } from './agent-job-template';
 import { AgentNamespace } from './agent-namespace';
 import { LadderServiceAccounts } from './ladder-service-accounts';
@@ -54,6 +55,12 @@ export interface AgentKubernetesTrustProps {
    */
   readonly alerts?: boolean;
   /**
+   * Emit the Grafana dashboard ConfigMap (`AgentDashboard`, label
+   * `grafana_dashboard: "1"`); it reads the recording rules of `alerts`.
+   * @default false
+   */
+  readonly dashboard?: boolean;
+  /**
    * OTLP endpoint set in every agent's Job template.
    * @default - not set
    */
@@ -88,7 +95,7 @@ export interface AgentKubernetesTrustProps {
  * identity inside admitted investigations (Jobs only from the launcher,
  * Pods only from the Job controller and shaped like the template, phase
  * tokens only for investigation Pods, no exec into them); optionally the
- * alerts.
+ * alerts and the dashboard.
  * Use the individual constructs instead when you need their finer props.
  */
 export class AgentKubernetesTrust extends Construct {
@@ -106,6 +113,8 @@ export class AgentKubernetesTrust extends Construct {
   public readonly admission: TrustPhaseAdmission;
   /** The alerts, when enabled. */
   public readonly alerts?: AgentAlerts;
+  /** The dashboard, when enabled. */
+  public readonly dashboard?: AgentDashboard;
   /** Vault's access for each domain served by the Kubernetes secrets engine. */
   public readonly vaultEngineAccess: VaultKubernetesEngineAccess[];
 
@@ -136,7 +145,10 @@ export class AgentKubernetesTrust extends Construct {
         fleet, domain: d.domain, vaultNamespace: props.vaultNamespace, vaultServiceAccountName: props.vaultServiceAccountName,
       }));
     if (props.alerts) {
-      this.alerts = new AgentAlerts(this, 'Alerts', { fleet });
+      this.alerts = new AgentAlerts(this, 'Alerts', { fleet, admission: this.admission });
+    }
+    if (props.dashboard) {
+      this.dashboard = new AgentDashboard(this, 'Dashboard', { fleet, admission: this.admission });
     }
   }
 }

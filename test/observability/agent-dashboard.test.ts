@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
-  AgentDashboard, AgentFleet, AgentRecordingRules, AgentTrustErrors, GrafanaDashboard, Names, PromotionEvidenceQueries, TrustPhase,
+  AgentDashboard, AgentFleet, AgentKubernetesTrust, AgentRecordingRules, AgentTrustErrors, GrafanaDashboard, Names, PromotionEvidenceQueries, TrustPhase,
 } from '../../lib';
 import { OBSERVED_METRICS, ObservedMetric } from '../../lib/model/private/observed-metrics';
 import { defaultFleet } from '../../examples/default/fleet';
@@ -279,6 +279,18 @@ describe('AgentDashboard options and errors', () => {
     const top = model.panels.find((p: any) => p.title === 'fixer: no promotion');
     expect(top.options.content).toContain('the top of the ladder');
     expect(PromotionEvidenceQueries.forAgent(small, 'fixer').nextPhase).toBeUndefined();
+  });
+
+  test('AgentKubernetesTrust turns the dashboard on with `dashboard: true`, naming its own admission policies', () => {
+    const chart = Testing.chart();
+    const trust = new AgentKubernetesTrust(chart, 'Trust', { fleet: small, alerts: true, dashboard: true });
+    const objs = Testing.synth(chart);
+    const cm = objs.find(o => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1');
+    expect(() => validateManifest(cm)).not.toThrow();
+    expect(trust.dashboard!.dashboard.queries.length).toBeGreaterThan(10);
+    const record = objs.find(o => o.kind === 'PrometheusRule').spec.groups[1].rules.find((r: any) => r.record === AgentRecordingRules.ADMISSION_DENIALS);
+    expect(record.expr).toContain(`policy=~"${AgentRecordingRules.admissionPolicies(trust.admission.name)}"`);
+    expect(new AgentKubernetesTrust(Testing.chart(), 'T', { fleet: small }).dashboard).toBeUndefined();
   });
 
   test('every bad prop is reported at once, naming the construct path, field, value and fix', () => {
