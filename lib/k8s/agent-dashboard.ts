@@ -54,7 +54,15 @@ export interface AgentDashboardProps {
    * @default "agent-trust-<namespace>"
    */
   readonly uid?: string;
+  /**
+   * One promotion row per agent; turn off for fleets too large for one ConfigMap (about 130 agents).
+   * @default true
+   */
+  readonly promotionRows?: boolean;
 }
+
+// A ConfigMap holds at most 1 MiB; leave room for its metadata.
+const MAX_DASHBOARD_BYTES = 1_000_000;
 
 // A label key: optional DNS-subdomain prefix and "/", then a name of ≤ 63 characters.
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -109,8 +117,14 @@ export class AgentDashboard extends Construct {
     try {
       dashboard = GrafanaDashboard.forFleet(fleet, {
         admissionPolicyName: props.admission?.name ?? TrustPhaseAdmission.defaultName(fleet),
-        vaultTelemetry: props.vaultTelemetry, title: props.title, uid: props.uid,
+        vaultTelemetry: props.vaultTelemetry, title: props.title, uid: props.uid, promotionRows: props.promotionRows,
       });
+      const bytes = Buffer.byteLength(dashboard.toJson());
+      if (bytes > MAX_DASHBOARD_BYTES) {
+        problems.add(this.node.path, 'promotionRows', props.promotionRows ?? true,
+          `makes a dashboard of ${bytes} bytes for ${fleet.agents.length} agents, more than a ConfigMap holds (1 MiB)`,
+          'set promotionRows: false (the agent and phase variables still cover every agent)');
+      }
     } catch (e) {
       if (!AgentTrustErrors.isValidationError(e)) {
         throw e;

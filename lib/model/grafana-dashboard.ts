@@ -28,6 +28,13 @@ export interface GrafanaDashboardOptions {
    * @default false
    */
   readonly vaultTelemetry?: boolean;
+  /**
+   * One promotion row per agent (about 7 KB of JSON each). Turn off for
+   * fleets of more than about 130 agents, whose dashboard would not fit a
+   * ConfigMap (1 MiB).
+   * @default true
+   */
+  readonly promotionRows?: boolean;
 }
 
 /** One query of the dashboard, for review and tests. */
@@ -112,7 +119,7 @@ export class GrafanaDashboard {
       ...this.durationRow(),
       ...this.denialRow(),
       ...(options.vaultTelemetry ? this.vaultRow() : []),
-      ...fleet.agents.flatMap(a => this.promotionRow(a.name)),
+      ...(options.promotionRows ?? true ? fleet.agents.flatMap(a => this.promotionRow(a.name)) : []),
     ];
     this.queries = panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => ({ panel: p.title, expr: t.expr })));
     this.model = {

@@ -309,6 +309,18 @@ describe('AgentDashboard options and errors', () => {
     expect(String(error)).toContain('"grafana dashboard"');
   });
 
+  test('a dashboard too large for a ConfigMap fails at synth and names the fix; without promotion rows it fits', () => {
+    const big = new AgentFleet({
+      namespace: 'ops', targetNamespaces: ['web'],
+      agents: Array.from({ length: 150 }, (_, i) => ({ name: `agent-${i}`, image: 'registry.example.com/agents/a:1.0.0' })),
+    });
+    expect(() => new AgentDashboard(Testing.chart(), 'Dashboard', { fleet: big }))
+      .toThrow(/test\/Dashboard.*promotionRows.*bytes for 150 agents, more than a ConfigMap holds.*promotionRows: false/s);
+    const slim = new AgentDashboard(Testing.chart(), 'Dashboard', { fleet: big, promotionRows: false });
+    expect(slim.dashboard.model.panels.some((p: any) => /^Promotion/.test(p.title ?? ''))).toBe(false);
+    expect(Buffer.byteLength(slim.dashboard.toJson())).toBeLessThan(100_000);
+  });
+
   test('a fleet that is not an AgentFleet, and evidence queries for an unknown agent or window, fail loudly', () => {
     expect(() => new AgentDashboard(Testing.chart(), 'D', { fleet: {} as AgentFleet })).toThrow(/test\/D.*fleet.*is not an AgentFleet/s);
     expect(() => PromotionEvidenceQueries.forAgent(small, 'ghost')).toThrow(/agent.*"ghost".*use one of: triage, fixer/s);
