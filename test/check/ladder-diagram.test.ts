@@ -76,6 +76,14 @@ describe('agent-trust report: the ladder as a Mermaid flowchart', () => {
       .toContain('No step under review: the agent is at the top of the ladder.');
   });
 
+  test('a one-phase ladder is one framed node and still parses', () => {
+    const one = diagramOf({ ...doc, phases: [doc.phases[0]], ceiling: doc.phases[0].name });
+    const [parsed] = parseFlowcharts([one]);
+    expect(parsed.error).toBeUndefined();
+    expect(parsed.vertices!.map(v => [v.id, v.classes])).toEqual([['p0', ['ceiling']]]);
+    expect(parsed.edges).toEqual([]);
+  });
+
   test('snapshot of the diagram', () => {
     expect(full).toMatchSnapshot();
   });

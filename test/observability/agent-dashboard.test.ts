@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
+import * as fc from 'fast-check';
 import {
   AgentDashboard, AgentFleet, AgentKubernetesTrust, AgentRecordingRules, AgentTrustErrors, GrafanaDashboard, Names, PromotionEvidenceQueries, TrustPhase,
 } from '../../lib';
@@ -307,6 +308,35 @@ describe('AgentDashboard options and errors', () => {
       'test/Dashboard name', 'test/Dashboard sidecarLabel', 'test/Dashboard sidecarLabelValue', 'test/Dashboard uid',
     ]);
     expect(String(error)).toContain('"grafana dashboard"');
+  });
+
+  test('property: any sidecar label key and value is either emitted as a valid label or refused naming the field', () => {
+    // Kubernetes' rules for a label key (optional DNS-subdomain prefix) and value.
+    const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+    const SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+    const isKey = (k: string): boolean => {
+      const i = k.lastIndexOf('/');
+      return NAME.test(k.slice(i + 1)) && (i < 0 || SUBDOMAIN.test(k.slice(0, i)));
+    };
+    const isValue = (v: string): boolean => v === '' || NAME.test(v);
+    const text = fc.oneof(fc.string({ maxLength: 70 }), fc.constantFrom('grafana_dashboard', 'example.com/dash', 'a/b/c', '-x', 'x'.repeat(64)));
+    fc.assert(fc.property(text, text, (key, value) => {
+      let fields: string[] = [];
+      let cm: any;
+      try {
+        const chart = Testing.chart();
+        new AgentDashboard(chart, 'D', { fleet: small, sidecarLabel: key, sidecarLabelValue: value });
+        cm = Testing.synth(chart)[0];
+      } catch (e) {
+        fields = AgentTrustErrors.problemsOf(e).map(p => p.field);
+        expect(fields.length).toBeGreaterThan(0);
+      }
+      expect(fields.includes('sidecarLabel')).toBe(!isKey(key));
+      expect(fields.includes('sidecarLabelValue')).toBe(!isValue(value));
+      if (cm) {
+        expect(cm.metadata.labels[key]).toBe(value);
+      }
+    }), { numRuns: 150, seed: 15 });
   });
 
   test('a dashboard too large for a ConfigMap fails at synth and names the fix; without promotion rows it fits', () => {
