@@ -22,7 +22,7 @@ export interface RecordingRule {
 export class AgentRecordingRules {
   /** Investigation outcomes per second, by agent (`job`), phase, outcome and human agreement. */
   public static readonly OUTCOMES = 'agent_trust:investigation_outcomes:rate5m';
-  /** Denials the agents saw per second, by agent, phase and source (`rbac`, `admission`, `vault`). */
+  /** Denials the agents saw per second, by agent, phase, source (`rbac`, `admission`, `vault`) and admission rule id. */
   public static readonly POLICY_DENIALS = 'agent_trust:policy_denials:rate5m';
   /** Checks of the fleet's admission policies that did not allow, per second, by policy and enforcement action. */
   public static readonly ADMISSION_DENIALS = 'agent_trust:admission_denials:rate5m';
@@ -42,7 +42,7 @@ export class AgentRecordingRules {
       },
       {
         record: AgentRecordingRules.POLICY_DENIALS,
-        expr: `sum by (job, agent_trust_phase, denial_source) (rate(agent_policy_denials_total{job=~"${agents}"}[5m]))`,
+        expr: `sum by (job, agent_trust_phase, denial_source, denial_rule) (rate(agent_policy_denials_total{job=~"${agents}"}[5m]))`,
         description: 'The policy-violation criterion and the demotion trigger; the dashboard\'s denial panels.',
       },
       {

@@ -295,7 +295,7 @@ export class GrafanaDashboard {
         ].join('\n'),
       }),
       this.panel({
-        type: 'timeseries', w: 24, h: 8,
+        type: 'timeseries', w: 12, h: 8,
         title: 'Denials the agents saw, by source and phase',
         description: 'agent.policy.denials: actions denied by RBAC, admission or a Vault policy, as the agents report them. '
           + 'Every one counts against the zero-violation promotion criterion and is a demotion trigger.',
@@ -304,6 +304,19 @@ export class GrafanaDashboard {
           legendFormat: '{{job}} · {{agent_trust_phase}} · {{denial_source}}',
         }],
         unit: 'ops', min: 0,
+      }),
+      this.panel({
+        type: 'bargauge', w: 12, h: 8,
+        title: 'Admission denials by rule (as the agents saw them)',
+        description: 'Denials with a denial.rule attribute over the time range: the rule id an agent read from the denial message '
+          + `("${AdmissionRules.messagePrefix('<rule-id>').trim()}"), per rule, for the selected agents and phases.`,
+        targets: [{
+          expr: `sum by (denial_rule) (avg_over_time(${AgentRecordingRules.POLICY_DENIALS}{job=~"$agent", agent_trust_phase=~"$phase", `
+            + 'denial_source="admission", denial_rule!=""}[$__range])) * $__range_s',
+          legendFormat: '{{denial_rule}}',
+          instant: true,
+        }],
+        unit: 'short', min: 0, decimals: 0,
       }),
     ];
   }

@@ -53,10 +53,10 @@ export function selectors(expr: string): Selector[] {
 /**
  * What Grafana sends for the dashboard's variables: a multi-value variable
  * in a regex matcher becomes `(a|b)`; `$__rate_interval` and `$__range`
- * become durations.
+ * become durations, `$__range_s` seconds.
  */
 export function interpolate(expr: string, variables: { [name: string]: string[] }): string {
-  let out = expr.replace(/\$__rate_interval/g, '1m').replace(/\$__range/g, '24h');
+  let out = expr.replace(/\$__rate_interval/g, '1m').replace(/\$__range_s/g, '86400').replace(/\$__range/g, '24h');
   for (const [name, values] of Object.entries(variables)) {
     out = out.replace(new RegExp(`\\$${name}\\b`, 'g'), `(${values.join('|')})`);
   }

@@ -126,6 +126,7 @@ describe('AgentDashboard in the default example', () => {
       'Investigations by phase and outcome', 'Running investigations', 'Investigation duration against the deadline',
       'Share of the deadline used (retained Jobs)', 'Hypothesis cycles per investigation', 'Hypothesis cycles by outcome',
       'Admission denials by policy', 'Which rule denied: the audit log', 'Denials the agents saw, by source and phase',
+      'Admission denials by rule (as the agents saw them)',
       'Vault logins per auth mount', 'Live Vault tokens per phase policy', 'Vault leases',
       'diagnostics: investigations in read-only (last 14 d)', 'diagnostics: success and agreement rate (last 14 d)',
       'diagnostics: policy violations (last 14 d)',

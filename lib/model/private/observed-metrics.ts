@@ -74,5 +74,5 @@ export const OBSERVED_METRICS: ObservedMetric[] = [
   agent('agent_investigation_hypotheses_count', ['investigation_outcome'], OUTCOME),
   agent('agent_investigation_outcome_total', ['investigation_outcome', 'investigation_agreement'],
     { ...OUTCOME, investigation_agreement: ['agreed', 'disagreed', 'n/a'] }),
-  agent('agent_policy_denials_total', ['denial_source'], { denial_source: ['rbac', 'admission', 'vault'] }),
+  agent('agent_policy_denials_total', ['denial_source', 'denial_rule'], { denial_source: ['rbac', 'admission', 'vault'] }),
 ];
