@@ -21,14 +21,17 @@ describe('default example: Kubernetes schemas (kubernetes-models 4.5.1)', () => 
     for (const m of manifests) {
       counts[m.kind] = (counts[m.kind] ?? 0) + 1;
     }
+    // The alerts (PrometheusRule) and the dashboard ConfigMap are checked in test/observability; counted apart here.
+    expect(counts.PrometheusRule).toBe(1);
+    expect(manifests.filter(m => m.metadata.labels?.grafana_dashboard === '1')).toHaveLength(1);
+    counts.ConfigMap -= 1;
     expect(counts).toMatchObject({
       Namespace: 1, ResourceQuota: 1, LimitRange: 1,
       ServiceAccount: 5, // four phases + the launcher
       Role: 11, RoleBinding: 11, // 4 phases × 2 target namespaces + launcher + Vault's engine access × 2
       ClusterRole: 3, ClusterRoleBinding: 3, // every phase from read-only up reads nodes/namespaces
       NetworkPolicy: 5, // default deny + one per phase
-      ConfigMap: 3, // the diagnostics contract + the admission params + the Grafana dashboard
-      PrometheusRule: 1, // alerts and recording rules
+      ConfigMap: 2, // the diagnostics contract + the admission params
       // Jobs, Pods, token requests, exec/attach/port-forward.
       ValidatingAdmissionPolicy: 4,
       ValidatingAdmissionPolicyBinding: 4,
