@@ -1,9 +1,9 @@
 import { App, Chart } from 'cdk8s';
+import { AgentAlerts, AgentDashboard } from '../../lib/k8s';
 import {
   AgentJobTemplate, AgentNamespace, LadderServiceAccounts, LauncherAccess, PhaseNetworkPolicy, TrustPhaseAdmission,
   LauncherContractFiles, VaultKubernetesEngineAccess,
 } from '../../lib/k8s';
-import { AgentAlerts, AgentDashboard } from '../../lib/k8s';
 import { defaultFleet } from './fleet';
 
 /** Every Kubernetes object of the default fleet, in one chart. */
