@@ -186,7 +186,7 @@ export class Verifier {
       const key = `${rule.id}|${object}|${message}`;
       if (!seen.has(key)) {
         seen.add(key);
-        const lifted = VerifySuppressions.matching(suppressions, { id: rule.id, object });
+        const lifted = VerifySuppressions.matching(suppressions, rule.id, object);
         if (lifted) {
           suppressed.push({ id: rule.id, object, message, reason: lifted.reason });
         } else {

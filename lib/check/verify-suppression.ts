@@ -50,9 +50,9 @@ export class VerifySuppressions {
     });
   }
 
-  /** The suppression matching a finding, if any. */
-  public static matching(suppressions: VerifySuppression[], finding: { id: string; object: string }): VerifySuppression | undefined {
-    return suppressions.find(s => s.ruleId === finding.id && (s.object === undefined || s.object === finding.object));
+  /** The suppression matching a finding of rule `ruleId` on `object`, if any. */
+  public static matching(suppressions: VerifySuppression[], ruleId: string, object: string): VerifySuppression | undefined {
+    return suppressions.find(s => s.ruleId === ruleId && (s.object === undefined || s.object === object));
   }
 
   /**
