@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AgentFleet, LauncherContract, Names, PhaseHostnames, ProblemCollector, TrustPhase } from '../model';
-import { guardOutput, pathOf } from './private/k8s-util';
+import { checkPhaseOf, guardOutput, pathOf } from './private/k8s-util';
 
 /** Properties of a `PhaseCiliumNetworkPolicy`. */
 export interface PhaseCiliumNetworkPolicyProps {
@@ -51,17 +51,15 @@ export class PhaseCiliumNetworkPolicy extends Construct {
   public constructor(scope: Construct, id: string, props: PhaseCiliumNetworkPolicyProps) {
     super(scope, id);
     guardOutput(this);
-    const { fleet, phase } = props;
-    const path = pathOf(this);
     const problems = new ProblemCollector();
-    const dns = fleet.hostnameEnforcement?.ciliumDns;
+    const dns = props.fleet.hostnameEnforcement?.ciliumDns;
     if (!dns) {
-      problems.add(path, 'fleet.hostnameEnforcement', fleet.hostnameEnforcement?.kind, 'is not Cilium',
+      problems.add(pathOf(this), 'fleet.hostnameEnforcement', props.fleet.hostnameEnforcement?.kind, 'is not Cilium',
         'set hostnameEnforcement: HostnameEnforcement.cilium() on the fleet');
     }
-    if (!phase || !fleet.ladder.has(phase)) {
-      problems.add(path, 'phase', phase?.name, 'is not a phase of the fleet\'s ladder', `use one of ${fleet.ladder.phases.join(', ')}`);
-    }
+    checkPhaseOf(problems, pathOf(this), props.fleet, props.phase);
+    const { fleet, phase } = props;
+    const path = pathOf(this);
     problems.throwIfAny(path);
     const grants = PhaseHostnames.of(fleet, phase);
     if (grants.length === 0) {

@@ -4,22 +4,12 @@ import { AgentTrustErrors, EgressTarget } from '../../lib/model';
 import { verifyCommand } from '../../bin/verify-command';
 import { clone, obj, ParsedOutput, parseOutput, SynthDirs, synthExample, writeOutput } from './verify-fixture';
 
+// The default example's output, synthesized once; the CLI test writes one edited copy.
 let base: SynthDirs;
 let parsed: ParsedOutput;
-const written: string[] = [];
-
-beforeAll(() => {
-  base = synthExample('default');
-  parsed = parseOutput(base);
-});
-
-afterAll(() => {
-  for (const dir of [base?.root, ...written]) {
-    if (dir) {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }
-});
+let edited: SynthDirs | undefined;
+beforeAll(() => { parsed = parseOutput(base = synthExample('default')); });
+afterAll(() => [base, edited].forEach(d => d && fs.rmSync(d.root, { recursive: true, force: true })));
 
 /** The default output, edited, verified in memory. */
 function verifyEdited(edit: (out: ParsedOutput) => void, options?: VerifyOptions): VerifyReport {
@@ -139,8 +129,7 @@ describe('suppressions: lifted only by name, with a reason', () => {
     expect(VerifySuppressions.parse('egress-internet-wide')).toBeUndefined();
     const out = clone(parsed);
     edit(out);
-    const dirs = writeOutput(out, base.stack);
-    written.push(dirs.root);
+    const dirs = edited = writeOutput(out, base.stack);
     const run = (...args: string[]): { code: number | null; stdout: string; stderr: string } => {
       let stdout = '';
       let stderr = '';
