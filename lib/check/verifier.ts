@@ -9,7 +9,7 @@ import {
   checkAdmission, checkJobDeadline, checkKubernetesMonotonic, checkNetworkPolicies, checkPhaseRbac, checkPodTemplates, checkRbacDenylist,
   checkSecretObjects, checkServiceAccounts,
 } from './private/k8s-invariants';
-import { checkEgressBreadth, DEFAULT_MIN_EGRESS_PREFIX } from './private/egress-invariants';
+import { checkEgressBreadth, checkHostnameEnforcement, DEFAULT_MIN_EGRESS_PREFIX } from './private/egress-invariants';
 import { checkAdmissionGuards } from './private/guard-invariants';
 import { checkManifestSecrets, checkTerraformSecrets } from './private/secret-invariants';
 import { shapeProblems } from './private/shapes';
@@ -220,7 +220,7 @@ export class Verifier {
       ['ServiceAccount', checkServiceAccounts], ['Vault role', checkVaultRoles], ['Job deadline', checkJobDeadline],
       ['TTL', checkTtls], ['token duty', checkTokenDuties], ['lease TTL', checkLeaseTtls], ['admission', checkAdmission],
       ['admission guard', checkAdmissionGuards], ['Kubernetes monotonicity', checkKubernetesMonotonic],
-      ['NetworkPolicy', checkNetworkPolicies], ['egress breadth', checkEgressBreadth], ['phase RBAC', checkPhaseRbac], ['RBAC denylist', checkRbacDenylist],
+      ['NetworkPolicy', checkNetworkPolicies], ['egress breadth', checkEgressBreadth], ['hostname enforcement', checkHostnameEnforcement], ['phase RBAC', checkPhaseRbac], ['RBAC denylist', checkRbacDenylist],
     ];
     const always: Array<[string, (c: VerifyContext) => void]> = [
       ['Vault policy', checkPolicies], ['pod template', checkPodTemplates], ['Secret object', checkSecretObjects],

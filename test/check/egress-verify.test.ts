@@ -149,3 +149,48 @@ describe('suppressions: lifted only by name, with a reason', () => {
     expect(run('--min-egress-prefix', '40').stderr).toContain('is not a prefix length from 1 to 32');
   });
 });
+
+describe('egress-hostnames-unenforced: the enforcement allows exactly the contract\'s hostnames', () => {
+  const allowlist = (out: ParsedOutput): any => obj(out, 'ConfigMap', 'agents-egress-allowlist', 'egress-proxy');
+
+  test('an allow-all line in squid.conf, a name moved to a lower phase\'s ACL, a name dropped', () => {
+    const report = verifyEdited(out => {
+      const cm = allowlist(out);
+      cm.data['squid.conf'] = cm.data['squid.conf']
+        .replace('http_access deny all', 'http_access allow all\nhttp_access deny all')
+        .replace('acl hosts_shadow_443 dstdomain -n api.openai.com', 'acl hosts_shadow_443 dstdomain -n api.openai.com ec2.eu-west-1.amazonaws.com');
+      cm.data['autonomous.hosts'] = cm.data['autonomous.hosts'].replace('api.openai.com:443/TCP\n', '');
+    });
+    expect(report.findings.map(f => [f.id, f.object, f.message])).toEqual([
+      ['egress-hostnames-unenforced', 'ConfigMap egress-proxy/agents-egress-allowlist',
+        'squid.conf has an access rule the allowlist format does not produce: http_access allow all'],
+      ['egress-hostnames-unenforced', 'ConfigMap egress-proxy/agents-egress-allowlist squid.conf phase shadow',
+        expect.stringContaining('allows "ec2.eu-west-1.amazonaws.com:443/TCP", which the launcher contract does not grant')],
+      ['egress-hostnames-unenforced', 'ConfigMap egress-proxy/agents-egress-allowlist autonomous.hosts',
+        expect.stringContaining('does not allow "api.openai.com:443/TCP", which the launcher contract grants')],
+    ]);
+  });
+
+  test('the allowlist missing is a finding; a wildcard read back from its regex matches the contract', () => {
+    expect(found(verifyEdited(out => { out.manifests = out.manifests.filter(m => m.metadata?.name !== 'agents-egress-allowlist'); })))
+      .toEqual(['egress-hostnames-unenforced ConfigMap agents/diagnostics-launcher-contract']);
+    // The untouched output has *.s3… as a dstdom_regex and verifies clean (first test of this file): the regex reads back as the wildcard.
+  });
+
+  test('Cilium: a name added to a phase\'s toFQDNs is a finding; the example is clean', () => {
+    const dirs = synthExample('custom-ladder');
+    try {
+      const out = parseOutput(dirs);
+      const tf = TerraformOutput.fromJson(out.terraform, dirs.stack);
+      expect(Verifier.verify(out.manifests, tf).findings).toEqual([]);
+      const cnp = obj(out, 'CiliumNetworkPolicy', 'agent-phase-observe-fqdn', 'ledger-agents');
+      cnp.spec.egress[1].toFQDNs.push({ matchPattern: '*.example.com' });
+      expect(Verifier.verify(out.manifests, tf).findings.map(f => [f.id, f.object, f.message])).toEqual([[
+        'egress-hostnames-unenforced', 'Namespace ledger-agents phase observe (CiliumNetworkPolicy toFQDNs)',
+        expect.stringContaining('allows "*.example.com:443/TCP", which the launcher contract does not grant'),
+      ]]);
+    } finally {
+      fs.rmSync(dirs.root, { recursive: true, force: true });
+    }
+  });
+});

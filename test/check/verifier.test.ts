@@ -563,12 +563,18 @@ const CASES: Case[] = [
     object: 'CiliumNetworkPolicy agents/shadow-world', message: ['toEntities[0] "world"', 'phase "shadow"'],
   },
   {
+    name: 'a host added to the read-only phase\'s proxy allowlist', id: 'egress-hostnames-unenforced',
+    edit: out => { obj(out, 'ConfigMap', 'agents-egress-allowlist', 'egress-proxy').data['read-only.hosts'] += 'exfil.example.com:443/TCP\n'; },
+    object: 'ConfigMap egress-proxy/agents-egress-allowlist read-only.hosts', message: ['"exfil.example.com:443/TCP"', 'does not grant'],
+  },
+  {
     name: 'DNS to a public resolver block', id: 'egress-dns-wide',
     edit: out => {
-      obj(out, 'NetworkPolicy', 'agent-phase-shadow').spec.egress.push(
+      // limited-write: the shadow policy loses its Egress type in another case, which would (rightly) void this rule.
+      obj(out, 'NetworkPolicy', 'agent-phase-limited-write').spec.egress.push(
         { to: [{ ipBlock: { cidr: '8.8.8.8/30' } }], ports: [{ port: 53, protocol: 'UDP' }] });
     },
-    object: 'NetworkPolicy agents/agent-phase-shadow', message: ['"8.8.8.8/30"', 'port 53', 'phase "shadow"'],
+    object: 'NetworkPolicy agents/agent-phase-limited-write', message: ['"8.8.8.8/30"', 'port 53', 'phase "limited-write"'],
   },
   {
     name: 'an ingress rule on a phase policy', id: 'ingress-not-denied',

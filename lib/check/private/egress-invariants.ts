@@ -1,4 +1,6 @@
 import { EgressTarget } from '../../model/egress-target';
+import { LauncherContractDocument } from '../../model/launcher-contract';
+import { SquidAllowlist } from '../../model/squid-allowlist';
 import { VerifyRule } from '../verify-rule';
 import { agentPodLabels, selects } from './k8s-invariants';
 import { objectName, phaseRows, show, VerifyContext } from './verify-context';
@@ -178,5 +180,109 @@ export function checkEgressBreadth(ctx: VerifyContext): void {
         }
       });
     }
+  }
+}
+
+/** `hostname:port/PROTOCOL` per grant of a contract phase. */
+function contractGrants(row: any): string[] {
+  return (row?.egressHostnames ?? []).map((g: any) => `${g.hostname}:${g.port}/${g.protocol}`);
+}
+
+/** The grants a CiliumNetworkPolicy's toFQDNs rules allow (names × their rule's ports). */
+function ciliumGrants(cnp: any): string[] {
+  return (cnp.spec?.egress ?? []).filter((r: any) => Array.isArray(r?.toFQDNs)).flatMap((r: any) => {
+    const ports = (r.toPorts ?? []).flatMap((tp: any) => tp?.ports ?? []);
+    const names = r.toFQDNs.map((f: any) => String(f?.matchName ?? f?.matchPattern).replace(/\.$/, ''));
+    // No ports: every port of the name.
+    return names.flatMap((n: string) => (ports.length ? ports.map((p: any) => `${n}:${p.port}/${p.protocol ?? 'ANY'}`) : [`${n}:*`]));
+  });
+}
+
+/**
+ * The grants a Squid configuration written by `SquidAllowlist` allows per
+ * phase (port name), read back from its ACLs; `unknown` lists allow rules
+ * of any other form (they could allow anything).
+ */
+function squidGrants(conf: string): { grants: Map<string, string[]>; unknown: string[] } {
+  const grants = new Map<string, string[]>();
+  const acls = new Map<string, string[]>();
+  const unknown: string[] = [];
+  const lines = conf.split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('#'));
+  for (const line of lines) {
+    const m = /^acl (host(?:s|re)_(.+)_(\d+)) (dstdomain|dstdom_regex)((?: -[ni])*) (.+)$/.exec(line);
+    if (m) {
+      const names = m[6].split(/\s+/).map(v => (m[4] === 'dstdomain' ? v : v.replace(/^\^\[\^\.\]\+/, '*').replace(/\$$/, '').replace(/\\\./g, '.')));
+      acls.set(m[1], names.map(n => `${n}:${m[3]}/TCP`));
+    }
+  }
+  for (const line of lines.filter(l => l.startsWith('http_access allow'))) {
+    const m = /^http_access allow phase_(\S+) port_(\d+) (host(?:s|re)_(\S+)_(\d+))$/.exec(line);
+    if (!m || m[1] !== m[4] || m[2] !== m[5] || !acls.has(m[3])) {
+      unknown.push(line);
+      continue;
+    }
+    grants.set(m[1], [...(grants.get(m[1]) ?? []), ...acls.get(m[3])!]);
+  }
+  const last = lines.filter(l => l.startsWith('http_access')).pop();
+  if (last !== 'http_access deny all') {
+    unknown.push(`last http_access is ${show(last)}, not "http_access deny all"`);
+  }
+  return { grants, unknown };
+}
+
+/**
+ * Hostname enforcement: what the egress proxy's allowlist or the Cilium
+ * policies allow each phase is exactly what its contract grants (a reviewer
+ * signs the contract; the proxy or Cilium enforces the other).
+ */
+export function checkHostnameEnforcement(ctx: VerifyContext): void {
+  const fix = 'regenerate the allowlist and the policies from the same synth as the contract; never edit them by hand';
+  for (const c of ctx.contracts) {
+    const kind = c.hostnameEnforcement;
+    const phases = c.phases ?? [];
+    if (kind === 'cilium') {
+      for (const row of phases) {
+        const labels = agentPodLabels(c, row.name);
+        const granted = ctx.manifests.filter(m => m.kind === 'CiliumNetworkPolicy' && m.metadata?.namespace === c.namespace
+          && selects(plainSelector(m.spec?.endpointSelector), labels)).flatMap(ciliumGrants);
+        compare(ctx, `Namespace ${c.namespace} phase ${row.name} (CiliumNetworkPolicy toFQDNs)`, contractGrants(row), granted, fix);
+      }
+    } else if (kind === 'egress-proxy') {
+      const cm = ctx.manifests.find(m => m.kind === 'ConfigMap' && m.metadata?.labels?.['agent-trust.io/agent-namespace'] === c.namespace
+        && typeof m.data?.[SquidAllowlist.CONFIG_KEY] === 'string');
+      if (!cm) {
+        ctx.report(VerifyRule.EGRESS_HOSTNAMES_UNENFORCED, contractObjectName(c),
+          'the contract enforces hostnames through an egress proxy, but no allowlist ConfigMap (label agent-trust.io/agent-namespace, key squid.conf) is in the output',
+          'emit EgressProxyAllowlist (AgentKubernetesTrust does when the fleet uses an egress proxy)');
+        continue;
+      }
+      const where = objectName(cm);
+      const squid = squidGrants(cm.data[SquidAllowlist.CONFIG_KEY]);
+      for (const line of squid.unknown) {
+        ctx.report(VerifyRule.EGRESS_HOSTNAMES_UNENFORCED, where, `squid.conf has an access rule the allowlist format does not produce: ${line}`, fix);
+      }
+      for (const row of phases) {
+        const hosts = String(cm.data?.[SquidAllowlist.hostsKey(row.name)] ?? '').split('\n').map((l: string) => l.trim()).filter((l: string) => l);
+        compare(ctx, `${where} ${SquidAllowlist.hostsKey(row.name)}`, contractGrants(row), hosts, fix);
+        compare(ctx, `${where} squid.conf phase ${row.name}`, contractGrants(row), squid.grants.get(row.name) ?? [], fix);
+      }
+    }
+  }
+}
+
+function contractObjectName(c: LauncherContractDocument): string {
+  return `ConfigMap ${c.namespace}/${c.agent}-launcher-contract`;
+}
+
+function compare(ctx: VerifyContext, where: string, contract: string[], enforced: string[], fix: string): void {
+  const extra = [...new Set(enforced.filter(g => !contract.includes(g)))];
+  const missing = [...new Set(contract.filter(g => !enforced.includes(g)))];
+  if (extra.length > 0) {
+    ctx.report(VerifyRule.EGRESS_HOSTNAMES_UNENFORCED, where,
+      `allows ${extra.map(x => show(x)).join(', ')}, which the launcher contract does not grant the phase (a reviewer never saw it)`, fix);
+  }
+  if (missing.length > 0) {
+    ctx.report(VerifyRule.EGRESS_HOSTNAMES_UNENFORCED, where,
+      `does not allow ${missing.map(x => show(x)).join(', ')}, which the launcher contract grants the phase`, fix);
   }
 }
