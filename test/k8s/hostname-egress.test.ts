@@ -7,7 +7,7 @@ import { defaultChart } from '../../examples/default/k8s';
 import { defaultFleet } from '../../examples/default/fleet';
 import { customLadderChart } from '../../examples/custom-ladder/k8s';
 import { customLadderFleet } from '../../examples/custom-ladder/fleet';
-import { EgressProxyAllowlist, PhaseCiliumNetworkPolicy, PhaseNetworkPolicy } from '../../lib/k8s';
+import { AgentKubernetesTrust, EgressProxyAllowlist, PhaseCiliumNetworkPolicy, PhaseNetworkPolicy } from '../../lib/k8s';
 import { AgentFleet, Domain, EgressTarget, HostnameEnforcement, PhaseHostnames, SquidAllowlist, TrustPhase } from '../../lib/model';
 import { validateManifest } from '../helpers/k8s-schema';
 import { fleetProps, testChart } from '../helpers/k8s-fixtures';
@@ -248,5 +248,26 @@ describe('NodeLocal DNSCache as the DNS target', () => {
       ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
     });
     validateManifest(np);
+  });
+});
+
+describe('AgentKubernetesTrust with hostname egress', () => {
+  test('an egress-proxy fleet gets the allowlist ConfigMap; the composite equals the hand-composed default example\'s egress objects', () => {
+    const fleet = defaultFleet();
+    const chart = testChart();
+    const trust = new AgentKubernetesTrust(chart, 'Trust', { fleet });
+    expect(trust.egressProxyAllowlist).toBeDefined();
+    const composite = Testing.synth(chart).filter((m: any) => m.kind === 'NetworkPolicy' || m.metadata?.name === 'agents-egress-allowlist');
+    const hand = synth(defaultChart).filter((m: any) => m.kind === 'NetworkPolicy' || m.metadata?.name === 'agents-egress-allowlist');
+    expect(composite).toEqual(hand);
+  });
+
+  test('a Cilium fleet gets no allowlist and one CiliumNetworkPolicy per phase with hostnames', () => {
+    const fleet = customLadderFleet();
+    const chart = testChart();
+    const trust = new AgentKubernetesTrust(chart, 'Trust', { fleet });
+    expect(trust.egressProxyAllowlist).toBeUndefined();
+    expect(trust.networkPolicies.map(p => p.fqdnPolicy !== undefined))
+      .toEqual(fleet.ladder.phases.map(p => PhaseHostnames.of(fleet, p).length > 0));
   });
 });
