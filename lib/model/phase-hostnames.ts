@@ -137,11 +137,18 @@ export class PhaseHostnames {
         });
       }
     }));
-    for (const [field, target] of [['vault.egress', fleet.vaultEgress], ['kubernetesApi', fleet.kubernetesApi]] as const) {
-      if (target?.hostnames !== undefined) {
-        problems.add(`${path}/${field}`, 'hostnames', target.hostnames, 'is reached by name, which a NetworkPolicy cannot enforce',
-          field === 'vault.egress' ? 'use EgressTarget.inCluster(…) for Vault\'s pods' : 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)');
-      }
+    PhaseHostnames.refuseHostnames(problems, `${path}/vault.egress`, fleet.vaultEgress, 'use EgressTarget.inCluster(…) for Vault\'s pods');
+    PhaseHostnames.refuseHostnames(problems, `${path}/kubernetesApi`, fleet.kubernetesApi,
+      'give the API server\'s endpoint addresses with EgressTarget.cidr(…)');
+  }
+
+  /**
+   * Record a problem when `target` names hostnames where only a NetworkPolicy
+   * peer works (Vault, the API server, cluster DNS).
+   */
+  public static refuseHostnames(problems: ProblemCollector, path: string, target: EgressTarget | undefined, hint: string): void {
+    if (target?.hostnames !== undefined) {
+      problems.add(path, 'hostnames', target.hostnames, 'is reached by name, which a NetworkPolicy cannot enforce', hint);
     }
   }
 

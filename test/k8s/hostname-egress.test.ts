@@ -271,3 +271,13 @@ describe('AgentKubernetesTrust with hostname egress', () => {
       .toEqual(fleet.ladder.phases.map(p => PhaseHostnames.of(fleet, p).length > 0));
   });
 });
+
+test('PhaseNetworkPolicy refuses hostnames for DNS and the API server (they must be NetworkPolicy peers)', () => {
+  const fleet = new AgentFleet(fleetProps());
+  expect(problemsOf(() => new PhaseNetworkPolicy(testChart(), 'Net', {
+    fleet, phase: TrustPhase.SHADOW, dns: EgressTarget.hosts(['dns.example.com'], [{ port: 53 }]),
+    apiServer: EgressTarget.hosts(['api.example.com'], [{ port: 6443 }]),
+  })).map(p => `${p.path} ${p.field} ${p.value}`)).toEqual([
+    'test/Net/dns hostnames ["dns.example.com"]', 'test/Net/apiServer hostnames ["api.example.com"]',
+  ]);
+});
