@@ -72,8 +72,8 @@ export class PhaseNetworkPolicy extends Construct {
     const dns = props.dns ?? PhaseNetworkPolicy.defaultDns();
     dns.validate(problems, path + '/dns');
     props.apiServer?.validate(problems, path + '/apiServer');
-    PhaseHostnames.refuseHostnames(problems, path + '/dns', dns, 'use PhaseNetworkPolicy.defaultDns() or EgressTarget.nodeLocalDns()');
-    PhaseHostnames.refuseHostnames(problems, path + '/apiServer', props.apiServer, 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)');
+    PhaseHostnames.refuseHostnames(problems, path + '/dns', 'use PhaseNetworkPolicy.defaultDns() or EgressTarget.nodeLocalDns()', dns);
+    PhaseHostnames.refuseHostnames(problems, path + '/apiServer', 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)', props.apiServer);
     problems.throwIfAny(path);
 
     this.phase = phase;

@@ -137,16 +137,16 @@ export class PhaseHostnames {
         });
       }
     }));
-    PhaseHostnames.refuseHostnames(problems, `${path}/vault.egress`, fleet.vaultEgress, 'use EgressTarget.inCluster(…) for Vault\'s pods');
-    PhaseHostnames.refuseHostnames(problems, `${path}/kubernetesApi`, fleet.kubernetesApi,
-      'give the API server\'s endpoint addresses with EgressTarget.cidr(…)');
+    PhaseHostnames.refuseHostnames(problems, `${path}/vault.egress`, 'use EgressTarget.inCluster(…) for Vault\'s pods', fleet.vaultEgress);
+    PhaseHostnames.refuseHostnames(problems, `${path}/kubernetesApi`, 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)',
+      fleet.kubernetesApi);
   }
 
   /**
    * Record a problem when `target` names hostnames where only a NetworkPolicy
    * peer works (Vault, the API server, cluster DNS).
    */
-  public static refuseHostnames(problems: ProblemCollector, path: string, target: EgressTarget | undefined, hint: string): void {
+  public static refuseHostnames(problems: ProblemCollector, path: string, hint: string, target?: EgressTarget): void {
     if (target?.hostnames !== undefined) {
       problems.add(path, 'hostnames', target.hostnames, 'is reached by name, which a NetworkPolicy cannot enforce', hint);
     }
