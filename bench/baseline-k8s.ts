@@ -17,6 +17,7 @@ const k8s = kplus.k8s;
 const q = (s: string): kplus.k8s.Quantity => k8s.Quantity.fromString(s);
 const MANAGED = { 'app.kubernetes.io/managed-by': 'cdk-agent-trust' };
 const METADATA_CIDR = '169.254.0.0/16';
+const SHARED_ADDRESS_CIDR = '100.64.0.0/10';
 
 const LEVELS = ['read-only', 'limited-write', 'autonomous'];
 interface Promotion { minInvestigations: number; minSuccessRate: number; maxPolicyViolations: number; minDays: number; requiredApprovals: number }
@@ -45,14 +46,16 @@ function ipv4(cidr: string): [number, number] {
   const [addr, len] = cidr.split('/');
   return [addr.split('.').reduce((a, o) => a * 256 + Number(o), 0), Number(len)];
 }
-/** `except` of an IP block, with the cloud-metadata range carved out when the block holds it. */
+/** `except` of an IP block, with the cloud-metadata range and the shared address space carved out when the block is wider. */
 function exceptOf(e: EgressParams): string[] {
   const except = [...(e.except ?? [])];
   const [net, len] = ipv4(e.cidr!);
-  const [meta, metaLen] = ipv4(METADATA_CIDR);
   const block = 2 ** (32 - len);
-  if (len <= metaLen && Math.floor(net / block) === Math.floor(meta / block) && !except.includes(METADATA_CIDR)) {
-    except.push(METADATA_CIDR);
+  for (const carved of [METADATA_CIDR, SHARED_ADDRESS_CIDR]) {
+    const [inner, innerLen] = ipv4(carved);
+    if (len < innerLen && Math.floor(net / block) === Math.floor(inner / block) && !except.includes(carved)) {
+      except.push(carved);
+    }
   }
   return except;
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'util';
 import type { Verifier as VerifierType } from '../lib/check/verifier';
 import { VerifyRule } from '../lib/check/verify-rule';
+import { VerifySuppressions } from '../lib/check/verify-suppression';
 import { DenyRule } from '../lib/model/rbac-denylist';
 import { Command, ExitCode, oneOf, usage, withProblems } from './cli-support';
 
@@ -9,6 +10,8 @@ const FLAGS = {
   'margin': { type: 'string' as const },
   'token-ttl-bound': { type: 'string' as const },
   'allow-denied': { type: 'string' as const, multiple: true as const },
+  'suppress': { type: 'string' as const, multiple: true as const },
+  'min-egress-prefix': { type: 'string' as const },
   'help': { type: 'boolean' as const, short: 'h' },
 };
 
@@ -25,7 +28,7 @@ export const verifyCommand: Command = {
   summary: 'check synthesized Kubernetes + Terraform output (ours or hand-edited) for every broken invariant',
   // A getter: the verifier is loaded only when verify itself is asked for.
   get help(): string {
-    return `Usage: agent-trust verify <k8s-dir> <terraform-dir> [--format text|json] [--margin <seconds>] [--token-ttl-bound <seconds>] [--allow-denied <rule-id>]…
+    return `Usage: agent-trust verify <k8s-dir> <terraform-dir> [--format text|json] [--margin <seconds>] [--token-ttl-bound <seconds>] [--allow-denied <rule-id>]… [--suppress <rule-id>[@<object>]=<reason>]… [--min-egress-prefix <n>]
 
 Read the cdk8s output (<k8s-dir>: a folder of *.yaml/*.yml/*.json such as
 dist/, or one manifest file) and the cdktf output (<terraform-dir>: cdktf.out,
@@ -42,6 +45,12 @@ Flags:
                             contract states in vaultToken.ttlSeconds, else ${verifier().DEFAULT_TOKEN_TTL_BOUND_SECONDS}); only tightens
   --allow-denied <rule-id>  accept a reviewed RBAC denylist override (DenyRule id, e.g. "secrets");
                             overrides made in code leave no trace in the output. Repeatable.
+  --suppress <rule-id>[@<object>]=<reason>
+                            accept the findings of one rule (on one object, named exactly as the
+                            finding names it) for a stated reason; they are listed as SUPPRESSED
+                            with the reason and do not fail the run. Repeatable.
+  --min-egress-prefix <n>   IPv4 egress blocks shorter than /<n> count as internet-wide in phases
+                            below the top one (default ${verifier().DEFAULT_MIN_EGRESS_PREFIX})
   -h, --help                this help
 
 Checks (finding ids):
@@ -52,7 +61,10 @@ Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
 `;
   },
   run(args, io) {
-    let values: { format?: string; margin?: string; 'token-ttl-bound'?: string; 'allow-denied'?: string[]; help?: boolean };
+    let values: {
+      format?: string; margin?: string; 'token-ttl-bound'?: string; 'allow-denied'?: string[]; suppress?: string[];
+      'min-egress-prefix'?: string; help?: boolean;
+    };
     let positionals: string[];
     try {
       ({ values, positionals } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: true }));
@@ -88,8 +100,27 @@ Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
     if (unknown.length > 0) {
       usage(...unknown.map(id => `--allow-denied ${JSON.stringify(id)} is not a deny rule id; use one of: ${known.join(', ')}`));
     }
+    const suppressions = (values.suppress ?? []).map(text => {
+      const parsed = VerifySuppressions.parse(text);
+      const ids = VerifyRule.all().map(r => r.id);
+      if (!parsed || parsed.reason.trim() === '') {
+        usage(`--suppress ${JSON.stringify(text)} has no reason`, 'write --suppress "<rule-id>[@<object>]=<why it is accepted>"');
+      } else if (!ids.includes(parsed.ruleId)) {
+        usage(`--suppress ${JSON.stringify(text)}: ${JSON.stringify(parsed.ruleId)} is not a verify rule id`, `use one of: ${ids.join(', ')}`);
+      }
+      return parsed!;
+    });
+    let minEgressPrefixLength: number | undefined;
+    if (values['min-egress-prefix'] !== undefined) {
+      const n = values['min-egress-prefix'];
+      if (!/^[0-9]{1,2}$/.test(n) || Number(n) < 1 || Number(n) > 32) {
+        usage(`--min-egress-prefix ${JSON.stringify(n)} is not a prefix length from 1 to 32`, 'e.g. --min-egress-prefix 8');
+      }
+      minEgressPrefixLength = Number(n);
+    }
     const Verifier = verifier();
-    const report = withProblems(ExitCode.INPUT, () => Verifier.verifyPaths(positionals[0], positionals[1], { marginSeconds, tokenTtlBoundSeconds, allowDenied }));
+    const report = withProblems(ExitCode.INPUT, () => Verifier.verifyPaths(positionals[0], positionals[1],
+      { marginSeconds, tokenTtlBoundSeconds, allowDenied, suppressions, minEgressPrefixLength }));
     io.out(format === 'json' ? `${JSON.stringify(Verifier.toJson(report), null, 2)}\n` : Verifier.formatText(report));
     return report.errorCount > 0 ? ExitCode.REFUSED : ExitCode.OK;
   },

@@ -1,5 +1,5 @@
 import {
-  AccessLevel, AgentFleet, DemotionTrigger, Domain, EgressTarget, KubernetesRule, SecretEngineKind, TrustLadder, TrustPhase,
+  AccessLevel, AgentFleet, DemotionTrigger, Domain, EgressTarget, HostnameEnforcement, KubernetesRule, SecretEngineKind, TrustLadder, TrustPhase,
 } from '../../lib';
 
 const READ = ['get', 'list', 'watch'];
@@ -54,8 +54,10 @@ export function customLadderFleet(): AgentFleet {
     agents: [{ name: 'ledger-sre', image: 'registry.example.com/agents/ledger-sre:2.0.1', ceiling: TrustPhase.of('canary') }],
     domains: [
       { domain: LEDGER, mountPath: 'finance/ledger', egress: [EgressTarget.cidr('10.50.0.0/24', [{ port: 5432 }])] },
-      { domain: Domain.LLM, egress: [EgressTarget.cidr('0.0.0.0/0', [{ port: 443 }], ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'])] },
+      // Hostnames through Cilium: each phase gets a CiliumNetworkPolicy with toFQDNs for exactly its names.
+      { domain: Domain.LLM, egress: [EgressTarget.hosts(['api.anthropic.com', 'api.openai.com'], [{ port: 443 }])] },
     ],
+    hostnameEnforcement: HostnameEnforcement.cilium(),
     allowedRegistries: ['registry.example.com/agents/'],
     // Agents log in through JWT auth bound to their pod: Vault's audit log names the investigation.
     vault: { address: 'https://vault.vault.svc:8200', investigationIdentityMountPath: 'jwt-agents' },

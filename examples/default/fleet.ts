@@ -1,4 +1,4 @@
-import { AgentFleet, Domain, EgressTarget, TrustPhase } from '../../lib/model';
+import { AgentFleet, Domain, EgressTarget, HostnameEnforcement, TrustPhase } from '../../lib/model';
 
 /**
  * The default example: one agent, `diagnostics`, investigating the
@@ -21,9 +21,18 @@ export function defaultFleet(): AgentFleet {
       { domain: Domain.NETWORK, egress: [EgressTarget.cidr('10.40.0.0/24', [{ port: 22 }])] },
       { domain: Domain.DATABASE, egress: [EgressTarget.cidr('10.30.0.0/16', [{ port: 5432 }])] },
       { domain: Domain.APPLICATION, egress: [EgressTarget.cidr('10.0.0.1/32', [{ port: 443 }])] },
-      // Core NetworkPolicy cannot match host names: LLM APIs go through an in-cluster egress proxy.
-      { domain: Domain.LLM, egress: [EgressTarget.inCluster('egress-proxy', { 'app.kubernetes.io/name': 'llm-proxy' }, [{ port: 3128 }])] },
-      { domain: Domain.CLOUD, egress: [EgressTarget.cidr('0.0.0.0/0', [{ port: 443 }], ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'])] },
+      // Hostnames, not the open internet: each phase reaches only its own names, through the egress proxy below.
+      { domain: Domain.LLM, egress: [EgressTarget.hosts(['api.openai.com'], [{ port: 443 }])] },
+      {
+        domain: Domain.CLOUD,
+        egress: [EgressTarget.hosts(['ec2.eu-west-1.amazonaws.com', 'logs.eu-west-1.amazonaws.com',
+          'monitoring.eu-west-1.amazonaws.com', '*.s3.eu-west-1.amazonaws.com'], [{ port: 443 }])],
+      },
     ],
+    // Squid in namespace egress-proxy, one port per phase from 3128; its allowlist is the
+    // ConfigMap egress-proxy/agents-egress-allowlist (EgressProxyAllowlist).
+    hostnameEnforcement: HostnameEnforcement.egressProxy({
+      namespace: 'egress-proxy', serviceName: 'egress-proxy', podLabels: { 'app.kubernetes.io/name': 'egress-proxy' },
+    }),
   });
 }

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { AgentAlerts, AgentDashboard } from '../../lib/k8s';
 import {
-  AgentJobTemplate, AgentNamespace, LadderServiceAccounts, LauncherAccess, PhaseNetworkPolicy, TrustPhaseAdmission,
+  AgentJobTemplate, AgentNamespace, EgressProxyAllowlist, LadderServiceAccounts, LauncherAccess, PhaseNetworkPolicy, TrustPhaseAdmission,
   LauncherContractFiles, VaultKubernetesEngineAccess,
 } from '../../lib/k8s';
 import { defaultFleet } from './fleet';
@@ -17,6 +17,8 @@ export function defaultChart(app: App): Chart {
   for (const phase of fleet.ladder.phases) {
     new PhaseNetworkPolicy(chart, `Network-${phase.name}`, { fleet, phase, apiServer: fleet.kubernetesApi });
   }
+  // The egress proxy's per-phase hostname allowlist (a Squid configuration), in the proxy's namespace.
+  new EgressProxyAllowlist(chart, 'EgressProxy', { fleet });
   // A short-lived API token lets the agent use its phase's RBAC.
   const jobTemplates = fleet.agents.map(agent =>
     new AgentJobTemplate(chart, `Job-${agent.name}`, { fleet, agent: agent.name, kubernetesApiToken: fleet.kubernetesApi !== undefined }));

@@ -53,6 +53,10 @@ export interface PhaseDelta {
   readonly addedEgress: string[];
   /** Egress endpoints dropped. */
   readonly removedEgress: string[];
+  /** Hostnames the upper phase may reach and the lower may not, as `hostname:port/PROTOCOL` (from the contract's `egressHostnames`). */
+  readonly addedHostnames: string[];
+  /** Hostnames dropped (a broken ladder). */
+  readonly removedHostnames: string[];
   /**
    * Criteria for entering the upper phase.
    * @default - none declared in the contract
@@ -179,11 +183,13 @@ export class PhaseDeltaReport {
         removedVaultPaths: difference(lower.vaultPaths, upper.vaultPaths),
         addedEgress: difference(upper.egress, lower.egress),
         removedEgress: difference(lower.egress, upper.egress),
+        addedHostnames: difference(hostnamesOf(upper), hostnamesOf(lower)),
+        removedHostnames: difference(hostnamesOf(lower), hostnamesOf(upper)),
         criteria: upper.promotion,
         demotionTriggers: upper.demotionTriggers ?? DEFAULT_TRIGGERS.map(t => t.id),
         raisesCeiling: to > ceiling,
       };
-      if (delta.removedVaultPaths.length > 0 || delta.removedEgress.length > 0) {
+      if (delta.removedVaultPaths.length > 0 || delta.removedEgress.length > 0 || delta.removedHostnames.length > 0) {
         warnings.push(`"${upper.name}" drops Vault paths or egress "${lower.name}" holds: the ladder is not monotonic`);
       }
       return delta;
@@ -293,6 +299,12 @@ export class PhaseDeltaReport {
     if (delta.removedEgress.length > 0) {
       out.push('### Egress removed', '', ...list(delta.removedEgress), '');
     }
+    if (delta.addedHostnames.length > 0 || delta.removedHostnames.length > 0) {
+      out.push(`### Hostnames added (${this.document.hostnameEnforcement ?? 'no enforcement stated'})`, '', ...list(delta.addedHostnames), '');
+    }
+    if (delta.removedHostnames.length > 0) {
+      out.push('### Hostnames removed (ladder not monotonic)', '', ...list(delta.removedHostnames), '');
+    }
     out.push(`### Promotion criteria (to enter \`${delta.toPhase}\`)`, '');
     const c = delta.criteria;
     if (c) {
@@ -372,4 +384,9 @@ function canonicalJson(value: any): string {
     return `{${Object.keys(value).sort().map(k => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** A contract phase's hostname grants as `hostname:port/PROTOCOL`. */
+function hostnamesOf(phase: ContractPhase): string[] {
+  return (phase.egressHostnames ?? []).map(g => `${g.hostname}:${g.port}/${g.protocol}`);
 }

@@ -9,6 +9,7 @@ import {
   checkAdmission, checkJobDeadline, checkKubernetesMonotonic, checkNetworkPolicies, checkPhaseRbac, checkPodTemplates, checkRbacDenylist,
   checkSecretObjects, checkServiceAccounts,
 } from './private/k8s-invariants';
+import { checkEgressBreadth, checkHostnameEnforcement, DEFAULT_MIN_EGRESS_PREFIX } from './private/egress-invariants';
 import { checkAdmissionGuards } from './private/guard-invariants';
 import { checkManifestSecrets, checkTerraformSecrets } from './private/secret-invariants';
 import { shapeProblems } from './private/shapes';
@@ -18,6 +19,7 @@ import {
 } from './private/vault-invariants';
 import { TerraformOutput } from './terraform-output';
 import { VerifyRule, VerifySeverity } from './verify-rule';
+import { SuppressedFinding, VerifySuppression, VerifySuppressions } from './verify-suppression';
 
 /** Template invariants with a rule of their own (job-deadline, pod-automount-token): not repeated as contract-invalid. */
 const OWN_RULE_FIELDS = ['jobTemplate.spec.activeDeadlineSeconds', 'jobTemplate.spec.template.spec.automountServiceAccountToken'];
@@ -49,6 +51,18 @@ export interface VerifyOptions {
    * @default - none: every denylisted permission is a finding
    */
   readonly allowDenied?: string[];
+  /**
+   * IPv4 egress blocks with a prefix shorter than this count as
+   * internet-wide (`egress-internet-wide`) in every phase below the top one.
+   * @default Verifier.DEFAULT_MIN_EGRESS_PREFIX (8)
+   */
+  readonly minEgressPrefixLength?: number;
+  /**
+   * Reviewed exceptions: findings of these rules (optionally on one object)
+   * are reported as suppressed with the reason, not as errors.
+   * @default - none
+   */
+  readonly suppressions?: VerifySuppression[];
 }
 
 /** One broken invariant. */
@@ -81,6 +95,8 @@ export interface VerifyReport {
   readonly marginSeconds: number;
   /** The token_ttl bound the phase roles were checked against, in seconds (the tightest over the contracts). */
   readonly tokenTtlBoundSeconds: number;
+  /** Findings lifted by a suppression, with its reason (not counted in errorCount/warningCount). */
+  readonly suppressed: SuppressedFinding[];
 }
 
 /**
@@ -105,6 +121,8 @@ export class Verifier {
   public static readonly DEFAULT_MARGIN_SECONDS = 60;
   /** Default bound on a phase role's token_ttl when a contract states none: 300 seconds (the fleet's default token TTL). */
   public static readonly DEFAULT_TOKEN_TTL_BOUND_SECONDS = DEFAULT_TOKEN_TTL_BOUND_SECONDS;
+  /** Default bound for egress-internet-wide: IPv4 blocks shorter than /8 reach the internet. */
+  public static readonly DEFAULT_MIN_EGRESS_PREFIX = DEFAULT_MIN_EGRESS_PREFIX;
 
   /**
    * Verify a Kubernetes synth output folder or manifest file and a cdktf
@@ -154,14 +172,26 @@ export class Verifier {
         problems.add('Verifier', `allowDenied[${i}]`, id, 'is not a deny rule id', `use one of ${denyIds.join(', ')}`);
       }
     });
+    const minPrefix = options?.minEgressPrefixLength;
+    if (minPrefix !== undefined && (!Number.isInteger(minPrefix) || minPrefix < 1 || minPrefix > 32)) {
+      problems.add('Verifier', 'minEgressPrefixLength', minPrefix, 'must be a whole number from 1 to 32', 'e.g. 8');
+    }
+    const suppressions = [...(options?.suppressions ?? [])];
+    VerifySuppressions.validate(problems, suppressions);
     problems.throwIfAny('Verifier');
     const findings: VerifyFinding[] = [];
+    const suppressed: SuppressedFinding[] = [];
     const seen = new Set<string>();
     const report = (rule: VerifyRule, object: string, message: string, fix: string): void => {
       const key = `${rule.id}|${object}|${message}`;
       if (!seen.has(key)) {
         seen.add(key);
-        findings.push({ id: rule.id, severity: rule.severity.value, object, message, fix });
+        const lifted = VerifySuppressions.matching(suppressions, rule.id, object);
+        if (lifted) {
+          suppressed.push({ id: rule.id, object, message, reason: lifted.reason });
+        } else {
+          findings.push({ id: rule.id, severity: rule.severity.value, object, message, fix });
+        }
       }
     };
     const objects: any[] = [];
@@ -184,13 +214,13 @@ export class Verifier {
     Verifier.checkContractFiles(contractFiles, contracts, report);
     const ctx: VerifyContext = {
       manifests: objects, terraform, contracts, marginSeconds: margin, tokenTtlBoundSeconds: bound,
-      allowDenied: [...(options?.allowDenied ?? [])], report,
+      allowDenied: [...(options?.allowDenied ?? [])], minEgressPrefixLength: minPrefix, report,
     };
     const checks: Array<[string, (c: VerifyContext) => void]> = [
       ['ServiceAccount', checkServiceAccounts], ['Vault role', checkVaultRoles], ['Job deadline', checkJobDeadline],
       ['TTL', checkTtls], ['token duty', checkTokenDuties], ['lease TTL', checkLeaseTtls], ['admission', checkAdmission],
       ['admission guard', checkAdmissionGuards], ['Kubernetes monotonicity', checkKubernetesMonotonic],
-      ['NetworkPolicy', checkNetworkPolicies], ['phase RBAC', checkPhaseRbac], ['RBAC denylist', checkRbacDenylist],
+      ['NetworkPolicy', checkNetworkPolicies], ['egress breadth', checkEgressBreadth], ['hostname enforcement', checkHostnameEnforcement], ['phase RBAC', checkPhaseRbac], ['RBAC denylist', checkRbacDenylist],
     ];
     const always: Array<[string, (c: VerifyContext) => void]> = [
       ['Vault policy', checkPolicies], ['pod template', checkPodTemplates], ['Secret object', checkSecretObjects],
@@ -217,16 +247,19 @@ export class Verifier {
       deadlineSeconds: deadlineOf(contracts) ?? 0,
       marginSeconds: margin,
       tokenTtlBoundSeconds: tokenTtlBound(contracts, bound),
+      suppressed,
     };
   }
 
   /** One line per finding (`ERROR id object: message. Fix: …`) and a summary line. */
   public static formatText(report: VerifyReport): string {
     const lines = report.findings.map(f => `${f.severity} ${f.id} ${f.object}: ${f.message}. Fix: ${f.fix}`);
+    lines.push(...(report.suppressed ?? []).map(s => `SUPPRESSED ${s.id} ${s.object}: ${s.message}. Reason: ${s.reason}`));
     const agents = report.agents.length ? `agent(s) ${report.agents.join(', ')}` : 'no agent';
+    const lifted = (report.suppressed ?? []).length > 0 ? `; ${report.suppressed.length} suppressed` : '';
     lines.push(report.findings.length === 0
-      ? `verified: no findings (${agents}; Vault TTLs ≤ ${report.deadlineSeconds}s deadline + ${report.marginSeconds}s margin; token_ttl ≤ ${report.tokenTtlBoundSeconds}s)`
-      : `${report.findings.length} finding(s): ${report.errorCount} error(s), ${report.warningCount} warning(s) (${agents})`);
+      ? `verified: no findings (${agents}; Vault TTLs ≤ ${report.deadlineSeconds}s deadline + ${report.marginSeconds}s margin; token_ttl ≤ ${report.tokenTtlBoundSeconds}s${lifted})`
+      : `${report.findings.length} finding(s): ${report.errorCount} error(s), ${report.warningCount} warning(s) (${agents}${lifted})`);
     return lines.join('\n') + '\n';
   }
 
@@ -234,6 +267,7 @@ export class Verifier {
   public static toJson(report: VerifyReport): any {
     return {
       findings: report.findings.map(f => ({ id: f.id, severity: f.severity, object: f.object, message: f.message, fix: f.fix })),
+      suppressed: (report.suppressed ?? []).map(s => ({ id: s.id, object: s.object, message: s.message, reason: s.reason })),
       summary: {
         clean: report.errorCount === 0,
         errors: report.errorCount,
@@ -242,6 +276,7 @@ export class Verifier {
         deadlineSeconds: report.deadlineSeconds,
         marginSeconds: report.marginSeconds,
         tokenTtlBoundSeconds: report.tokenTtlBoundSeconds,
+        suppressed: (report.suppressed ?? []).length,
       },
     };
   }

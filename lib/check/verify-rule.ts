@@ -146,6 +146,15 @@ export class VerifyRule {
   /** An egress ipBlock reaches link-local addresses (cloud metadata). */
   public static readonly EGRESS_METADATA = new VerifyRule('egress-metadata', VerifySeverity.ERROR,
     'every egress ipBlock that contains 169.254.0.0/16 excepts it, and none lies inside it');
+  /** A phase below the top one reaches the whole internet (or a block wider than the prefix bound). */
+  public static readonly EGRESS_INTERNET_WIDE = new VerifyRule('egress-internet-wide', VerifySeverity.ERROR,
+    'no phase below the top one has an egress rule to 0.0.0.0/0, ::/0, a block shorter than the prefix bound (--min-egress-prefix, default /8), a Cilium world entity or no destination');
+  /** A phase sends DNS beyond the cluster DNS pods. */
+  public static readonly EGRESS_DNS_WIDE = new VerifyRule('egress-dns-wide', VerifySeverity.ERROR,
+    'every egress rule reaching port 53 goes only to labelled pods in a named namespace (the DNS pods) or to one address (a NodeLocal DNSCache)');
+  /** What enforces a phase's hostnames (the proxy allowlist or the Cilium policies) differs from the contract's grants. */
+  public static readonly EGRESS_HOSTNAMES_UNENFORCED = new VerifyRule('egress-hostnames-unenforced', VerifySeverity.ERROR,
+    'the egress proxy allowlist (squid.conf and <phase>.hosts) or the phase\'s CiliumNetworkPolicy toFQDNs allow exactly the hostnames and ports the contract grants each phase');
   /** A NetworkPolicy selecting agent pods allows ingress. */
   public static readonly INGRESS_NOT_DENIED = new VerifyRule('ingress-not-denied', VerifySeverity.ERROR,
     'every NetworkPolicy selecting agent pods restricts Ingress and allows none');
@@ -175,6 +184,7 @@ export class VerifyRule {
       VerifyRule.VAULT_POLICY_SYSTEM, VerifyRule.VAULT_POLICY_GLOB, VerifyRule.VAULT_POLICY_SUDO,
       VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.PHASE_RBAC_MISSING, VerifyRule.RBAC_DENYLIST, VerifyRule.POD_SECURITY,
       VerifyRule.POD_AUTOMOUNT, VerifyRule.EGRESS_POLICY_MISSING, VerifyRule.EGRESS_NOT_DENIED, VerifyRule.EGRESS_METADATA,
+      VerifyRule.EGRESS_INTERNET_WIDE, VerifyRule.EGRESS_DNS_WIDE, VerifyRule.EGRESS_HOSTNAMES_UNENFORCED,
       VerifyRule.INGRESS_NOT_DENIED, VerifyRule.K8S_SECRET, VerifyRule.TF_SECRET_LITERAL, VerifyRule.TF_VARIABLE,
       VerifyRule.SECRET_PATTERN];
   }

@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Duration as KDuration, JsonPatch, Lazy, Size } f
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentFleet, AgentSpec, ContractPhase, Duration, LauncherContract, LauncherContractDocument, Names, ProblemCollector,
+  AgentFleet, AgentSpec, ContractPhase, Duration, LauncherContract, LauncherContractDocument, Names, PhaseHostnames, ProblemCollector,
   TrustPhase,
 } from '../model';
 import { checkQuantity, guardOutput, pathOf, quantity } from './private/k8s-util';
@@ -518,6 +518,7 @@ export class AgentJobTemplate extends Construct {
       phases,
       jobTemplate: template,
       targetNamespaces: [...fleet.targetNamespaces],
+      ...(fleet.hostnameEnforcement ? { hostnameEnforcement: fleet.hostnameEnforcement.kind } : {}),
       allowedRegistries: [...fleet.allowedRegistries],
     };
   }
@@ -532,6 +533,7 @@ export class AgentJobTemplate extends Construct {
       vaultAuthMount: fleet.vaultAuthMountPath,
       ...(fleet.investigationIdentityMountPath ? { vaultJwtAuthMount: fleet.investigationIdentityMountPath } : {}),
       egress: fleet.egressOf(phase).map(t => t.toString()),
+      ...PhaseHostnames.contractFields(fleet, phase),
       vaultPaths,
       // What `agent-trust promote-check` evaluates evidence against, straight from the ladder.
       promotion: fleet.ladder.definition(phase).promotion,

@@ -6,6 +6,7 @@ import { AgentJobTemplate } from './agent-job-template';
 import { AgentNamespace } from './agent-namespace';
 import { LadderServiceAccounts } from './ladder-service-accounts';
 import { LauncherAccess } from './launcher-access';
+import { EgressProxyAllowlist } from './egress-proxy-allowlist';
 import { PhaseNetworkPolicy } from './phase-network-policy';
 import { AdmissionApiVersion, AdmissionEnforcement, TrustPhaseAdmission } from './trust-phase-admission';
 import { VaultKubernetesEngineAccess } from './vault-kubernetes-engine-access';
@@ -117,6 +118,8 @@ export class AgentKubernetesTrust extends Construct {
   public readonly dashboard?: AgentDashboard;
   /** Vault's access for each domain served by the Kubernetes secrets engine. */
   public readonly vaultEngineAccess: VaultKubernetesEngineAccess[];
+  /** The egress proxy's hostname allowlist, when the fleet enforces hostnames through a proxy. */
+  public readonly egressProxyAllowlist?: EgressProxyAllowlist;
 
   public constructor(scope: Construct, id: string, props: AgentKubernetesTrustProps) {
     super(scope, id);
@@ -149,6 +152,9 @@ export class AgentKubernetesTrust extends Construct {
     }
     if (props.dashboard) {
       this.dashboard = new AgentDashboard(this, 'Dashboard', { fleet, admission: this.admission });
+    }
+    if (fleet.hostnameEnforcement?.isProxy) {
+      this.egressProxyAllowlist = new EgressProxyAllowlist(this, 'EgressProxy', { fleet });
     }
   }
 }

@@ -4,6 +4,8 @@ export * from './phase-service-account';
 export * from './ladder-service-accounts';
 export * from './agent-job-template';
 export * from './phase-network-policy';
+export * from './phase-cilium-network-policy';
+export * from './egress-proxy-allowlist';
 export * from './launcher-access';
 export * from './trust-phase-admission';
 export * from './agent-kubernetes-trust';

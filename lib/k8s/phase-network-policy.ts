@@ -1,8 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentFleet, EgressTarget, LauncherContract, Names, NetworkProtocol, ProblemCollector, TrustPhase,
+  AgentFleet, EgressTarget, LauncherContract, Names, NetworkProtocol, PhaseHostnames, ProblemCollector, TrustPhase,
 } from '../model';
+import { PhaseCiliumNetworkPolicy } from './phase-cilium-network-policy';
 import { guardOutput, pathOf } from './private/k8s-util';
 
 /** Properties of a `PhaseNetworkPolicy`. */
@@ -32,12 +33,15 @@ export interface PhaseNetworkPolicyProps {
  * `trust-phase=<phase>` in the agent namespace, denies all ingress, and
  * allows egress only to cluster DNS, Vault, and the endpoints of the domains
  * the phase may use (`fleet.egressOf(phase)`). Every CIDR that contains the
- * link-local range keeps `169.254.0.0/16` (cloud metadata) in `except`.
+ * link-local range keeps `169.254.0.0/16` (cloud metadata) in `except`, and
+ * every CIDR wider than `100.64.0.0/10` keeps the shared address space out.
  *
  * NetworkPolicies add up: together with `AgentNamespace`'s default-deny
  * policy, an agent pod reaches exactly what its phase allows. Core
- * NetworkPolicy cannot match host names; reach LLM APIs by CIDR or through
- * an in-cluster egress proxy.
+ * NetworkPolicy cannot match host names: hostname targets
+ * (`EgressTarget.hosts`) become a rule to the fleet's egress proxy on the
+ * phase's own port, or, under `HostnameEnforcement.cilium()`, a child
+ * `CiliumNetworkPolicy` (`fqdnPolicy`) with `toFQDNs`.
  */
 export class PhaseNetworkPolicy extends Construct {
   /** The default DNS target: kube-dns in kube-system on 53/UDP and 53/TCP. */
@@ -50,8 +54,10 @@ export class PhaseNetworkPolicy extends Construct {
   public readonly networkPolicy: kplus.k8s.KubeNetworkPolicy;
   /** The phase. */
   public readonly phase: TrustPhase;
-  /** Every egress target allowed: DNS, the API server when given, Vault, then the domain endpoints. */
+  /** Every egress target allowed: DNS, the API server when given, Vault, then the domain endpoints (and the egress proxy). */
   public readonly egressTargets: EgressTarget[];
+  /** The phase's CiliumNetworkPolicy for its hostnames, when the fleet enforces hostnames with Cilium. */
+  public readonly fqdnPolicy?: PhaseCiliumNetworkPolicy;
 
   public constructor(scope: Construct, id: string, props: PhaseNetworkPolicyProps) {
     super(scope, id);
@@ -66,10 +72,13 @@ export class PhaseNetworkPolicy extends Construct {
     const dns = props.dns ?? PhaseNetworkPolicy.defaultDns();
     dns.validate(problems, path + '/dns');
     props.apiServer?.validate(problems, path + '/apiServer');
+    PhaseHostnames.refuseHostnames(problems, path + '/dns', 'use PhaseNetworkPolicy.defaultDns() or EgressTarget.nodeLocalDns()', dns);
+    PhaseHostnames.refuseHostnames(problems, path + '/apiServer', 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)', props.apiServer);
     problems.throwIfAny(path);
 
     this.phase = phase;
-    this.egressTargets = [dns, ...(props.apiServer ? [props.apiServer] : []), ...fleet.egressOf(phase)];
+    // Hostnames are not NetworkPolicy peers: the proxy on the phase's port, or a CiliumNetworkPolicy (below), stands in.
+    this.egressTargets = [dns, ...(props.apiServer ? [props.apiServer] : []), ...PhaseHostnames.networkTargets(fleet, phase)];
     this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: {
         name: Names.serviceAccount(phase.name),
@@ -83,6 +92,7 @@ export class PhaseNetworkPolicy extends Construct {
         egress: this.egressTargets.map(t => PhaseNetworkPolicy.toEgressRule(t)),
       },
     });
+    this.fqdnPolicy = PhaseCiliumNetworkPolicy.forPhase(this, fleet, phase);
   }
 
   private static toEgressRule(target: EgressTarget): kplus.k8s.NetworkPolicyEgressRule {

@@ -1,6 +1,7 @@
 import { LauncherContract } from '../model/launcher-contract';
 import { Names } from '../model/names';
 import { ProblemCollector, ValidationProblem } from '../model/validation';
+import { checkHostnameFields } from './private/hostname-fields';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CRITERIA_COUNTS = ['minInvestigations', 'minDays', 'requiredApprovals', 'maxPolicyViolations'];
@@ -63,6 +64,7 @@ export class LauncherContractValidator {
         `use one of: ${phaseNames.join(', ') || '(no valid phase listed)'}`);
     }
     LauncherContractValidator.checkLists(problems, path, obj);
+    checkHostnameFields(problems, path, obj);
     LauncherContractValidator.checkTemplate(problems, path, obj, envNames);
     if (obj.vaultToken !== undefined) {
       LauncherContractValidator.checkVaultToken(problems, path, obj);

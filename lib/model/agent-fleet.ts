@@ -2,7 +2,9 @@ import { AccessLevel } from './access-level';
 import { Domain } from './domain';
 import { Duration } from './duration';
 import { EgressTarget, NetworkProtocol } from './egress-target';
+import { HostnameEnforcement } from './hostname-enforcement';
 import { Names } from './names';
+import { PhaseHostnames } from './phase-hostnames';
 import { SecretEngineKind } from './secret-engine-kind';
 import { TrustLadder } from './trust-ladder';
 import { TrustPhase } from './trust-phase';
@@ -135,6 +137,13 @@ export interface AgentFleetProps {
    * @default - the registry host of each agent's image
    */
   readonly allowedRegistries?: string[];
+  /**
+   * How hostname egress (`EgressTarget.hosts`) is enforced: through an
+   * egress proxy or with Cilium `toFQDNs` policies. Required as soon as a
+   * domain lists hostnames.
+   * @default - none: a domain listing hostnames is an error
+   */
+  readonly hostnameEnforcement?: HostnameEnforcement;
 }
 
 /** A resolved domain: spec with defaults applied. */
@@ -211,6 +220,8 @@ export class AgentFleet {
   private readonly explicitTokenTtl: boolean;
   /** Where agents reach the Kubernetes API, if they may. */
   public readonly kubernetesApi?: EgressTarget;
+  /** How hostname egress is enforced, if the fleet uses any. */
+  public readonly hostnameEnforcement?: HostnameEnforcement;
 
   public constructor(props: AgentFleetProps) {
     this.namespace = props.namespace ?? 'agents';
@@ -235,6 +246,7 @@ export class AgentFleet {
     this.vaultEgress = props.vault?.egress
       ?? EgressTarget.inCluster('vault', { 'app.kubernetes.io/name': 'vault' }, [{ port: 8200, protocol: NetworkProtocol.TCP }]);
     this.kubernetesApi = props.kubernetesApi;
+    this.hostnameEnforcement = props.hostnameEnforcement;
     this.allowedRegistries = props.allowedRegistries
       ?? [...new Set(this.agents.filter(a => typeof a.image === 'string').map(a => AgentFleet.registryOf(a.image)))];
 
@@ -366,6 +378,7 @@ export class AgentFleet {
       }
     });
     this.ladder.validate(problems, `${path}/ladder`, this.domains.map(d => d.domain), this.targetNamespaces);
+    PhaseHostnames.validate(problems, this, path);
   }
 
   private validateAgents(problems: ProblemCollector, path: string): void {

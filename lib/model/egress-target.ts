@@ -1,3 +1,4 @@
+import { hostnameFault } from './private/dns-name';
 import { ProblemCollector } from './validation';
 
 /** Transport protocol of an egress port. */
@@ -21,28 +22,54 @@ export interface EgressPort {
 
 /** Cloud metadata endpoints live here; agents must never reach them. */
 const LINK_LOCAL_V4 = '169.254.0.0/16';
+/** Shared address space (RFC 6598): carrier-grade NAT, and pod or VPN ranges on some clouds (EKS, Tailscale). */
+const SHARED_ADDRESS_V4 = '100.64.0.0/10';
+/** NodeLocal DNSCache's default link-local listen address. */
+const NODE_LOCAL_DNS = '169.254.20.10';
 
 /**
  * Where an agent pod may send traffic: an IP block (with the link-local
- * metadata range always carved out) or pods of another namespace.
- * Core NetworkPolicy cannot match host names, so LLM APIs are reached by
- * CIDR or through an egress proxy that is itself an in-cluster target.
+ * metadata range and the shared address space always carved out), pods of
+ * another namespace, or hostnames (`hosts`), which the fleet's
+ * `hostnameEnforcement` enforces through an egress proxy or Cilium.
  */
 export class EgressTarget {
   /** Cloud metadata range, kept out of every CIDR that contains it. */
   public static readonly METADATA_CIDR = LINK_LOCAL_V4;
+  /** Shared address space (100.64.0.0/10), kept out of every CIDR that contains it. */
+  public static readonly SHARED_ADDRESS_CIDR = SHARED_ADDRESS_V4;
 
   /**
    * Traffic to an IP block. If the block contains `169.254.0.0/16` that range
    * is added to `except` automatically; a block inside it is refused.
    */
   public static cidr(cidr: string, ports: EgressPort[], except?: string[]): EgressTarget {
-    return new EgressTarget(ports, cidr, except ?? [], undefined, undefined);
+    return new EgressTarget(ports, cidr, except ?? [], undefined, undefined, undefined, false);
   }
 
   /** Traffic to pods matching `podLabels` in namespace `namespace` (by its `kubernetes.io/metadata.name` label). */
   public static inCluster(namespace: string, podLabels: { [key: string]: string }, ports: EgressPort[]): EgressTarget {
-    return new EgressTarget(ports, undefined, [], namespace, { ...podLabels });
+    return new EgressTarget(ports, undefined, [], namespace, { ...podLabels }, undefined, false);
+  }
+
+  /**
+   * Traffic to hostnames (e.g. `['sts.eu-west-1.amazonaws.com', 'api.openai.com']`)
+   * on `ports`. A name may start with `*.` standing for exactly one label
+   * (`*.s3.eu-west-1.amazonaws.com`). The fleet must set
+   * `hostnameEnforcement`: NetworkPolicy alone cannot match names.
+   */
+  public static hosts(hostnames: string[], ports: EgressPort[]): EgressTarget {
+    return new EgressTarget(ports, undefined, [], undefined, undefined, [...(hostnames ?? [])], false);
+  }
+
+  /**
+   * A NodeLocal DNSCache listen address (default `169.254.20.10`) on port 53
+   * UDP and TCP, as the DNS target of `PhaseNetworkPolicy`. The only
+   * link-local block an agent may reach: one address, DNS ports only.
+   */
+  public static nodeLocalDns(address?: string): EgressTarget {
+    return new EgressTarget([{ port: 53, protocol: NetworkProtocol.UDP }, { port: 53, protocol: NetworkProtocol.TCP }],
+      `${address ?? NODE_LOCAL_DNS}/32`, [], undefined, undefined, undefined, true);
   }
 
   /**
@@ -82,13 +109,24 @@ export class EgressTarget {
     /** Namespace, for in-cluster targets. */
     public readonly namespace: string | undefined,
     /** Pod labels, for in-cluster targets. */
-    public readonly podLabels: { [key: string]: string } | undefined) {}
+    public readonly podLabels: { [key: string]: string } | undefined,
+    /** Hostnames, for hostname targets. */
+    public readonly hostnames: string[] | undefined,
+    /** Whether this is a NodeLocal DNSCache address (`nodeLocalDns`). */
+    public readonly isNodeLocalDns: boolean) {}
 
-  /** `except` ranges of a CIDR target, including the metadata range when the block contains it. */
+  /**
+   * `except` ranges of a CIDR target, including the metadata range and the
+   * shared address space when the block is wider than them.
+   */
   public get except(): string[] {
     const except = [...this.userExcept];
-    if (this.ipBlock && EgressTarget.ipv4Contains(this.ipBlock, LINK_LOCAL_V4) && !except.includes(LINK_LOCAL_V4)) {
-      except.push(LINK_LOCAL_V4);
+    for (const carved of [LINK_LOCAL_V4, SHARED_ADDRESS_V4]) {
+      const inner = EgressTarget.parseIpv4Cidr(carved)!;
+      const outer = this.ipBlock ? EgressTarget.parseIpv4Cidr(this.ipBlock) : undefined;
+      if (outer && outer[1] < inner[1] && EgressTarget.ipv4Contains(this.ipBlock!, carved) && !except.includes(carved)) {
+        except.push(carved);
+      }
     }
     return except;
   }
@@ -104,11 +142,16 @@ export class EgressTarget {
         problems.add(path, `ports[${i}].port`, p.port, 'is not a port number', 'use an integer from 1 to 65535');
       }
     });
+    if (this.hostnames !== undefined) {
+      this.validateHostnames(problems, path);
+    }
     if (this.ipBlock !== undefined) {
       const parsed = EgressTarget.parseIpv4Cidr(this.ipBlock);
       if (!parsed) {
         problems.add(path, 'cidr', this.ipBlock, 'is not an IPv4 CIDR block', 'write it as a.b.c.d/n, e.g. "10.20.0.0/16"');
-      } else if (EgressTarget.ipv4Contains(LINK_LOCAL_V4, this.ipBlock)) {
+      } else if (this.isNodeLocalDns && parsed[1] !== 32) {
+        problems.add(path, 'address', this.ipBlock, 'is not one IPv4 address', 'give the NodeLocal DNSCache address, e.g. "169.254.20.10"');
+      } else if (EgressTarget.ipv4Contains(LINK_LOCAL_V4, this.ipBlock) && !this.isNodeLocalDns) {
         problems.add(path, 'cidr', this.ipBlock, 'targets the link-local range that holds cloud metadata endpoints',
           'agents must never reach 169.254.0.0/16; remove this target');
       }
@@ -121,9 +164,29 @@ export class EgressTarget {
     }
   }
 
-  /** Short text for reports, e.g. `10.0.0.0/16:5432/TCP`. */
+  private validateHostnames(problems: ProblemCollector, path: string): void {
+    const names = this.hostnames ?? [];
+    if (names.length === 0) {
+      problems.add(path, 'hostnames', names, 'lists no hostname', 'name the hosts agents call, e.g. ["api.openai.com"]');
+    }
+    const seen = new Set<string>();
+    names.forEach((name, i) => {
+      const fault = hostnameFault(name);
+      if (fault) {
+        problems.add(path, `hostnames[${i}]`, name, fault.message, fault.hint);
+      } else if (seen.has(name)) {
+        problems.add(path, `hostnames[${i}]`, name, 'is listed twice', 'list each hostname once');
+      }
+      seen.add(name);
+    });
+  }
+
+  /** Short text for reports, e.g. `10.0.0.0/16:5432/TCP` or `hosts api.openai.com:443/TCP`. */
   public toString(): string {
     const ports = this.ports.map(p => `${p.port}/${p.protocol ?? NetworkProtocol.TCP}`).join(',');
+    if (this.hostnames) {
+      return `hosts ${this.hostnames.join(',')}:${ports}`;
+    }
     if (this.ipBlock) {
       const except = this.except;
       return `${this.ipBlock}${except.length ? ` (except ${except.join(', ')})` : ''}:${ports}`;

@@ -1,3 +1,4 @@
+import { HostnameGrant } from './phase-hostnames';
 import { PromotionCriteria } from './promotion';
 
 /**
@@ -25,6 +26,19 @@ export interface ContractPhase {
   readonly vaultJwtAuthMount?: string;
   /** Egress the phase's NetworkPolicy allows, as text (for humans; the policy is enforced by Kubernetes). */
   readonly egress: string[];
+  /**
+   * Hostnames the phase may reach, one row per hostname and port (what the
+   * egress proxy's allowlist or the phase's CiliumNetworkPolicy enforces).
+   * @default - none: the phase reaches no hostname
+   */
+  readonly egressHostnames?: HostnameGrant[];
+  /**
+   * The proxy URL agents of this phase use for hostnames (`HTTPS_PROXY`),
+   * when the fleet enforces hostnames through an egress proxy. Each phase
+   * has its own proxy port.
+   * @default - none: no proxy
+   */
+  readonly egressProxy?: string;
   /** Vault credential paths the phase's policy grants. */
   readonly vaultPaths: string[];
   /**
@@ -119,6 +133,12 @@ export interface LauncherContractDocument {
    * @default - not listed (contracts written before this field): verify infers them from the RoleBindings it finds
    */
   readonly targetNamespaces?: string[];
+  /**
+   * How hostname egress is enforced: `egress-proxy` or `cilium`
+   * (`HostnameEnforcement.kind`).
+   * @default - not stated: the fleet uses no hostname egress
+   */
+  readonly hostnameEnforcement?: string;
   /**
    * Image registry prefixes the admission policy admits. The loader refuses
    * a contract whose template pulls an image from elsewhere, so a tampered

@@ -13,6 +13,7 @@ export function fleetWith(overrides: Partial<AgentFleetProps> = {}): AgentFleet 
     targetNamespaces: base.targetNamespaces,
     agents: base.agents,
     domains: base.domains.map(d => ({ domain: d.domain, engine: d.engine, mountPath: d.mountPath, egress: d.egress })),
+    hostnameEnforcement: base.hostnameEnforcement,
     ...overrides,
   });
 }

@@ -511,9 +511,10 @@ const CASES: Case[] = [
     object: 'phase read-only', message: ['trust-phase=read-only'],
   },
   {
+    // On the top phase's 443 only, so the rule is neither below the top (egress-internet-wide) nor DNS (egress-dns-wide).
     name: 'an allow-all egress rule', id: 'egress-not-default-deny',
-    edit: out => { obj(out, 'NetworkPolicy', 'agent-phase-read-only').spec.egress.push({}); },
-    object: 'NetworkPolicy agents/agent-phase-read-only', message: ['= {} has no "to"', 'every destination'],
+    edit: out => { obj(out, 'NetworkPolicy', 'agent-phase-autonomous').spec.egress.push({ ports: [{ port: 443, protocol: 'TCP' }] }); },
+    object: 'NetworkPolicy agents/agent-phase-autonomous', message: ['has no "to"', 'every destination'],
   },
   {
     name: 'Egress dropped from the policyTypes of the default-deny and a phase policy', id: 'egress-not-default-deny',
@@ -536,13 +537,44 @@ const CASES: Case[] = [
     object: 'Namespace agents phase limited-write', message: ['"Ingress"'],
   },
   {
-    name: 'the metadata except removed', id: 'egress-metadata',
+    // The default example reaches no wide block any more; the top phase gets one without the metadata except.
+    name: 'a wide block without the metadata except', id: 'egress-metadata',
     edit: out => {
-      const np = obj(out, 'NetworkPolicy', 'agent-phase-read-only');
-      const rule = np.spec.egress.find((r: any) => r.to?.[0]?.ipBlock?.cidr === '0.0.0.0/0');
-      rule.to[0].ipBlock.except = rule.to[0].ipBlock.except.filter((e: string) => e !== '169.254.0.0/16');
+      obj(out, 'NetworkPolicy', 'agent-phase-autonomous').spec.egress.push(
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }], ports: [{ port: 443, protocol: 'TCP' }] });
     },
-    object: 'NetworkPolicy agents/agent-phase-read-only', message: ['"0.0.0.0/0"', '169.254.0.0/16'],
+    object: 'NetworkPolicy agents/agent-phase-autonomous', message: ['"0.0.0.0/0"', '169.254.0.0/16'],
+  },
+  {
+    name: 'an internet-wide rule added to the read-only phase', id: 'egress-internet-wide',
+    edit: out => {
+      obj(out, 'NetworkPolicy', 'agent-phase-read-only').spec.egress.push(
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } }], ports: [{ port: 443, protocol: 'TCP' }] });
+    },
+    object: 'NetworkPolicy agents/agent-phase-read-only', message: ['"0.0.0.0/0"', 'phase "read-only" (below the top phase "autonomous")', 'open internet'],
+  },
+  {
+    name: 'a Cilium world entity for the shadow phase', id: 'egress-internet-wide',
+    edit: out => {
+      out.manifests.push({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'shadow-world', namespace: 'agents' },
+        spec: { endpointSelector: { matchLabels: { 'k8s:trust-phase': 'shadow' } },
+          egress: [{ toEntities: ['world'], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }] } });
+    },
+    object: 'CiliumNetworkPolicy agents/shadow-world', message: ['toEntities[0] "world"', 'phase "shadow"'],
+  },
+  {
+    name: 'a host added to the read-only phase\'s proxy allowlist', id: 'egress-hostnames-unenforced',
+    edit: out => { obj(out, 'ConfigMap', 'agents-egress-allowlist', 'egress-proxy').data['read-only.hosts'] += 'exfil.example.com:443/TCP\n'; },
+    object: 'ConfigMap egress-proxy/agents-egress-allowlist read-only.hosts', message: ['"exfil.example.com:443/TCP"', 'does not grant'],
+  },
+  {
+    name: 'DNS to a public resolver block', id: 'egress-dns-wide',
+    edit: out => {
+      // limited-write: the shadow policy loses its Egress type in another case, which would (rightly) void this rule.
+      obj(out, 'NetworkPolicy', 'agent-phase-limited-write').spec.egress.push(
+        { to: [{ ipBlock: { cidr: '8.8.8.8/30' } }], ports: [{ port: 53, protocol: 'UDP' }] });
+    },
+    object: 'NetworkPolicy agents/agent-phase-limited-write', message: ['"8.8.8.8/30"', 'port 53', 'phase "limited-write"'],
   },
   {
     name: 'an ingress rule on a phase policy', id: 'ingress-not-denied',

@@ -78,9 +78,12 @@ describe('agent-trust verify (command)', () => {
       expect(Object.keys(f).sort()).toEqual(['fix', 'id', 'message', 'object', 'severity']);
       expect(f.severity).toBe('ERROR');
     }
-    expect(doc.summary).toEqual({ clean: false, errors: 2, warnings: 0, agents: ['diagnostics'], deadlineSeconds: 900, marginSeconds: 60, tokenTtlBoundSeconds: 300 });
+    expect(doc.summary).toEqual({
+      clean: false, errors: 2, warnings: 0, agents: ['diagnostics'], deadlineSeconds: 900, marginSeconds: 60, tokenTtlBoundSeconds: 300, suppressed: 0,
+    });
     expect(JSON.parse(run(base.k8sDir, base.tfDir, '--format', 'json').stdout)).toEqual({
-      findings: [], summary: { clean: true, errors: 0, warnings: 0, agents: ['diagnostics'], deadlineSeconds: 900, marginSeconds: 60, tokenTtlBoundSeconds: 300 },
+      findings: [], suppressed: [],
+      summary: { clean: true, errors: 0, warnings: 0, agents: ['diagnostics'], deadlineSeconds: 900, marginSeconds: 60, tokenTtlBoundSeconds: 300, suppressed: 0 },
     });
   });
 

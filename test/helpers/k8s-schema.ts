@@ -19,6 +19,25 @@ function asV1(Model: ModelClass): ModelClass {
   };
 }
 
+/**
+ * Cilium's CiliumNetworkPolicy, against the subset of Cilium's published CRD
+ * schema in test/schema/cilium (source and version in its SOURCE.md).
+ */
+let ciliumValidate: any;
+function ciliumNetworkPolicy(): ModelClass {
+  const Ajv = require('ajv').default;
+  ciliumValidate ??= new Ajv({ allErrors: true, strict: false }).compile(require('../schema/cilium/ciliumnetworkpolicy-v2.subset.schema.json'));
+  const validate = ciliumValidate;
+  return class {
+    public constructor(private readonly data: any) {}
+    public validate(): void {
+      if (!validate(this.data)) {
+        throw new Error(validate.errors.map((e: any) => `${e.instancePath || '/'} ${e.message}`).join('; '));
+      }
+    }
+  };
+}
+
 const MODELS: { [apiVersionKind: string]: () => ModelClass } = {
   'v1/Namespace': () => require('kubernetes-models/v1/Namespace').Namespace,
   'v1/ResourceQuota': () => require('kubernetes-models/v1/ResourceQuota').ResourceQuota,
@@ -43,6 +62,7 @@ const MODELS: { [apiVersionKind: string]: () => ModelClass } = {
     require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy').ValidatingAdmissionPolicy),
   'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding': () => asV1(
     require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding').ValidatingAdmissionPolicyBinding),
+  'cilium.io/v2/CiliumNetworkPolicy': ciliumNetworkPolicy,
   // prometheus-operator CRD (AgentAlerts), from the same project's CRD models.
   'monitoring.coreos.com/v1/PrometheusRule': () =>
     require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule').PrometheusRule,

@@ -302,7 +302,7 @@ describe('AgentJobTemplate launcher contract', () => {
     }
     expect(doc.phases[3].demotionTriggers).toEqual(['policy-violation', 'security-incident', 'success-rate-drop']);
     // A broad CIDR keeps the metadata range carved out, visibly.
-    expect(doc.phases[1].egress).toContain('0.0.0.0/0 (except 169.254.0.0/16):443/TCP');
+    expect(doc.phases[1].egress).toContain('0.0.0.0/0 (except 169.254.0.0/16, 100.64.0.0/10):443/TCP');
   });
 
   test('the template carries no investigation-specific value', () => {

@@ -39,7 +39,7 @@ describe('PhaseNetworkPolicy', () => {
       DNS_RULE,
       VAULT_RULE,
       { to: [{ ipBlock: { cidr: '10.30.0.0/16' } }], ports: [{ port: 5432, protocol: 'TCP' }] },
-      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } }], ports: [{ port: 443, protocol: 'TCP' }] },
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', '100.64.0.0/10'] } }], ports: [{ port: 443, protocol: 'TCP' }] },
     ]);
     // Ports are numbers, not dropped: the L1 IntOrString pitfall.
     for (const rule of policy.spec.egress) {
@@ -54,7 +54,7 @@ describe('PhaseNetworkPolicy', () => {
       domains: [{ domain: Domain.CLOUD, egress: [EgressTarget.cidr('0.0.0.0/0', [{ port: 443 }], ['10.0.0.0/8'])] }, { domain: Domain.LLM }],
     });
     const policy = policyOf(TrustPhase.READ_ONLY, fleet);
-    expect(policy.spec.egress[2].to[0].ipBlock).toEqual({ cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.0.0/16'] });
+    expect(policy.spec.egress[2].to[0].ipBlock).toEqual({ cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10'] });
   });
 
   test('a custom DNS target', () => {
@@ -77,7 +77,7 @@ describe('PhaseNetworkPolicy', () => {
     }))).toContain('test/Net/dns: ports[0].port = 70000: is not a port number');
   });
 
-  test('property: any CIDR containing the metadata range keeps it in except; others do not get it', () => {
+  test('property: any CIDR containing the metadata range or the shared address space keeps it in except; others do not get it', () => {
     const octet = fc.integer({ min: 0, max: 255 });
     fc.assert(fc.property(octet, octet, fc.integer({ min: 0, max: 16 }), (a, b, prefix) => {
       const cidr = `${a}.${b}.0.0/${prefix}`;
@@ -94,6 +94,9 @@ describe('PhaseNetworkPolicy', () => {
       expect(block.cidr).toBe(normal);
       const containsMetadata = EgressTarget.ipv4Contains(normal, '169.254.0.0/16');
       expect((block.except ?? []).includes('169.254.0.0/16')).toBe(containsMetadata);
+      // The shared address space (100.64.0.0/10) is carved out of every block wider than it.
+      const containsShared = prefix < 10 && EgressTarget.ipv4Contains(normal, '100.64.0.0/10');
+      expect((block.except ?? []).includes('100.64.0.0/10')).toBe(containsShared);
     }), { numRuns: 60 });
   });
 });

@@ -173,7 +173,10 @@ describe('AgentFleet validation', () => {
 
 describe('EgressTarget', () => {
   test('a broad CIDR always keeps the metadata range in except', () => {
-    expect(EgressTarget.cidr('0.0.0.0/0', [{ port: 443 }]).except).toEqual(['169.254.0.0/16']);
+    expect(EgressTarget.cidr('0.0.0.0/0', [{ port: 443 }]).except).toEqual(['169.254.0.0/16', '100.64.0.0/10']);
+    // The shared address space itself, or a block inside it, is a deliberate target: nothing carved out.
+    expect(EgressTarget.cidr('100.64.0.0/10', [{ port: 443 }]).except).toEqual([]);
+    expect(EgressTarget.cidr('100.64.0.0/9', [{ port: 443 }]).except).toEqual(['100.64.0.0/10']);
     expect(EgressTarget.cidr('169.0.0.0/8', [{ port: 443 }], ['169.1.0.0/16']).except).toEqual(['169.1.0.0/16', '169.254.0.0/16']);
     expect(EgressTarget.cidr('10.0.0.0/8', [{ port: 443 }]).except).toEqual([]);
   });

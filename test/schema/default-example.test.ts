@@ -31,7 +31,7 @@ describe('default example: Kubernetes schemas (kubernetes-models 4.5.1)', () => 
       Role: 11, RoleBinding: 11, // 4 phases × 2 target namespaces + launcher + Vault's engine access × 2
       ClusterRole: 3, ClusterRoleBinding: 3, // every phase from read-only up reads nodes/namespaces
       NetworkPolicy: 5, // default deny + one per phase
-      ConfigMap: 2, // the diagnostics contract + the admission params
+      ConfigMap: 3, // the diagnostics contract + the admission params + the egress proxy's allowlist
       // Jobs, Pods, token requests, exec/attach/port-forward.
       ValidatingAdmissionPolicy: 4,
       ValidatingAdmissionPolicyBinding: 4,
@@ -49,7 +49,8 @@ describe('default example: Kubernetes schemas (kubernetes-models 4.5.1)', () => 
       if (clusterScoped.includes(m.kind)) {
         expect(m.metadata.namespace).toBeUndefined();
       } else {
-        expect([fleet.namespace, ...fleet.targetNamespaces]).toContain(m.metadata.namespace);
+        // The egress proxy's allowlist lives beside the proxy, which mounts it.
+        expect([fleet.namespace, ...fleet.targetNamespaces, fleet.hostnameEnforcement!.proxy!.namespace]).toContain(m.metadata.namespace);
       }
     }
   });

@@ -8,6 +8,7 @@ import { EffectivePermissions } from '../effective-permissions';
 import { PodSecurityRestricted } from '../pod-security-restricted';
 import { VerifyRule } from '../verify-rule';
 import { ADMISSION_VERSIONS, covers } from './admission-match';
+import { isDnsCachePeer } from './egress-invariants';
 import { ladderSteps, objectName, phaseRows, show, VerifyContext } from './verify-context';
 
 const LINK_LOCAL = EgressTarget.METADATA_CIDR;
@@ -41,7 +42,7 @@ export function checkServiceAccounts(ctx: VerifyContext): void {
 }
 
 /** The pod labels of an agent's Jobs in a phase (template labels plus the per-investigation ones). */
-function agentPodLabels(c: LauncherContractDocument, phase: string): { [key: string]: string } {
+export function agentPodLabels(c: LauncherContractDocument, phase: string): { [key: string]: string } {
   return {
     ...(c.jobTemplate?.spec?.template?.metadata?.labels ?? {}),
     [LauncherContract.PHASE_LABEL]: phase,
@@ -56,7 +57,7 @@ function agentPodLabels(c: LauncherContractDocument, phase: string): { [key: str
  * `DoesNotExist` do). Policies that may allow traffic are checked with the
  * loose reading; a default deny counts only under the strict one.
  */
-function selects(selector: any, labels: { [key: string]: string }, every = false): boolean {
+export function selects(selector: any, labels: { [key: string]: string }, every = false): boolean {
   const sel = selector ?? {};
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) {
     if (k === LauncherContract.INVESTIGATION_LABEL ? every : labels[k] !== v) {
@@ -138,7 +139,7 @@ export function checkNetworkPolicies(ctx: VerifyContext): void {
           return;
         }
         const field = `spec.egress[${i}].to[${j}].ipBlock`;
-        if (EgressTarget.ipv4Contains(LINK_LOCAL, cidr)) {
+        if (EgressTarget.ipv4Contains(LINK_LOCAL, cidr) && !isDnsCachePeer(rule, peer)) {
           ctx.report(VerifyRule.EGRESS_METADATA, where, `${field}.cidr ${show(peer.ipBlock.cidr)} lies inside ${LINK_LOCAL} (cloud metadata endpoints)`,
             'remove the rule: agents never talk to link-local addresses');
         } else if (EgressTarget.ipv4Contains(cidr, LINK_LOCAL)) {

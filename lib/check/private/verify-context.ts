@@ -19,6 +19,8 @@ export interface VerifyContext {
   readonly tokenTtlBoundSeconds?: number;
   /** Deny rule ids accepted on purpose (overrides cannot be read from output). */
   readonly allowDenied: string[];
+  /** IPv4 egress blocks with a shorter prefix count as internet-wide (egress-internet-wide). */
+  readonly minEgressPrefixLength?: number;
   /** Record a finding. */
   readonly report: Report;
 }
