@@ -29,11 +29,20 @@ export function defaultChart(app: App): Chart {
   return chart;
 }
 
-// `cdk8s synth` runs this file (compiled) and sets CDK8S_OUTDIR; tests import `defaultChart`.
-if (require.main === module) {
+/**
+ * The app as `cdk8s synth` runs it: one App (outdir from CDK8S_OUTDIR, as the
+ * CLI sets it), the chart, then the contracts as files. `npm run synth` calls
+ * this in-process (scripts/synth.js); the CLI runs this file.
+ */
+export function synth(): void {
   const app = new App();
   defaultChart(app);
   app.synth();
   // Also as files, for launchers that read files: <outdir>/contracts/<namespace>.<agent>.contract.json
   LauncherContractFiles.write(app);
+}
+
+// `cdk8s synth` runs this file (compiled) and sets CDK8S_OUTDIR; tests import `defaultChart`.
+if (require.main === module) {
+  synth();
 }
