@@ -3,11 +3,11 @@ import {
   AgentJobTemplate, AgentNamespace, LadderServiceAccounts, LauncherAccess, PhaseNetworkPolicy, TrustPhaseAdmission,
   LauncherContractFiles, VaultKubernetesEngineAccess,
 } from '../../lib/k8s';
+import { AgentFleet } from '../../lib/model';
 import { defaultFleet } from './fleet';
 
-/** Every Kubernetes object of the default fleet, in one chart. */
-export function defaultChart(app: App): Chart {
-  const fleet = defaultFleet();
+/** Every Kubernetes object of the default fleet (or of `fleet`: the benchmark's generated fleets), in one chart. */
+export function defaultChart(app: App, fleet: AgentFleet = defaultFleet()): Chart {
   // No chart-level namespace: every namespaced object names its own (Roles
   // live in the target namespaces), and cluster-scoped objects carry none.
   const chart = new Chart(app, 'agent-trust', { disableResourceNameHashes: true });

@@ -13,6 +13,7 @@ import { checkAdmissionGuards } from './private/guard-invariants';
 import { checkManifestSecrets, checkTerraformSecrets } from './private/secret-invariants';
 import { shapeProblems } from './private/shapes';
 import { objectName, VerifyContext } from './private/verify-context';
+import { agentSummary } from './private/agent-summary';
 import {
   checkLeaseTtls, checkPolicies, checkTokenDuties, checkTtls, checkVaultRoles, deadlineOf, DEFAULT_TOKEN_TTL_BOUND_SECONDS, tokenTtlBound,
 } from './private/vault-invariants';
@@ -223,7 +224,7 @@ export class Verifier {
   /** One line per finding (`ERROR id object: message. Fix: …`) and a summary line. */
   public static formatText(report: VerifyReport): string {
     const lines = report.findings.map(f => `${f.severity} ${f.id} ${f.object}: ${f.message}. Fix: ${f.fix}`);
-    const agents = report.agents.length ? `agent(s) ${report.agents.join(', ')}` : 'no agent';
+    const agents = agentSummary(report.agents);
     lines.push(report.findings.length === 0
       ? `verified: no findings (${agents}; Vault TTLs ≤ ${report.deadlineSeconds}s deadline + ${report.marginSeconds}s margin; token_ttl ≤ ${report.tokenTtlBoundSeconds}s)`
       : `${report.findings.length} finding(s): ${report.errorCount} error(s), ${report.warningCount} warning(s) (${agents})`);
