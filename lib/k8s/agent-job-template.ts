@@ -472,12 +472,9 @@ export class AgentJobTemplate extends Construct {
     });
   }
 
-  /**
-   * The detached Job (not part of this construct's chart); an example
-   * investigation in the lowest phase. Patches and edits reach every
-   * investigation's Job through the contract.
-   */
+  /** The detached Job (not part of this construct's chart); an example investigation in the lowest phase. */
   public get job(): kplus.Job {
+    // Built on first access; until then the contract comes from the fleet's prototype Job.
     if (this.builtJob === undefined) {
       this.builtJob = this.buildJob(new Chart(new App(), 'agent-job-template', { disableResourceNameHashes: true }),
         this.agent.name, this.agent.image);
