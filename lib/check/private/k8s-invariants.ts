@@ -275,18 +275,23 @@ export function checkRbacDenylist(ctx: VerifyContext): void {
 export function checkKubernetesMonotonic(ctx: VerifyContext): void {
   const perms = EffectivePermissions.fromManifests(ctx.manifests);
   const rows = phaseRows(ctx.contracts);
-  // A middle phase is the higher of one step and the lower of the next: compute its grants once.
-  const grants = new Map<string, PermissionSet>();
+  // A middle phase is the higher of one step and the lower of the next: keep
+  // the last two phases' grants (they hold a string per target namespace and
+  // grant, so no more than two are kept alive).
+  let recent: Array<{ key: string; set: PermissionSet }> = [];
   const grantsOf = (namespace: string, account: string): PermissionSet => {
     const key = JSON.stringify([namespace, account]);
-    let set = grants.get(key);
-    if (!set) grants.set(key, set = perms.forServiceAccount(namespace, account));
+    const known = recent.find(r => r.key === key);
+    if (known) return known.set;
+    const set = perms.forServiceAccount(namespace, account);
+    recent = [...recent.slice(-1), { key, set }];
     return set;
   };
   for (const step of ladderSteps(ctx.contracts)) {
     const lower = rows.find(r => r.agentNamespace === step.namespace && r.name === step.lower)!;
     const higher = rows.find(r => r.agentNamespace === step.namespace && r.name === step.higher)!;
-    const missing = grantsOf(step.namespace, higher.serviceAccount).missing(grantsOf(step.namespace, lower.serviceAccount));
+    const below = grantsOf(step.namespace, lower.serviceAccount);
+    const missing = grantsOf(step.namespace, higher.serviceAccount).missing(below);
     if (missing.length > 0) {
       ctx.report(VerifyRule.MONOTONIC_K8S, `ServiceAccount ${step.namespace}/${higher.serviceAccount}`,
         `phase "${step.higher}" lacks ${missing.length} grant(s) of the phase below ("${step.lower}"): ${missing.join('; ')}`,

@@ -62,16 +62,22 @@ export class YamlDocuments {
   private static jsYaml(): { module: typeof JsYaml; schema: JsYaml.Schema } {
     if (!YamlDocuments.loaded) {
       const module = require('js-yaml') as typeof JsYaml;
-      const scalar = (tag: string, test: RegExp, construct: (s: string) => unknown): JsYaml.Type =>
-        new module.Type(tag, { kind: 'scalar', resolve: (s: unknown) => typeof s === 'string' && test.test(s), construct });
+      // `first`: the characters such a scalar can start with (besides the empty scalar), so most
+      // plain strings (names, labels) are told apart without a regular expression.
+      const scalar = (tag: string, first: string, test: RegExp, construct: (s: string) => unknown): JsYaml.Type =>
+        new module.Type(tag, {
+          kind: 'scalar',
+          resolve: (s: unknown) => typeof s === 'string' && (s.length === 0 || first.includes(s[0])) && test.test(s),
+          construct,
+        });
       // The `yaml` package's core schema (dist/schema/core and common/null), scalar for scalar.
       const schema = module.FAILSAFE_SCHEMA.extend({
         implicit: [
-          scalar('tag:yaml.org,2002:null', /^(?:~|[Nn]ull|NULL)?$/, () => null),
-          scalar('tag:yaml.org,2002:bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, s => s[0] === 't' || s[0] === 'T'),
-          scalar('tag:yaml.org,2002:int', /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/,
+          scalar('tag:yaml.org,2002:null', '~nN', /^(?:~|[Nn]ull|NULL)?$/, () => null),
+          scalar('tag:yaml.org,2002:bool', 'tTfF', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, s => s[0] === 't' || s[0] === 'T'),
+          scalar('tag:yaml.org,2002:int', '-+0123456789', /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/,
             s => s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10)),
-          scalar('tag:yaml.org,2002:float',
+          scalar('tag:yaml.org,2002:float', '-+.0123456789',
             /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/,
             s => s.endsWith('nan') || s.endsWith('NaN') || s.endsWith('NAN') ? NaN
               : /inf$/i.test(s) ? (s[0] === '-' ? -Infinity : Infinity) : parseFloat(s)),
