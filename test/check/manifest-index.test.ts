@@ -53,3 +53,44 @@ describe('agentSummary (the last line of `agent-trust verify`)', () => {
     expect(agentSummary(fleet)).toBe('100 agents (agent-001 … agent-100)');
   });
 });
+
+describe('checkKubernetesMonotonic scope by scope', () => {
+  // The check compares each scope (namespace, cluster) alone; its finding must
+  // list exactly what comparing the whole permission sets lists, sorted.
+  const { checkKubernetesMonotonic } = require('../../lib/check/private/k8s-invariants');
+  const { EffectivePermissions } = require('../../lib/check/effective-permissions');
+  const sa = (name: string): any => ({ kind: 'ServiceAccount', name, namespace: 'agents' });
+  const role = (kind: string, ns: string | undefined, name: string, rules: any[]): any => ({ kind, metadata: { namespace: ns, name }, rules });
+  const bind = (kind: string, ns: string | undefined, name: string, refKind: string, ref: string, subject: string): any =>
+    ({ kind, metadata: { namespace: ns, name }, roleRef: { kind: refKind, name: ref }, subjects: [sa(subject)] });
+  const rule = (resources: string[], verbs: string[], resourceNames?: string[]): any => ({ apiGroups: [''], resources, verbs, resourceNames });
+  const manifests = [
+    role('Role', 'a', 'low', [rule(['pods'], ['get', 'list']), rule(['configmaps'], ['get'], ['x'])]),
+    role('Role', 'a', 'high', [rule(['pods'], ['get'])]),
+    role('Role', 'b', 'low', [rule(['services'], ['get'])]),
+    role('ClusterRole', undefined, 'low-c', [rule(['nodes'], ['list'])]),
+    role('ClusterRole', undefined, 'high-c', [rule(['nodes'], ['get'])]),
+    role('ClusterRole', undefined, 'shared', [rule(['events'], ['list'])]),
+    bind('RoleBinding', 'a', 'l', 'Role', 'low', 'phase-low'),
+    bind('RoleBinding', 'a', 'h', 'Role', 'high', 'phase-high'),
+    bind('RoleBinding', 'b', 'l', 'Role', 'low', 'phase-low'),
+    bind('RoleBinding', 'c', 'l', 'ClusterRole', 'shared', 'phase-low'),
+    bind('RoleBinding', 'c', 'h', 'ClusterRole', 'shared', 'phase-high'),
+    bind('ClusterRoleBinding', undefined, 'lc', 'ClusterRole', 'low-c', 'phase-low'),
+    bind('ClusterRoleBinding', undefined, 'hc', 'ClusterRole', 'high-c', 'phase-high'),
+  ];
+  const phase = (name: string): any => ({ name, serviceAccount: `phase-${name}`, vaultRole: name, vaultAuthMount: 'k', vaultPaths: [] });
+  const contracts = [{ agent: 'x', namespace: 'agents', phases: [phase('low'), phase('high')] }];
+
+  test('lists what the whole sets list, sorted, across namespaces and the cluster', () => {
+    const found: string[] = [];
+    checkKubernetesMonotonic({ manifests, contracts, report: (_r: unknown, _o: string, message: string) => found.push(message) });
+    const perms = EffectivePermissions.fromManifests(manifests);
+    const expected = perms.forServiceAccount('agents', 'phase-high').missing(perms.forServiceAccount('agents', 'phase-low'));
+    // Two grants missing in namespace a, one in b, one cluster-wide; the shared ClusterRole in c is held by both.
+    expect(expected).toHaveLength(4);
+    expect(expected.filter((g: string) => g.startsWith('a: ') || g.startsWith('b: '))).toEqual(
+      ['a: get core/configmaps "x"', 'a: list core/pods', 'b: get core/services']);
+    expect(found).toEqual([`phase "high" lacks 4 grant(s) of the phase below ("low"): ${expected.join('; ')}`]);
+  });
+});

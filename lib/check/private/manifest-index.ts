@@ -26,6 +26,7 @@ export class ManifestIndex {
   private readonly kinds = new Map<unknown, any[]>();
   private readonly named = new Map<unknown, Map<unknown, any>>();
   private readonly namespaced = new Map<unknown, Map<unknown, Map<unknown, any>>>();
+  private readonly inNamespace = new Map<unknown, Map<unknown, any[]>>();
   private bySubject?: Map<unknown, Map<unknown, Map<unknown, any[]>>>;
 
   private constructor(manifests: readonly any[]) {
@@ -44,12 +45,22 @@ export class ManifestIndex {
       let inSpace = spaces.get(namespace);
       if (!inSpace) spaces.set(namespace, inSpace = new Map());
       if (!inSpace.has(name)) inSpace.set(name, m);
+      let lists = this.inNamespace.get(kind);
+      if (!lists) this.inNamespace.set(kind, lists = new Map());
+      let all = lists.get(namespace);
+      if (!all) lists.set(namespace, all = []);
+      all.push(m);
     }
   }
 
   /** Every object of `kind`, in output order (do not modify). */
   public ofKind(kind: string): readonly any[] {
     return this.kinds.get(kind) ?? ManifestIndex.NONE;
+  }
+
+  /** Every object of `kind` in `namespace` (undefined: without a namespace field), in output order (do not modify). */
+  public allIn(kind: string, namespace: unknown): readonly any[] {
+    return this.inNamespace.get(kind)?.get(namespace) ?? ManifestIndex.NONE;
   }
 
   /** The first object of `kind` named `name`, in any namespace. */
