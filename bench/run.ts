@@ -18,6 +18,7 @@ import {
 } from './compare';
 import { FleetParams, fleetParams } from './fleet-params';
 import { libraryK8s, libraryVault } from './library';
+import { writeFleetOutput } from './verify-fleet';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -31,7 +32,10 @@ const CASES: Case[] = [
   { series: 'namespaces', targets: 1000, agents: 1 },
   { series: 'agents', targets: 10, agents: 10 },
   { series: 'agents', targets: 10, agents: 100 },
+  { series: 'agents', targets: 10, agents: 300 },
 ];
+/** `agent-trust verify` is timed on the same series, plus the fleet of issue #14 (1,000 target namespaces, 100 agents). */
+const VERIFY_CASES: Case[] = [...CASES, { series: 'fleet', targets: 1000, agents: 100 }];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -220,14 +224,66 @@ function launcherFigures(): LauncherFigures {
   };
 }
 
+interface VerifyResult {
+  readonly case: Case;
+  readonly objects: number;
+  readonly megabytes: number;
+  /** In-process `Verifier.verifyPaths` (read + check), median CPU ms over the rounds. */
+  readonly cpuMs: number;
+  readonly wallMs: number;
+  readonly usPerObject: number;
+  /** A fresh process as the CLI runs (node start and module loading included). */
+  readonly process: { wallMs: number; cpuMs: number; maxRssMiB: number; findings: number; summary: string };
+}
+
+/** `agent-trust verify` on the synthesized output of each case (the default example's composition, every guard on). */
+function verifyFigures(): VerifyResult[] {
+  const { Verifier } = require(path.join(ROOT, 'build', 'lib', 'check', 'verifier')) as typeof import('../lib/check/verifier');
+  const out: VerifyResult[] = [];
+  for (const c of VERIFY_CASES) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-trust-verify-'));
+    const files = writeFleetOutput(fleetParams(c.targets, c.agents), dir);
+    let objects = 0;
+    const rounds = Math.max(3, Math.min(ROUNDS, 5));
+    const cpu: number[] = [];
+    const wall: number[] = [];
+    Verifier.verifyPaths(files.k8sDir, files.tfDir); // warm-up
+    for (let r = 0; r < rounds; r++) {
+      const t = measure(() => {
+        const report = Verifier.verifyPaths(files.k8sDir, files.tfDir);
+        if (report.findings.length > 0) throw new Error(`verify found ${report.findings.length} finding(s) in the ${c.targets}/${c.agents} fleet`);
+      });
+      cpu.push(t.cpu);
+      wall.push(t.wall);
+      sampleRss();
+    }
+    const { SynthOutput } = require(path.join(ROOT, 'build', 'lib', 'launcher', 'synth-output')) as typeof import('../lib/launcher/synth-output');
+    const { TerraformOutput } = require(path.join(ROOT, 'build', 'lib', 'check', 'terraform-output')) as typeof import('../lib/check/terraform-output');
+    objects = SynthOutput.readDirectory(files.k8sDir).length + TerraformOutput.fromPath(files.tfDir).resources.length;
+    const started = process.hrtime.bigint();
+    const child = JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'verify-peak.js'), files.k8sDir, files.tfDir],
+      { cwd: ROOT, encoding: 'utf8' }));
+    const childWall = Number(process.hrtime.bigint() - started) / 1e6;
+    out.push({
+      case: c, objects, megabytes: files.bytes / 1e6, cpuMs: median(cpu), wallMs: median(wall), usPerObject: (median(cpu) * 1000) / objects,
+      process: { wallMs: childWall, cpuMs: child.cpuMs, maxRssMiB: child.maxRssKiB / 1024, findings: child.findings, summary: child.summary },
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
 function synthFigures(): { [step: string]: CommandTiming } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-trust-synth-'));
   const figures: { [step: string]: CommandTiming } = {};
   const npm = (script: string): CommandTiming => timeCommand('npm', ['run', '--silent', script], 3);
-  // scripts/synth.js: tsc only when a source is newer than build/, then both CLIs in parallel.
-  figures['**npm run synth** (build up to date: both CLIs in parallel)'] = npm('synth');
-  figures['npm run synth after a source change (tsc, then both CLIs in parallel)'] = timeCommand('sh', ['-c',
+  // scripts/synth.js: tsc only when a source is newer than build/, then both apps in this one process.
+  figures['**npm run synth** (build up to date: both apps in one process)'] = npm('synth');
+  figures['**npm run synth after a source change** (tsc, then both apps in one process)'] = timeCommand('sh', ['-c',
     'touch lib/model/names.ts && npm run --silent synth'], 3);
+  figures['node scripts/synth.js (the same without npm\'s own start)'] = timeCommand(process.execPath, ['scripts/synth.js'], 3);
+  // scripts/synth-cli.js: the same check, then the real cdk8s and cdktf CLIs in parallel (what pipelines run).
+  figures['npm run synth:cli (build up to date: both CLIs in parallel)'] = npm('synth:cli');
   figures['npm run build (tsc, incremental, nothing changed)'] = npm('build');
   figures['npm run synth:k8s (cdk8s CLI, runs the k8s app)'] = npm('synth:k8s');
   figures['npm run synth:vault (cdktf CLI, runs the vault app)'] = npm('synth:vault');
@@ -277,6 +333,24 @@ function main(): void {
   process.stdout.write(`Library cost per object at ${ns[ns.length - 1].case.targets} vs ${ns[0].case.targets} target namespaces: ×${fmt(flat, 2)} `
     + `(1.00 = flat).\n\n`);
 
+  process.stdout.write('## `agent-trust verify` at scale\n\n'
+    + 'Output of the default example\'s composition (every admission guard on, contract files written) for each fleet, '
+    + 'verified in this process (`Verifier.verifyPaths`: read + every check; median of the rounds after a warm-up, CPU time) '
+    + 'and as the CLI runs it in a fresh process (node start and module loading included; wall, CPU and peak RSS of that process). '
+    + 'Every fleet verifies clean.\n\n'
+    + '| series | target ns | agents | objects (k8s + tf) | output MB | verify CPU ms | µs/object | process wall ms | process CPU ms | process peak RSS MiB |\n'
+    + '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
+  process.stderr.write(`bench: verify (${fmt((Date.now() - started) / 1000)} s)\n`);
+  const verify = verifyFigures();
+  for (const v of verify) {
+    process.stdout.write(`| ${v.case.series} | ${v.case.targets} | ${v.case.agents} | ${v.objects} | ${fmt(v.megabytes)} | ${fmt(v.cpuMs)} | ${fmt(v.usPerObject)} `
+      + `| ${fmt(v.process.wallMs, 0)} | ${fmt(v.process.cpuMs, 0)} | ${fmt(v.process.maxRssMiB)} |\n`);
+  }
+  const vns = verify.filter(v => v.case.series === 'namespaces');
+  process.stdout.write(`\nVerify cost per object at ${vns[vns.length - 1].case.targets} vs ${vns[0].case.targets} target namespaces: `
+    + `×${fmt(vns[vns.length - 1].usPerObject / vns[0].usPerObject, 2)} (1.00 = flat). `
+    + `Summary line of the largest fleet: \`${verify[verify.length - 1].process.summary}\`\n\n`);
+
   process.stdout.write('## Launcher\n\n');
   process.stderr.write(`bench: launcher (${fmt((Date.now() - started) / 1000)} s)\n`);
   const launcher = launcherFigures();
@@ -299,7 +373,7 @@ function main(): void {
 
   const out = path.join(ROOT, '.bench-out');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify({ node: process.version, cpu, results, launcher, synth }, undefined, 2));
+  fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify({ node: process.version, cpu, results, verify, launcher, synth }, undefined, 2));
   fs.rmSync(TF_OUT, { recursive: true, force: true });
   process.stdout.write(`\nload average at end ${os.loadavg().map(l => fmt(l, 2)).join(' ')}\n`);
   process.stdout.write(`\nbench finished in ${fmt((Date.now() - started) / 1000)} s; raw figures in .bench-out/results.json\n`);

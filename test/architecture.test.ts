@@ -6,7 +6,7 @@ import * as path from 'path';
 const ROOT = path.join(__dirname, '..');
 const LAYERS: { [layer: string]: { local: string[]; packages: RegExp } } = {
   model: { local: ['model'], packages: /^$/ },
-  launcher: { local: ['model', 'launcher'], packages: /^(fs|path|crypto|util|os|yaml)$/ },
+  launcher: { local: ['model', 'launcher'], packages: /^(fs|path|crypto|util|os|yaml|js-yaml)$/ },
   check: { local: ['model', 'launcher', 'check'], packages: /^(fs|path|crypto|util|os|yaml)$/ },
   k8s: { local: ['model', 'k8s'], packages: /^(fs|path|(cdk8s|cdk8s-plus-28|constructs)(\/.*)?)$/ },
   vault: { local: ['model', 'vault'], packages: /^(cdktf|constructs|@cdktf\/provider-vault\/lib\/[a-z0-9-]+)$/ },

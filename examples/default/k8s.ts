@@ -4,11 +4,11 @@ import {
   AgentJobTemplate, AgentNamespace, EgressProxyAllowlist, LadderServiceAccounts, LauncherAccess, PhaseNetworkPolicy, TrustPhaseAdmission,
   LauncherContractFiles, VaultKubernetesEngineAccess,
 } from '../../lib/k8s';
+import { AgentFleet } from '../../lib/model';
 import { defaultFleet } from './fleet';
 
-/** Every Kubernetes object of the default fleet, in one chart. */
-export function defaultChart(app: App): Chart {
-  const fleet = defaultFleet();
+/** Every Kubernetes object of the default fleet (or of `fleet`: the benchmark's generated fleets), in one chart. */
+export function defaultChart(app: App, fleet: AgentFleet = defaultFleet()): Chart {
   // No chart-level namespace: every namespaced object names its own (Roles
   // live in the target namespaces), and cluster-scoped objects carry none.
   const chart = new Chart(app, 'agent-trust', { disableResourceNameHashes: true });
@@ -35,11 +35,20 @@ export function defaultChart(app: App): Chart {
   return chart;
 }
 
-// `cdk8s synth` runs this file (compiled) and sets CDK8S_OUTDIR; tests import `defaultChart`.
-if (require.main === module) {
+/**
+ * The app as `cdk8s synth` runs it: one App (outdir from CDK8S_OUTDIR, as the
+ * CLI sets it), the chart, then the contracts as files. `npm run synth` calls
+ * this in-process (scripts/synth.js); the CLI runs this file.
+ */
+export function synth(): void {
   const app = new App();
   defaultChart(app);
   app.synth();
   // Also as files, for launchers that read files: <outdir>/contracts/<namespace>.<agent>.contract.json
   LauncherContractFiles.write(app);
+}
+
+// `cdk8s synth` runs this file (compiled) and sets CDK8S_OUTDIR; tests import `defaultChart`.
+if (require.main === module) {
+  synth();
 }

@@ -66,10 +66,19 @@ export class DefaultVaultStack extends TerraformStack {
   }
 }
 
-// `cdktf synth` runs this file (compiled); the stack is written to
-// cdktf.out/stacks/agent-trust-vault/cdk.tf.json.
-if (require.main === module) {
+/**
+ * The app as `cdktf synth` runs it (outdir and context from CDKTF_OUTDIR and
+ * CDKTF_CONTEXT_JSON, as the CLI sets them); `npm run synth` calls this
+ * in-process (scripts/synth.js).
+ */
+export function synth(): void {
   const app = new App();
   new DefaultVaultStack(app, 'agent-trust-vault', defaultFleet());
   app.synth();
+}
+
+// `cdktf synth` runs this file (compiled); the stack is written to
+// cdktf.out/stacks/agent-trust-vault/cdk.tf.json.
+if (require.main === module) {
+  synth();
 }

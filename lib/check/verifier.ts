@@ -14,6 +14,7 @@ import { checkAdmissionGuards } from './private/guard-invariants';
 import { checkManifestSecrets, checkTerraformSecrets } from './private/secret-invariants';
 import { shapeProblems } from './private/shapes';
 import { objectName, VerifyContext } from './private/verify-context';
+import { agentSummary } from './private/agent-summary';
 import {
   checkLeaseTtls, checkPolicies, checkTokenDuties, checkTtls, checkVaultRoles, deadlineOf, DEFAULT_TOKEN_TTL_BOUND_SECONDS, tokenTtlBound,
 } from './private/vault-invariants';
@@ -255,7 +256,7 @@ export class Verifier {
   public static formatText(report: VerifyReport): string {
     const lines = report.findings.map(f => `${f.severity} ${f.id} ${f.object}: ${f.message}. Fix: ${f.fix}`);
     lines.push(...(report.suppressed ?? []).map(s => `SUPPRESSED ${s.id} ${s.object}: ${s.message}. Reason: ${s.reason}`));
-    const agents = report.agents.length ? `agent(s) ${report.agents.join(', ')}` : 'no agent';
+    const agents = agentSummary(report.agents);
     const lifted = (report.suppressed ?? []).length > 0 ? `; ${report.suppressed.length} suppressed` : '';
     lines.push(report.findings.length === 0
       ? `verified: no findings (${agents}; Vault TTLs ≤ ${report.deadlineSeconds}s deadline + ${report.marginSeconds}s margin; token_ttl ≤ ${report.tokenTtlBoundSeconds}s${lifted})`

@@ -6,6 +6,7 @@ import {
   TrustPhase,
 } from '../model';
 import { checkQuantity, guardOutput, pathOf, quantity } from './private/k8s-util';
+import { JobPrototypes, TemplateCache } from './private/template-cache';
 
 /** Properties of an `AgentJobTemplate`. */
 export interface AgentJobTemplateProps {
@@ -192,8 +193,6 @@ export class AgentJobTemplate extends Construct {
   /** Environment variable naming the token file for the Vault login. */
   public static readonly TOKEN_PATH_ENV = 'VAULT_K8S_TOKEN_PATH';
 
-  /** The detached Job (not part of this construct's chart); an example investigation in the lowest phase. */
-  public readonly job: kplus.Job;
   /** The contract ConfigMap emitted in the agent namespace. */
   public readonly configMap: kplus.k8s.KubeConfigMap;
   /** The agent. */
@@ -204,8 +203,10 @@ export class AgentJobTemplate extends Construct {
   public readonly tokenPath: string;
 
   private readonly fleet: AgentFleet;
-  private readonly detached: Chart;
   private readonly injector: boolean;
+  private readonly buildJob: (detached: Chart, agentName: string, image: string) => kplus.Job;
+  private readonly prototypeKey?: string;
+  private builtJob?: kplus.Job;
 
   public constructor(scope: Construct, id: string, props: AgentJobTemplateProps) {
     super(scope, id);
@@ -330,126 +331,131 @@ export class AgentJobTemplate extends Construct {
     }
     problems.throwIfAny(path);
 
-    // The detached chart: never part of the user's App, so never written to dist/.
-    this.detached = new Chart(new App(), 'agent-job-template', { disableResourceNameHashes: true });
-    const phase = fleet.ladder.lowest;
-    const env = LauncherContract.defaultEnvNames();
-    const envVariables: { [name: string]: kplus.EnvValue } = {
-      [env.investigationId]: kplus.EnvValue.fromValue(TEMPLATE_ID),
-      [env.trustPhase]: kplus.EnvValue.fromValue(phase.name),
-      [env.vaultRole]: kplus.EnvValue.fromValue(Names.vaultRole(phase.name)),
-      [env.otelResourceAttributes]: kplus.EnvValue.fromValue(`investigation.id=${TEMPLATE_ID},agent.trust_phase=${phase.name}`),
-      OTEL_SERVICE_NAME: kplus.EnvValue.fromValue(this.agent.name),
-      VAULT_ADDR: kplus.EnvValue.fromValue(fleet.vaultAddress),
-      // With per-investigation identity the agent logs in through the JWT mount
-      // (same role name and token), so Vault's audit log names the pod.
-      VAULT_AUTH_MOUNT: kplus.EnvValue.fromValue(fleet.investigationIdentityMountPath ?? fleet.vaultAuthMountPath),
-      VAULT_AUTH_METHOD: kplus.EnvValue.fromValue(fleet.investigationIdentityMountPath ? 'jwt' : 'kubernetes'),
-      [AgentJobTemplate.TOKEN_PATH_ENV]: kplus.EnvValue.fromValue(this.tokenPath),
-      // The Vault token lives fleet.vaultTokenTtl unless renewed: the agent
-      // renews it on this interval and revokes it (and every lease under it)
-      // on exit, so credentials end with the investigation.
-      [LauncherContract.RENEW_INTERVAL_ENV]: kplus.EnvValue.fromValue(String(fleet.tokenRenewIntervalSeconds)),
-      [LauncherContract.REVOKE_ON_EXIT_ENV]: kplus.EnvValue.fromValue('true'),
-      TMPDIR: kplus.EnvValue.fromValue('/tmp'),
-    };
-    if (this.injector) {
-      envVariables.VAULT_TOKEN_FILE = kplus.EnvValue.fromValue(INJECTED_TOKEN_FILE);
-    }
-    if (props.otlpEndpoint !== undefined) {
-      envVariables.OTEL_EXPORTER_OTLP_ENDPOINT = kplus.EnvValue.fromValue(props.otlpEndpoint);
-    }
-    const labels = {
-      app: appLabel,
-      [LauncherContract.AGENT_LABEL]: this.agent.name,
-      [LauncherContract.INVESTIGATION_LABEL]: TEMPLATE_ID,
-      [LauncherContract.PHASE_LABEL]: phase.name,
-    };
-    const scratch = kplus.Volume.fromEmptyDir(this.detached, 'Scratch', 'scratch',
-      { medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: scratchSize });
-    const tmp = kplus.Volume.fromEmptyDir(this.detached, 'Tmp', 'tmp',
-      { medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: tmpSize });
+    // The Job lives in a detached chart (never part of the user's App, so never
+    // written to dist/), built on first use: `job`, or the contract of a
+    // template whose Job cannot come from the fleet's prototype (private/template-cache.ts).
+    this.buildJob = (detached: Chart, agentName: string, image: string): kplus.Job => {
+      const phase = fleet.ladder.lowest;
+      const env = LauncherContract.defaultEnvNames();
+      const envVariables: { [name: string]: kplus.EnvValue } = {
+        [env.investigationId]: kplus.EnvValue.fromValue(TEMPLATE_ID),
+        [env.trustPhase]: kplus.EnvValue.fromValue(phase.name),
+        [env.vaultRole]: kplus.EnvValue.fromValue(Names.vaultRole(phase.name)),
+        [env.otelResourceAttributes]: kplus.EnvValue.fromValue(`investigation.id=${TEMPLATE_ID},agent.trust_phase=${phase.name}`),
+        OTEL_SERVICE_NAME: kplus.EnvValue.fromValue(agentName),
+        VAULT_ADDR: kplus.EnvValue.fromValue(fleet.vaultAddress),
+        // With per-investigation identity the agent logs in through the JWT mount
+        // (same role name and token), so Vault's audit log names the pod.
+        VAULT_AUTH_MOUNT: kplus.EnvValue.fromValue(fleet.investigationIdentityMountPath ?? fleet.vaultAuthMountPath),
+        VAULT_AUTH_METHOD: kplus.EnvValue.fromValue(fleet.investigationIdentityMountPath ? 'jwt' : 'kubernetes'),
+        [AgentJobTemplate.TOKEN_PATH_ENV]: kplus.EnvValue.fromValue(this.tokenPath),
+        // The Vault token lives fleet.vaultTokenTtl unless renewed: the agent
+        // renews it on this interval and revokes it (and every lease under it)
+        // on exit, so credentials end with the investigation.
+        [LauncherContract.RENEW_INTERVAL_ENV]: kplus.EnvValue.fromValue(String(fleet.tokenRenewIntervalSeconds)),
+        [LauncherContract.REVOKE_ON_EXIT_ENV]: kplus.EnvValue.fromValue('true'),
+        TMPDIR: kplus.EnvValue.fromValue('/tmp'),
+      };
+      if (this.injector) {
+        envVariables.VAULT_TOKEN_FILE = kplus.EnvValue.fromValue(INJECTED_TOKEN_FILE);
+      }
+      if (props.otlpEndpoint !== undefined) {
+        envVariables.OTEL_EXPORTER_OTLP_ENDPOINT = kplus.EnvValue.fromValue(props.otlpEndpoint);
+      }
+      const labels = {
+        app: appLabel,
+        [LauncherContract.AGENT_LABEL]: agentName,
+        [LauncherContract.INVESTIGATION_LABEL]: TEMPLATE_ID,
+        [LauncherContract.PHASE_LABEL]: phase.name,
+      };
+      const scratch = kplus.Volume.fromEmptyDir(detached, 'Scratch', 'scratch',
+        { medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: scratchSize });
+      const tmp = kplus.Volume.fromEmptyDir(detached, 'Tmp', 'tmp',
+        { medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: tmpSize });
 
-    this.job = new kplus.Job(this.detached, 'Resource', {
-      metadata: { name: Names.jobName(TEMPLATE_ID), namespace: fleet.namespace, labels },
-      podMetadata: { labels, annotations: this.injector ? this.injectorAnnotations() : undefined },
-      backoffLimit: 0,
-      activeDeadline: KDuration.seconds(deadline.toSeconds()),
-      ttlAfterFinished: KDuration.seconds(ttl.toSeconds()),
-      serviceAccount: kplus.ServiceAccount.fromServiceAccountName(this.detached, 'ServiceAccount', Names.serviceAccount(phase.name)),
-      automountServiceAccountToken: false,
-      securityContext: { ensureNonRoot: true, user, group, fsGroup: group },
-      containers: [{
-        name: this.containerName,
-        image: this.agent.image,
-        envVariables,
-        securityContext: {
-          ensureNonRoot: true,
-          user,
-          group,
-          privileged: false,
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          capabilities: { drop: [kplus.Capability.ALL] },
-        },
-        volumeMounts: [{ path: scratchPath, volume: scratch }, { path: '/tmp', volume: tmp }],
-      }],
-    });
+      const job = new kplus.Job(detached, 'Resource', {
+        metadata: { name: Names.jobName(TEMPLATE_ID), namespace: fleet.namespace, labels },
+        podMetadata: { labels, annotations: this.injector ? this.injectorAnnotations() : undefined },
+        backoffLimit: 0,
+        activeDeadline: KDuration.seconds(deadline.toSeconds()),
+        ttlAfterFinished: KDuration.seconds(ttl.toSeconds()),
+        serviceAccount: kplus.ServiceAccount.fromServiceAccountName(detached, 'ServiceAccount', Names.serviceAccount(phase.name)),
+        automountServiceAccountToken: false,
+        securityContext: { ensureNonRoot: true, user, group, fsGroup: group },
+        containers: [{
+          name: this.containerName,
+          image: image,
+          envVariables,
+          securityContext: {
+            ensureNonRoot: true,
+            user,
+            group,
+            privileged: false,
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: [kplus.Capability.ALL] },
+          },
+          volumeMounts: [{ path: scratchPath, volume: scratch }, { path: '/tmp', volume: tmp }],
+        }],
+      });
 
-    // Fields cdk8s-plus-28 lacks or renders differently, through its JSON-patch escape hatch.
-    const obj = ApiObject.of(this.job);
-    const pod = '/spec/template/spec';
-    obj.addJsonPatch(
-      JsonPatch.remove(`/spec/template/metadata/labels/${ADDR_LABEL.replace(/\//g, '~1')}`),
-      JsonPatch.add(`${pod}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }),
-      // The L1 serializer runs on the patched object and keeps only `Quantity`
-      // values here (a raw string would vanish), so wrap each quantity.
-      JsonPatch.replace(`${pod}/containers/0/resources`, {
-        requests: { cpu: quantity(cpuRequest), memory: quantity(memoryRequest) },
-        limits: { cpu: quantity(cpuLimit), memory: quantity(memoryLimit) },
-      }),
-      JsonPatch.add(`${pod}/volumes/-`, {
-        name: TOKEN_VOLUME,
-        projected: {
-          sources: [{
-            serviceAccountToken: {
-              audience: AgentJobTemplate.TOKEN_AUDIENCE,
-              expirationSeconds: tokenSeconds,
-              path: TOKEN_FILE,
-            },
-          }],
-        },
-      }),
-      JsonPatch.add(`${pod}/containers/0/volumeMounts/-`, { name: TOKEN_VOLUME, mountPath: tokenDir, readOnly: true }),
-      JsonPatch.add('/spec/podFailurePolicy', {
-        rules: [
-          // Preemption or node drain is not the agent's fault: do not count it against backoffLimit 0.
-          { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
-          ...(exitCodes.length > 0
-            ? [{ action: 'FailJob', onExitCodes: { containerName: this.containerName, operator: 'In', values: [...exitCodes].sort((a, b) => a - b) } }]
-            : []),
-        ],
-      }),
-    );
-    if (props.runtimeClassName !== undefined) {
-      obj.addJsonPatch(JsonPatch.add(`${pod}/runtimeClassName`, props.runtimeClassName));
-    }
-    if (props.kubernetesApiToken ?? false) {
-      // The same three sources automount would project, but with our lifetime.
+      // Fields cdk8s-plus-28 lacks or renders differently, through its JSON-patch escape hatch.
+      const obj = ApiObject.of(job);
+      const pod = '/spec/template/spec';
       obj.addJsonPatch(
+        JsonPatch.remove(`/spec/template/metadata/labels/${ADDR_LABEL.replace(/\//g, '~1')}`),
+        JsonPatch.add(`${pod}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }),
+        // The L1 serializer runs on the patched object and keeps only `Quantity`
+        // values here (a raw string would vanish), so wrap each quantity.
+        JsonPatch.replace(`${pod}/containers/0/resources`, {
+          requests: { cpu: quantity(cpuRequest), memory: quantity(memoryRequest) },
+          limits: { cpu: quantity(cpuLimit), memory: quantity(memoryLimit) },
+        }),
         JsonPatch.add(`${pod}/volumes/-`, {
-          name: KUBE_API_VOLUME,
+          name: TOKEN_VOLUME,
           projected: {
-            sources: [
-              { serviceAccountToken: { expirationSeconds: tokenSeconds, path: 'token' } },
-              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-              { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
-            ],
+            sources: [{
+              serviceAccountToken: {
+                audience: AgentJobTemplate.TOKEN_AUDIENCE,
+                expirationSeconds: tokenSeconds,
+                path: TOKEN_FILE,
+              },
+            }],
           },
         }),
-        JsonPatch.add(`${pod}/containers/0/volumeMounts/-`, { name: KUBE_API_VOLUME, mountPath: KUBE_API_MOUNT, readOnly: true }),
+        JsonPatch.add(`${pod}/containers/0/volumeMounts/-`, { name: TOKEN_VOLUME, mountPath: tokenDir, readOnly: true }),
+        JsonPatch.add('/spec/podFailurePolicy', {
+          rules: [
+            // Preemption or node drain is not the agent's fault: do not count it against backoffLimit 0.
+            { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+            ...(exitCodes.length > 0
+              ? [{ action: 'FailJob', onExitCodes: { containerName: this.containerName, operator: 'In', values: [...exitCodes].sort((a, b) => a - b) } }]
+              : []),
+          ],
+        }),
       );
-    }
+      if (props.runtimeClassName !== undefined) {
+        obj.addJsonPatch(JsonPatch.add(`${pod}/runtimeClassName`, props.runtimeClassName));
+      }
+      if (props.kubernetesApiToken ?? false) {
+        // The same three sources automount would project, but with our lifetime.
+        obj.addJsonPatch(
+          JsonPatch.add(`${pod}/volumes/-`, {
+            name: KUBE_API_VOLUME,
+            projected: {
+              sources: [
+                { serviceAccountToken: { expirationSeconds: tokenSeconds, path: 'token' } },
+                { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+                { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+              ],
+            },
+          }),
+          JsonPatch.add(`${pod}/containers/0/volumeMounts/-`, { name: KUBE_API_VOLUME, mountPath: KUBE_API_MOUNT, readOnly: true }),
+        );
+      }
+      return job;
+    };
+    this.prototypeKey = JobPrototypes.keyOf(props);
 
     this.configMap = new kplus.k8s.KubeConfigMap(this, 'Resource', {
       metadata: {
@@ -466,13 +472,23 @@ export class AgentJobTemplate extends Construct {
     });
   }
 
+  /** The detached Job (not part of this construct's chart); an example investigation in the lowest phase. */
+  public get job(): kplus.Job {
+    // Built on first access; until then the contract comes from the fleet's prototype Job.
+    if (this.builtJob === undefined) {
+      this.builtJob = this.buildJob(new Chart(new App(), 'agent-job-template', { disableResourceNameHashes: true }),
+        this.agent.name, this.agent.image);
+    }
+    return this.builtJob;
+  }
+
   /**
    * The complete example Job (an investigation with id `template` in the
    * lowest phase), as the detached chart synthesizes it.
    */
   public get exampleJob(): any {
-    const job = this.detached.toJson().find(o => o.kind === 'Job');
-    return JSON.parse(JSON.stringify(job));
+    return this.builtJob !== undefined ? TemplateCache.jobJson(this.builtJob)
+      : JobPrototypes.jobJson(this.fleet, this.prototypeKey, this.agent.name, this.agent.image, this.buildJob) ?? TemplateCache.jobJson(this.job);
   }
 
   /** The launcher contract document emitted in the ConfigMap. */
@@ -525,8 +541,7 @@ export class AgentJobTemplate extends Construct {
 
   private contractPhase(phase: TrustPhase): ContractPhase {
     const fleet = this.fleet;
-    const vaultPaths = fleet.credentialPaths(phase);
-    const row: ContractPhase = {
+    const row = TemplateCache.phaseRow(fleet, phase, () => ({
       name: phase.name,
       serviceAccount: Names.serviceAccount(phase.name),
       vaultRole: Names.vaultRole(phase.name),
@@ -534,11 +549,12 @@ export class AgentJobTemplate extends Construct {
       ...(fleet.investigationIdentityMountPath ? { vaultJwtAuthMount: fleet.investigationIdentityMountPath } : {}),
       egress: fleet.egressOf(phase).map(t => t.toString()),
       ...PhaseHostnames.contractFields(fleet, phase),
-      vaultPaths,
+      vaultPaths: fleet.credentialPaths(phase),
       // What `agent-trust promote-check` evaluates evidence against, straight from the ladder.
       promotion: fleet.ladder.definition(phase).promotion,
       demotionTriggers: fleet.ladder.demotionTriggers(phase).map(t => t.id),
-    };
+    }));
+    const vaultPaths = row.vaultPaths;
     if (!this.injector) {
       return row;
     }

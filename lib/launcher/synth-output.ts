@@ -3,6 +3,7 @@ import * as path from 'path';
 import { LauncherContract } from '../model/launcher-contract';
 import { HelmText } from '../model/private/helm-text';
 import { AgentTrustErrors, ProblemCollector } from '../model/validation';
+import { YamlDocuments } from './private/yaml-documents';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -114,17 +115,30 @@ export class SynthOutput {
 
   /** Every object of one YAML (multi-document) or JSON file. Throws on an unreadable or unparsable file, naming it. */
   public static readFile(file: string): any[] {
-    return SynthOutput.parse(SynthOutput.readText(file), formatOf(file), file);
+    const format = formatOf(file);
+    const bytes = SynthOutput.readBytes(file);
+    if (format === 'yaml') {
+      // Fast path, document by document (YamlDocuments); what it leaves is parsed below as before.
+      const fast = YamlDocuments.loadAllBytes(bytes);
+      if (fast !== undefined) {
+        return SynthOutput.flatten(fast);
+      }
+    }
+    return SynthOutput.parseText(bytes.toString('utf8'), format, file, false);
   }
 
   private static readText(file: string): string {
+    return SynthOutput.readBytes(file).toString('utf8');
+  }
+
+  private static readBytes(file: string): Buffer {
     try {
       if (fs.statSync(file).isDirectory()) {
         const problems = new ProblemCollector();
         problems.add(file, 'file', file, 'is a directory', 'pass a file, or use a command that reads a folder');
         problems.throwIfAny(file);
       }
-      return fs.readFileSync(file, 'utf8');
+      return fs.readFileSync(file);
     } catch (e) {
       if (AgentTrustErrors.isValidationError(e)) {
         throw e;
@@ -141,6 +155,10 @@ export class SynthOutput {
    * in errors. Throws an `AgentTrustValidationError` when the text does not parse.
    */
   public static parse(text: string, format: string, source?: string): any[] {
+    return SynthOutput.parseText(text, format, source, true);
+  }
+
+  private static parseText(text: string, format: string, source: string | undefined, tryFast: boolean): any[] {
     const where = source ?? (format === 'json' ? 'JSON' : 'YAML');
     const fail = (message: string): never => {
       const problems = new ProblemCollector();
@@ -160,6 +178,11 @@ export class SynthOutput {
         return fail(`is not valid JSON (${firstLine(e)})`);
       }
     } else {
+      // js-yaml first (fast); the `yaml` package decides what it leaves (YamlDocuments says when).
+      const fast = tryFast ? YamlDocuments.loadAll(text) : undefined;
+      if (fast !== undefined) {
+        return SynthOutput.flatten(fast);
+      }
       // Loaded lazily: a launcher that renders from JSON never pays for the YAML parser.
       const YAML = require('yaml') as typeof import('yaml');
       docs = [];

@@ -9,6 +9,7 @@ import { PodSecurityRestricted } from '../pod-security-restricted';
 import { VerifyRule } from '../verify-rule';
 import { ADMISSION_VERSIONS, covers } from './admission-match';
 import { isDnsCachePeer } from './egress-invariants';
+import { ManifestIndex } from './manifest-index';
 import { ladderSteps, objectName, phaseRows, show, VerifyContext } from './verify-context';
 
 const LINK_LOCAL = EgressTarget.METADATA_CIDR;
@@ -223,7 +224,17 @@ export function checkRbacDenylist(ctx: VerifyContext): void {
   const namespaces = new Set(ctx.contracts.map(c => c.namespace));
   const phaseAccounts = new Set(phaseRows(ctx.contracts).map(r => `${r.agentNamespace}/${r.serviceAccount}`));
   const reported = new Set<string>();
-  for (const b of ctx.manifests.filter(m => m.kind === 'RoleBinding' || m.kind === 'ClusterRoleBinding')) {
+  const index = ManifestIndex.of(ctx.manifests);
+  // Every target namespace holds the same Roles: judge each distinct rule once.
+  const violations = new Map<string, string[]>();
+  const violationsOf = (rule: KubernetesRule): string[] => {
+    const key = JSON.stringify(rule);
+    let hits = violations.get(key);
+    if (!hits) violations.set(key, hits = RbacDenylist.violationsOf(rule));
+    return hits;
+  };
+  const bindings = ctx.manifests.filter(m => m.kind === 'RoleBinding' || m.kind === 'ClusterRoleBinding');
+  for (const b of bindings) {
     // Accounts of an agent namespace, and any account a RoleBinding empowers
     // inside one (a launcher may run in a namespace of its own).
     const inAgentNamespace = b.kind === 'RoleBinding' && namespaces.has(b.metadata?.namespace);
@@ -235,16 +246,15 @@ export function checkRbacDenylist(ctx: VerifyContext): void {
     }
     const ref = b.roleRef ?? {};
     const role = ref.kind === 'ClusterRole'
-      ? ctx.manifests.find(m => m.kind === 'ClusterRole' && m.metadata?.name === ref.name)
-      : ctx.manifests.find(m => m.kind === 'Role' && b.kind === 'RoleBinding' && m.metadata?.name === ref.name
-        && m.metadata?.namespace === b.metadata?.namespace);
+      ? index.findNamed('ClusterRole', ref.name)
+      : b.kind === 'RoleBinding' ? index.find('Role', b.metadata?.namespace, ref.name) : undefined;
     if (!role) {
       continue;
     }
     const launcherLike = inAgentNamespace && subjects.every((s: any) => !phaseAccounts.has(`${s.namespace}/${s.name}`));
     (role.rules ?? []).forEach((raw: any, i: number) => {
       const rule = toRule(raw);
-      const hits = RbacDenylist.violationsOf(rule)
+      const hits = violationsOf(rule)
         .filter(h => !ctx.allowDenied.includes(h.split(':')[0]))
         .filter(h => !(launcherLike && h === 'create-workloads: create jobs'
           && rule.apiGroups.length > 0 && rule.apiGroups.every(g => g === 'batch')));
@@ -263,13 +273,31 @@ export function checkRbacDenylist(ctx: VerifyContext): void {
 
 /** Phase monotonicity of the effective Kubernetes permissions, in contract order. */
 export function checkKubernetesMonotonic(ctx: VerifyContext): void {
-  const perms = EffectivePermissions.fromManifests(ctx.manifests);
+  const index = ManifestIndex.of(ctx.manifests);
   const rows = phaseRows(ctx.contracts);
+  // A grant covers only grants of its own scope (namespace, or the cluster
+  // for ClusterRoleBindings), so the comparison runs scope by scope: the
+  // whole sets hold a string per target namespace and grant (20 MiB and
+  // most of this check's time at 1,000 namespaces); the result, sorted, is the same.
+  const clusterRbac = [...index.ofKind('ClusterRoleBinding'), ...index.ofKind('ClusterRole')];
+  const clusterRoles = index.ofKind('ClusterRole');
+  const missingBetween = (namespace: string, lowerAccount: string, higherAccount: string): string[] => {
+    const out: string[] = [];
+    const compare = (objects: readonly any[]): void => {
+      const perms = EffectivePermissions.fromManifests([...objects]);
+      out.push(...perms.forServiceAccount(namespace, higherAccount).missing(perms.forServiceAccount(namespace, lowerAccount)));
+    };
+    const higherBindings = index.roleBindingsByNamespace(higherAccount, namespace);
+    for (const [scope, lowerBindings] of index.roleBindingsByNamespace(lowerAccount, namespace)) {
+      compare([...lowerBindings, ...(higherBindings.get(scope) ?? []), ...index.allIn('Role', scope), ...clusterRoles]);
+    }
+    compare(clusterRbac);
+    return out.sort();
+  };
   for (const step of ladderSteps(ctx.contracts)) {
     const lower = rows.find(r => r.agentNamespace === step.namespace && r.name === step.lower)!;
     const higher = rows.find(r => r.agentNamespace === step.namespace && r.name === step.higher)!;
-    const missing = perms.forServiceAccount(step.namespace, higher.serviceAccount)
-      .missing(perms.forServiceAccount(step.namespace, lower.serviceAccount));
+    const missing = missingBetween(step.namespace, lower.serviceAccount, higher.serviceAccount);
     if (missing.length > 0) {
       ctx.report(VerifyRule.MONOTONIC_K8S, `ServiceAccount ${step.namespace}/${higher.serviceAccount}`,
         `phase "${step.higher}" lacks ${missing.length} grant(s) of the phase below ("${step.lower}"): ${missing.join('; ')}`,
@@ -382,37 +410,52 @@ export function checkAdmission(ctx: VerifyContext): void {
  * the RoleBindings found. A phase bound nowhere holds no namespaced rules.
  */
 export function checkPhaseRbac(ctx: VerifyContext): void {
-  const bindings = ctx.manifests.filter(m => m.kind === 'RoleBinding');
-  const boundIn = (ns: string, sa: string, agentNs: string): any[] => bindings.filter(b => b.metadata?.namespace === ns
-    && Array.isArray(b.subjects) && b.subjects.some((s: any) => s?.kind === 'ServiceAccount' && s.name === sa && (s.namespace ?? ns) === agentNs));
+  const index = ManifestIndex.of(ctx.manifests);
+  const bindings = index.ofKind('RoleBinding');
+  // Agents of one namespace share the phase accounts and usually the targets:
+  // judge each (account, targets) once, report per agent.
+  const judged = new Map<string, { present: string[]; absent: string[]; dangling: Array<{ binding: any; ns: string }> }>();
+  const judge = (agentNs: string, sa: string, targets: string[]): { present: string[]; absent: string[]; dangling: Array<{ binding: any; ns: string }> } => {
+    const key = JSON.stringify([agentNs, sa, targets]);
+    let found = judged.get(key);
+    if (!found) {
+      const bound = index.roleBindingsByNamespace(sa, agentNs);
+      const present = targets.filter(ns => bound.has(ns));
+      const isPresent = new Set(present);
+      const dangling: Array<{ binding: any; ns: string }> = [];
+      for (const ns of present) {
+        for (const b of bound.get(ns)!) {
+          const ref = b.roleRef ?? {};
+          const role = ref.kind === 'ClusterRole' ? index.findNamed('ClusterRole', ref.name) : index.find('Role', ns, ref.name);
+          if (role === undefined) dangling.push({ binding: b, ns });
+        }
+      }
+      found = { present, absent: targets.filter(t => !isPresent.has(t)), dangling };
+      judged.set(key, found);
+    }
+    return found;
+  };
   for (const c of ctx.contracts) {
     const accounts = c.phases.map(p => p.serviceAccount);
-    const inferred = [...new Set(bindings.filter(b => b.metadata?.namespace !== c.namespace && Array.isArray(b.subjects)
+    const inferred = (): string[] => [...new Set(bindings.filter(b => b.metadata?.namespace !== c.namespace && Array.isArray(b.subjects)
       && b.subjects.some((s: any) => s?.kind === 'ServiceAccount' && accounts.includes(s.name) && (s.namespace ?? b.metadata?.namespace) === c.namespace))
       .map(b => String(b.metadata?.namespace)))].sort();
-    const targets = Array.isArray(c.targetNamespaces) ? c.targetNamespaces : inferred;
+    const targets: string[] = Array.isArray(c.targetNamespaces) ? c.targetNamespaces : inferred();
     for (const p of c.phases) {
-      const present = targets.filter(ns => boundIn(ns, p.serviceAccount, c.namespace).length > 0);
+      const { present, absent, dangling } = judge(c.namespace, p.serviceAccount, targets);
       if (present.length === 0) {
         continue;
       }
-      for (const ns of targets.filter(t => !present.includes(t))) {
+      for (const ns of absent) {
         ctx.report(VerifyRule.PHASE_RBAC_MISSING, `RoleBinding ${ns}/${Names.perNamespace(p.serviceAccount, ns)}`,
           `phase "${p.name}" of agent ${c.agent} is bound in ${present.join(', ')} but has no RoleBinding in target namespace "${ns}"`,
           'emit every Role and RoleBinding of the phase (PhaseServiceAccount); with cdk8s FILE_PER_RESOURCE output, regenerate with cdk-agent-trust names that are unique per namespace');
       }
-      for (const ns of present) {
-        for (const b of boundIn(ns, p.serviceAccount, c.namespace)) {
-          const ref = b.roleRef ?? {};
-          const found = ref.kind === 'ClusterRole'
-            ? ctx.manifests.some(m => m.kind === 'ClusterRole' && m.metadata?.name === ref.name)
-            : ctx.manifests.some(m => m.kind === 'Role' && m.metadata?.name === ref.name && m.metadata?.namespace === ns);
-          if (!found) {
-            ctx.report(VerifyRule.PHASE_RBAC_MISSING, `${ref.kind === 'ClusterRole' ? 'ClusterRole ' : `Role ${ns}/`}${ref.name}`,
-              `${objectName(b)} grants phase "${p.name}" of agent ${c.agent} this ${ref.kind ?? 'role'}, but the Kubernetes output has none`,
-              'emit the Role next to its RoleBinding (regenerate the output; check that no file was left out or overwritten)');
-          }
-        }
+      for (const { binding: b, ns } of dangling) {
+        const ref = b.roleRef ?? {};
+        ctx.report(VerifyRule.PHASE_RBAC_MISSING, `${ref.kind === 'ClusterRole' ? 'ClusterRole ' : `Role ${ns}/`}${ref.name}`,
+          `${objectName(b)} grants phase "${p.name}" of agent ${c.agent} this ${ref.kind ?? 'role'}, but the Kubernetes output has none`,
+          'emit the Role next to its RoleBinding (regenerate the output; check that no file was left out or overwritten)');
       }
     }
   }

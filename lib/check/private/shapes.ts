@@ -49,29 +49,32 @@ const BY_KIND: { [kind: string]: { [key: string]: Shape } } = {
   },
 };
 
-function check(value: any, shape: Shape, at: string, out: string[]): void {
+/** `at` is built only for a problem: verify checks the shape of every object of megabytes of output. */
+function check(value: any, shape: Shape, at: () => string, out: string[]): void {
   if (value === undefined || value === null) {
     return;
   }
   if (shape === 'string' || shape === 'number') {
     if (typeof value !== shape) {
-      out.push(`${at} must be a ${shape} (got ${JSON.stringify(value)})`);
+      out.push(`${at()} must be a ${shape} (got ${JSON.stringify(value)})`);
     }
   } else if (shape === 'stringMap') {
     if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some(v => typeof v !== 'string')) {
-      out.push(`${at} must map names to strings (got ${JSON.stringify(value)})`);
+      out.push(`${at()} must map names to strings (got ${JSON.stringify(value)})`);
     }
   } else if ('list' in shape) {
     if (!Array.isArray(value)) {
-      out.push(`${at} must be a list (got ${JSON.stringify(value)})`);
+      out.push(`${at()} must be a list (got ${JSON.stringify(value)})`);
     } else {
-      value.forEach((v, i) => check(v, shape.list, `${at}[${i}]`, out));
+      for (let i = 0; i < value.length; i++) {
+        check(value[i], shape.list, () => `${at()}[${i}]`, out);
+      }
     }
   } else if (typeof value !== 'object' || Array.isArray(value)) {
-    out.push(`${at} must be an object (got ${JSON.stringify(value)})`);
+    out.push(`${at()} must be an object (got ${JSON.stringify(value)})`);
   } else {
-    for (const [k, s] of Object.entries(shape.fields)) {
-      check(value[k], s, at ? `${at}.${k}` : k, out);
+    for (const k of Object.keys(shape.fields)) {
+      check(value[k], shape.fields[k], () => { const a = at(); return a ? `${a}.${k}` : k; }, out);
     }
   }
 }
@@ -79,10 +82,10 @@ function check(value: any, shape: Shape, at: string, out: string[]): void {
 /** What is wrong with the shape of an object (empty when the verifier can read it). */
 export function shapeProblems(m: any): string[] {
   const out: string[] = [];
-  check(m?.metadata, METADATA, 'metadata', out);
+  check(m?.metadata, METADATA, () => 'metadata', out);
   const fields = BY_KIND[m?.kind];
   if (fields) {
-    check(m, { fields }, '', out);
+    check(m, { fields }, () => '', out);
   }
   return out.map(p => p.replace(/^\./, ''));
 }
