@@ -9,6 +9,7 @@ const FLAGS = {
   'margin': { type: 'string' as const },
   'token-ttl-bound': { type: 'string' as const },
   'allow-denied': { type: 'string' as const, multiple: true as const },
+  'suppress': { type: 'string' as const, multiple: true as const },
   'help': { type: 'boolean' as const, short: 'h' },
 };
 
@@ -25,7 +26,7 @@ export const verifyCommand: Command = {
   summary: 'check synthesized Kubernetes + Terraform output (ours or hand-edited) for every broken invariant',
   // A getter: the verifier is loaded only when verify itself is asked for.
   get help(): string {
-    return `Usage: agent-trust verify <k8s-dir> <terraform-dir> [--format text|json] [--margin <seconds>] [--token-ttl-bound <seconds>] [--allow-denied <rule-id>]…
+    return `Usage: agent-trust verify <k8s-dir> <terraform-dir> [--format text|json] [--margin <seconds>] [--token-ttl-bound <seconds>] [--allow-denied <rule-id>]… [--suppress <id>[@<object>]=<reason>]…
 
 Read the cdk8s output (<k8s-dir>: a folder of *.yaml/*.yml/*.json such as
 dist/, or one manifest file) and the cdktf output (<terraform-dir>: cdktf.out,
@@ -42,6 +43,12 @@ Flags:
                             contract states in vaultToken.ttlSeconds, else ${verifier().DEFAULT_TOKEN_TTL_BOUND_SECONDS}); only tightens
   --allow-denied <rule-id>  accept a reviewed RBAC denylist override (DenyRule id, e.g. "secrets");
                             overrides made in code leave no trace in the output. Repeatable.
+                            Shorthand for --suppress rbac-denylist@<rule-id>=<reason>.
+  --suppress <id>[@<object>]=<reason>
+                            accept the findings of check <id> (only those about <object>, as the
+                            finding names it, e.g. "Role agents/x"; for rbac-denylist also a deny
+                            rule id) with a reason; they are listed as SUPPRESSED, not errors.
+                            check-error cannot be suppressed. Repeatable.
   -h, --help                this help
 
 Checks (finding ids):
@@ -52,7 +59,7 @@ Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
 `;
   },
   run(args, io) {
-    let values: { format?: string; margin?: string; 'token-ttl-bound'?: string; 'allow-denied'?: string[]; help?: boolean };
+    let values: { format?: string; margin?: string; 'token-ttl-bound'?: string; 'allow-denied'?: string[]; suppress?: string[]; help?: boolean };
     let positionals: string[];
     try {
       ({ values, positionals } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: true }));
@@ -88,8 +95,21 @@ Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
     if (unknown.length > 0) {
       usage(...unknown.map(id => `--allow-denied ${JSON.stringify(id)} is not a deny rule id; use one of: ${known.join(', ')}`));
     }
+    const suppressions = (values.suppress ?? []).map(text => {
+      const m = /^([a-z0-9-]+)(?:@([^=]+))?=(.*)$/s.exec(text);
+      const ruleIds = VerifyRule.all().map(r => r.id);
+      if (!m || m[3].trim() === '') {
+        return usage(`--suppress ${JSON.stringify(text)} is not <id>[@<object>]=<reason> with a reason`,
+          'e.g. --suppress "admission-not-enforced@ValidatingAdmissionPolicyBinding agent-trust-binding=audit-only rollout, SEC-42"');
+      }
+      if (!ruleIds.includes(m[1]) || m[1] === VerifyRule.CHECK_ERROR.id) {
+        return usage(`--suppress ${JSON.stringify(text)}: ${JSON.stringify(m[1])} is not a rule id that can be suppressed; see agent-trust verify --help`);
+      }
+      return { id: m[1], reason: m[3], ...(m[2] !== undefined ? { appliesTo: [m[2]] } : {}) };
+    });
     const Verifier = verifier();
-    const report = withProblems(ExitCode.INPUT, () => Verifier.verifyPaths(positionals[0], positionals[1], { marginSeconds, tokenTtlBoundSeconds, allowDenied }));
+    const report = withProblems(ExitCode.INPUT, () => Verifier.verifyPaths(positionals[0], positionals[1],
+      { marginSeconds, tokenTtlBoundSeconds, allowDenied, suppressions }));
     io.out(format === 'json' ? `${JSON.stringify(Verifier.toJson(report), null, 2)}\n` : Verifier.formatText(report));
     return report.errorCount > 0 ? ExitCode.REFUSED : ExitCode.OK;
   },

@@ -4,3 +4,4 @@ export * from './phase-delta-report';
 export * from './terraform-output';
 export * from './verify-rule';
 export * from './verifier';
+export * from './verify-suppression';
