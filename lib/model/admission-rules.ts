@@ -4,6 +4,7 @@ import { Names } from './names';
 import { messagePrefix, rule, say } from './private/admission-rule-table';
 import { lit, listLit } from './private/cel-literal';
 import { PodSecurityProfile } from './private/pod-security-profile';
+import { PodSpecRoot } from './private/pod-spec-root';
 
 /**
  * Machine-readable reason Kubernetes returns when an admission rule
@@ -99,23 +100,6 @@ function label(key: string): string {
 
 function hasLabel(key: string): string {
   return `(has(object.metadata) && has(${LABELS}) && ${lit(key)} in ${LABELS})`;
-}
-
-/**
- * Where a pod spec sits in the admitted object: the Job's pod template
- * (`object.spec.template.spec`) or the Pod itself (`object.spec`). The
- * Pod Security, limits, registry and ServiceAccount rules are generated
- * once per root, so the Job and the Pod policy check the same predicates.
- */
-export interface PodSpecRoot {
-  /** CEL path of the pod spec, e.g. `object.spec.template.spec`. */
-  readonly path: string;
-  /** CEL guard that the path exists. */
-  readonly guard: string;
-  /** The field path named in messages, e.g. `spec.template.spec`. */
-  readonly field: string;
-  /** The admitted kind as messages name it, e.g. `Job`. */
-  readonly kind: string;
 }
 
 /** The pod template of a Job. */
@@ -302,11 +286,6 @@ export class AdmissionRules {
     return m ? m[1] : undefined;
   }
 
-  /** The root of a Job's pod template, for `podSpecRules`. */
-  public static jobPodRoot(): PodSpecRoot {
-    return { ...JOB_POD };
-  }
-
   /** The username Kubernetes gives a ServiceAccount: `system:serviceaccount:<namespace>:<name>`. */
   public static serviceAccountUsername(namespace: string, name: string): string {
     return `system:serviceaccount:${namespace}:${name}`;
@@ -326,24 +305,29 @@ export class AdmissionRules {
   /**
    * The rules on the admitted object's own labels: a known agent, a known
    * phase, the phase within the agent's ceiling. `kind` names the object in
-   * messages (`Job`, `Pod`).
+   * messages (`Job`, `Pod`). For the Pod policy.
+   * @internal
    */
-  public static identityRules(fleet: AgentFleet, kind: string): AdmissionRule[] {
+  public static _identityRules(fleet: AgentFleet, kind: string): AdmissionRule[] {
     const input: RuleInput = { fleet, root: { ...JOB_POD, kind }, creators: [] };
     return IDENTITY_RULES.map(row => row(input));
   }
 
-  /** The pod spec at `root` runs as the ServiceAccount of the object's phase label. */
-  public static serviceAccountRule(root: PodSpecRoot): AdmissionRule {
+  /**
+   * The pod spec at `root` runs as the ServiceAccount of the object's phase label. For the Pod policy.
+   * @internal
+   */
+  public static _serviceAccountRule(root: PodSpecRoot): AdmissionRule {
     return SERVICE_ACCOUNT_RULE({ root, creators: [] });
   }
 
   /**
    * The rules on a pod spec, generated over `root` (the Job's pod template
    * or the Pod): limits, registries, no automounted token and the Pod
-   * Security `restricted` context.
+   * Security `restricted` context. For the Pod policy.
+   * @internal
    */
-  public static podSpecRules(fleet: AgentFleet, root: PodSpecRoot): AdmissionRule[] {
+  public static _podSpecRules(fleet: AgentFleet, root: PodSpecRoot): AdmissionRule[] {
     const input: RuleInput = { fleet, root, creators: [] };
     return POD_SPEC_RULES.map(row => row(input));
   }

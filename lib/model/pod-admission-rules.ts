@@ -1,9 +1,10 @@
-import { AdmissionMatchCondition, AdmissionRule, AdmissionRules, PodSpecRoot } from './admission-rules';
+import { AdmissionMatchCondition, AdmissionRule, AdmissionRules } from './admission-rules';
 import { AgentFleet } from './agent-fleet';
 import { LauncherContract, LauncherContractDocument } from './launcher-contract';
 import { Names } from './names';
 import { messagePrefix, rule } from './private/admission-rule-table';
 import { lit, listLit } from './private/cel-literal';
+import { PodSpecRoot } from './private/pod-spec-root';
 
 /** One source of a projected volume, as the admission compares it. */
 export interface ProjectedSourceShape {
@@ -207,11 +208,6 @@ export class PodAdmissionRules {
     };
   }
 
-  /** The root of a Pod's spec, for `AdmissionRules.podSpecRules`. */
-  public static podRoot(): PodSpecRoot {
-    return { ...POD };
-  }
-
   /**
    * Only investigation Pods are checked: one that runs as an
    * `agent-phase-*` ServiceAccount or carries an investigation label, now
@@ -233,7 +229,7 @@ export class PodAdmissionRules {
     const user = 'request.userInfo.username';
     const owners = 'object.metadata.ownerReferences';
     const controller = 'has(r.controller) && r.controller == true';
-    const [agentKnown, phaseKnown, ceiling] = AdmissionRules.identityRules(fleet, 'Pod');
+    const [agentKnown, phaseKnown, ceiling] = AdmissionRules._identityRules(fleet, 'Pod');
     const agents = [...new Set(shapes.map(s => s.agent))];
     // An agent with several templates may use any of them; an unknown agent
     // passes here (agent-known denies it).
@@ -275,7 +271,7 @@ export class PodAdmissionRules {
       // finalizer of a running Pod, whose labels cannot change
       // (pod-unchanged-on-update).
       ...[agentKnown, phaseKnown, ceiling].map(r => ({ ...r, expression: `!(${create}) || (${r.expression})` })),
-      AdmissionRules.serviceAccountRule(POD),
+      AdmissionRules._serviceAccountRule(POD),
       rule({
         id: PodAdmissionRules.RESTART_NEVER,
         description: 'spec.restartPolicy is Never (one attempt, as the Job asked).',
@@ -323,7 +319,7 @@ export class PodAdmissionRules {
         message: `an investigation Pod's ${LauncherContract.AGENT_LABEL}, `
           + `${LauncherContract.PHASE_LABEL} and ${idL} labels, containers, initContainers and volumes cannot change`,
       }),
-      ...AdmissionRules.podSpecRules(fleet, POD),
+      ...AdmissionRules._podSpecRules(fleet, POD),
     ];
   }
 }

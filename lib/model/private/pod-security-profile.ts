@@ -1,7 +1,7 @@
 /**
  * The Pod Security Standards `restricted` profile (which includes
  * `baseline`) as data: the one table the admission CEL rules
- * (`AdmissionRules.podSpecRules`) and the verifier's checker
+ * (`AdmissionRules.forFleet`, `PodAdmissionRules.forFleet`) and the verifier's checker
  * (`PodSecurityRestricted`) both read, so the two cannot drift.
  * Windows-only relaxations are not modelled (agents run on Linux nodes).
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
