@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformOutput, Verifier, VerifyOptions, VerifyReport, VerifyRule } from '../../lib/check';
 import { VERIFY_CHECKS } from '../../lib/check/rules';
+import { problemsOf } from '../helpers/problems';
 import { AdmissionGuard, AgentTrustErrors } from '../../lib/model';
 import { LauncherVaultPolicy } from '../../lib/vault';
 import {
@@ -864,14 +865,9 @@ describe('options', () => {
   });
 
   test('suppressions need a known rule id other than check-error, and a reason: all problems at once', () => {
-    let error: unknown;
-    try {
-      Verifier.verifyPaths(base.k8sDir, base.tfDir, { suppressions: [
-        { id: 'no-such-rule', reason: 'x' }, { id: 'check-error', reason: 'hide bugs' }, { id: 'sa-missing', reason: ' ' }] });
-    } catch (e) {
-      error = e;
-    }
-    expect(AgentTrustErrors.problemsOf(error).map(p => `${p.field} = ${p.value}: ${p.message}`)).toEqual([
+    expect(problemsOf(() => Verifier.verifyPaths(base.k8sDir, base.tfDir, { suppressions: [
+      { id: 'no-such-rule', reason: 'x' }, { id: 'check-error', reason: 'hide bugs' }, { id: 'sa-missing', reason: ' ' }] }))
+      .map(p => `${p.field} = ${p.value}: ${p.message}`)).toEqual([
       'suppressions[0].id = "no-such-rule": is not a verify rule id',
       'suppressions[1].id = "check-error": cannot be suppressed: a check that fails checked nothing',
       'suppressions[2].reason = " ": is empty: accepting a finding needs a reason',
