@@ -1,7 +1,6 @@
 import { parseArgs } from 'util';
 import type { Verifier as VerifierType } from '../lib/check/verifier';
 import { VerifyRule } from '../lib/check/verify-rule';
-import { VerifySuppressions } from '../lib/check/verify-suppression';
 import { DenyRule } from '../lib/model/rbac-denylist';
 import { Command, ExitCode, oneOf, usage, withProblems } from './cli-support';
 
@@ -28,7 +27,7 @@ export const verifyCommand: Command = {
   summary: 'check synthesized Kubernetes + Terraform output (ours or hand-edited) for every broken invariant',
   // A getter: the verifier is loaded only when verify itself is asked for.
   get help(): string {
-    return `Usage: agent-trust verify <k8s-dir> <terraform-dir> [--format text|json] [--margin <seconds>] [--token-ttl-bound <seconds>] [--allow-denied <rule-id>]… [--suppress <rule-id>[@<object>]=<reason>]… [--min-egress-prefix <n>]
+    return `Usage: agent-trust verify <k8s-dir> <terraform-dir> [--format text|json] [--margin <seconds>] [--token-ttl-bound <seconds>] [--allow-denied <rule-id>]… [--suppress <id>[@<object>]=<reason>]… [--min-egress-prefix <n>]
 
 Read the cdk8s output (<k8s-dir>: a folder of *.yaml/*.yml/*.json such as
 dist/, or one manifest file) and the cdktf output (<terraform-dir>: cdktf.out,
@@ -45,10 +44,12 @@ Flags:
                             contract states in vaultToken.ttlSeconds, else ${verifier().DEFAULT_TOKEN_TTL_BOUND_SECONDS}); only tightens
   --allow-denied <rule-id>  accept a reviewed RBAC denylist override (DenyRule id, e.g. "secrets");
                             overrides made in code leave no trace in the output. Repeatable.
-  --suppress <rule-id>[@<object>]=<reason>
-                            accept the findings of one rule (on one object, named exactly as the
-                            finding names it) for a stated reason; they are listed as SUPPRESSED
-                            with the reason and do not fail the run. Repeatable.
+                            Shorthand for --suppress rbac-denylist@<rule-id>=<reason>.
+  --suppress <id>[@<object>]=<reason>
+                            accept the findings of check <id> (only those about <object>, as the
+                            finding names it, e.g. "Role agents/x"; for rbac-denylist also a deny
+                            rule id) with a reason; they are listed as SUPPRESSED, not errors.
+                            check-error cannot be suppressed. Repeatable.
   --min-egress-prefix <n>   IPv4 egress blocks shorter than /<n> count as internet-wide in phases
                             below the top one (default ${verifier().DEFAULT_MIN_EGRESS_PREFIX})
   -h, --help                this help
@@ -61,10 +62,7 @@ Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
 `;
   },
   run(args, io) {
-    let values: {
-      format?: string; margin?: string; 'token-ttl-bound'?: string; 'allow-denied'?: string[]; suppress?: string[];
-      'min-egress-prefix'?: string; help?: boolean;
-    };
+    let values: { format?: string; margin?: string; 'token-ttl-bound'?: string; 'allow-denied'?: string[]; suppress?: string[]; 'min-egress-prefix'?: string; help?: boolean };
     let positionals: string[];
     try {
       ({ values, positionals } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: true }));
@@ -101,14 +99,16 @@ Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
       usage(...unknown.map(id => `--allow-denied ${JSON.stringify(id)} is not a deny rule id; use one of: ${known.join(', ')}`));
     }
     const suppressions = (values.suppress ?? []).map(text => {
-      const parsed = VerifySuppressions.parse(text);
-      const ids = VerifyRule.all().map(r => r.id);
-      if (!parsed || parsed.reason.trim() === '') {
-        usage(`--suppress ${JSON.stringify(text)} has no reason`, 'write --suppress "<rule-id>[@<object>]=<why it is accepted>"');
-      } else if (!ids.includes(parsed.ruleId)) {
-        usage(`--suppress ${JSON.stringify(text)}: ${JSON.stringify(parsed.ruleId)} is not a verify rule id`, `use one of: ${ids.join(', ')}`);
+      const m = /^([a-z0-9-]+)(?:@([^=]+))?=(.*)$/s.exec(text);
+      const ruleIds = VerifyRule.all().map(r => r.id);
+      if (!m || m[3].trim() === '') {
+        return usage(`--suppress ${JSON.stringify(text)} is not <id>[@<object>]=<reason> with a reason`,
+          'e.g. --suppress "admission-not-enforced@ValidatingAdmissionPolicyBinding agent-trust-binding=audit-only rollout, SEC-42"');
       }
-      return parsed!;
+      if (!ruleIds.includes(m[1]) || m[1] === VerifyRule.CHECK_ERROR.id) {
+        return usage(`--suppress ${JSON.stringify(text)}: ${JSON.stringify(m[1])} is not a rule id that can be suppressed; see agent-trust verify --help`);
+      }
+      return { id: m[1], reason: m[3], ...(m[2] !== undefined ? { appliesTo: [m[2]] } : {}) };
     });
     let minEgressPrefixLength: number | undefined;
     if (values['min-egress-prefix'] !== undefined) {

@@ -1,34 +1,16 @@
+import { PodSecurityProfile } from '../model/private/pod-security-profile';
+
 /**
  * The Pod Security Standards `restricted` profile (which includes
  * `baseline`), checked over plain JSON pod specs: ours, hand-edited, or
  * loaded from any manifest. Pure code with no cdk8s import, so the
  * `agent-trust verify` command reuses it on files.
  *
- * Each rule follows the published policy table; Windows-only relaxations
- * are not modelled (agents run on Linux nodes).
+ * The allowed values are the model's table (`PodSecurityProfile`), which
+ * the admission CEL rules read too.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
 export class PodSecurityRestricted {
-  /** Capabilities `restricted` allows a container to add. */
-  public static readonly ALLOWED_ADDED_CAPABILITIES: string[] = ['NET_BIND_SERVICE'];
-
-  /** Volume types `restricted` allows. */
-  public static readonly ALLOWED_VOLUME_TYPES: string[] = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral',
-    'persistentVolumeClaim', 'projected', 'secret'];
-
-  /** Sysctls `baseline` calls safe (the published list up to Kubernetes 1.33). */
-  public static readonly SAFE_SYSCTLS: string[] = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range',
-    'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range',
-    'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout',
-    'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'];
-
-  /** SELinux types `baseline` allows. */
-  public static readonly ALLOWED_SELINUX_TYPES: string[] = ['', 'container_t', 'container_init_t', 'container_kvm_t',
-    'container_engine_t'];
-
-  /** Seccomp profile types `restricted` accepts. */
-  public static readonly ALLOWED_SECCOMP_TYPES: string[] = ['RuntimeDefault', 'Localhost'];
-
   /**
    * Every violation of the `restricted` profile in a pod spec, one line
    * each, starting with `path` and the offending field. Empty when the pod
@@ -45,7 +27,7 @@ export class PodSecurityRestricted {
     };
 
     // Baseline: host namespaces.
-    for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
+    for (const field of PodSecurityProfile.HOST_NAMESPACE_FIELDS) {
       if (spec[field] !== undefined && spec[field] !== null && spec[field] !== false) {
         say(field, 'must be unset or false (host namespaces)', spec[field]);
       }
@@ -53,8 +35,8 @@ export class PodSecurityRestricted {
     const podCtx = spec.securityContext ?? {};
     PodSecurityRestricted.checkCommonContext(podCtx, 'securityContext', say);
     (podCtx.sysctls ?? []).forEach((s: any, i: number) => {
-      if (!PodSecurityRestricted.SAFE_SYSCTLS.includes(s?.name)) {
-        say(`securityContext.sysctls[${i}].name`, `is not a safe sysctl (allowed: ${PodSecurityRestricted.SAFE_SYSCTLS.join(', ')})`, s?.name);
+      if (!PodSecurityProfile.SAFE_SYSCTLS.includes(s?.name)) {
+        say(`securityContext.sysctls[${i}].name`, `is not a safe sysctl (allowed: ${PodSecurityProfile.SAFE_SYSCTLS.join(', ')})`, s?.name);
       }
     });
     if (podCtx.runAsUser === 0) {
@@ -70,8 +52,8 @@ export class PodSecurityRestricted {
       for (const t of types) {
         if (t === 'hostPath') {
           say(`volumes[${i}].hostPath`, 'hostPath volumes are forbidden', v[t]);
-        } else if (!PodSecurityRestricted.ALLOWED_VOLUME_TYPES.includes(t)) {
-          say(`volumes[${i}].${t}`, `volume type "${t}" is not allowed (allowed: ${PodSecurityRestricted.ALLOWED_VOLUME_TYPES.join(', ')})`, v[t]);
+        } else if (!PodSecurityProfile.VOLUME_TYPES.includes(t)) {
+          say(`volumes[${i}].${t}`, `volume type "${t}" is not allowed (allowed: ${PodSecurityProfile.VOLUME_TYPES.join(', ')})`, v[t]);
         }
       }
     });
@@ -114,12 +96,12 @@ export class PodSecurityRestricted {
       }
       // Restricted: seccomp, at pod level or on every container.
       const seccomp = ctx.seccompProfile?.type;
-      if (seccomp !== undefined && !PodSecurityRestricted.ALLOWED_SECCOMP_TYPES.includes(seccomp)) {
+      if (seccomp !== undefined && !PodSecurityProfile.SECCOMP_PROFILE_TYPES.includes(seccomp)) {
         // Unconfined is reported by checkCommonContext (baseline); report other unknown values here.
         if (seccomp !== 'Unconfined') {
           say(at('seccompProfile.type'), 'must be RuntimeDefault or Localhost', seccomp);
         }
-      } else if (seccomp === undefined && !PodSecurityRestricted.ALLOWED_SECCOMP_TYPES.includes(podSeccomp)) {
+      } else if (seccomp === undefined && !PodSecurityProfile.SECCOMP_PROFILE_TYPES.includes(podSeccomp)) {
         say(at('seccompProfile.type'), 'must be RuntimeDefault or Localhost here or in the pod securityContext', undefined);
       }
       // Restricted: capabilities.
@@ -127,14 +109,14 @@ export class PodSecurityRestricted {
       if (!(caps.drop ?? []).includes('ALL')) {
         say(at('capabilities.drop'), 'must include "ALL"', caps.drop);
       }
-      const added = (caps.add ?? []).filter((a: string) => !PodSecurityRestricted.ALLOWED_ADDED_CAPABILITIES.includes(a));
+      const added = (caps.add ?? []).filter((a: string) => !PodSecurityProfile.ADDABLE_CAPABILITIES.includes(a));
       if (added.length > 0) {
-        say(at('capabilities.add'), 'may only add NET_BIND_SERVICE', caps.add);
+        say(at('capabilities.add'), `may only add ${PodSecurityProfile.ADDABLE_CAPABILITIES.join(', ')}`, caps.add);
       }
     }
     const podSeccompSet = podCtx.seccompProfile?.type;
     if (podSeccompSet !== undefined && podSeccompSet !== 'Unconfined'
-      && !PodSecurityRestricted.ALLOWED_SECCOMP_TYPES.includes(podSeccompSet)) {
+      && !PodSecurityProfile.SECCOMP_PROFILE_TYPES.includes(podSeccompSet)) {
       say('securityContext.seccompProfile.type', 'must be RuntimeDefault or Localhost', podSeccompSet);
     }
     return out;
@@ -188,8 +170,8 @@ export class PodSecurityRestricted {
     }
     const se = ctx.seLinuxOptions;
     if (se) {
-      if (se.type !== undefined && !PodSecurityRestricted.ALLOWED_SELINUX_TYPES.includes(se.type)) {
-        say(`${at}.seLinuxOptions.type`, `must be unset or one of ${PodSecurityRestricted.ALLOWED_SELINUX_TYPES.filter(t => t).join(', ')}`, se.type);
+      if (se.type !== undefined && !PodSecurityProfile.SELINUX_TYPES.includes(se.type)) {
+        say(`${at}.seLinuxOptions.type`, `must be unset or one of ${PodSecurityProfile.SELINUX_TYPES.filter(t => t).join(', ')}`, se.type);
       }
       for (const f of ['user', 'role']) {
         if (se[f] !== undefined && se[f] !== '') {

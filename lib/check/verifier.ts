@@ -5,22 +5,15 @@ import { ContractFile, SynthOutput } from '../launcher/synth-output';
 import { LauncherContract, LauncherContractDocument } from '../model/launcher-contract';
 import { DenyRule } from '../model/rbac-denylist';
 import { AgentTrustErrors, ProblemCollector } from '../model/validation';
-import {
-  checkAdmission, checkJobDeadline, checkKubernetesMonotonic, checkNetworkPolicies, checkPhaseRbac, checkPodTemplates, checkRbacDenylist,
-  checkSecretObjects, checkServiceAccounts,
-} from './private/k8s-invariants';
-import { checkEgressBreadth, checkHostnameEnforcement, DEFAULT_MIN_EGRESS_PREFIX } from './private/egress-invariants';
-import { checkAdmissionGuards } from './private/guard-invariants';
-import { checkManifestSecrets, checkTerraformSecrets } from './private/secret-invariants';
 import { shapeProblems } from './private/shapes';
 import { objectName, VerifyContext } from './private/verify-context';
 import { agentSummary } from './private/agent-summary';
-import {
-  checkLeaseTtls, checkPolicies, checkTokenDuties, checkTtls, checkVaultRoles, deadlineOf, DEFAULT_TOKEN_TTL_BOUND_SECONDS, tokenTtlBound,
-} from './private/vault-invariants';
+import { DEFAULT_MIN_EGRESS_PREFIX } from './private/egress-invariants';
+import { deadlineOf, DEFAULT_TOKEN_TTL_BOUND_SECONDS, tokenTtlBound } from './private/vault-invariants';
+import { VERIFY_CHECKS } from './rules';
 import { TerraformOutput } from './terraform-output';
 import { VerifyRule, VerifySeverity } from './verify-rule';
-import { SuppressedFinding, VerifySuppression, VerifySuppressions } from './verify-suppression';
+import { VerifySuppressedFinding, VerifySuppression } from './verify-suppression';
 
 /** Template invariants with a rule of their own (job-deadline, pod-automount-token): not repeated as contract-invalid. */
 const OWN_RULE_FIELDS = ['jobTemplate.spec.activeDeadlineSeconds', 'jobTemplate.spec.template.spec.automountServiceAccountToken'];
@@ -46,9 +39,17 @@ export interface VerifyOptions {
    */
   readonly tokenTtlBoundSeconds?: number;
   /**
-   * Deny rule ids (`DenyRule.id`, e.g. `pod-shell`) accepted on purpose.
-   * Overrides declared in code (`allowDenied`) leave no trace in the
-   * synthesized output, so the reviewer names them again here.
+   * Rules accepted on purpose, each with a reason (`--suppress`). A
+   * suppressed finding is listed in `VerifyReport.suppressed`, not counted
+   * as an error.
+   * @default - none
+   */
+  readonly suppressions?: VerifySuppression[];
+  /**
+   * Deny rule ids (`DenyRule.id`, e.g. `pod-shell`) accepted on purpose:
+   * shorthand for a suppression of `rbac-denylist` that applies to them
+   * (`--allow-denied`). Overrides declared in code (`allowDenied`) leave no
+   * trace in the synthesized output, so the reviewer names them again here.
    * @default - none: every denylisted permission is a finding
    */
   readonly allowDenied?: string[];
@@ -58,12 +59,6 @@ export interface VerifyOptions {
    * @default Verifier.DEFAULT_MIN_EGRESS_PREFIX (8)
    */
   readonly minEgressPrefixLength?: number;
-  /**
-   * Reviewed exceptions: findings of these rules (optionally on one object)
-   * are reported as suppressed with the reason, not as errors.
-   * @default - none
-   */
-  readonly suppressions?: VerifySuppression[];
 }
 
 /** One broken invariant. */
@@ -96,8 +91,8 @@ export interface VerifyReport {
   readonly marginSeconds: number;
   /** The token_ttl bound the phase roles were checked against, in seconds (the tightest over the contracts). */
   readonly tokenTtlBoundSeconds: number;
-  /** Findings lifted by a suppression, with its reason (not counted in errorCount/warningCount). */
-  readonly suppressed: SuppressedFinding[];
+  /** Findings accepted by a suppression, with its reason (not counted as errors or warnings). */
+  readonly suppressed: VerifySuppressedFinding[];
 }
 
 /**
@@ -167,32 +162,26 @@ export class Verifier {
     if (bound !== undefined && (typeof bound !== 'number' || !Number.isInteger(bound) || bound < 1)) {
       problems.add('Verifier', 'tokenTtlBoundSeconds', bound, 'must be a whole number of seconds ≥ 1', 'e.g. 300');
     }
-    const denyIds = DenyRule.all().map(r => r.id);
-    (options?.allowDenied ?? []).forEach((id, i) => {
-      if (!denyIds.includes(id)) {
-        problems.add('Verifier', `allowDenied[${i}]`, id, 'is not a deny rule id', `use one of ${denyIds.join(', ')}`);
-      }
-    });
     const minPrefix = options?.minEgressPrefixLength;
     if (minPrefix !== undefined && (!Number.isInteger(minPrefix) || minPrefix < 1 || minPrefix > 32)) {
       problems.add('Verifier', 'minEgressPrefixLength', minPrefix, 'must be a whole number from 1 to 32', 'e.g. 8');
     }
-    const suppressions = [...(options?.suppressions ?? [])];
-    VerifySuppressions.validate(problems, suppressions);
+    const suppressions = Verifier.suppressionsOf(options, problems);
     problems.throwIfAny('Verifier');
     const findings: VerifyFinding[] = [];
-    const suppressed: SuppressedFinding[] = [];
+    const suppressed: VerifySuppressedFinding[] = [];
     const seen = new Set<string>();
     const report = (rule: VerifyRule, object: string, message: string, fix: string): void => {
       const key = `${rule.id}|${object}|${message}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        const lifted = VerifySuppressions.matching(suppressions, rule.id, object);
-        if (lifted) {
-          suppressed.push({ id: rule.id, object, message, reason: lifted.reason });
-        } else {
-          findings.push({ id: rule.id, severity: rule.severity.value, object, message, fix });
-        }
+      if (seen.has(key)) {
+        return;
+      }
+      seen.add(key);
+      const accepted = suppressions.find(x => x.id === rule.id && (x.appliesTo === undefined || x.appliesTo.includes(object)));
+      if (accepted) {
+        suppressed.push({ id: rule.id, object, message, reason: accepted.reason });
+      } else {
+        findings.push({ id: rule.id, severity: rule.severity.value, object, message, fix });
       }
     };
     const objects: any[] = [];
@@ -213,27 +202,21 @@ export class Verifier {
     }
     const contracts = Verifier.contractsOf(objects, report);
     Verifier.checkContractFiles(contractFiles, contracts, report);
+    const denyIds = DenyRule.all().map(r => r.id);
     const ctx: VerifyContext = {
       manifests: objects, terraform, contracts, marginSeconds: margin, tokenTtlBoundSeconds: bound,
-      allowDenied: [...(options?.allowDenied ?? [])], minEgressPrefixLength: minPrefix, report,
+      allowDenied: suppressions.filter(x => x.id === VerifyRule.RBAC_DENYLIST.id).flatMap(x => (x.appliesTo ?? []).filter(a => denyIds.includes(a))),
+      minEgressPrefixLength: minPrefix,
+      report,
     };
-    const checks: Array<[string, (c: VerifyContext) => void]> = [
-      ['ServiceAccount', checkServiceAccounts], ['Vault role', checkVaultRoles], ['Job deadline', checkJobDeadline],
-      ['TTL', checkTtls], ['token duty', checkTokenDuties], ['lease TTL', checkLeaseTtls], ['admission', checkAdmission],
-      ['admission guard', checkAdmissionGuards], ['Kubernetes monotonicity', checkKubernetesMonotonic],
-      ['NetworkPolicy', checkNetworkPolicies], ['egress breadth', checkEgressBreadth], ['hostname enforcement', checkHostnameEnforcement], ['phase RBAC', checkPhaseRbac], ['RBAC denylist', checkRbacDenylist],
-    ];
-    const always: Array<[string, (c: VerifyContext) => void]> = [
-      ['Vault policy', checkPolicies], ['pod template', checkPodTemplates], ['Secret object', checkSecretObjects],
-      ['Terraform secret', checkTerraformSecrets], ['manifest secret', checkManifestSecrets],
-    ];
-    for (const [name, check] of [...(contracts.length > 0 ? checks : []), ...always]) {
+    for (const c of VERIFY_CHECKS.filter(x => contracts.length > 0 || !x.needsContracts)) {
       try {
-        check(ctx);
+        c.check(ctx);
       } catch (e) {
-        // Hand-edited output of a shape no check expects: a finding, never a crash.
-        report(VerifyRule.INPUT_MALFORMED, '(output)', `the ${name} check could not read the output (${String((e as Error)?.message ?? e).split('\n')[0]})`,
-          'fix the hand-edited objects: a field has a type the API server (or Terraform) would reject');
+        // A check that throws is a bug (or output of a shape no check expects): a finding naming the check, never a crash.
+        report(VerifyRule.CHECK_ERROR, '(verifier)',
+          `the ${c.name} check failed (${String((e as Error)?.message ?? e).split('\n')[0]}), so ${c.rules.map(r => r.id).join(', ')} were not fully checked`,
+          'report this to the agent-trust maintainers with the output; if the output is hand-edited, a field may have a type the API server (or Terraform) would reject');
       }
     }
 
@@ -252,10 +235,41 @@ export class Verifier {
     };
   }
 
+  /** The suppressions of the options (`allowDenied` included), validated: known rule, a reason, deny rule ids where they are meant. */
+  private static suppressionsOf(options: VerifyOptions | undefined, problems: ProblemCollector): VerifySuppression[] {
+    const ruleIds = VerifyRule.all().map(r => r.id);
+    const denyIds = DenyRule.all().map(r => r.id);
+    (options?.allowDenied ?? []).forEach((id, i) => {
+      if (!denyIds.includes(id)) {
+        problems.add('Verifier', `allowDenied[${i}]`, id, 'is not a deny rule id', `use one of ${denyIds.join(', ')}`);
+      }
+    });
+    const given = options?.suppressions ?? [];
+    given.forEach((x, i) => {
+      if (!ruleIds.includes(x?.id)) {
+        problems.add('Verifier', `suppressions[${i}].id`, x?.id, 'is not a verify rule id', `use one of ${ruleIds.join(', ')}`);
+      } else if (x.id === VerifyRule.CHECK_ERROR.id) {
+        problems.add('Verifier', `suppressions[${i}].id`, x.id, 'cannot be suppressed: a check that fails checked nothing',
+          'fix the output or report the bug');
+      }
+      if (typeof x?.reason !== 'string' || x.reason.trim() === '') {
+        problems.add('Verifier', `suppressions[${i}].reason`, x?.reason, 'is empty: accepting a finding needs a reason',
+          'say why, e.g. "approved in SEC-123"');
+      }
+    });
+    const allowDenied = options?.allowDenied ?? [];
+    return [
+      ...given,
+      ...(allowDenied.length > 0
+        ? [{ id: VerifyRule.RBAC_DENYLIST.id, appliesTo: [...allowDenied], reason: 'reviewed RBAC denylist override (allowDenied)' }]
+        : []),
+    ];
+  }
+
   /** One line per finding (`ERROR id object: message. Fix: …`) and a summary line. */
   public static formatText(report: VerifyReport): string {
     const lines = report.findings.map(f => `${f.severity} ${f.id} ${f.object}: ${f.message}. Fix: ${f.fix}`);
-    lines.push(...(report.suppressed ?? []).map(s => `SUPPRESSED ${s.id} ${s.object}: ${s.message}. Reason: ${s.reason}`));
+    lines.push(...(report.suppressed ?? []).map(f => `SUPPRESSED ${f.id} ${f.object}: ${f.message}. Reason: ${f.reason}`));
     const agents = agentSummary(report.agents);
     const lifted = (report.suppressed ?? []).length > 0 ? `; ${report.suppressed.length} suppressed` : '';
     lines.push(report.findings.length === 0
@@ -268,7 +282,6 @@ export class Verifier {
   public static toJson(report: VerifyReport): any {
     return {
       findings: report.findings.map(f => ({ id: f.id, severity: f.severity, object: f.object, message: f.message, fix: f.fix })),
-      suppressed: (report.suppressed ?? []).map(s => ({ id: s.id, object: s.object, message: s.message, reason: s.reason })),
       summary: {
         clean: report.errorCount === 0,
         errors: report.errorCount,
@@ -277,8 +290,9 @@ export class Verifier {
         deadlineSeconds: report.deadlineSeconds,
         marginSeconds: report.marginSeconds,
         tokenTtlBoundSeconds: report.tokenTtlBoundSeconds,
-        suppressed: (report.suppressed ?? []).length,
       },
+      // Only when something was suppressed, so a clean report keeps its shape.
+      ...((report.suppressed ?? []).length > 0 ? { suppressed: report.suppressed.map(f => ({ ...f })) } : {}),
     };
   }
 

@@ -22,6 +22,12 @@ export class VerifyRule {
   /** An object does not have the JSON shape Kubernetes requires (hand-edited): it is left out of the other checks. */
   public static readonly INPUT_MALFORMED = new VerifyRule('input-malformed', VerifySeverity.ERROR,
     'every object the verifier reads has the shape the API server requires');
+  /**
+   * A check threw (a bug in agent-trust, or hand-edited output of a shape
+   * no check expects): its rules were not fully checked. Cannot be suppressed.
+   */
+  public static readonly CHECK_ERROR = new VerifyRule('check-error', VerifySeverity.ERROR,
+    'every check of the verifier runs to completion on the output');
   /** The Kubernetes output holds no launcher contract: nothing can be cross-checked. */
   public static readonly CONTRACT_MISSING = new VerifyRule('contract-missing', VerifySeverity.ERROR,
     'a launcher contract ConfigMap (or contract document) is in the Kubernetes output');
@@ -173,7 +179,7 @@ export class VerifyRule {
 
   /** Every rule, in report order. */
   public static all(): VerifyRule[] {
-    return [VerifyRule.INPUT_MALFORMED, VerifyRule.CONTRACT_MISSING, VerifyRule.CONTRACT_INVALID,
+    return [VerifyRule.INPUT_MALFORMED, VerifyRule.CHECK_ERROR, VerifyRule.CONTRACT_MISSING, VerifyRule.CONTRACT_INVALID,
       VerifyRule.CONTRACT_FILE_MISMATCH, VerifyRule.CONTRACT_FILE_UNMATCHED, VerifyRule.SA_MISSING, VerifyRule.SA_AUTOMOUNT,
       VerifyRule.VAULT_ROLE_MISSING, VerifyRule.SA_VAULT_BINDING, VerifyRule.VAULT_AUTH_MOUNT, VerifyRule.TOKEN_AUDIENCE,
       VerifyRule.JOB_DEADLINE, VerifyRule.TTL_TOO_LONG, VerifyRule.TTL_TOO_SHORT, VerifyRule.TOKEN_TTL_BOUND,

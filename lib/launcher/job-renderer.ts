@@ -38,7 +38,8 @@ const REFUSAL = Symbol.for('cdk-agent-trust.render-refusal');
 const SHOWN_MAX = 80;
 const OWN_OTEL_KEYS = new Set(['service.name', 'investigation.id', 'agent.name', 'agent.trust_phase']);
 
-interface PhaseRow {
+/** A contract phase with its position on the ladder (not the verifier's per-phase facts). */
+interface RankedPhase {
   readonly row: ContractPhase;
   readonly rank: number;
 }
@@ -82,7 +83,7 @@ export class JobRenderer {
   public readonly ceiling: string;
 
   private readonly document: LauncherContractDocument;
-  private readonly rows = new Map<string, PhaseRow>();
+  private readonly rows = new Map<string, RankedPhase>();
   private readonly ceilingRank: number;
   private readonly containerIndex: number;
   private readonly template: any;

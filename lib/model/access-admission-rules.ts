@@ -1,5 +1,6 @@
-import { AdmissionDenialReason, AdmissionMatchCondition, AdmissionRule, AdmissionRules } from './admission-rules';
+import { AdmissionMatchCondition, AdmissionRule } from './admission-rules';
 import { Names } from './names';
+import { messagePrefix, rule } from './private/admission-rule-table';
 import { lit } from './private/cel-literal';
 
 /**
@@ -48,10 +49,10 @@ export class AccessAdmissionRules {
   /** The rule of the token policy. */
   public static tokenRules(): AdmissionRule[] {
     const id = AccessAdmissionRules.TOKEN_BOUND_BY_KUBELET;
-    const p = AdmissionRules.messagePrefix(id);
+    const p = messagePrefix(id);
     const user = 'request.userInfo.username';
     const ref = 'object.spec.boundObjectRef';
-    return [{
+    return [rule({
       id,
       description: `A token for an ${Names.PHASE_PREFIX}* ServiceAccount is minted only by a kubelet (${AccessAdmissionRules.NODE_USER_PREFIX}<node>, `
         + `group ${AccessAdmissionRules.NODES_GROUP}) for the projected volume of an investigation Pod (boundObjectRef kind Pod, `
@@ -60,28 +61,26 @@ export class AccessAdmissionRules {
         + ` && has(request.userInfo.groups) && ${lit(AccessAdmissionRules.NODES_GROUP)} in request.userInfo.groups`
         + ` && has(object.spec) && has(${ref}) && has(${ref}.kind) && ${ref}.kind == "Pod"`
         + ` && has(${ref}.name) && ${ref}.name.startsWith(${lit(Names.JOB_PREFIX)})`,
-      message: `${p}tokens for ${Names.PHASE_PREFIX}* ServiceAccounts are minted only by a kubelet for an investigation Pod `
+      message: `tokens for ${Names.PHASE_PREFIX}* ServiceAccounts are minted only by a kubelet for an investigation Pod `
         + '(kubectl create token is denied)',
       messageExpression: `${lit(p)} + (has(request.userInfo) && has(${user}) ? ${user} : "an anonymous request")`
         + ` + ${lit(' may not mint a token for ')} + request.name`
         + ` + ${lit(`: only a kubelet may, bound to an investigation Pod (boundObjectRef kind Pod, name ${Names.JOB_PREFIX}…)`)}`,
-      reason: AdmissionDenialReason.FORBIDDEN,
-    }];
+    })];
   }
 
   /** The rule of the exec/attach/port-forward policy. */
   public static connectRules(): AdmissionRule[] {
     const id = AccessAdmissionRules.NO_CONNECT;
-    const p = AdmissionRules.messagePrefix(id);
-    return [{
+    const p = messagePrefix(id);
+    return [rule({
       id,
       description: `No exec, attach, port-forward or proxy into a Pod named ${Names.JOB_PREFIX}… (a shell there holds the phase's Vault `
         + 'token and credentials).',
       expression: `!(has(request.name) && request.name.startsWith(${lit(Names.JOB_PREFIX)}))`,
-      message: `${p}exec, attach, port-forward and proxy into investigation Pods are denied; read the agent's logs and traces instead`,
+      message: `exec, attach, port-forward and proxy into investigation Pods are denied; read the agent's logs and traces instead`,
       messageExpression: `${lit(p)} + (has(request.subResource) ? request.subResource : "connect") + ${lit(' into ')} + request.name`
         + ` + ${lit(' is denied: investigation Pods hold a phase\'s credentials; read the logs and traces instead')}`,
-      reason: AdmissionDenialReason.FORBIDDEN,
-    }];
+    })];
   }
 }

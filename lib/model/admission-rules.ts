@@ -1,7 +1,10 @@
 import { AgentFleet } from './agent-fleet';
 import { LauncherContract } from './launcher-contract';
 import { Names } from './names';
+import { messagePrefix, rule, say } from './private/admission-rule-table';
 import { lit, listLit } from './private/cel-literal';
+import { PodSecurityProfile } from './private/pod-security-profile';
+import { PodSpecRoot } from './private/pod-spec-root';
 
 /**
  * Machine-readable reason Kubernetes returns when an admission rule
@@ -90,8 +93,6 @@ const POD = 'object.spec.template.spec';
 const POD_LABELS = 'object.spec.template.metadata.labels';
 const HAS_POD = `has(object.spec) && has(object.spec.template) && has(${POD})`;
 const DATA = 'params.data';
-const SECCOMP_ALLOWED = ['RuntimeDefault', 'Localhost'];
-const ADDABLE_CAPABILITIES = ['NET_BIND_SERVICE'];
 
 function label(key: string): string {
   return `${LABELS}[${lit(key)}]`;
@@ -99,23 +100,6 @@ function label(key: string): string {
 
 function hasLabel(key: string): string {
   return `(has(object.metadata) && has(${LABELS}) && ${lit(key)} in ${LABELS})`;
-}
-
-/**
- * Where a pod spec sits in the admitted object: the Job's pod template
- * (`object.spec.template.spec`) or the Pod itself (`object.spec`). The
- * Pod Security, limits, registry and ServiceAccount rules are generated
- * once per root, so the Job and the Pod policy check the same predicates.
- */
-export interface PodSpecRoot {
-  /** CEL path of the pod spec, e.g. `object.spec.template.spec`. */
-  readonly path: string;
-  /** CEL guard that the path exists. */
-  readonly guard: string;
-  /** The field path named in messages, e.g. `spec.template.spec`. */
-  readonly field: string;
-  /** The admitted kind as messages name it, e.g. `Job`. */
-  readonly kind: string;
 }
 
 /** The pod template of a Job. */
@@ -293,7 +277,7 @@ export class AdmissionRules {
 
   /** The message prefix naming a rule: `agent-trust [<id>]: `. */
   public static messagePrefix(id: string): string {
-    return `agent-trust [${id}]: `;
+    return messagePrefix(id);
   }
 
   /** The rule id named in a denial message, or undefined when the message names none. */
@@ -302,288 +286,290 @@ export class AdmissionRules {
     return m ? m[1] : undefined;
   }
 
-  /** The root of a Job's pod template, for `podSpecRules`. */
-  public static jobPodRoot(): PodSpecRoot {
-    return { ...JOB_POD };
-  }
-
   /** The username Kubernetes gives a ServiceAccount: `system:serviceaccount:<namespace>:<name>`. */
   public static serviceAccountUsername(namespace: string, name: string): string {
     return `system:serviceaccount:${namespace}:${name}`;
   }
-
   /**
    * Every rule of the Job policy for a fleet, in evaluation order. With
    * `jobCreators`, a last rule (`job-created-by-launcher`) admits a Job
    * CREATE only from those usernames.
    */
   public static forFleet(fleet: AgentFleet, jobCreators?: string[]): AdmissionRule[] {
-    const rules = [
-      ...AdmissionRules.identityRules(fleet, 'Job'),
-      AdmissionRules.serviceAccountRule(JOB_POD),
-      ...AdmissionRules.jobShapeRules(fleet),
-      ...AdmissionRules.podSpecRules(fleet, JOB_POD),
-    ];
-    if (jobCreators !== undefined) {
-      rules.push(AdmissionRules.jobCreatorRule(jobCreators));
-    }
-    return rules;
+    const input: RuleInput = { fleet, root: JOB_POD, creators: jobCreators ?? [] };
+    const table = [...IDENTITY_RULES, SERVICE_ACCOUNT_RULE, ...JOB_SHAPE_RULES, ...POD_SPEC_RULES,
+      ...(jobCreators !== undefined ? [JOB_CREATOR_RULE] : [])];
+    return table.map(row => row(input));
   }
 
   /**
    * The rules on the admitted object's own labels: a known agent, a known
    * phase, the phase within the agent's ceiling. `kind` names the object in
-   * messages (`Job`, `Pod`).
+   * messages (`Job`, `Pod`). For the Pod policy.
+   * @internal
    */
-  public static identityRules(fleet: AgentFleet, kind: string): AdmissionRule[] {
-    const agentL = LauncherContract.AGENT_LABEL;
-    const phaseL = LauncherContract.PHASE_LABEL;
-    const p = AdmissionRules.messagePrefix;
-    const params = `ConfigMap ${fleet.namespace}/${AdmissionRules.PARAMS_NAME}`;
-    const say = (id: string, ...parts: string[]): string => [lit(p(id)), ...parts].join(' + ');
-    return [
-      {
-        id: AdmissionRules.AGENT_KNOWN,
-        description: `The ${kind} carries the "${agentL}" label and that agent has a ceiling in the params ConfigMap.`,
-        expression: 'variables.ceiling != ""',
-        message: `${p(AdmissionRules.AGENT_KNOWN)}the ${kind} must carry label ${agentL} naming an agent that has a `
-          + `"${AdmissionRules.CEILING_KEY_PREFIX}<agent>" key in ${params}`,
-        messageExpression: `variables.agent == "" ? ${say(AdmissionRules.AGENT_KNOWN, lit(`the ${kind} has no ${agentL} label`))}`
-          + ` : ${say(AdmissionRules.AGENT_KNOWN, lit('agent '), 'variables.agent', lit(` has no ceiling in ${params}`))}`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.PHASE_KNOWN,
-        description: `The ${kind} carries the "${phaseL}" label and it names a phase of the ladder.`,
-        expression: 'variables.phaseKnown',
-        message: `${p(AdmissionRules.PHASE_KNOWN)}the ${kind} must carry label ${phaseL} naming a phase of the ladder `
-          + `(${fleet.ladder.phases.join(', ')})`,
-        messageExpression: `variables.phase == "" ? ${say(AdmissionRules.PHASE_KNOWN, lit(`the ${kind} has no ${phaseL} label`))}`
-          + ` : ${say(AdmissionRules.PHASE_KNOWN, lit('phase '), 'variables.phase', lit(` is not on the ladder (${fleet.ladder.phases.join(', ')})`))}`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.PHASE_WITHIN_CEILING,
-        description: 'The phase is at or below the agent\'s current ceiling (params ConfigMap).',
-        // Passes when agent or phase is unknown: agent-known / phase-known deny those.
-        // A ceiling without a whole-number rank denies (ceilingRank -1).
-        expression: 'variables.ceiling == "" || !variables.phaseKnown'
-          + ' || (variables.phaseRank >= 0 && variables.ceilingRank >= 0 && variables.phaseRank <= variables.ceilingRank)',
-        message: `${p(AdmissionRules.PHASE_WITHIN_CEILING)}the ${kind}'s ${phaseL} is above the agent's ceiling in ${params}; `
-          + 'promote the agent (raise its ceiling) or choose a lower phase',
-        messageExpression: say(AdmissionRules.PHASE_WITHIN_CEILING, lit('phase '), 'variables.phase', lit(' is above the ceiling '),
-          'variables.ceiling', lit(' of agent '), 'variables.agent', lit(` (${params})`)),
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-    ];
+  public static _identityRules(fleet: AgentFleet, kind: string): AdmissionRule[] {
+    const input: RuleInput = { fleet, root: { ...JOB_POD, kind }, creators: [] };
+    return IDENTITY_RULES.map(row => row(input));
   }
 
-  /** The pod spec at `root` runs as the ServiceAccount of the object's phase label. */
-  public static serviceAccountRule(root: PodSpecRoot): AdmissionRule {
-    const phaseL = LauncherContract.PHASE_LABEL;
-    const pod = root.path;
-    const p = AdmissionRules.messagePrefix;
-    const say = (id: string, ...parts: string[]): string => [lit(p(id)), ...parts].join(' + ');
-    return {
-      id: AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE,
-      description: `The pod runs as ServiceAccount "${Names.PHASE_PREFIX}<${phaseL}>".`,
-      // Passes without a phase (phase-known denies). The deprecated
-      // `serviceAccount` alias must not name another account.
-      expression: `variables.phase == "" || (${root.guard} && has(${pod}.serviceAccountName)`
-        + ` && ${pod}.serviceAccountName == ${lit(Names.PHASE_PREFIX)} + variables.phase`
-        + ` && (!has(${pod}.serviceAccount) || ${pod}.serviceAccount == ${pod}.serviceAccountName))`,
-      message: `${p(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE)}${root.field}.serviceAccountName must be `
-        + `"${Names.PHASE_PREFIX}" + the ${root.kind}'s ${phaseL} label`,
-      messageExpression: say(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE, lit(`serviceAccountName must be ${Names.PHASE_PREFIX}`),
-        'variables.phase', lit(' for phase '), 'variables.phase',
-        `(${root.guard} && has(${pod}.serviceAccountName) ? ', not ' + ${pod}.serviceAccountName : ', and it is unset')`),
-      reason: AdmissionDenialReason.FORBIDDEN,
-    };
-  }
-
-  /** The rules only a Job has: its name, its pod template's labels, one attempt, the deadline. */
-  private static jobShapeRules(fleet: AgentFleet): AdmissionRule[] {
-    const agentL = LauncherContract.AGENT_LABEL;
-    const phaseL = LauncherContract.PHASE_LABEL;
-    const idL = LauncherContract.INVESTIGATION_LABEL;
-    const maxDeadline = fleet.jobDeadline.toSeconds();
-    const p = AdmissionRules.messagePrefix;
-    const say = (id: string, ...parts: string[]): string => [lit(p(id)), ...parts].join(' + ');
-    return [
-      {
-        id: AdmissionRules.NAME_MATCHES_INVESTIGATION,
-        description: `metadata.name is "${Names.JOB_PREFIX}" + the "${idL}" label.`,
-        expression: `variables.investigationId != "" && has(object.metadata.name)`
-          + ` && object.metadata.name == ${lit(Names.JOB_PREFIX)} + variables.investigationId`,
-        message: `${p(AdmissionRules.NAME_MATCHES_INVESTIGATION)}metadata.name must be "${Names.JOB_PREFIX}" + the Job's `
-          + `${idL} label (no generateName)`,
-        messageExpression: `variables.investigationId == "" ? ${say(AdmissionRules.NAME_MATCHES_INVESTIGATION, lit(`the Job has no ${idL} label`))}`
-          + ` : ${say(AdmissionRules.NAME_MATCHES_INVESTIGATION, lit(`metadata.name must be ${Names.JOB_PREFIX}`), 'variables.investigationId',
-            lit(' for investigation '), 'variables.investigationId',
-            '(has(object.metadata.name) ? \', not \' + object.metadata.name : \', and it is unset\')')}`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.POD_LABELS_MATCH_JOB,
-        description: `The pod template carries the Job's ${agentL}, ${phaseL} and ${idL} labels unchanged `
-          + '(egress NetworkPolicies select pods by phase).',
-        // Each label is checked when the Job has it; a missing one is another rule's denial.
-        expression: ([[agentL, 'agent'], [phaseL, 'phase'], [idL, 'investigationId']] as const)
-          .map(([k, v]) => `(variables.${v} == "" || (has(object.spec) && has(object.spec.template)`
-            + ` && has(object.spec.template.metadata) && has(${POD_LABELS}) && ${lit(k)} in ${POD_LABELS}`
-            + ` && ${POD_LABELS}[${lit(k)}] == variables.${v}))`).join(' && '),
-        message: `${p(AdmissionRules.POD_LABELS_MATCH_JOB)}spec.template.metadata.labels must repeat the Job's `
-          + `${agentL}, ${phaseL} and ${idL} labels with the same values`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.BACKOFF_LIMIT_ZERO,
-        description: 'spec.backoffLimit is 0: an investigation is never retried with the same credentials.',
-        expression: 'has(object.spec) && has(object.spec.backoffLimit) && object.spec.backoffLimit == 0',
-        message: `${p(AdmissionRules.BACKOFF_LIMIT_ZERO)}spec.backoffLimit must be 0`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.SINGLE_ATTEMPT,
-        description: 'One pod, one attempt: restartPolicy Never, completions and parallelism 1, no backoffLimitPerIndex '
-          + '(a retry or a parallel pod would reuse the investigation\'s credentials).',
-        expression: `has(object.spec) && (!has(object.spec.completions) || object.spec.completions == 1)`
-          + ' && (!has(object.spec.parallelism) || object.spec.parallelism == 1) && !has(object.spec.backoffLimitPerIndex)'
-          + ` && ${HAS_POD} && has(${POD}.restartPolicy) && ${POD}.restartPolicy == 'Never'`,
-        message: `${p(AdmissionRules.SINGLE_ATTEMPT)}spec.completions and spec.parallelism must be 1, spec.backoffLimitPerIndex unset `
-          + 'and spec.template.spec.restartPolicy Never',
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.DEADLINE_WITHIN_MAXIMUM,
-        description: `spec.activeDeadlineSeconds is set and between 1 and ${maxDeadline} (the fleet's job deadline).`,
-        expression: 'has(object.spec) && has(object.spec.activeDeadlineSeconds)'
-          + ` && object.spec.activeDeadlineSeconds > 0 && object.spec.activeDeadlineSeconds <= ${maxDeadline}`,
-        message: `${p(AdmissionRules.DEADLINE_WITHIN_MAXIMUM)}spec.activeDeadlineSeconds must be set, between 1 and ${maxDeadline}`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-    ];
+  /**
+   * The pod spec at `root` runs as the ServiceAccount of the object's phase label. For the Pod policy.
+   * @internal
+   */
+  public static _serviceAccountRule(root: PodSpecRoot): AdmissionRule {
+    return SERVICE_ACCOUNT_RULE({ root, creators: [] });
   }
 
   /**
    * The rules on a pod spec, generated over `root` (the Job's pod template
    * or the Pod): limits, registries, no automounted token and the Pod
-   * Security `restricted` context.
+   * Security `restricted` context. For the Pod policy.
+   * @internal
    */
-  public static podSpecRules(fleet: AgentFleet, root: PodSpecRoot): AdmissionRule[] {
-    const registries = fleet.allowedRegistries;
-    const sc = 'c.securityContext';
-    const pod = root.path;
-    const f = root.field;
-    const psc = `${pod}.securityContext`;
-    const p = AdmissionRules.messagePrefix;
-    const every = (pred: string): string => everyContainer(pred, root);
-    return [
-      {
-        id: AdmissionRules.RESOURCE_LIMITS,
-        description: 'Every container and init container sets CPU and memory limits.',
-        expression: every("has(c.resources) && has(c.resources.limits) && 'cpu' in c.resources.limits"
-          + " && 'memory' in c.resources.limits"),
-        message: `${p(AdmissionRules.RESOURCE_LIMITS)}every container and initContainer must set resources.limits.cpu and resources.limits.memory`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.IMAGE_REGISTRY_ALLOWED,
-        description: `Every image starts with one of ${registries.join(', ')}.`,
-        expression: every(`has(c.image) && ${listLit(registries)}.exists(r, c.image.startsWith(r))`),
-        message: `${p(AdmissionRules.IMAGE_REGISTRY_ALLOWED)}every container and initContainer image must start with one of `
-          + `${registries.join(', ')}`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.TOKEN_NOT_AUTOMOUNTED,
-        description: `${f}.automountServiceAccountToken is false (Vault login uses a projected, audience-bound token).`,
-        expression: `${root.guard} && has(${pod}.automountServiceAccountToken) && ${pod}.automountServiceAccountToken == false`,
-        message: `${p(AdmissionRules.TOKEN_NOT_AUTOMOUNTED)}${f}.automountServiceAccountToken must be false`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.SECCOMP_PROFILE,
-        // Pod level, so containers a mutating webhook adds (Vault Agent) are covered too.
-        description: `The pod sets seccompProfile ${SECCOMP_ALLOWED.join(' or ')} and no container overrides it with another type.`,
-        expression: `${root.guard} && has(${psc}) && has(${psc}.seccompProfile) && has(${psc}.seccompProfile.type)`
-          + ` && ${psc}.seccompProfile.type in ${listLit(SECCOMP_ALLOWED)}`
-          + ` && ${every(`!has(${sc}) || !has(${sc}.seccompProfile) || (has(${sc}.seccompProfile.type)`
-            + ` && ${sc}.seccompProfile.type in ${listLit(SECCOMP_ALLOWED)})`)}`,
-        message: `${p(AdmissionRules.SECCOMP_PROFILE)}${f}.securityContext.seccompProfile.type must be `
-          + `${SECCOMP_ALLOWED.join(' or ')}, and no container may set another type`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.RUN_AS_NON_ROOT,
-        description: 'The pod sets runAsNonRoot true, no container sets it false, and nothing sets runAsUser 0.',
-        expression: `${root.guard} && has(${psc}) && has(${psc}.runAsNonRoot) && ${psc}.runAsNonRoot == true`
-          + ` && (!has(${psc}.runAsUser) || ${psc}.runAsUser != 0)`
-          + ` && ${every(`!has(${sc}) || ((!has(${sc}.runAsNonRoot) || ${sc}.runAsNonRoot == true)`
-            + ` && (!has(${sc}.runAsUser) || ${sc}.runAsUser != 0))`)}`,
-        message: `${p(AdmissionRules.RUN_AS_NON_ROOT)}${f}.securityContext.runAsNonRoot must be true, `
-          + 'no container may set runAsNonRoot false, and no runAsUser may be 0',
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.NO_PRIVILEGE_ESCALATION,
-        description: 'Every container sets allowPrivilegeEscalation false.',
-        expression: every(`has(${sc}) && has(${sc}.allowPrivilegeEscalation) && ${sc}.allowPrivilegeEscalation == false`),
-        message: `${p(AdmissionRules.NO_PRIVILEGE_ESCALATION)}every container and initContainer must set `
-          + 'securityContext.allowPrivilegeEscalation false',
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.CAPABILITIES_DROPPED,
-        description: `Every container drops ALL capabilities and adds none but ${ADDABLE_CAPABILITIES.join(', ')}.`,
-        expression: every(`has(${sc}) && has(${sc}.capabilities) && has(${sc}.capabilities.drop)`
-          + ` && 'ALL' in ${sc}.capabilities.drop`
-          + ` && (!has(${sc}.capabilities.add) || ${sc}.capabilities.add.all(a, a in ${listLit(ADDABLE_CAPABILITIES)}))`),
-        message: `${p(AdmissionRules.CAPABILITIES_DROPPED)}every container and initContainer must drop ALL capabilities `
-          + `and add none but ${ADDABLE_CAPABILITIES.join(', ')}`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.NOT_PRIVILEGED,
-        description: 'No container is privileged.',
-        expression: every(`!has(${sc}) || !has(${sc}.privileged) || ${sc}.privileged == false`),
-        message: `${p(AdmissionRules.NOT_PRIVILEGED)}no container or initContainer may set securityContext.privileged true`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.NO_HOST_NAMESPACES,
-        description: 'The pod shares no host namespace (hostNetwork, hostPID, hostIPC).',
-        expression: `${root.guard} && (!has(${pod}.hostNetwork) || ${pod}.hostNetwork == false)`
-          + ` && (!has(${pod}.hostPID) || ${pod}.hostPID == false)`
-          + ` && (!has(${pod}.hostIPC) || ${pod}.hostIPC == false)`,
-        message: `${p(AdmissionRules.NO_HOST_NAMESPACES)}${f} must not set hostNetwork, hostPID or hostIPC`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
-        id: AdmissionRules.NO_HOST_PATH_OR_PORT,
-        description: 'The pod mounts no hostPath volume and no container binds a host port.',
-        expression: `${root.guard} && (!has(${pod}.volumes) || ${pod}.volumes.all(v, !has(v.hostPath)))`
-          + ` && ${every('!has(c.ports) || c.ports.all(port, !has(port.hostPort) || port.hostPort == 0)')}`,
-        message: `${p(AdmissionRules.NO_HOST_PATH_OR_PORT)}${f} must not mount hostPath volumes or bind hostPort`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-    ];
-  }
-
-  /** Only the listed usernames may CREATE a Job in the agent namespace. */
-  private static jobCreatorRule(creators: string[]): AdmissionRule {
-    const id = AdmissionRules.JOB_CREATED_BY_LAUNCHER;
-    const p = AdmissionRules.messagePrefix;
-    const user = 'request.userInfo.username';
-    return {
-      id,
-      description: `Only ${creators.join(', ')} may create investigation Jobs (a CronJob, another controller or a user `
-        + 'with create on jobs is denied); updates are not checked here.',
-      expression: `request.operation != "CREATE" || (has(request.userInfo) && has(${user}) && ${user} in ${listLit(creators)})`,
-      message: `${p(id)}only the launcher (${creators.join(', ')}) may create investigation Jobs`,
-      messageExpression: `${lit(p(id))} + (has(request.userInfo) && has(${user}) ? ${user} : "an anonymous request")`
-        + ` + ${lit(` may not create investigation Jobs; only ${creators.join(', ')} may`)}`,
-      reason: AdmissionDenialReason.FORBIDDEN,
-    };
+  public static _podSpecRules(fleet: AgentFleet, root: PodSpecRoot): AdmissionRule[] {
+    const input: RuleInput = { fleet, root, creators: [] };
+    return POD_SPEC_RULES.map(row => row(input));
   }
 }
+
+/** What a row of a rule table is generated from. */
+interface RuleInput {
+  /** The fleet (absent for rules that read no fleet fact). */
+  readonly fleet?: AgentFleet;
+  /** Where the pod spec sits, and the admitted kind named in messages. */
+  readonly root: PodSpecRoot;
+  /** Usernames allowed to create Jobs (the creator rule only). */
+  readonly creators: string[];
+}
+
+/** One rule: its id, expression and messages side by side, generated for a fleet and a pod spec root. */
+type RuleRow = (input: RuleInput) => AdmissionRule;
+
+/** The fleet of a row that needs one (every caller that reaches such a row passes it). */
+function fleetOf(input: RuleInput): AgentFleet {
+  return input.fleet!;
+}
+
+/** `ConfigMap <namespace>/agent-trust-ceilings`, as messages name the params. */
+function paramsOf(fleet: AgentFleet): string {
+  return `ConfigMap ${fleet.namespace}/${AdmissionRules.PARAMS_NAME}`;
+}
+
+const AGENT_L = LauncherContract.AGENT_LABEL;
+const PHASE_L = LauncherContract.PHASE_LABEL;
+const ID_L = LauncherContract.INVESTIGATION_LABEL;
+
+/** Known agent, known phase, phase within the ceiling: the object's own labels against the params. */
+const IDENTITY_RULES: RuleRow[] = [
+  ({ fleet, root: { kind } }) => rule({
+    id: AdmissionRules.AGENT_KNOWN,
+    description: `The ${kind} carries the "${AGENT_L}" label and that agent has a ceiling in the params ConfigMap.`,
+    expression: 'variables.ceiling != ""',
+    message: `the ${kind} must carry label ${AGENT_L} naming an agent that has a `
+      + `"${AdmissionRules.CEILING_KEY_PREFIX}<agent>" key in ${paramsOf(fleetOf({ fleet, root: JOB_POD, creators: [] }))}`,
+    messageExpression: `variables.agent == "" ? ${say(AdmissionRules.AGENT_KNOWN, lit(`the ${kind} has no ${AGENT_L} label`))}`
+      + ` : ${say(AdmissionRules.AGENT_KNOWN, lit('agent '), 'variables.agent', lit(` has no ceiling in ${paramsOf(fleetOf({ fleet, root: JOB_POD, creators: [] }))}`))}`,
+  }),
+  (input) => {
+    const kind = input.root.kind;
+    const phases = fleetOf(input).ladder.phases.join(', ');
+    return rule({
+      id: AdmissionRules.PHASE_KNOWN,
+      description: `The ${kind} carries the "${PHASE_L}" label and it names a phase of the ladder.`,
+      expression: 'variables.phaseKnown',
+      message: `the ${kind} must carry label ${PHASE_L} naming a phase of the ladder (${phases})`,
+      messageExpression: `variables.phase == "" ? ${say(AdmissionRules.PHASE_KNOWN, lit(`the ${kind} has no ${PHASE_L} label`))}`
+        + ` : ${say(AdmissionRules.PHASE_KNOWN, lit('phase '), 'variables.phase', lit(` is not on the ladder (${phases})`))}`,
+    });
+  },
+  (input) => rule({
+    id: AdmissionRules.PHASE_WITHIN_CEILING,
+    description: 'The phase is at or below the agent\'s current ceiling (params ConfigMap).',
+    // Passes when agent or phase is unknown: agent-known / phase-known deny those.
+    // A ceiling without a whole-number rank denies (ceilingRank -1).
+    expression: 'variables.ceiling == "" || !variables.phaseKnown'
+      + ' || (variables.phaseRank >= 0 && variables.ceilingRank >= 0 && variables.phaseRank <= variables.ceilingRank)',
+    message: `the ${input.root.kind}'s ${PHASE_L} is above the agent's ceiling in ${paramsOf(fleetOf(input))}; `
+      + 'promote the agent (raise its ceiling) or choose a lower phase',
+    messageExpression: say(AdmissionRules.PHASE_WITHIN_CEILING, lit('phase '), 'variables.phase', lit(' is above the ceiling '),
+      'variables.ceiling', lit(' of agent '), 'variables.agent', lit(` (${paramsOf(fleetOf(input))})`)),
+  }),
+];
+
+/** The pod spec runs as the ServiceAccount of the object's phase label. */
+const SERVICE_ACCOUNT_RULE: RuleRow = ({ root }) => {
+  const pod = root.path;
+  return rule({
+    id: AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE,
+    description: `The pod runs as ServiceAccount "${Names.PHASE_PREFIX}<${PHASE_L}>".`,
+    // Passes without a phase (phase-known denies). The deprecated
+    // `serviceAccount` alias must not name another account.
+    expression: `variables.phase == "" || (${root.guard} && has(${pod}.serviceAccountName)`
+      + ` && ${pod}.serviceAccountName == ${lit(Names.PHASE_PREFIX)} + variables.phase`
+      + ` && (!has(${pod}.serviceAccount) || ${pod}.serviceAccount == ${pod}.serviceAccountName))`,
+    message: `${root.field}.serviceAccountName must be "${Names.PHASE_PREFIX}" + the ${root.kind}'s ${PHASE_L} label`,
+    messageExpression: say(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE, lit(`serviceAccountName must be ${Names.PHASE_PREFIX}`),
+      'variables.phase', lit(' for phase '), 'variables.phase',
+      `(${root.guard} && has(${pod}.serviceAccountName) ? ', not ' + ${pod}.serviceAccountName : ', and it is unset')`),
+  });
+};
+
+/** The rules only a Job has: its name, its pod template's labels, one attempt, the deadline. */
+const JOB_SHAPE_RULES: RuleRow[] = [
+  () => rule({
+    id: AdmissionRules.NAME_MATCHES_INVESTIGATION,
+    description: `metadata.name is "${Names.JOB_PREFIX}" + the "${ID_L}" label.`,
+    expression: `variables.investigationId != "" && has(object.metadata.name)`
+      + ` && object.metadata.name == ${lit(Names.JOB_PREFIX)} + variables.investigationId`,
+    message: `metadata.name must be "${Names.JOB_PREFIX}" + the Job's ${ID_L} label (no generateName)`,
+    messageExpression: `variables.investigationId == "" ? ${say(AdmissionRules.NAME_MATCHES_INVESTIGATION, lit(`the Job has no ${ID_L} label`))}`
+      + ` : ${say(AdmissionRules.NAME_MATCHES_INVESTIGATION, lit(`metadata.name must be ${Names.JOB_PREFIX}`), 'variables.investigationId',
+        lit(' for investigation '), 'variables.investigationId',
+        '(has(object.metadata.name) ? \', not \' + object.metadata.name : \', and it is unset\')')}`,
+  }),
+  () => rule({
+    id: AdmissionRules.POD_LABELS_MATCH_JOB,
+    description: `The pod template carries the Job's ${AGENT_L}, ${PHASE_L} and ${ID_L} labels unchanged `
+      + '(egress NetworkPolicies select pods by phase).',
+    // Each label is checked when the Job has it; a missing one is another rule's denial.
+    expression: ([[AGENT_L, 'agent'], [PHASE_L, 'phase'], [ID_L, 'investigationId']] as const)
+      .map(([k, v]) => `(variables.${v} == "" || (has(object.spec) && has(object.spec.template)`
+        + ` && has(object.spec.template.metadata) && has(${POD_LABELS}) && ${lit(k)} in ${POD_LABELS}`
+        + ` && ${POD_LABELS}[${lit(k)}] == variables.${v}))`).join(' && '),
+    message: `spec.template.metadata.labels must repeat the Job's ${AGENT_L}, ${PHASE_L} and ${ID_L} labels with the same values`,
+  }),
+  () => rule({
+    id: AdmissionRules.BACKOFF_LIMIT_ZERO,
+    description: 'spec.backoffLimit is 0: an investigation is never retried with the same credentials.',
+    expression: 'has(object.spec) && has(object.spec.backoffLimit) && object.spec.backoffLimit == 0',
+    message: 'spec.backoffLimit must be 0',
+  }),
+  () => rule({
+    id: AdmissionRules.SINGLE_ATTEMPT,
+    description: 'One pod, one attempt: restartPolicy Never, completions and parallelism 1, no backoffLimitPerIndex '
+      + '(a retry or a parallel pod would reuse the investigation\'s credentials).',
+    expression: `has(object.spec) && (!has(object.spec.completions) || object.spec.completions == 1)`
+      + ' && (!has(object.spec.parallelism) || object.spec.parallelism == 1) && !has(object.spec.backoffLimitPerIndex)'
+      + ` && ${HAS_POD} && has(${POD}.restartPolicy) && ${POD}.restartPolicy == 'Never'`,
+    message: 'spec.completions and spec.parallelism must be 1, spec.backoffLimitPerIndex unset and spec.template.spec.restartPolicy Never',
+  }),
+  (input) => {
+    const maxDeadline = fleetOf(input).jobDeadline.toSeconds();
+    return rule({
+      id: AdmissionRules.DEADLINE_WITHIN_MAXIMUM,
+      description: `spec.activeDeadlineSeconds is set and between 1 and ${maxDeadline} (the fleet's job deadline).`,
+      expression: 'has(object.spec) && has(object.spec.activeDeadlineSeconds)'
+        + ` && object.spec.activeDeadlineSeconds > 0 && object.spec.activeDeadlineSeconds <= ${maxDeadline}`,
+      message: `spec.activeDeadlineSeconds must be set, between 1 and ${maxDeadline}`,
+    });
+  },
+];
+
+const SC = 'c.securityContext';
+
+/** The rules on a pod spec (the Job's pod template or the Pod): limits, registries, no automounted token, Pod Security `restricted`. */
+const POD_SPEC_RULES: RuleRow[] = [
+  ({ root }) => rule({
+    id: AdmissionRules.RESOURCE_LIMITS,
+    description: 'Every container and init container sets CPU and memory limits.',
+    expression: everyContainer("has(c.resources) && has(c.resources.limits) && 'cpu' in c.resources.limits"
+      + " && 'memory' in c.resources.limits", root),
+    message: 'every container and initContainer must set resources.limits.cpu and resources.limits.memory',
+  }),
+  (input) => {
+    const registries = fleetOf(input).allowedRegistries;
+    return rule({
+      id: AdmissionRules.IMAGE_REGISTRY_ALLOWED,
+      description: `Every image starts with one of ${registries.join(', ')}.`,
+      expression: everyContainer(`has(c.image) && ${listLit(registries)}.exists(r, c.image.startsWith(r))`, input.root),
+      message: `every container and initContainer image must start with one of ${registries.join(', ')}`,
+    });
+  },
+  ({ root }) => rule({
+    id: AdmissionRules.TOKEN_NOT_AUTOMOUNTED,
+    description: `${root.field}.automountServiceAccountToken is false (Vault login uses a projected, audience-bound token).`,
+    expression: `${root.guard} && has(${root.path}.automountServiceAccountToken) && ${root.path}.automountServiceAccountToken == false`,
+    message: `${root.field}.automountServiceAccountToken must be false`,
+  }),
+  ({ root }) => {
+    const psc = `${root.path}.securityContext`;
+    const allowed = PodSecurityProfile.SECCOMP_PROFILE_TYPES;
+    return rule({
+      id: AdmissionRules.SECCOMP_PROFILE,
+      // Pod level, so containers a mutating webhook adds (Vault Agent) are covered too.
+      description: `The pod sets seccompProfile ${allowed.join(' or ')} and no container overrides it with another type.`,
+      expression: `${root.guard} && has(${psc}) && has(${psc}.seccompProfile) && has(${psc}.seccompProfile.type)`
+        + ` && ${psc}.seccompProfile.type in ${listLit(allowed)}`
+        + ` && ${everyContainer(`!has(${SC}) || !has(${SC}.seccompProfile) || (has(${SC}.seccompProfile.type)`
+          + ` && ${SC}.seccompProfile.type in ${listLit(allowed)})`, root)}`,
+      message: `${root.field}.securityContext.seccompProfile.type must be ${allowed.join(' or ')}, and no container may set another type`,
+    });
+  },
+  ({ root }) => {
+    const psc = `${root.path}.securityContext`;
+    return rule({
+      id: AdmissionRules.RUN_AS_NON_ROOT,
+      description: 'The pod sets runAsNonRoot true, no container sets it false, and nothing sets runAsUser 0.',
+      expression: `${root.guard} && has(${psc}) && has(${psc}.runAsNonRoot) && ${psc}.runAsNonRoot == true`
+        + ` && (!has(${psc}.runAsUser) || ${psc}.runAsUser != 0)`
+        + ` && ${everyContainer(`!has(${SC}) || ((!has(${SC}.runAsNonRoot) || ${SC}.runAsNonRoot == true)`
+          + ` && (!has(${SC}.runAsUser) || ${SC}.runAsUser != 0))`, root)}`,
+      message: `${root.field}.securityContext.runAsNonRoot must be true, no container may set runAsNonRoot false, and no runAsUser may be 0`,
+    });
+  },
+  ({ root }) => rule({
+    id: AdmissionRules.NO_PRIVILEGE_ESCALATION,
+    description: 'Every container sets allowPrivilegeEscalation false.',
+    expression: everyContainer(`has(${SC}) && has(${SC}.allowPrivilegeEscalation) && ${SC}.allowPrivilegeEscalation == false`, root),
+    message: 'every container and initContainer must set securityContext.allowPrivilegeEscalation false',
+  }),
+  ({ root }) => {
+    const addable = PodSecurityProfile.ADDABLE_CAPABILITIES;
+    return rule({
+      id: AdmissionRules.CAPABILITIES_DROPPED,
+      description: `Every container drops ALL capabilities and adds none but ${addable.join(', ')}.`,
+      expression: everyContainer(`has(${SC}) && has(${SC}.capabilities) && has(${SC}.capabilities.drop)`
+        + ` && 'ALL' in ${SC}.capabilities.drop`
+        + ` && (!has(${SC}.capabilities.add) || ${SC}.capabilities.add.all(a, a in ${listLit(addable)}))`, root),
+      message: `every container and initContainer must drop ALL capabilities and add none but ${addable.join(', ')}`,
+    });
+  },
+  ({ root }) => rule({
+    id: AdmissionRules.NOT_PRIVILEGED,
+    description: 'No container is privileged.',
+    expression: everyContainer(`!has(${SC}) || !has(${SC}.privileged) || ${SC}.privileged == false`, root),
+    message: 'no container or initContainer may set securityContext.privileged true',
+  }),
+  ({ root }) => {
+    const pod = root.path;
+    return rule({
+      id: AdmissionRules.NO_HOST_NAMESPACES,
+      description: 'The pod shares no host namespace (hostNetwork, hostPID, hostIPC).',
+      expression: `${root.guard} && ${PodSecurityProfile.HOST_NAMESPACE_FIELDS.map(f => `(!has(${pod}.${f}) || ${pod}.${f} == false)`).join(' && ')}`,
+      message: `${root.field} must not set hostNetwork, hostPID or hostIPC`,
+    });
+  },
+  ({ root }) => rule({
+    id: AdmissionRules.NO_HOST_PATH_OR_PORT,
+    description: 'The pod mounts no hostPath volume and no container binds a host port.',
+    expression: `${root.guard} && (!has(${root.path}.volumes) || ${root.path}.volumes.all(v, !has(v.hostPath)))`
+      + ` && ${everyContainer('!has(c.ports) || c.ports.all(port, !has(port.hostPort) || port.hostPort == 0)', root)}`,
+    message: `${root.field} must not mount hostPath volumes or bind hostPort`,
+  }),
+];
+
+/** Only the listed usernames may CREATE a Job in the agent namespace. */
+const JOB_CREATOR_RULE: RuleRow = ({ creators }) => {
+  const id = AdmissionRules.JOB_CREATED_BY_LAUNCHER;
+  const user = 'request.userInfo.username';
+  return rule({
+    id,
+    description: `Only ${creators.join(', ')} may create investigation Jobs (a CronJob, another controller or a user `
+      + 'with create on jobs is denied); updates are not checked here.',
+    expression: `request.operation != "CREATE" || (has(request.userInfo) && has(${user}) && ${user} in ${listLit(creators)})`,
+    message: `only the launcher (${creators.join(', ')}) may create investigation Jobs`,
+    messageExpression: `${lit(messagePrefix(id))} + (has(request.userInfo) && has(${user}) ? ${user} : "an anonymous request")`
+      + ` + ${lit(` may not create investigation Jobs; only ${creators.join(', ')} may`)}`,
+  });
+};

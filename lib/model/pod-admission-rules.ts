@@ -1,8 +1,10 @@
-import { AdmissionDenialReason, AdmissionMatchCondition, AdmissionRule, AdmissionRules, PodSpecRoot } from './admission-rules';
+import { AdmissionMatchCondition, AdmissionRule, AdmissionRules } from './admission-rules';
 import { AgentFleet } from './agent-fleet';
 import { LauncherContract, LauncherContractDocument } from './launcher-contract';
 import { Names } from './names';
+import { messagePrefix, rule } from './private/admission-rule-table';
 import { lit, listLit } from './private/cel-literal';
+import { PodSpecRoot } from './private/pod-spec-root';
 
 /** One source of a projected volume, as the admission compares it. */
 export interface ProjectedSourceShape {
@@ -206,11 +208,6 @@ export class PodAdmissionRules {
     };
   }
 
-  /** The root of a Pod's spec, for `AdmissionRules.podSpecRules`. */
-  public static podRoot(): PodSpecRoot {
-    return { ...POD };
-  }
-
   /**
    * Only investigation Pods are checked: one that runs as an
    * `agent-phase-*` ServiceAccount or carries an investigation label, now
@@ -226,13 +223,13 @@ export class PodAdmissionRules {
 
   /** Every rule of the Pod policy, in evaluation order. */
   public static forFleet(fleet: AgentFleet, shapes: InvestigationPodShape[], podCreators: string[]): AdmissionRule[] {
-    const p = AdmissionRules.messagePrefix;
+    const p = messagePrefix;
     const idL = LauncherContract.INVESTIGATION_LABEL;
     const create = 'request.operation == "CREATE"';
     const user = 'request.userInfo.username';
     const owners = 'object.metadata.ownerReferences';
     const controller = 'has(r.controller) && r.controller == true';
-    const [agentKnown, phaseKnown, ceiling] = AdmissionRules.identityRules(fleet, 'Pod');
+    const [agentKnown, phaseKnown, ceiling] = AdmissionRules._identityRules(fleet, 'Pod');
     const agents = [...new Set(shapes.map(s => s.agent))];
     // An agent with several templates may use any of them; an unknown agent
     // passes here (agent-known denies it).
@@ -245,79 +242,73 @@ export class PodAdmissionRules {
     const known = shapes.map(s => `${s.agent}: ${s.containers.join(', ')}`).join('; ');
 
     return [
-      {
+      rule({
         id: PodAdmissionRules.CREATED_BY_JOB_CONTROLLER,
         description: `A Pod CREATE comes from the Job controller (${podCreators.join(', ')}): no bare Pod, no Pod of another `
           + 'controller (ReplicaSet, StatefulSet, DaemonSet) runs as a phase ServiceAccount.',
         expression: `!(${create}) || (has(request.userInfo) && has(${user}) && ${user} in ${listLit(podCreators)})`,
-        message: `${p(PodAdmissionRules.CREATED_BY_JOB_CONTROLLER)}only the Job controller (${podCreators.join(', ')}) may create `
+        message: `only the Job controller (${podCreators.join(', ')}) may create `
           + 'Pods that run as a phase ServiceAccount or carry investigation labels',
         messageExpression: `${lit(p(PodAdmissionRules.CREATED_BY_JOB_CONTROLLER))}`
           + ` + (has(request.userInfo) && has(${user}) ? ${user} : "an anonymous request")`
           + ` + ${lit(` may not create an investigation Pod; only the Job controller (${podCreators.join(', ')}) may`)}`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
+      }),
+      rule({
         id: PodAdmissionRules.CONTROLLED_BY_INVESTIGATION_JOB,
         description: `The Pod's one controller is the batch/v1 Job "${Names.JOB_PREFIX}" + its ${idL} label.`,
         expression: `variables.investigationId != "" && has(object.metadata.ownerReferences)`
           + ` && ${owners}.exists_one(r, ${controller})`
           + ` && ${owners}.exists(r, ${controller} && has(r.kind) && r.kind == "Job" && has(r.apiVersion) && r.apiVersion == "batch/v1"`
           + ` && has(r.name) && r.name == ${lit(Names.JOB_PREFIX)} + variables.investigationId)`,
-        message: `${p(PodAdmissionRules.CONTROLLED_BY_INVESTIGATION_JOB)}metadata.ownerReferences must name, as the one controller, `
+        message: `metadata.ownerReferences must name, as the one controller, `
           + `the batch/v1 Job "${Names.JOB_PREFIX}" + the Pod's ${idL} label`,
         messageExpression: `variables.investigationId == "" ? ${lit(p(PodAdmissionRules.CONTROLLED_BY_INVESTIGATION_JOB) + `the Pod has no ${idL} label`)}`
           + ` : ${lit(p(PodAdmissionRules.CONTROLLED_BY_INVESTIGATION_JOB) + `the Pod's controller must be the batch/v1 Job ${Names.JOB_PREFIX}`)}`
           + ' + variables.investigationId',
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
+      }),
       // Agent, phase and ceiling are CREATE checks: after a demotion (or an
       // agent's removal) the Job controller must still be able to remove the
       // finalizer of a running Pod, whose labels cannot change
       // (pod-unchanged-on-update).
       ...[agentKnown, phaseKnown, ceiling].map(r => ({ ...r, expression: `!(${create}) || (${r.expression})` })),
-      AdmissionRules.serviceAccountRule(POD),
-      {
+      AdmissionRules._serviceAccountRule(POD),
+      rule({
         id: PodAdmissionRules.RESTART_NEVER,
         description: 'spec.restartPolicy is Never (one attempt, as the Job asked).',
         expression: `${POD.guard} && has(${SPEC}.restartPolicy) && ${SPEC}.restartPolicy == "Never"`,
-        message: `${p(PodAdmissionRules.RESTART_NEVER)}spec.restartPolicy must be Never`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
+        message: `spec.restartPolicy must be Never`,
+      }),
+      rule({
         id: PodAdmissionRules.CONTAINERS_MATCH_CONTRACT,
         description: `The Pod's containers are exactly its agent's template's, and its init containers among the template's (${known}).`,
         expression: `${POD.guard} && has(${SPEC}.containers) && ${byAgent(s => `(size(${SPEC}.containers) == ${s.containers.length}`
           + ` && ${SPEC}.containers.all(c, has(c.name) && c.name in ${listLit(s.containers)})`
           + ` && (!has(${SPEC}.initContainers) || ${SPEC}.initContainers.all(c, has(c.name) && c.name in ${listLit(s.initContainers)})))`)}`,
-        message: `${p(PodAdmissionRules.CONTAINERS_MATCH_CONTRACT)}spec.containers and spec.initContainers must be the agent's `
+        message: `spec.containers and spec.initContainers must be the agent's `
           + 'Job template\'s (no added container or init container)',
         messageExpression: `${lit(p(PodAdmissionRules.CONTAINERS_MATCH_CONTRACT) + 'containers ')}`
           + ` + (${POD.guard} && has(${SPEC}.containers) ? ${SPEC}.containers.map(c, has(c.name) ? c.name : "?").join(", ") : "(none)")`
           + ` + (${POD.guard} && has(${SPEC}.initContainers) ? ${lit(', init containers ')} + ${SPEC}.initContainers.map(c, has(c.name) ? c.name : "?").join(", ") : "")`
           + ` + ${lit(' are not the Job template\'s of agent ')} + variables.agent`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
+      }),
+      rule({
         id: PodAdmissionRules.NO_EPHEMERAL_CONTAINERS,
         description: 'The Pod has no ephemeral container (kubectl debug would run a shell with the phase\'s token).',
         expression: `!${POD.guard} || !has(${SPEC}.ephemeralContainers) || size(${SPEC}.ephemeralContainers) == 0`,
-        message: `${p(PodAdmissionRules.NO_EPHEMERAL_CONTAINERS)}investigation Pods take no ephemeral containers (pods/ephemeralcontainers)`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
+        message: `investigation Pods take no ephemeral containers (pods/ephemeralcontainers)`,
+      }),
+      rule({
         id: PodAdmissionRules.VOLUMES_MATCH_CONTRACT,
         description: 'Every volume is one of the agent\'s Job template\'s, of the same type (no secret, hostPath, PVC or extra '
           + 'token), and projected tokens keep their audience and at most their lifetime.',
         expression: `!${POD.guard} || !has(${SPEC}.volumes) || ${byAgent(s => `${SPEC}.volumes.all(v, ${s.volumes.length === 0 ? 'false'
           : s.volumes.map(volumeMatches).join(' || ')})`)}`,
-        message: `${p(PodAdmissionRules.VOLUMES_MATCH_CONTRACT)}spec.volumes must be the agent's Job template's, same names, `
+        message: `spec.volumes must be the agent's Job template's, same names, `
           + 'types, token audiences and lifetimes (no secret, hostPath, persistentVolumeClaim or added token)',
         messageExpression: `${lit(p(PodAdmissionRules.VOLUMES_MATCH_CONTRACT) + 'volumes ')}`
           + ` + (${POD.guard} && has(${SPEC}.volumes) ? ${SPEC}.volumes.map(v, has(v.name) ? v.name : "?").join(", ") : "") + ${lit(' are not all the Job template\'s of agent ')} + variables.agent`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      {
+      }),
+      rule({
         id: PodAdmissionRules.UNCHANGED_ON_UPDATE,
         description: 'An UPDATE keeps the agent, phase and investigation labels, the containers (images included), init '
           + 'containers and volumes of the Pod.',
@@ -325,11 +316,10 @@ export class PodAdmissionRules {
           + [LauncherContract.AGENT_LABEL, LauncherContract.PHASE_LABEL, idL]
             .map(k => `${labelOf('object', k)} == ${labelOf('oldObject', k)}`).join(' && ')
           + ` && has(object.spec) && has(oldObject.spec) && ${['containers', 'initContainers', 'volumes'].map(sameField).join(' && ')})`,
-        message: `${p(PodAdmissionRules.UNCHANGED_ON_UPDATE)}an investigation Pod's ${LauncherContract.AGENT_LABEL}, `
+        message: `an investigation Pod's ${LauncherContract.AGENT_LABEL}, `
           + `${LauncherContract.PHASE_LABEL} and ${idL} labels, containers, initContainers and volumes cannot change`,
-        reason: AdmissionDenialReason.FORBIDDEN,
-      },
-      ...AdmissionRules.podSpecRules(fleet, POD),
+      }),
+      ...AdmissionRules._podSpecRules(fleet, POD),
     ];
   }
 }

@@ -1,6 +1,7 @@
 import { AgentFleet } from './agent-fleet';
 import { Names } from './names';
 import { TrustPhase } from './trust-phase';
+import { VaultPathRules } from './private/vault-path-rules';
 import { ProblemCollector } from './validation';
 
 /** One path of a Vault policy and the capabilities granted on it. */
@@ -12,10 +13,7 @@ export interface VaultPathRule {
 }
 
 /** Capabilities a phase policy may hold. `sudo` is never granted: it unlocks root-protected paths. */
-const ALLOWED_CAPABILITIES = ['create', 'read', 'update', 'patch', 'delete', 'list', 'deny'];
-
-/** Prefixes an agent policy never touches (Vault's own configuration and other identities). */
-const FORBIDDEN_PREFIXES = ['sys/', 'identity/', 'auth/'];
+const ALLOWED_CAPABILITIES = VaultPathRules.ALLOWED_CAPABILITIES;
 
 const PATH_SEGMENTS = /^[A-Za-z0-9_.{}-]+(\/[A-Za-z0-9_.{}-]+)*$/;
 
@@ -41,11 +39,7 @@ function sortRules(rules: VaultPathRule[]): VaultPathRule[] {
  */
 export class VaultPolicyDocument {
   /** What every agent token may do to itself: look up, renew (up to its max TTL) and revoke on exit. */
-  public static readonly TOKEN_SELF_RULES: VaultPathRule[] = [
-    { path: 'auth/token/lookup-self', capabilities: ['read'] },
-    { path: 'auth/token/renew-self', capabilities: ['update'] },
-    { path: 'auth/token/revoke-self', capabilities: ['update'] },
-  ];
+  public static readonly TOKEN_SELF_RULES: VaultPathRule[] = VaultPathRules.TOKEN_SELF_RULES.map(r => ({ path: r.path, capabilities: [...r.capabilities] }));
 
   /**
    * The policy of one phase of the fleet's ladder.
@@ -171,8 +165,9 @@ export class VaultPolicyDocument {
   /** Record the problems of this one policy (see `checkLadder`). */
   public check(problems: ProblemCollector, path: string, fleet: AgentFleet): void {
     const self = VaultPolicyDocument.TOKEN_SELF_RULES.map(r => r.path);
-    // Wildcards are allowed only below one engine's own credential path (`<mount>/<segment>/…`).
+    // Wildcards are allowed only right below one engine's own credential path (`<mount>/<segment>/…`).
     const credentialRoots = fleet.domains.map(d => `${d.mountPath}/${d.engine.segment}/`);
+    const roots = fleet.domains.map(d => ({ mount: d.mountPath, segment: d.engine.segment }));
     const mounts = fleet.domains.map(d => `${d.mountPath}/`);
     this.additionalRules.forEach((r, i) => {
       const field = `additionalRules[${i}]`;
@@ -181,17 +176,14 @@ export class VaultPolicyDocument {
           'write it as "<mount>/<segment>/<role>"');
         return;
       }
-      const forbidden = FORBIDDEN_PREFIXES.some(p => r.path.startsWith(p) || r.path === p.slice(0, -1)) && !self.includes(r.path);
+      const forbidden = VaultPathRules.isSystemPath(r.path);
       if (forbidden) {
         problems.add(path, `${field}.path`, r.path, 'is under sys/, identity/ or auth/: agent policies never touch Vault\'s own configuration or other identities',
           'grant only credential paths of the fleet\'s engines');
       }
-      const wildcard = r.path.indexOf('*') >= 0 || r.path.split('/').includes('+');
-      const bare = r.path.replace(/\*$/, '');
+      const wildcard = VaultPathRules.isGlob(r.path);
       if (wildcard) {
-        const root = credentialRoots.find(c => bare.startsWith(c));
-        const starInside = r.path.indexOf('*') >= 0 && r.path.indexOf('*') !== r.path.length - 1;
-        if (!root || starInside || bare.split('/').includes('+')) {
+        if (!VaultPathRules.isAllowedGlob(r.path, roots)) {
           problems.add(path, `${field}.path`, r.path,
             'has a wildcard outside one engine\'s own credential path',
             `name the roles explicitly, or end the path in "*" right below one credential root (${credentialRoots.join(', ') || 'none declared'})`);

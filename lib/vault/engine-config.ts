@@ -2,6 +2,7 @@ import { TerraformVariable } from 'cdktf';
 import {
   AccessLevel, AwsLevelRole, DatabaseLevelStatements, KubernetesLevelRole, SecretEngineKind, SshLevelUsers,
 } from '../model';
+import type { EngineBinder, RenderedEngine } from './private/engine-binder';
 
 /**
  * Connection of a database secrets engine. The password only ever arrives
@@ -156,42 +157,52 @@ export interface KvV2EngineProps {
 /**
  * How a domain's secrets engine is configured, one static factory per
  * engine kind. The kind must match the kind the fleet declares for the
- * domain, because the phase policies are computed from the fleet.
+ * domain, because the phase policies are computed from the fleet. Each
+ * factory binds its own typed props to its kind's renderer, so the engine
+ * construct never casts props or guesses a kind.
  */
 export class EngineConfig {
   /** PostgreSQL database secrets engine. */
   public static postgresql(props: PostgresqlEngineProps): EngineConfig {
-    return new EngineConfig(SecretEngineKind.POSTGRESQL, props);
+    return new EngineConfig(SecretEngineKind.POSTGRESQL, b => b.database(SecretEngineKind.POSTGRESQL, props, props?.schemas, undefined));
   }
 
   /** MySQL database secrets engine. */
   public static mysql(props: MysqlEngineProps): EngineConfig {
-    return new EngineConfig(SecretEngineKind.MYSQL, props);
+    return new EngineConfig(SecretEngineKind.MYSQL, b => b.database(SecretEngineKind.MYSQL, props, undefined, props?.databases ?? []));
   }
 
   /** AWS secrets engine with STS assumed-role credentials. */
   public static awsSts(props: AwsStsEngineProps): EngineConfig {
-    return new EngineConfig(SecretEngineKind.AWS_STS, props);
+    return new EngineConfig(SecretEngineKind.AWS_STS, b => b.awsSts(props));
   }
 
   /** Kubernetes secrets engine. */
   public static kubernetes(props: KubernetesEngineProps): EngineConfig {
-    return new EngineConfig(SecretEngineKind.KUBERNETES, props);
+    return new EngineConfig(SecretEngineKind.KUBERNETES, b => b.kubernetes(props));
   }
 
   /** SSH secrets engine signing certificates. */
   public static sshCertificates(props: SshCertificatesEngineProps = {}): EngineConfig {
-    return new EngineConfig(SecretEngineKind.SSH_CERTIFICATES, props);
+    return new EngineConfig(SecretEngineKind.SSH_CERTIFICATES, b => b.sshCertificates(props));
   }
 
   /** KV version 2 engine. */
   public static kvV2(props: KvV2EngineProps = {}): EngineConfig {
-    return new EngineConfig(SecretEngineKind.KV_V2, props);
+    return new EngineConfig(SecretEngineKind.KV_V2, b => b.kvV2(props));
   }
 
   private constructor(
     /** The engine kind this configuration renders. */
     public readonly kind: SecretEngineKind,
-    /** The kind-specific props as given (one of the `*EngineProps` structs). */
-    public readonly props: any) {}
+    private readonly binding: (binder: EngineBinder) => () => RenderedEngine) {}
+
+  /**
+   * Validate the props through the renderer of this config's kind and
+   * return the function that creates the resources.
+   * @internal
+   */
+  public _bind(binder: EngineBinder): () => RenderedEngine {
+    return this.binding(binder);
+  }
 }

@@ -16,9 +16,9 @@ import {
   KubernetesLevelRole, ProblemCollector, ResolvedDomain, SecretEngineKind, SshLevelUsers,
 } from '../model';
 import {
-  AwsStsEngineProps, EngineConfig, KubernetesEngineProps, KvV2EngineProps, MysqlEngineProps, PostgresqlEngineProps,
-  SshCertificatesEngineProps,
+  AwsStsEngineProps, DatabaseEngineProps, EngineConfig, KubernetesEngineProps, KvV2EngineProps, SshCertificatesEngineProps,
 } from './engine-config';
+import { RenderedEngine } from './private/engine-binder';
 import { SecretInput } from './private/secret-input';
 
 /** Props of `VaultDomainSecretEngine`. */
@@ -140,31 +140,25 @@ export class VaultDomainSecretEngine extends Construct {
     return this.kind.credentialPath(this.mountPath, level.name);
   }
 
-  /** Validate the kind-specific props and return the function that creates the resources. */
+  /** Validate the kind-specific props and return the function that creates the resources (the config picks its kind's renderer). */
   private renderer(domain: ResolvedDomain, config: EngineConfig, problems: ProblemCollector): () => Rendered {
-    switch (config.kind) {
-      case SecretEngineKind.POSTGRESQL:
-      case SecretEngineKind.MYSQL:
-        return this.database(domain, config, problems);
-      case SecretEngineKind.AWS_STS:
-        return this.awsSts(domain, config.props as AwsStsEngineProps, problems);
-      case SecretEngineKind.KUBERNETES:
-        return this.kubernetes(domain, config.props as KubernetesEngineProps, problems);
-      case SecretEngineKind.SSH_CERTIFICATES:
-        return this.ssh(domain, config.props as SshCertificatesEngineProps, problems);
-      default:
-        return this.kv(domain, config.props as KvV2EngineProps, problems);
-    }
+    return config._bind({
+      database: (kind, props, schemas, databases) => this.database(domain, kind, props, schemas, databases, problems),
+      awsSts: props => this.awsSts(domain, props, problems),
+      kubernetes: props => this.kubernetes(domain, props, problems),
+      sshCertificates: props => this.ssh(domain, props, problems),
+      kvV2: props => this.kv(domain, props, problems),
+    });
   }
 
   private description(domain: ResolvedDomain): string {
     return `cdk-agent-trust: ${domain.engine.name} credentials of domain "${domain.domain.name}" for agents in namespace "${this.fleet.namespace}"`;
   }
 
-  private database(domain: ResolvedDomain, config: EngineConfig, problems: ProblemCollector): () => Rendered {
+  private database(domain: ResolvedDomain, kind: SecretEngineKind, props: DatabaseEngineProps, schemas: string[] | undefined,
+    databases: string[] | undefined, problems: ProblemCollector): () => Rendered {
     const path = this.node.path;
-    const isPg = config.kind === SecretEngineKind.POSTGRESQL;
-    const props = config.props as PostgresqlEngineProps & MysqlEngineProps;
+    const isPg = kind === SecretEngineKind.POSTGRESQL;
     SecretInput.checkUrl(problems, path, 'config.connectionUrl', props.connectionUrl);
     if (typeof props.connectionUrl === 'string' && !Token.isUnresolved(props.connectionUrl)) {
       const scheme = isPg ? /^postgres(ql)?:\/\//.test(props.connectionUrl) : !/^[a-z]+:\/\//.test(props.connectionUrl);
@@ -184,13 +178,13 @@ export class VaultDomainSecretEngine extends Construct {
     SecretInput.check(problems, path, 'config.password', props.password);
     let statements: DatabaseLevelStatements[];
     if (isPg) {
-      if (props.schemas !== undefined) {
-        CredentialRoles.checkIdentifiers(problems, path, 'config.schemas', props.schemas);
+      if (schemas !== undefined) {
+        CredentialRoles.checkIdentifiers(problems, path, 'config.schemas', schemas);
       }
-      statements = CredentialRoles.postgresqlStatements(props.schemas);
+      statements = CredentialRoles.postgresqlStatements(schemas);
     } else {
-      CredentialRoles.checkIdentifiers(problems, path, 'config.databases', props.databases ?? []);
-      statements = CredentialRoles.mysqlStatements(props.databases ?? []);
+      CredentialRoles.checkIdentifiers(problems, path, 'config.databases', databases ?? []);
+      statements = CredentialRoles.mysqlStatements(databases ?? []);
     }
     if (props.statements) {
       CredentialRoles.checkDatabaseStatements(problems, path, 'config.statements', props.statements);
@@ -431,8 +425,4 @@ export class VaultDomainSecretEngine extends Construct {
 }
 
 /** What a renderer created. */
-interface Rendered {
-  readonly mount: TerraformResource;
-  readonly roles: TerraformResource[];
-  readonly sshCa?: SshSecretBackendCa;
-}
+type Rendered = RenderedEngine;

@@ -2,7 +2,9 @@ import { Testing } from 'cdktf';
 import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
-import { TerraformOutput, Verifier, VerifyReport, VerifyRule } from '../../lib/check';
+import { TerraformOutput, Verifier, VerifyOptions, VerifyReport, VerifyRule } from '../../lib/check';
+import { VERIFY_CHECKS } from '../../lib/check/rules';
+import { problemsOf } from '../helpers/problems';
 import { AdmissionGuard, AgentTrustErrors } from '../../lib/model';
 import { LauncherVaultPolicy } from '../../lib/vault';
 import {
@@ -29,7 +31,7 @@ afterAll(() => {
 });
 
 /** Copy the default output, edit it, write it to files and verify the files. */
-function verifyEdited(edit: (out: ParsedOutput) => void, options?: { marginSeconds?: number; allowDenied?: string[] }): VerifyReport {
+function verifyEdited(edit: (out: ParsedOutput) => void, options?: VerifyOptions): VerifyReport {
   const out = clone(parsed);
   edit(out);
   const dirs = writeOutput(out, base.stack);
@@ -632,7 +634,7 @@ const CASES: Case[] = [
 
 describe('each broken invariant yields exactly its finding', () => {
   test('every rule is covered by at least one case below', () => {
-    const covered = new Set([...CASES.map(c => c.id), 'admission-not-enforced']);
+    const covered = new Set([...CASES.map(c => c.id), 'admission-not-enforced', 'check-error']);
     expect(VerifyRule.all().map(r => r.id).filter(id => !covered.has(id))).toEqual([]);
   });
 
@@ -874,6 +876,58 @@ describe('options', () => {
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0].message).toContain('pod-shell: get pods/exec');
     expect(report.findings[0].message).not.toContain('secrets:');
+  });
+
+  test('a suppression with a reason moves the findings of its rule (or of one object) to report.suppressed', () => {
+    const edit = (out: ParsedOutput): void => {
+      obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments').rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] });
+    };
+    const [finding] = verifyEdited(edit).findings;
+    expect(finding.id).toBe('rbac-denylist');
+    const all = verifyEdited(edit, { suppressions: [{ id: 'rbac-denylist', reason: 'approved in SEC-1' }] });
+    expect(all.findings).toEqual([]);
+    expect(all.errorCount).toBe(0);
+    expect(all.suppressed).toEqual([{ id: 'rbac-denylist', object: finding.object, message: finding.message, reason: 'approved in SEC-1' }]);
+    expect(Verifier.formatText(all)).toContain(`SUPPRESSED rbac-denylist ${finding.object}: `);
+    expect(Verifier.toJson(all).suppressed).toHaveLength(1);
+    const other = verifyEdited(edit, { suppressions: [{ id: 'rbac-denylist', reason: 'another Role', appliesTo: ['Role agents/x'] }] });
+    expect(other.findings.map(f => f.id)).toEqual(['rbac-denylist']);
+    expect(other.suppressed).toEqual([]);
+    expect(Verifier.toJson(other).suppressed).toBeUndefined();
+  });
+
+  test('suppressions need a known rule id other than check-error, and a reason: all problems at once', () => {
+    expect(problemsOf(() => Verifier.verifyPaths(base.k8sDir, base.tfDir, { suppressions: [
+      { id: 'no-such-rule', reason: 'x' }, { id: 'check-error', reason: 'hide bugs' }, { id: 'sa-missing', reason: ' ' }] }))
+      .map(p => `${p.field} = ${p.value}: ${p.message}`)).toEqual([
+      'suppressions[0].id = "no-such-rule": is not a verify rule id',
+      'suppressions[1].id = "check-error": cannot be suppressed: a check that fails checked nothing',
+      'suppressions[2].reason = " ": is empty: accepting a finding needs a reason',
+    ]);
+  });
+
+  test('a check that throws is a check-error finding naming the check and its rules; the other checks still run', () => {
+    const check = VERIFY_CHECKS.find(c => c.name === 'ServiceAccount')!;
+    const spy = jest.spyOn(check, 'check').mockImplementation(() => {
+      throw new TypeError('boom');
+    });
+    try {
+      const report = verifyEdited(out => {
+        obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments').rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] });
+      });
+      expect(report.findings.map(f => f.id)).toEqual(['check-error', 'rbac-denylist']);
+      expect(report.findings[0].message).toBe('the ServiceAccount check failed (boom), so sa-missing, sa-automount-token were not fully checked');
+      expect(report.findings[0].object).toBe('(verifier)');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('every rule the verifier can report belongs to a check, or to the verifier itself (input, contracts, check errors)', () => {
+    const own = ['input-malformed', 'check-error', 'contract-missing', 'contract-invalid', 'contract-file-mismatch', 'contract-file-unmatched'];
+    const owned = new Set([...own, ...VERIFY_CHECKS.flatMap(c => c.rules.map(r => r.id))]);
+    expect(VerifyRule.all().map(r => r.id).filter(id => !owned.has(id))).toEqual([]);
+    expect(new Set(VERIFY_CHECKS.map(c => c.name)).size).toBe(VERIFY_CHECKS.length);
   });
 
   test('a negative margin, a zero token TTL bound and an unknown deny rule id are refused together, naming field and value', () => {

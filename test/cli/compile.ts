@@ -4,7 +4,7 @@ import * as ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // Only the pure layers the CLI needs: no cdk8s/cdktf code is compiled or loaded.
-const FOLDERS = ['lib/model', 'lib/model/private', 'lib/launcher', 'lib/launcher/private', 'lib/check', 'lib/check/private', 'bin'];
+const FOLDERS = ['lib/model', 'lib/model/private', 'lib/launcher', 'lib/launcher/private', 'lib/check', 'lib/check/private', 'lib/check/rules', 'bin'];
 
 /**
  * Transpile the CLI and the layers it uses into a fresh folder under

@@ -79,12 +79,22 @@ describe('agent-trust verify (command)', () => {
       expect(f.severity).toBe('ERROR');
     }
     expect(doc.summary).toEqual({
-      clean: false, errors: 2, warnings: 0, agents: ['diagnostics'], deadlineSeconds: 900, marginSeconds: 60, tokenTtlBoundSeconds: 300, suppressed: 0,
+      clean: false, errors: 2, warnings: 0, agents: ['diagnostics'], deadlineSeconds: 900, marginSeconds: 60, tokenTtlBoundSeconds: 300,
     });
     expect(JSON.parse(run(base.k8sDir, base.tfDir, '--format', 'json').stdout)).toEqual({
-      findings: [], suppressed: [],
-      summary: { clean: true, errors: 0, warnings: 0, agents: ['diagnostics'], deadlineSeconds: 900, marginSeconds: 60, tokenTtlBoundSeconds: 300, suppressed: 0 },
+      findings: [], summary: { clean: true, errors: 0, warnings: 0, agents: ['diagnostics'], deadlineSeconds: 900, marginSeconds: 60, tokenTtlBoundSeconds: 300 },
     });
+  });
+
+  test('--suppress <id>=<reason> accepts every finding of a rule; @<object> only that object\'s', () => {
+    const before = JSON.parse(run(broken.k8sDir, broken.tfDir, '--format', 'json').stdout);
+    const [first] = before.findings;
+    const all = JSON.parse(run(broken.k8sDir, broken.tfDir, '--format', 'json', '--suppress', `${first.id}=approved in SEC-9`).stdout);
+    expect(all.findings.map((f: any) => f.id)).not.toContain(first.id);
+    expect(all.suppressed.map((f: any) => f.reason)).toEqual(before.findings.filter((f: any) => f.id === first.id).map(() => 'approved in SEC-9'));
+    const one = run(broken.k8sDir, broken.tfDir, '--suppress', `${first.id}@${first.object}=approved in SEC-9`);
+    expect(one.stdout).toContain(`SUPPRESSED ${first.id} ${first.object}: `);
+    expect(one.stdout).toContain('. Reason: approved in SEC-9');
   });
 
   test('--margin changes the TTL bound', () => {
@@ -116,6 +126,10 @@ describe('agent-trust verify (command)', () => {
     [['a', 'b', '--margin', 'ten'], /--margin "ten" is not a whole number/],
     [['a', 'b', '--allow-denied', 'everything'], /--allow-denied "everything" is not a deny rule id; use one of: wildcard, secrets/],
     [['a', 'b', '--colour'], /Unknown option '--colour'/],
+    [['a', 'b', '--suppress', 'sa-missing'], /--suppress "sa-missing" is not <id>\[@<object>\]=<reason> with a reason/],
+    [['a', 'b', '--suppress', 'sa-missing= '], /is not <id>\[@<object>\]=<reason> with a reason/],
+    [['a', 'b', '--suppress', 'no-such-rule=why'], /"no-such-rule" is not a rule id that can be suppressed/],
+    [['a', 'b', '--suppress', 'check-error=hide'], /"check-error" is not a rule id that can be suppressed/],
   ])('usage error %j: exit 2 naming the flag and value', (args, message) => {
     const r = run(...args);
     expect(r.code).toBe(2);

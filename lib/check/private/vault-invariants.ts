@@ -1,7 +1,7 @@
 import { LauncherContract, LauncherContractDocument } from '../../model/launcher-contract';
 import { LauncherRevocationPolicy } from '../../model/launcher-revocation-policy';
 import { Names } from '../../model/names';
-import { VaultPolicyDocument } from '../../model/vault-policy';
+import { VaultPathRules } from '../../model/private/vault-path-rules';
 import { TerraformOutput, TerraformResource } from '../terraform-output';
 import { VerifyRule } from '../verify-rule';
 import { contractObject } from './k8s-invariants';
@@ -9,8 +9,6 @@ import { ladderSteps, PhaseRow, phaseRows, show, ttlSeconds, VerifyContext, forE
 
 const K8S_ROLE = 'vault_kubernetes_auth_backend_role';
 const JWT_ROLE = 'vault_jwt_auth_backend_role';
-const TOKEN_SELF_PATHS = VaultPolicyDocument.TOKEN_SELF_RULES.map(r => r.path);
-const SYSTEM_PREFIXES = ['sys/', 'identity/', 'auth/'];
 const TTL_KEY = /(^|_)ttl(_seconds)?$/;
 const RENEW_SELF = 'auth/token/renew-self';
 const REVOKE_SELF = 'auth/token/revoke-self';
@@ -409,23 +407,19 @@ export function checkPolicies(ctx: VerifyContext): void {
       const key = `${r.address}|${p}`;
       // The launcher's revocation policy may revoke tokens by accessor, and nothing more.
       const launcherPath = LauncherRevocationPolicy.isWithin(name, { [p]: caps });
-      if (SYSTEM_PREFIXES.some(x => p.startsWith(x) || p === x.slice(0, -1)) && !TOKEN_SELF_PATHS.includes(p) && !launcherPath) {
+      if (VaultPathRules.isSystemPath(p) && !launcherPath) {
         flagged.add(key);
         ctx.report(VerifyRule.VAULT_POLICY_SYSTEM, r.address, `policy "${name}" grants ${show(caps)} on "${p}", under Vault's own configuration or identities`,
           'remove the path: agent policies grant only credential paths and the token self paths');
       }
-      if (p.includes('*') || p.split('/').includes('+')) {
-        const star = p.indexOf('*');
-        const root = p.slice(0, star);
-        const allowed = star === p.length - 1 && !p.split('/').includes('+')
-          && mounts.some(m => root.startsWith(`${m}/`) && /^[^/*+]+\/[^/*+]*$/.test(root.slice(m.length + 1)));
-        if (!allowed) {
+      if (VaultPathRules.isGlob(p)) {
+        if (!VaultPathRules.isAllowedGlob(p, mounts.map(mount => ({ mount })))) {
           flagged.add(key);
           ctx.report(VerifyRule.VAULT_POLICY_GLOB, r.address, `policy "${name}" grants ${show(caps)} on "${p}", a glob beyond one engine's credential path`,
             `name the credential paths explicitly, or end the path in "*" right below "<mount>/<segment>/" of one engine (mounts: ${mounts.join(', ') || 'none'})`);
         }
       }
-      const bad = caps.filter(c => c === 'sudo' || c === 'root');
+      const bad = caps.filter(c => VaultPathRules.FORBIDDEN_CAPABILITIES.includes(c));
       if (bad.length > 0) {
         flagged.add(key);
         ctx.report(VerifyRule.VAULT_POLICY_SUDO, r.address, `policy "${name}" grants ${show(bad)} on "${p}"`,
@@ -452,7 +446,7 @@ export function checkPolicies(ctx: VerifyContext): void {
       }
     }
     for (const [p, caps] of policy.paths) {
-      if (!row.vaultPaths.includes(p) && !TOKEN_SELF_PATHS.includes(p) && !flagged.has(`${policy.resource.address}|${p}`)) {
+      if (!row.vaultPaths.includes(p) && !VaultPathRules.isTokenSelfPath(p) && !flagged.has(`${policy.resource.address}|${p}`)) {
         ctx.report(VerifyRule.VAULT_POLICY_UNDECLARED, policy.resource.address,
           `policy "${name}" grants ${show(caps)} on "${p}", which phase "${row.name}"'s contract does not list (the promotion report a reviewer signs never shows it)`,
           'remove the path, or declare it in the fleet so the contract and report list it');

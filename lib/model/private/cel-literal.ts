@@ -4,6 +4,6 @@ export function lit(value: string): string {
 }
 
 /** A CEL list of string literals. */
-export function listLit(values: string[]): string {
+export function listLit(values: readonly string[]): string {
   return `[${values.map(lit).join(', ')}]`;
 }
