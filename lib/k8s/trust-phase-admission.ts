@@ -6,6 +6,8 @@ import { AdmissionGuard, AdmissionGuardOverride } from '../model/admission-guard
 import { AdmissionMatchCondition, AdmissionRule, AdmissionRules } from '../model/admission-rules';
 import { AgentFleet } from '../model/agent-fleet';
 import { Names } from '../model/names';
+import { JobContractAdmissionRules } from '../model/job-contract-admission-rules';
+import { LauncherContractDocument } from '../model/launcher-contract';
 import { InvestigationPodShape, PodAdmissionRules } from '../model/pod-admission-rules';
 import { ProblemCollector } from '../model/validation';
 import { AgentJobTemplate } from './agent-job-template';
@@ -280,6 +282,8 @@ export class TrustPhaseAdmission extends Construct {
   private readonly templates?: AgentJobTemplate[];
   /** The shapes read by this synth's validation, reused by the policy it then renders (a contract is costly to build). */
   private shapesAtSynth?: InvestigationPodShape[];
+  /** The contracts read by this synth's validation, reused by the Job policy's contract rules. */
+  private contractsAtSynth?: LauncherContractDocument[];
 
   public constructor(scope: Construct, id: string, props: TrustPhaseAdmissionProps) {
     super(scope, id);
@@ -336,7 +340,7 @@ export class TrustPhaseAdmission extends Construct {
     this.jobCreators = off(AdmissionGuard.JOB_CREATOR) ? [] : [...new Set([launcherUser, ...extra])];
 
     this._rules = AdmissionRules.forFleet(theFleet, off(AdmissionGuard.JOB_CREATOR) ? undefined : this.jobCreators);
-    this.paramsData = AdmissionRules.paramsData(theFleet);
+    this.paramsData = TrustPhaseAdmission.sorted({ ...AdmissionRules.paramsData(theFleet), ...JobContractAdmissionRules.paramsData(theFleet) });
     const namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': theFleet.namespace } };
     const paramKind = { apiVersion: 'v1', kind: 'ConfigMap' };
     const variables = AdmissionRules.variables().map(v => ({ name: v.name, expression: v.expression }));
@@ -357,7 +361,8 @@ export class TrustPhaseAdmission extends Construct {
       },
       matchConditions: TrustPhaseAdmission.conditions(AdmissionRules.matchConditions()),
       variables,
-      validations: TrustPhaseAdmission.validations(this._rules),
+      // The contract rules read the Job templates at synth, like the Pod policy.
+      validations: Lazy.any({ produce: () => TrustPhaseAdmission.validations([...this._rules, ...this.contractRules(this.contractsAtSynth)]) }),
       auditAnnotations,
     };
     const annotations: { [key: string]: string } = {};
@@ -432,18 +437,34 @@ export class TrustPhaseAdmission extends Construct {
     });
   }
 
-  /** The rules of the Job policy, in order (a copy). */
+  /** The rules of the Job policy, in order (a copy), including those comparing the Job with its agent's contract. */
   public get rules(): AdmissionRule[] {
-    return [...this._rules];
+    return [...this._rules, ...this.contractRules()];
+  }
+
+  /** The launcher contract of every agent's Job template (explicit, or found in the App). */
+  public get contracts(): LauncherContractDocument[] {
+    return this.jobTemplates().map(t => t.contract);
+  }
+
+  private contractRules(contracts?: LauncherContractDocument[]): AdmissionRule[] {
+    return JobContractAdmissionRules.forFleet(this.fleet, contracts ?? this.contracts);
+  }
+
+  private jobTemplates(): AgentJobTemplate[] {
+    return this.templates ?? this.node.root.node.findAll()
+      .filter((c): c is AgentJobTemplate => c instanceof AgentJobTemplate)
+      .filter(t => t.contract.namespace === this.fleet.namespace);
   }
 
   /** The pod shape of every agent, from its Job templates (explicit, or found in the App). */
   public get podShapes(): InvestigationPodShape[] {
-    const templates = this.templates ?? this.node.root.node.findAll()
-      .filter((c): c is AgentJobTemplate => c instanceof AgentJobTemplate)
-      .filter(t => t.contract.namespace === this.fleet.namespace);
+    return TrustPhaseAdmission.shapesOf(this.contracts);
+  }
+
+  private static shapesOf(contracts: LauncherContractDocument[]): InvestigationPodShape[] {
     const seen = new Set<string>();
-    return templates.map(t => PodAdmissionRules.shapeOf(t.contract)).filter(shape => {
+    return contracts.map(c => PodAdmissionRules.shapeOf(c)).filter(shape => {
       const key = JSON.stringify(shape);
       return seen.has(key) ? false : (seen.add(key), true);
     });
@@ -456,7 +477,8 @@ export class TrustPhaseAdmission extends Construct {
 
   /** Every agent needs a template, or its Pods would all be denied. Runs first in every synth. */
   private missingTemplates(): string[] {
-    this.shapesAtSynth = this.podShapes;
+    this.contractsAtSynth = this.contractsAtSynth ?? this.contracts;
+    this.shapesAtSynth = TrustPhaseAdmission.shapesOf(this.contractsAtSynth);
     const have = new Set(this.shapesAtSynth.map(s => s.agent));
     return this.fleet.agents.filter(a => !have.has(a.name)).map(a => ProblemCollector.format({
       path: this.node.path, field: 'jobTemplates', value: JSON.stringify(a.name),
@@ -498,6 +520,10 @@ export class TrustPhaseAdmission extends Construct {
       binding.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
     return [policy, binding];
+  }
+
+  private static sorted(data: { [key: string]: string }): { [key: string]: string } {
+    return Object.fromEntries(Object.keys(data).sort().map(k => [k, data[k]]));
   }
 
   private static validations(rules: AdmissionRule[]): PolicyValidation[] {

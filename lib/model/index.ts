@@ -21,5 +21,6 @@ export * from './agent-alert-rules';
 export * from './admission-rules';
 export * from './launcher-revocation-policy';
 export * from './pod-admission-rules';
+export * from './job-contract-admission-rules';
 export * from './access-admission-rules';
 export * from './admission-guard';

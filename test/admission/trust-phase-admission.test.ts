@@ -4,7 +4,7 @@ import { defaultFleet } from '../../examples/default/fleet';
 import {
   AdmissionApiVersion, AdmissionEnforcement, AdmissionFailurePolicy, AgentJobTemplate, LauncherAccess, TrustPhaseAdmission,
 } from '../../lib/k8s';
-import { AdmissionGuard, AdmissionRules, AgentFleet, AgentTrustErrors, LauncherContract } from '../../lib/model';
+import { AdmissionGuard, AdmissionRules, AgentFleet, AgentTrustErrors, JobContractAdmissionRules, LauncherContract } from '../../lib/model';
 import { fleetWith } from './fixtures';
 
 const { ValidatingAdmissionPolicy } = require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy');
@@ -80,8 +80,11 @@ describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
   });
 
   test('validations are the model rules, in order, with their reasons', () => {
-    const rules = AdmissionRules.forFleet(defaultFleet(), ['system:serviceaccount:agents:agent-launcher']);
-    expect(rules[rules.length - 1].id).toBe(AdmissionRules.JOB_CREATED_BY_LAUNCHER);
+    const seed = AdmissionRules.forFleet(defaultFleet(), ['system:serviceaccount:agents:agent-launcher']);
+    expect(seed[seed.length - 1].id).toBe(AdmissionRules.JOB_CREATED_BY_LAUNCHER);
+    // Then the rules comparing the Job with the agent's launcher contract.
+    const rules = [...seed, ...JobContractAdmissionRules.forFleet(defaultFleet(), admission.contracts)];
+    expect(admission.contracts.map(c => c.agent)).toEqual(['diagnostics']);
     expect(policy.spec.validations).toEqual(rules.map(r => ({
       expression: r.expression,
       message: r.message,
@@ -105,6 +108,7 @@ describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
     expect(params.metadata.namespace).toBe('agents');
     expect(params.data).toEqual({
       'ceiling.diagnostics': 'read-only',
+      'image.diagnostics': 'registry.example.com/agents/diagnostics:1.4.2',
       'rank.autonomous': '3',
       'rank.limited-write': '2',
       'rank.read-only': '1',
