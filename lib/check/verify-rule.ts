@@ -131,6 +131,9 @@ export class VerifyRule {
   /** A Role bound to an agent-namespace ServiceAccount grants a denylisted permission. */
   public static readonly RBAC_DENYLIST = new VerifyRule('rbac-denylist', VerifySeverity.ERROR,
     'no Role or ClusterRole bound to a ServiceAccount of the agent namespace grants a denylisted permission');
+  /** A target namespace (or a phase RoleBinding) is a system, Vault or shared-infrastructure namespace. */
+  public static readonly TARGET_NAMESPACE_PROTECTED = new VerifyRule('target-namespace-protected', VerifySeverity.ERROR,
+    'no phase holds Roles in kube-system, kube-public, kube-node-lease, Vault\'s namespace or the egress proxy\'s');
   /** A pod template breaks the Pod Security `restricted` profile. */
   public static readonly POD_SECURITY = new VerifyRule('pod-security', VerifySeverity.ERROR,
     'every pod template meets Pod Security restricted');
@@ -173,7 +176,8 @@ export class VerifyRule {
       VerifyRule.TOKEN_GUARD_MISSING, VerifyRule.CONNECT_GUARD_MISSING, VerifyRule.MONOTONIC_K8S, VerifyRule.MONOTONIC_VAULT,
       VerifyRule.VAULT_POLICY_MISSING, VerifyRule.VAULT_POLICY_UNVERIFIABLE, VerifyRule.VAULT_POLICY_UNDECLARED,
       VerifyRule.VAULT_POLICY_SYSTEM, VerifyRule.VAULT_POLICY_GLOB, VerifyRule.VAULT_POLICY_SUDO,
-      VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.PHASE_RBAC_MISSING, VerifyRule.RBAC_DENYLIST, VerifyRule.POD_SECURITY,
+      VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.PHASE_RBAC_MISSING, VerifyRule.RBAC_DENYLIST,
+      VerifyRule.TARGET_NAMESPACE_PROTECTED, VerifyRule.POD_SECURITY,
       VerifyRule.POD_AUTOMOUNT, VerifyRule.EGRESS_POLICY_MISSING, VerifyRule.EGRESS_NOT_DENIED, VerifyRule.EGRESS_METADATA,
       VerifyRule.INGRESS_NOT_DENIED, VerifyRule.K8S_SECRET, VerifyRule.TF_SECRET_LITERAL, VerifyRule.TF_VARIABLE,
       VerifyRule.SECRET_PATTERN];

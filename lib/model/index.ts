@@ -22,5 +22,6 @@ export * from './admission-rules';
 export * from './launcher-revocation-policy';
 export * from './pod-admission-rules';
 export * from './job-contract-admission-rules';
+export * from './target-namespace-rules';
 export * from './access-admission-rules';
 export * from './admission-guard';

@@ -471,6 +471,22 @@ const CASES: Case[] = [
     object: 'Role payments/agent-phase-autonomous.payments', message: ['secrets: get secrets', 'agents/agent-phase-autonomous'],
   },
   {
+    name: 'a phase given patch on Deployments (a pod-template write)', id: 'rbac-denylist',
+    edit: out => { obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments').rules.push({ apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'] }); },
+    object: 'Role payments/agent-phase-autonomous.payments', message: ['workload-template-write: patch deployments', 'agents/agent-phase-autonomous'],
+  },
+  {
+    name: 'a phase bound in kube-system (a system namespace as target)', id: 'target-namespace-protected',
+    edit: out => {
+      const r = JSON.parse(JSON.stringify(obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments')));
+      const b = JSON.parse(JSON.stringify(obj(out, 'RoleBinding', 'agent-phase-autonomous.payments', 'payments')));
+      r.metadata.namespace = 'kube-system';
+      b.metadata.namespace = 'kube-system';
+      out.manifests.push(r, b);
+    },
+    object: 'RoleBinding kube-system/agent-phase-autonomous.payments', message: ['agent-phase-autonomous', '"kube-system"', 'system namespace'],
+  },
+  {
     name: 'pod creation added to the launcher', id: 'rbac-denylist',
     edit: out => { obj(out, 'Role', 'agent-launcher', 'agents').rules.push({ apiGroups: [''], resources: ['pods'], verbs: ['create'] }); },
     object: 'Role agents/agent-launcher', message: ['create-workloads: create pods'],

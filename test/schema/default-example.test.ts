@@ -121,7 +121,7 @@ describe('default example: effective RBAC per phase', () => {
   test('the launcher reaches only Jobs and its contract ConfigMaps in the agent namespace', () => {
     const launcher = perms.forServiceAccount(fleet.namespace, 'agent-launcher');
     expect(launcher.toStrings()).toEqual([
-      'agents: create batch/jobs', 'agents: delete batch/jobs', 'agents: get batch/jobs',
+      'agents: create batch/jobs', 'agents: get batch/jobs',
       'agents: get core/configmaps "diagnostics-launcher-contract"', 'agents: list batch/jobs',
       'agents: list core/configmaps "diagnostics-launcher-contract"', 'agents: watch batch/jobs',
       'agents: watch core/configmaps "diagnostics-launcher-contract"',

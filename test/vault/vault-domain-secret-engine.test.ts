@@ -282,7 +282,9 @@ describe('VaultDomainSecretEngine: Kubernetes secrets engine', () => {
     expect(verbsOf('read-only').has('pods:delete')).toBe(false);
     expect(verbsOf('limited-write').has('pods:delete')).toBe(true);
     expect(verbsOf('limited-write').has('deployments:patch')).toBe(false);
-    expect(verbsOf('autonomous').has('deployments:patch')).toBe(true);
+    // A pod-template write (deny rule workload-template-write, issue #17): no level holds it.
+    expect(verbsOf('autonomous').has('deployments:patch')).toBe(false);
+    expect(verbsOf('autonomous').has('deployments/scale:patch')).toBe(true);
     expect(json).toMatchSnapshot();
   });
 
