@@ -12,6 +12,7 @@ import {
 import { checkAdmissionGuards } from './private/guard-invariants';
 import { checkManifestSecrets, checkTerraformSecrets } from './private/secret-invariants';
 import { shapeProblems } from './private/shapes';
+import { checkParamsGuard } from './private/params-guard-invariants';
 import { checkTargetNamespaces } from './private/target-namespace-invariants';
 import { objectName, VerifyContext } from './private/verify-context';
 import {
@@ -192,7 +193,7 @@ export class Verifier {
       ['TTL', checkTtls], ['token duty', checkTokenDuties], ['lease TTL', checkLeaseTtls], ['admission', checkAdmission],
       ['admission guard', checkAdmissionGuards], ['Kubernetes monotonicity', checkKubernetesMonotonic],
       ['NetworkPolicy', checkNetworkPolicies], ['phase RBAC', checkPhaseRbac], ['RBAC denylist', checkRbacDenylist],
-      ['target namespace', checkTargetNamespaces],
+      ['target namespace', checkTargetNamespaces], ['params guard', checkParamsGuard],
     ];
     const always: Array<[string, (c: VerifyContext) => void]> = [
       ['Vault policy', checkPolicies], ['pod template', checkPodTemplates], ['Secret object', checkSecretObjects],

@@ -8,6 +8,7 @@ import { AgentFleet } from '../model/agent-fleet';
 import { Names } from '../model/names';
 import { JobContractAdmissionRules } from '../model/job-contract-admission-rules';
 import { LauncherContractDocument } from '../model/launcher-contract';
+import { ParamsAdmissionRules } from '../model/params-admission-rules';
 import { InvestigationPodShape, PodAdmissionRules } from '../model/pod-admission-rules';
 import { ProblemCollector } from '../model/validation';
 import { AgentJobTemplate } from './agent-job-template';
@@ -140,6 +141,14 @@ export interface TrustPhaseAdmissionProps {
    * @default - none: the Pod, Job-creator, token-request and exec/attach/port-forward guards are all on
    */
   readonly disabledGuards?: AdmissionGuardOverride[];
+  /**
+   * Usernames that apply reviewed promotions: the only ones allowed to
+   * create, update or delete the ceilings ConfigMap and the agents'
+   * launcher-contract ConfigMaps (guard `PARAMS`, policy `<name>-params`).
+   * The pipeline that applies this output must run as one of them.
+   * @default - `system:serviceaccount:<fleet namespace>:agent-trust-promoter`
+   */
+  readonly promotionIdentities?: string[];
 }
 
 // Internal shapes of the emitted specs (identical in v1 and v1beta1).
@@ -260,7 +269,13 @@ export class TrustPhaseAdmission extends Construct {
   public readonly connectPolicy?: ApiObject;
   /** The binding of the exec/attach/port-forward policy, unless the `POD_CONNECT` guard is off. */
   public readonly connectBinding?: ApiObject;
-  /** Name of the Job policy and its binding (the other policies append `-pods`, `-tokens`, `-connect`). */
+  /** The params policy, unless the `PARAMS` guard is off. */
+  public readonly paramsPolicy?: ApiObject;
+  /** The binding of the params policy, unless the `PARAMS` guard is off. */
+  public readonly paramsBinding?: ApiObject;
+  /** Usernames that may write the ceilings and contract ConfigMaps (empty when the `PARAMS` guard is off). */
+  public readonly promotionIdentities: string[];
+  /** Name of the Job policy and its binding (the other policies append `-pods`, `-tokens`, `-connect`, `-params`). */
   public readonly name: string;
   /** API version emitted. */
   public readonly apiVersion: AdmissionApiVersion;
@@ -329,6 +344,14 @@ export class TrustPhaseAdmission extends Construct {
       problems.add(this.node.path, 'additionalJobCreators', extra, 'has no effect: the job-creator guard is turned off',
         'drop additionalJobCreators, or turn the guard back on');
     }
+    const promoters = [...(props?.promotionIdentities ?? (fleet instanceof AgentFleet ? ParamsAdmissionRules.defaultPromoters(fleet) : []))];
+    if (props?.promotionIdentities !== undefined || fleet instanceof AgentFleet) {
+      TrustPhaseAdmission.checkUsernames(problems, this.node.path, 'promotionIdentities', promoters, true);
+    }
+    if (off(AdmissionGuard.PARAMS) && props?.promotionIdentities !== undefined) {
+      problems.add(this.node.path, 'promotionIdentities', promoters, 'has no effect: the params guard is turned off',
+        'drop promotionIdentities, or turn the guard back on');
+    }
     if (props?.jobTemplates !== undefined && off(AdmissionGuard.POD)) {
       problems.add(this.node.path, 'jobTemplates', `${props.jobTemplates.length} template(s)`, 'has no effect: the pod guard is turned off',
         'drop jobTemplates, or turn the guard back on');
@@ -338,6 +361,7 @@ export class TrustPhaseAdmission extends Construct {
     this.fleet = theFleet;
     this.templates = props?.jobTemplates ? [...props.jobTemplates] : undefined;
     this.jobCreators = off(AdmissionGuard.JOB_CREATOR) ? [] : [...new Set([launcherUser, ...extra])];
+    this.promotionIdentities = off(AdmissionGuard.PARAMS) ? [] : promoters;
 
     this._rules = AdmissionRules.forFleet(theFleet, off(AdmissionGuard.JOB_CREATOR) ? undefined : this.jobCreators);
     this.paramsData = TrustPhaseAdmission.sorted({ ...AdmissionRules.paramsData(theFleet), ...JobContractAdmissionRules.paramsData(theFleet) });
@@ -421,6 +445,19 @@ export class TrustPhaseAdmission extends Construct {
         matchConditions: [],
         variables: [],
         validations: TrustPhaseAdmission.validations(AccessAdmissionRules.connectRules()),
+      }, false);
+    }
+
+    if (!off(AdmissionGuard.PARAMS)) {
+      [this.paramsPolicy, this.paramsBinding] = this.emit('ParamsGuard', 'ParamsGuardBinding', `${this.name}-params`, {
+        failurePolicy: this.failurePolicy.value,
+        matchConstraints: {
+          namespaceSelector,
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['configmaps'], scope: 'Namespaced' }],
+        },
+        matchConditions: TrustPhaseAdmission.conditions(ParamsAdmissionRules.matchConditions(theFleet)),
+        variables: [],
+        validations: TrustPhaseAdmission.validations(ParamsAdmissionRules.rules(this.promotionIdentities)),
       }, false);
     }
 

@@ -23,5 +23,6 @@ export * from './launcher-revocation-policy';
 export * from './pod-admission-rules';
 export * from './job-contract-admission-rules';
 export * from './target-namespace-rules';
+export * from './params-admission-rules';
 export * from './access-admission-rules';
 export * from './admission-guard';

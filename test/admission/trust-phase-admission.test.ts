@@ -59,6 +59,8 @@ describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
       'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding agent-trust-admission-agents-tokens',
       'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy agent-trust-admission-agents-connect',
       'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding agent-trust-admission-agents-connect',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy agent-trust-admission-agents-params',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding agent-trust-admission-agents-params',
       'v1/ConfigMap agent-trust-ceilings',
     ]);
     expect(objects).toMatchSnapshot();
@@ -118,7 +120,7 @@ describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
   });
 
   test('every object validates against the Kubernetes 1.30+ schema (kubernetes-models)', () => {
-    expect(policies).toHaveLength(4);
+    expect(policies).toHaveLength(5);
     for (const p of policies) {
       expect(() => new ValidatingAdmissionPolicy(p).validate()).not.toThrow();
     }
@@ -270,6 +272,7 @@ describe('TrustPhaseAdmission guards: on by default, off only with a reason', ()
     expect(names.includes('agent-trust-admission-agents-pods')).toBe(guard !== AdmissionGuard.POD);
     expect(names.includes('agent-trust-admission-agents-tokens')).toBe(guard !== AdmissionGuard.TOKEN_REQUEST);
     expect(names.includes('agent-trust-admission-agents-connect')).toBe(guard !== AdmissionGuard.POD_CONNECT);
+    expect(names.includes('agent-trust-admission-agents-params')).toBe(guard !== AdmissionGuard.PARAMS);
     expect(admission.rules.some(r => r.id === AdmissionRules.JOB_CREATED_BY_LAUNCHER)).toBe(guard !== AdmissionGuard.JOB_CREATOR);
   });
 

@@ -400,6 +400,19 @@ const CASES: Case[] = [
     object: 'Namespace agents', message: ['CREATE serviceaccounts/token', 'kubectl create token'],
   },
   {
+    name: 'the params guard policy removed', id: 'admission-params-guard-missing',
+    edit: out => remove(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents-params'),
+    object: 'Namespace agents', message: ['UPDATE configmaps', 'raise a ceiling'],
+  },
+  {
+    name: 'the params guard no longer matching DELETE', id: 'admission-params-guard-missing',
+    edit: out => {
+      const rule = obj(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents-params').spec.matchConstraints.resourceRules[0];
+      rule.operations = ['CREATE', 'UPDATE'];
+    },
+    object: 'ValidatingAdmissionPolicy agent-trust-admission-agents-params', message: ['does not match DELETE configmaps'],
+  },
+  {
     name: 'the exec policy removed', id: 'admission-connect-guard-missing',
     edit: out => remove(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents-connect'),
     object: 'Namespace agents', message: ['CONNECT pods/exec'],
