@@ -73,11 +73,11 @@ describe('AdmissionRules (model data)', () => {
     expect(variableNames.filter(v => !read.has(v))).toEqual([]);
   });
 
-  test('match conditions use only standard CEL and read only the object', () => {
+  test('match conditions use only standard CEL and read only what a matchCondition may (object, oldObject, request; no params)', () => {
     for (const c of AdmissionRules.matchConditions()) {
       expect(c.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
       expect(CelHarness.functionsOutsideKubernetes(c.expression)).toEqual([]);
-      expect(CelHarness.freeIdentifiers(c.expression)).toEqual(['object']);
+      expect(CelHarness.freeIdentifiers(c.expression)).toEqual(['object', 'oldObject', 'request']);
     }
   });
 
