@@ -378,7 +378,8 @@ export class AgentFleet {
     } catch {
       // An invalid ladder is reported by its own validation.
     }
-    return TargetNamespaceRules.protectedNamespaces(this.vaultAddress, this.vaultEgress, perPhase);
+    return TargetNamespaceRules.protectedNamespaces(this.vaultAddress, TargetNamespaceRules.sharedNamespaces(perPhase),
+      this.vaultEgress.namespace);
   }
 
   private validateAgents(problems: ProblemCollector, path: string): void {

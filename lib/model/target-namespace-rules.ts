@@ -20,13 +20,13 @@ export class TargetNamespaceRules {
   public static readonly SYSTEM_NAMESPACES: string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
 
   /**
-   * The protected namespaces of a fleet: Kubernetes' own, Vault's (from
-   * the Vault egress target and a `<service>.<namespace>.svc` address),
-   * and every in-cluster namespace each phase reaches over the network
-   * (infrastructure every investigation uses, such as the egress proxy).
+   * The protected namespaces: Kubernetes' own, Vault's (`vaultNamespace`,
+   * and the namespace of a `<service>.<namespace>.svc` Vault address),
+   * and `everyPhaseNamespaces` (in-cluster namespaces each phase reaches
+   * over the network: infrastructure every investigation uses, such as the
+   * egress proxy).
    */
-  public static protectedNamespaces(vaultAddress: string, vaultEgress: EgressTarget | undefined,
-    egressOfEveryPhase: EgressTarget[][]): ProtectedNamespace[] {
+  public static protectedNamespaces(vaultAddress: string, everyPhaseNamespaces: string[], vaultNamespace?: string): ProtectedNamespace[] {
     const out: ProtectedNamespace[] = TargetNamespaceRules.SYSTEM_NAMESPACES
       .map(namespace => ({ namespace, why: 'is a Kubernetes system namespace (control-plane workloads and credentials)' }));
     const add = (namespace: string | undefined, why: string): void => {
@@ -34,18 +34,19 @@ export class TargetNamespaceRules {
         out.push({ namespace, why });
       }
     };
-    add(vaultEgress?.namespace, 'is Vault\'s namespace (its pods, storage and ServiceAccount tokens)');
+    add(vaultNamespace, 'is Vault\'s namespace (its pods, storage and ServiceAccount tokens)');
     const svc = /^https?:\/\/[^/.:]+\.([a-z0-9-]+)\.svc(\.|:|\/|$)/.exec(vaultAddress ?? '');
     add(svc?.[1], 'is Vault\'s namespace (vault.address names a Service there)');
-    const perPhase = egressOfEveryPhase.map(targets => new Set(targets.map(t => t.namespace).filter((n): n is string => !!n)));
-    if (perPhase.length > 0) {
-      for (const ns of [...perPhase[0]].sort()) {
-        if (perPhase.every(s => s.has(ns))) {
-          add(ns, 'hosts infrastructure every phase reaches over the network (e.g. the egress proxy)');
-        }
-      }
+    for (const ns of [...everyPhaseNamespaces].sort()) {
+      add(ns, 'hosts infrastructure every phase reaches over the network (e.g. the egress proxy)');
     }
     return out;
+  }
+
+  /** The in-cluster namespaces that every one of `egressPerPhase` (one list of targets per phase) reaches. */
+  public static sharedNamespaces(egressPerPhase: EgressTarget[][]): string[] {
+    const sets = egressPerPhase.map(targets => new Set(targets.map(t => t.namespace).filter((n): n is string => !!n)));
+    return sets.length === 0 ? [] : [...sets[0]].filter(ns => sets.every(x => x.has(ns))).sort();
   }
 
   /** Record a problem for every target namespace that is protected. */

@@ -12,12 +12,10 @@ function protectedOf(contract: LauncherContractDocument): ProtectedNamespace[] {
   const containers: any[] = contract.jobTemplate?.spec?.template?.spec?.containers ?? [];
   const env: any[] = containers.flatMap(c => (Array.isArray(c?.env) ? c.env : []));
   const vaultAddress = String(env.find(e => e?.name === 'VAULT_ADDR')?.value ?? '');
-  const base = TargetNamespaceRules.protectedNamespaces(vaultAddress, undefined, []);
   const perPhase = contract.phases.map(p => new Set((p.egress ?? [])
     .map(e => /^namespace ([a-z0-9-]+)/.exec(e)?.[1]).filter((n): n is string => !!n)));
   const shared = perPhase.length > 0 ? [...perPhase[0]].filter(ns => perPhase.every(s => s.has(ns))) : [];
-  return [...base, ...shared.filter(ns => !base.some(b => b.namespace === ns))
-    .map(namespace => ({ namespace, why: 'hosts infrastructure every phase reaches over the network (Vault, the egress proxy)' }))];
+  return TargetNamespaceRules.protectedNamespaces(vaultAddress, shared);
 }
 
 /**
