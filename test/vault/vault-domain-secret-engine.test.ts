@@ -169,7 +169,8 @@ describe('VaultDomainSecretEngine: MySQL', () => {
     expect(out).toHaveResourceWithProperties(DatabaseSecretBackendRole, {
       name: 'autonomous',
       creation_statements: ['CREATE USER \'{{name}}\'@\'%\' IDENTIFIED BY \'{{password}}\';', 'GRANT SELECT, INSERT, UPDATE, DELETE ON `orders`.* TO \'{{name}}\'@\'%\';'],
-      revocation_statements: ['DROP USER IF EXISTS \'{{name}}\'@\'%\';'],
+      revocation_statements: ['REVOKE IF EXISTS ALL PRIVILEGES, GRANT OPTION FROM \'{{name}}\'@\'%\' IGNORE UNKNOWN USER;',
+        'DROP USER IF EXISTS \'{{name}}\'@\'%\';'],
     });
     expect(JSON.parse(out)).toMatchSnapshot();
     // Without databases it fails, naming the field.
