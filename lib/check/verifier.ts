@@ -12,7 +12,7 @@ import {
 import { checkAdmissionGuards } from './private/guard-invariants';
 import { checkManifestSecrets, checkTerraformSecrets } from './private/secret-invariants';
 import { shapeProblems } from './private/shapes';
-import { checkParamsGuard } from './private/params-guard-invariants';
+import { checkJobContractGuard, checkParamsGuard } from './private/params-guard-invariants';
 import { checkTargetNamespaces } from './private/target-namespace-invariants';
 import { objectName, VerifyContext } from './private/verify-context';
 import {
@@ -194,6 +194,7 @@ export class Verifier {
       ['admission guard', checkAdmissionGuards], ['Kubernetes monotonicity', checkKubernetesMonotonic],
       ['NetworkPolicy', checkNetworkPolicies], ['phase RBAC', checkPhaseRbac], ['RBAC denylist', checkRbacDenylist],
       ['target namespace', checkTargetNamespaces], ['params guard', checkParamsGuard],
+      ['Job contract guard', checkJobContractGuard],
     ];
     const always: Array<[string, (c: VerifyContext) => void]> = [
       ['Vault policy', checkPolicies], ['pod template', checkPodTemplates], ['Secret object', checkSecretObjects],

@@ -485,7 +485,8 @@ export class TrustPhaseAdmission extends Construct {
   }
 
   private contractRules(contracts?: LauncherContractDocument[]): AdmissionRule[] {
-    return JobContractAdmissionRules.forFleet(this.fleet, contracts ?? this.contracts);
+    return this.disabledGuards.some(o => o.guard === AdmissionGuard.JOB_CONTRACT)
+      ? [] : JobContractAdmissionRules.forFleet(this.fleet, contracts ?? this.contracts);
   }
 
   private jobTemplates(): AgentJobTemplate[] {

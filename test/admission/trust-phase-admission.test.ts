@@ -273,6 +273,8 @@ describe('TrustPhaseAdmission guards: on by default, off only with a reason', ()
     expect(names.includes('agent-trust-admission-agents-tokens')).toBe(guard !== AdmissionGuard.TOKEN_REQUEST);
     expect(names.includes('agent-trust-admission-agents-connect')).toBe(guard !== AdmissionGuard.POD_CONNECT);
     expect(names.includes('agent-trust-admission-agents-params')).toBe(guard !== AdmissionGuard.PARAMS);
+    expect(admission.rules.some(r => r.id === JobContractAdmissionRules.IMAGE_MATCHES_AGENT)).toBe(guard !== AdmissionGuard.JOB_CONTRACT);
+    expect(policy.spec.validations.some((v: any) => v.message.includes('[job-image-matches-agent]'))).toBe(guard !== AdmissionGuard.JOB_CONTRACT);
     expect(admission.rules.some(r => r.id === AdmissionRules.JOB_CREATED_BY_LAUNCHER)).toBe(guard !== AdmissionGuard.JOB_CREATOR);
   });
 

@@ -400,6 +400,14 @@ const CASES: Case[] = [
     object: 'Namespace agents', message: ['CREATE serviceaccounts/token', 'kubectl create token'],
   },
   {
+    name: 'the Job policy no longer comparing images with the contract', id: 'admission-job-contract-guard-missing',
+    edit: out => {
+      const p = obj(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents');
+      p.spec.validations = p.spec.validations.filter((v: any) => !v.message.includes('[job-image-matches-agent]'));
+    },
+    object: 'ValidatingAdmissionPolicy agent-trust-admission-agents', message: ['job-image-matches-agent', 'another agent\'s image'],
+  },
+  {
     name: 'the params guard policy removed', id: 'admission-params-guard-missing',
     edit: out => remove(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents-params'),
     object: 'Namespace agents', message: ['UPDATE configmaps', 'raise a ceiling'],

@@ -29,8 +29,8 @@ describe('default example: Kubernetes schemas (kubernetes-models 4.5.1)', () => 
       NetworkPolicy: 5, // default deny + one per phase
       ConfigMap: 2, // the diagnostics contract + the admission params
       // Jobs, Pods, token requests, exec/attach/port-forward.
-      ValidatingAdmissionPolicy: 4,
-      ValidatingAdmissionPolicyBinding: 4,
+      ValidatingAdmissionPolicy: 5,
+      ValidatingAdmissionPolicyBinding: 5,
     });
     expect(counts.Job).toBeUndefined(); // the template must never be applied as a Job
   });
@@ -168,7 +168,7 @@ describe('default example: no secret material', () => {
   test('snapshot of the chart (the admission objects are snapshotted by their own tests)', () => {
     const admission = manifests.filter(m => m.kind.startsWith('ValidatingAdmissionPolicy')
       || (m.kind === 'ConfigMap' && m.metadata.name === AdmissionRules.PARAMS_NAME));
-    expect(admission).toHaveLength(9);
+    expect(admission).toHaveLength(11);
     expect(manifests.filter(m => !admission.includes(m))).toMatchSnapshot();
   });
 });
