@@ -258,8 +258,8 @@ describe('the policy holds when the launcher does not', () => {
     deleting.metadata.deletionTimestamp = '2026-11-25T18:00:00Z';
     deleting.metadata.finalizers = [];
     const oldDeleting = { ...copy(deleting), metadata: { ...deleting.metadata, finalizers: ['foregroundDeletion'] } };
-    const update = { operation: 'UPDATE', userInfo: { username: 'system:serviceaccount:kube-system:generic-garbage-collector' } };
-    expect(demoted.harness.applies({ object: deleting, oldObject: oldDeleting, params: demoted.params, request: update })).toBe(false);
+    const gcUpdate = { operation: 'UPDATE', userInfo: { username: 'system:serviceaccount:kube-system:generic-garbage-collector' } };
+    expect(demoted.harness.applies({ object: deleting, oldObject: oldDeleting, params: demoted.params, request: gcUpdate })).toBe(false);
     expect(denyingRules(demoted.harness, { object: deleting, oldObject: oldDeleting, params: demoted.params, request: { operation: 'UPDATE' } })).toEqual([]);
   });
 

@@ -7,14 +7,19 @@ import { ADMISSION_VERSIONS, covers } from './admission-match';
 import { checkGuard } from './guard-invariants';
 import { objectName, show, VerifyContext } from './verify-context';
 
+/** The bound-or-not ValidatingAdmissionPolicies that check Job CREATEs in `namespace`. */
+function jobPoliciesIn(ctx: VerifyContext, namespace: string): any[] {
+  return ctx.manifests.filter(m => m.kind === 'ValidatingAdmissionPolicy' && ADMISSION_VERSIONS.includes(m.apiVersion)
+    && covers(m, namespace, { group: 'batch', resource: 'jobs', operation: 'CREATE' }));
+}
+
 /**
  * Issue #17 item 4: a bound policy admits writes to the ceilings and
  * launcher-contract ConfigMaps only from the promotion identity.
  */
 export function checkParamsGuard(ctx: VerifyContext): void {
   for (const namespace of [...new Set(ctx.contracts.map(c => c.namespace))]) {
-    const jobPolicies = ctx.manifests.filter(m => m.kind === 'ValidatingAdmissionPolicy' && ADMISSION_VERSIONS.includes(m.apiVersion)
-      && covers(m, namespace, { group: 'batch', resource: 'jobs', operation: 'CREATE' }));
+    const jobPolicies = jobPoliciesIn(ctx, namespace);
     if (jobPolicies.length === 0) {
       continue; // admission-missing already says so
     }
@@ -36,8 +41,7 @@ export function checkJobContractGuard(ctx: VerifyContext): void {
   const required = [JobContractAdmissionRules.IMAGE_MATCHES_AGENT, JobContractAdmissionRules.COMMAND_FROM_CONTRACT,
     JobContractAdmissionRules.VOLUMES_MATCH_CONTRACT, JobContractAdmissionRules.ENV_FROM_CONTRACT];
   for (const namespace of [...new Set(ctx.contracts.map(c => c.namespace))]) {
-    const jobPolicies = ctx.manifests.filter(m => m.kind === 'ValidatingAdmissionPolicy' && ADMISSION_VERSIONS.includes(m.apiVersion)
-      && covers(m, namespace, { group: 'batch', resource: 'jobs', operation: 'CREATE' }));
+    const jobPolicies = jobPoliciesIn(ctx, namespace);
     if (jobPolicies.length === 0) {
       continue; // admission-missing already says so
     }
