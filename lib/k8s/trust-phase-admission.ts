@@ -189,7 +189,7 @@ type ResourceRule = PolicySpec['matchConstraints']['resourceRules'][number];
 /**
  * Enforces the trust ladder at admission, so it holds even when the
  * launcher is buggy or compromised, and keeps every phase identity inside
- * admitted investigations. It emits up to four ValidatingAdmissionPolicies
+ * admitted investigations. It emits up to five ValidatingAdmissionPolicies
  * (each with its binding) over the fleet's namespace, and the params
  * ConfigMap `agent-trust-ceilings` holding each agent's current ceiling and
  * the rank of each phase:
@@ -205,7 +205,14 @@ type ResourceRule = PolicySpec['matchConstraints']['resourceRules'][number];
  *   keeps the Pod Security `restricted` context (`AdmissionRules.forFleet`);
  *   and (guard `JOB_CREATOR`) a CREATE comes from the launcher's
  *   ServiceAccount or `additionalJobCreators` — not a CronJob, another
- *   controller or a user with `create jobs`.
+ *   controller or a user with `create jobs`. With guard `JOB_CONTRACT`,
+ *   the Job must equal its agent's launcher contract but for the
+ *   investigation id and the phase (`JobContractAdmissionRules`: the image
+ *   from `image.<agent>` in the params, command, env, volumes, security
+ *   context, placement, pod metadata, podFailurePolicy, TTL, pod deadline).
+ * - `<name>-params` (guard `PARAMS`) — CREATE, UPDATE and DELETE of the
+ *   params ConfigMap and the launcher-contract ConfigMaps only from
+ *   `promotionIdentities` (`ParamsAdmissionRules`).
  * - `<name>-pods` (guard `POD`) — Pods (and `pods/ephemeralcontainers`,
  *   `pods/resize`) that run as an `agent-phase-*` ServiceAccount or carry
  *   investigation labels, CREATE and UPDATE: created by the Job controller,
