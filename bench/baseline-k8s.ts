@@ -119,6 +119,7 @@ function jobTemplate(p: FleetParams, agent: string, image: string): any {
       template: {
         metadata: { labels },
         spec: {
+          activeDeadlineSeconds: 900,
           automountServiceAccountToken: false,
           containers: [{
             env: [
@@ -323,7 +324,7 @@ export function baselineK8s(p: FleetParams): any[] {
   new k8s.KubeRole(chart, 'LauncherRole', {
     metadata: { name: launcher, namespace: ns, labels: launcherLabels },
     rules: [
-      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list', 'watch', 'delete'] },
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['configmaps'], verbs: READ, resourceNames: p.agents.map(a => `${a.name}-launcher-contract`).sort() },
     ],
   });
@@ -337,7 +338,7 @@ export function baselineK8s(p: FleetParams): any[] {
   const { default: _default, ...policySpec } = ADMISSION_POLICY_SPEC as any;
   // The identity guards (Pod, Job creator, token request, exec) are off on both sides, with the reason recorded.
   const guardOff = 'bench: the hand-written baseline covers the Job policy only';
-  const annotations = Object.fromEntries(['job-creator', 'pod', 'pod-connect', 'token-request']
+  const annotations = Object.fromEntries(['job-contract', 'job-creator', 'params', 'pod', 'pod-connect', 'token-request']
     .map(id => [`agent-trust.io/guard-off.${id}`, guardOff]));
   new ApiObject(chart, 'AdmissionPolicy', {
     apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: admission, annotations }, spec: policySpec,
@@ -355,6 +356,7 @@ export function baselineK8s(p: FleetParams): any[] {
   const ceilings: { [key: string]: string } = {};
   for (const agent of p.agents) {
     ceilings[`ceiling.${agent.name}`] = agent.ceiling;
+    ceilings[`image.${agent.name}`] = agent.image;
   }
   PHASES.forEach((phase, rank) => { ceilings[`rank.${phase.name}`] = `${rank}`; });
   new k8s.KubeConfigMap(chart, 'AdmissionParams', {

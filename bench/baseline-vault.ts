@@ -88,6 +88,7 @@ export class BaselineVaultStack extends TerraformStack {
     }
     const jwt = new JwtAuthBackend(authScope, 'Jwt', {
       type: 'jwt', path: `jwt-${ns}`, oidcDiscoveryUrl: 'https://kubernetes.default.svc.cluster.local',
+      boundIssuer: 'https://kubernetes.default.svc.cluster.local',
       description: `cdk-agent-trust: per-investigation agent identity for namespace "${ns}"`,
     });
     for (const phase of PHASES) {
@@ -98,7 +99,8 @@ export class BaselineVaultStack extends TerraformStack {
         roleType: 'jwt',
         boundAudiences: ['vault'],
         userClaim: 'sub',
-        boundClaims: { sub: `system:serviceaccount:${ns}:${role}` },
+        boundClaims: { 'sub': `system:serviceaccount:${ns}:${role}`, '/kubernetes.io/pod/name': 'investigation-*' },
+        boundClaimsType: 'glob',
         claimMappings: {
           '/kubernetes.io/namespace': 'namespace',
           '/kubernetes.io/pod/name': 'pod_name',
@@ -217,11 +219,17 @@ export class BaselineVaultStack extends TerraformStack {
 
     // One policy per phase: read/update on the credential paths of its levels, token self-management.
     PHASES.forEach((phase, rank) => {
-      const paths: { [path: string]: { capabilities: string[] } } = {};
+      const paths: { [path: string]: { capabilities: string[]; allowed_parameters?: any; denied_parameters?: any } } = {};
       for (const domain of p.domains.map(d => d.name)) {
         const levels = phase === 'shadow' ? (domain === 'llm' ? ['read-only'] : []) : LEVELS.slice(0, rank);
         for (const level of levels) {
-          paths[`agents/${domain}/${ENGINE[domain][0]}/${level}`] = { capabilities: [ENGINE[domain][1]] };
+          paths[`agents/${domain}/${ENGINE[domain][0]}/${level}`] = domain === 'application'
+            ? {
+              capabilities: [ENGINE[domain][1]],
+              allowed_parameters: { kubernetes_namespace: [...p.targetNamespaces], ttl: [] },
+              denied_parameters: { cluster_role_binding: [], audiences: [] },
+            }
+            : { capabilities: [ENGINE[domain][1]] };
         }
       }
       paths['auth/token/lookup-self'] = { capabilities: ['read'] };

@@ -24,7 +24,6 @@ export const LIMITED_WRITE: Rule[] = [
 ];
 export const AUTONOMOUS: Rule[] = [
   ...LIMITED_WRITE,
-  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['patch'] },
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['create', 'patch'] },
 ];
 

@@ -10,8 +10,9 @@ export const LEDGER = Domain.of('ledger', SecretEngineKind.POSTGRESQL);
 /**
  * A five-phase ladder with its own RBAC: `canary` may act in the canary
  * namespace only (a rule narrowed by resourceNames would also work), and the
- * top phase may drive Argo Rollouts (a custom resource) but still never
- * create workloads or read secrets.
+ * top phase may scale Argo Rollouts (a custom resource, through its /scale
+ * subresource: a patch of the Rollout itself could rewrite its pod template)
+ * but still never create workloads or read secrets.
  */
 export function fiveStepLadder(): TrustLadder {
   const observe: KubernetesRule[] = [
@@ -22,7 +23,7 @@ export function fiveStepLadder(): TrustLadder {
   const suggest = [...observe, { apiGroups: [''], resources: ['nodes'], verbs: READ, clusterScoped: true }];
   const canary = [...suggest, { apiGroups: [''], resources: ['pods'], verbs: ['delete'] }];
   const operate = [...canary, { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] }];
-  const autonomous = [...operate, { apiGroups: ['argoproj.io'], resources: ['rollouts'], verbs: ['patch'] }];
+  const autonomous = [...operate, { apiGroups: ['argoproj.io'], resources: ['rollouts/scale'], verbs: ['get', 'patch'] }];
   const criteria = (n: number, rate: number, days: number, approvals: number) =>
     ({ minInvestigations: n, minSuccessRate: rate, maxPolicyViolations: 0, minDays: days, requiredApprovals: approvals });
   return new TrustLadder([
@@ -35,7 +36,7 @@ export function fiveStepLadder(): TrustLadder {
       promotion: criteria(50, 0.92, 14, 2) },
     { phase: TrustPhase.of('operate'), description: 'scales without approval', kubernetesRules: operate,
       defaultAccess: AccessLevel.LIMITED_WRITE, promotion: criteria(100, 0.95, 21, 2) },
-    { phase: TrustPhase.of('autonomous'), description: 'drives rollouts without approval', kubernetesRules: autonomous,
+    { phase: TrustPhase.of('autonomous'), description: 'scales rollouts without approval', kubernetesRules: autonomous,
       defaultAccess: AccessLevel.AUTONOMOUS,
       // The ledger holds money: never more than limited-write credentials.
       domainAccess: [{ domain: LEDGER, level: AccessLevel.LIMITED_WRITE }],

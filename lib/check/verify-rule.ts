@@ -137,6 +137,15 @@ export class VerifyRule {
   /** A Role bound to an agent-namespace ServiceAccount grants a denylisted permission. */
   public static readonly RBAC_DENYLIST = new VerifyRule('rbac-denylist', VerifySeverity.ERROR,
     'no Role or ClusterRole bound to a ServiceAccount of the agent namespace grants a denylisted permission');
+  /** A target namespace (or a phase RoleBinding) is a system, Vault or shared-infrastructure namespace. */
+  public static readonly TARGET_NAMESPACE_PROTECTED = new VerifyRule('target-namespace-protected', VerifySeverity.ERROR,
+    'no phase holds Roles in kube-system, kube-public, kube-node-lease, Vault\'s namespace or the egress proxy\'s');
+  /** No bound policy limits writes to the ceilings and contract ConfigMaps to the promotion identity. */
+  public static readonly PARAMS_GUARD_MISSING = new VerifyRule('admission-params-guard-missing', VerifySeverity.ERROR,
+    'only the promotion identity may create, update or delete the ceilings and launcher-contract ConfigMaps');
+  /** The Job policy does not compare Jobs with their agent's launcher contract. */
+  public static readonly JOB_CONTRACT_GUARD_MISSING = new VerifyRule('admission-job-contract-guard-missing', VerifySeverity.ERROR,
+    'the Job policy admits only the agent\'s contract Job (image, command, env, volumes), the investigation id and phase aside');
   /** A pod template breaks the Pod Security `restricted` profile. */
   public static readonly POD_SECURITY = new VerifyRule('pod-security', VerifySeverity.ERROR,
     'every pod template meets Pod Security restricted');
@@ -188,7 +197,9 @@ export class VerifyRule {
       VerifyRule.TOKEN_GUARD_MISSING, VerifyRule.CONNECT_GUARD_MISSING, VerifyRule.MONOTONIC_K8S, VerifyRule.MONOTONIC_VAULT,
       VerifyRule.VAULT_POLICY_MISSING, VerifyRule.VAULT_POLICY_UNVERIFIABLE, VerifyRule.VAULT_POLICY_UNDECLARED,
       VerifyRule.VAULT_POLICY_SYSTEM, VerifyRule.VAULT_POLICY_GLOB, VerifyRule.VAULT_POLICY_SUDO,
-      VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.PHASE_RBAC_MISSING, VerifyRule.RBAC_DENYLIST, VerifyRule.POD_SECURITY,
+      VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.PHASE_RBAC_MISSING, VerifyRule.RBAC_DENYLIST,
+      VerifyRule.TARGET_NAMESPACE_PROTECTED, VerifyRule.PARAMS_GUARD_MISSING,
+      VerifyRule.JOB_CONTRACT_GUARD_MISSING, VerifyRule.POD_SECURITY,
       VerifyRule.POD_AUTOMOUNT, VerifyRule.EGRESS_POLICY_MISSING, VerifyRule.EGRESS_NOT_DENIED, VerifyRule.EGRESS_METADATA,
       VerifyRule.EGRESS_INTERNET_WIDE, VerifyRule.EGRESS_DNS_WIDE, VerifyRule.EGRESS_HOSTNAMES_UNENFORCED,
       VerifyRule.INGRESS_NOT_DENIED, VerifyRule.K8S_SECRET, VerifyRule.TF_SECRET_LITERAL, VerifyRule.TF_VARIABLE,

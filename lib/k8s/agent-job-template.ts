@@ -405,6 +405,8 @@ export class AgentJobTemplate extends Construct {
       obj.addJsonPatch(
         JsonPatch.remove(`/spec/template/metadata/labels/${ADDR_LABEL.replace(/\//g, '~1')}`),
         JsonPatch.add(`${pod}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }),
+        // The pod's own deadline: a pod orphaned by `delete job --cascade=orphan` still ends.
+        JsonPatch.add(`${pod}/activeDeadlineSeconds`, deadline.toSeconds()),
         // The L1 serializer runs on the patched object and keeps only `Quantity`
         // values here (a raw string would vanish), so wrap each quantity.
         JsonPatch.replace(`${pod}/containers/0/resources`, {

@@ -46,6 +46,11 @@ export interface AgentKubernetesTrustProps {
    */
   readonly additionalJobCreators?: string[];
   /**
+   * Usernames allowed to write the ceilings and launcher-contract ConfigMaps (see `TrustPhaseAdmissionProps.promotionIdentities`).
+   * @default - `system:serviceaccount:<fleet namespace>:agent-trust-promoter`
+   */
+  readonly promotionIdentities?: string[];
+  /**
    * Usernames the Job controller creates Pods as.
    * @default PodAdmissionRules.DEFAULT_POD_CREATORS
    */
@@ -142,6 +147,7 @@ export class AgentKubernetesTrust extends Construct {
       fleet, apiVersion: props.admissionApiVersion, enforcement: props.admissionEnforcement,
       launcher: this.launcher, jobTemplates: podGuardOff ? undefined : this.jobTemplates, disabledGuards: props.disabledAdmissionGuards,
       additionalJobCreators: props.additionalJobCreators, podCreators: props.podCreators,
+      promotionIdentities: props.promotionIdentities,
     });
     this.vaultEngineAccess = fleet.domains.filter(d => d.engine === SecretEngineKind.KUBERNETES).map(d =>
       new VaultKubernetesEngineAccess(this, `VaultEngine-${d.domain.name}`, {

@@ -20,11 +20,20 @@ export interface LauncherAccessProps {
    * @default - the agent namespace
    */
   readonly serviceAccountNamespace?: string;
+  /**
+   * Also grant `delete` on Jobs, for a launcher that cancels investigations.
+   * Off by default: finished Jobs go by their TTL, and a `delete` with
+   * `propagationPolicy: Orphan` would leave the Pod running (its own
+   * `activeDeadlineSeconds` still ends it).
+   * @default false
+   */
+  readonly allowJobDeletion?: boolean;
 }
 
 /**
  * What the runtime launcher may do, and nothing more: in the agent
- * namespace only, create/get/list/watch/delete Jobs, and read the agents'
+ * namespace only, create/get/list/watch Jobs (delete only with
+ * `allowJobDeletion`), and read the agents'
  * launcher-contract ConfigMaps. No pods, no secrets, no other namespace,
  * token automount off.
  *
@@ -90,7 +99,7 @@ export class LauncherAccess extends Construct {
     const labels = { 'app.kubernetes.io/managed-by': 'cdk-agent-trust', 'app.kubernetes.io/component': 'launcher' };
     const contracts = fleet.agents.map(a => LauncherContract.configMapName(a.name)).sort();
     this.rules = [
-      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list', 'watch', 'delete'] },
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list', 'watch', ...(props.allowJobDeletion ? ['delete'] : [])] },
       { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'], resourceNames: contracts },
     ];
 

@@ -6,6 +6,9 @@ import { AdmissionGuard, AdmissionGuardOverride } from '../model/admission-guard
 import { AdmissionMatchCondition, AdmissionRule, AdmissionRules } from '../model/admission-rules';
 import { AgentFleet } from '../model/agent-fleet';
 import { Names } from '../model/names';
+import { JobContractAdmissionRules } from '../model/job-contract-admission-rules';
+import { LauncherContractDocument } from '../model/launcher-contract';
+import { ParamsAdmissionRules } from '../model/params-admission-rules';
 import { InvestigationPodShape, PodAdmissionRules } from '../model/pod-admission-rules';
 import { ProblemCollector } from '../model/validation';
 import { AgentJobTemplate } from './agent-job-template';
@@ -138,6 +141,14 @@ export interface TrustPhaseAdmissionProps {
    * @default - none: the Pod, Job-creator, token-request and exec/attach/port-forward guards are all on
    */
   readonly disabledGuards?: AdmissionGuardOverride[];
+  /**
+   * Usernames that apply reviewed promotions: the only ones allowed to
+   * create, update or delete the ceilings ConfigMap and the agents'
+   * launcher-contract ConfigMaps (guard `PARAMS`, policy `<name>-params`).
+   * The pipeline that applies this output must run as one of them.
+   * @default - `system:serviceaccount:<fleet namespace>:agent-trust-promoter`
+   */
+  readonly promotionIdentities?: string[];
 }
 
 // Internal shapes of the emitted specs (identical in v1 and v1beta1).
@@ -178,7 +189,7 @@ type ResourceRule = PolicySpec['matchConstraints']['resourceRules'][number];
 /**
  * Enforces the trust ladder at admission, so it holds even when the
  * launcher is buggy or compromised, and keeps every phase identity inside
- * admitted investigations. It emits up to four ValidatingAdmissionPolicies
+ * admitted investigations. It emits up to five ValidatingAdmissionPolicies
  * (each with its binding) over the fleet's namespace, and the params
  * ConfigMap `agent-trust-ceilings` holding each agent's current ceiling and
  * the rank of each phase:
@@ -194,7 +205,14 @@ type ResourceRule = PolicySpec['matchConstraints']['resourceRules'][number];
  *   keeps the Pod Security `restricted` context (`AdmissionRules.forFleet`);
  *   and (guard `JOB_CREATOR`) a CREATE comes from the launcher's
  *   ServiceAccount or `additionalJobCreators` — not a CronJob, another
- *   controller or a user with `create jobs`.
+ *   controller or a user with `create jobs`. With guard `JOB_CONTRACT`,
+ *   the Job must equal its agent's launcher contract but for the
+ *   investigation id and the phase (`JobContractAdmissionRules`: the image
+ *   from `image.<agent>` in the params, command, env, volumes, security
+ *   context, placement, pod metadata, podFailurePolicy, TTL, pod deadline).
+ * - `<name>-params` (guard `PARAMS`) — CREATE, UPDATE and DELETE of the
+ *   params ConfigMap and the launcher-contract ConfigMaps only from
+ *   `promotionIdentities` (`ParamsAdmissionRules`).
  * - `<name>-pods` (guard `POD`) — Pods (and `pods/ephemeralcontainers`,
  *   `pods/resize`) that run as an `agent-phase-*` ServiceAccount or carry
  *   investigation labels, CREATE and UPDATE: created by the Job controller,
@@ -258,7 +276,13 @@ export class TrustPhaseAdmission extends Construct {
   public readonly connectPolicy?: ApiObject;
   /** The binding of the exec/attach/port-forward policy, unless the `POD_CONNECT` guard is off. */
   public readonly connectBinding?: ApiObject;
-  /** Name of the Job policy and its binding (the other policies append `-pods`, `-tokens`, `-connect`). */
+  /** The params policy, unless the `PARAMS` guard is off. */
+  public readonly paramsPolicy?: ApiObject;
+  /** The binding of the params policy, unless the `PARAMS` guard is off. */
+  public readonly paramsBinding?: ApiObject;
+  /** Usernames that may write the ceilings and contract ConfigMaps (empty when the `PARAMS` guard is off). */
+  public readonly promotionIdentities: string[];
+  /** Name of the Job policy and its binding (the other policies append `-pods`, `-tokens`, `-connect`, `-params`). */
   public readonly name: string;
   /** API version emitted. */
   public readonly apiVersion: AdmissionApiVersion;
@@ -280,6 +304,8 @@ export class TrustPhaseAdmission extends Construct {
   private readonly templates?: AgentJobTemplate[];
   /** The shapes read by this synth's validation, reused by the policy it then renders (a contract is costly to build). */
   private shapesAtSynth?: InvestigationPodShape[];
+  /** The contracts read by this synth's validation, reused by the Job policy's contract rules. */
+  private contractsAtSynth?: LauncherContractDocument[];
 
   public constructor(scope: Construct, id: string, props: TrustPhaseAdmissionProps) {
     super(scope, id);
@@ -325,6 +351,14 @@ export class TrustPhaseAdmission extends Construct {
       problems.add(this.node.path, 'additionalJobCreators', extra, 'has no effect: the job-creator guard is turned off',
         'drop additionalJobCreators, or turn the guard back on');
     }
+    const promoters = [...(props?.promotionIdentities ?? (fleet instanceof AgentFleet ? ParamsAdmissionRules.defaultPromoters(fleet) : []))];
+    if (props?.promotionIdentities !== undefined || fleet instanceof AgentFleet) {
+      TrustPhaseAdmission.checkUsernames(problems, this.node.path, 'promotionIdentities', promoters, true);
+    }
+    if (off(AdmissionGuard.PARAMS) && props?.promotionIdentities !== undefined) {
+      problems.add(this.node.path, 'promotionIdentities', promoters, 'has no effect: the params guard is turned off',
+        'drop promotionIdentities, or turn the guard back on');
+    }
     if (props?.jobTemplates !== undefined && off(AdmissionGuard.POD)) {
       problems.add(this.node.path, 'jobTemplates', `${props.jobTemplates.length} template(s)`, 'has no effect: the pod guard is turned off',
         'drop jobTemplates, or turn the guard back on');
@@ -334,9 +368,10 @@ export class TrustPhaseAdmission extends Construct {
     this.fleet = theFleet;
     this.templates = props?.jobTemplates ? [...props.jobTemplates] : undefined;
     this.jobCreators = off(AdmissionGuard.JOB_CREATOR) ? [] : [...new Set([launcherUser, ...extra])];
+    this.promotionIdentities = off(AdmissionGuard.PARAMS) ? [] : promoters;
 
     this._rules = AdmissionRules.forFleet(theFleet, off(AdmissionGuard.JOB_CREATOR) ? undefined : this.jobCreators);
-    this.paramsData = AdmissionRules.paramsData(theFleet);
+    this.paramsData = TrustPhaseAdmission.sorted({ ...AdmissionRules.paramsData(theFleet), ...JobContractAdmissionRules.paramsData(theFleet) });
     const namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': theFleet.namespace } };
     const paramKind = { apiVersion: 'v1', kind: 'ConfigMap' };
     const variables = AdmissionRules.variables().map(v => ({ name: v.name, expression: v.expression }));
@@ -357,7 +392,8 @@ export class TrustPhaseAdmission extends Construct {
       },
       matchConditions: TrustPhaseAdmission.conditions(AdmissionRules.matchConditions()),
       variables,
-      validations: TrustPhaseAdmission.validations(this._rules),
+      // The contract rules read the Job templates at synth, like the Pod policy.
+      validations: Lazy.any({ produce: () => TrustPhaseAdmission.validations([...this._rules, ...this.contractRules(this.contractsAtSynth)]) }),
       auditAnnotations,
     };
     const annotations: { [key: string]: string } = {};
@@ -419,6 +455,19 @@ export class TrustPhaseAdmission extends Construct {
       }, false);
     }
 
+    if (!off(AdmissionGuard.PARAMS)) {
+      [this.paramsPolicy, this.paramsBinding] = this.emit('ParamsGuard', 'ParamsGuardBinding', `${this.name}-params`, {
+        failurePolicy: this.failurePolicy.value,
+        matchConstraints: {
+          namespaceSelector,
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['configmaps'], scope: 'Namespaced' }],
+        },
+        matchConditions: TrustPhaseAdmission.conditions(ParamsAdmissionRules.matchConditions(theFleet)),
+        variables: [],
+        validations: TrustPhaseAdmission.validations(ParamsAdmissionRules.rules(this.promotionIdentities)),
+      }, false);
+    }
+
     this.params = new kplus.k8s.KubeConfigMap(this, 'Params', {
       metadata: {
         name: AdmissionRules.PARAMS_NAME,
@@ -432,18 +481,35 @@ export class TrustPhaseAdmission extends Construct {
     });
   }
 
-  /** The rules of the Job policy, in order (a copy). */
+  /** The rules of the Job policy, in order (a copy), including those comparing the Job with its agent's contract. */
   public get rules(): AdmissionRule[] {
-    return [...this._rules];
+    return [...this._rules, ...this.contractRules()];
+  }
+
+  /** The launcher contract of every agent's Job template (explicit, or found in the App). */
+  public get contracts(): LauncherContractDocument[] {
+    return this.jobTemplates().map(t => t.contract);
+  }
+
+  private contractRules(contracts?: LauncherContractDocument[]): AdmissionRule[] {
+    return this.disabledGuards.some(o => o.guard === AdmissionGuard.JOB_CONTRACT)
+      ? [] : JobContractAdmissionRules.forFleet(this.fleet, contracts ?? this.contracts);
+  }
+
+  private jobTemplates(): AgentJobTemplate[] {
+    return this.templates ?? this.node.root.node.findAll()
+      .filter((c): c is AgentJobTemplate => c instanceof AgentJobTemplate)
+      .filter(t => t.contract.namespace === this.fleet.namespace);
   }
 
   /** The pod shape of every agent, from its Job templates (explicit, or found in the App). */
   public get podShapes(): InvestigationPodShape[] {
-    const templates = this.templates ?? this.node.root.node.findAll()
-      .filter((c): c is AgentJobTemplate => c instanceof AgentJobTemplate)
-      .filter(t => t.contract.namespace === this.fleet.namespace);
+    return TrustPhaseAdmission.shapesOf(this.contracts);
+  }
+
+  private static shapesOf(contracts: LauncherContractDocument[]): InvestigationPodShape[] {
     const seen = new Set<string>();
-    return templates.map(t => PodAdmissionRules.shapeOf(t.contract)).filter(shape => {
+    return contracts.map(c => PodAdmissionRules.shapeOf(c)).filter(shape => {
       const key = JSON.stringify(shape);
       return seen.has(key) ? false : (seen.add(key), true);
     });
@@ -456,7 +522,8 @@ export class TrustPhaseAdmission extends Construct {
 
   /** Every agent needs a template, or its Pods would all be denied. Runs first in every synth. */
   private missingTemplates(): string[] {
-    this.shapesAtSynth = this.podShapes;
+    this.contractsAtSynth = this.contractsAtSynth ?? this.contracts;
+    this.shapesAtSynth = TrustPhaseAdmission.shapesOf(this.contractsAtSynth);
     const have = new Set(this.shapesAtSynth.map(s => s.agent));
     return this.fleet.agents.filter(a => !have.has(a.name)).map(a => ProblemCollector.format({
       path: this.node.path, field: 'jobTemplates', value: JSON.stringify(a.name),
@@ -498,6 +565,10 @@ export class TrustPhaseAdmission extends Construct {
       binding.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
     return [policy, binding];
+  }
+
+  private static sorted(data: { [key: string]: string }): { [key: string]: string } {
+    return Object.fromEntries(Object.keys(data).sort().map(k => [k, data[k]]));
   }
 
   private static validations(rules: AdmissionRule[]): PolicyValidation[] {

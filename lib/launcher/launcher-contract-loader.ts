@@ -31,7 +31,7 @@ export class LauncherContractLoader {
       obj = JSON.parse(text);
     } catch (e) {
       const problems = new ProblemCollector();
-      problems.add(where, '(text)', String(text).slice(0, 40), `is not valid JSON (${(e as Error).message.replace(/\s*\n\s*/g, ' ')})`, 'pass the contract document as JSON');
+      problems.add(where, '(text)', String(text).slice(0, 40), `is not valid JSON (${oneLine(e)})`, 'pass the contract document as JSON');
       problems.throwIfAny(where);
     }
     return LauncherContractLoader.fromObject(obj, where);
@@ -182,7 +182,7 @@ export class LauncherContractLoader {
       try {
         doc = JSON.parse(text);
       } catch (e) {
-        fail(`data.${LauncherContract.CONFIGMAP_KEY}`, text.slice(0, 40), `is not valid JSON (${(e as Error).message.replace(/\s*\n\s*/g, ' ')})`,
+        fail(`data.${LauncherContract.CONFIGMAP_KEY}`, text.slice(0, 40), `is not valid JSON (${oneLine(e)})`,
           'regenerate the contract ConfigMap with AgentJobTemplate');
         continue;
       }
@@ -210,4 +210,9 @@ interface Candidate {
 
 function isName(v: unknown): boolean {
   return typeof v === 'string' && v !== '';
+}
+
+/** An error message on one line: Node's JSON.parse quotes the text around the error, newlines included. */
+function oneLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).replace(/\s*\n\s*/g, ' ');
 }

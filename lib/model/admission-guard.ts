@@ -22,13 +22,20 @@ export class AdmissionGuard {
   /** No exec, attach, port-forward or proxy into investigation Pods. */
   public static readonly POD_CONNECT = new AdmissionGuard('pod-connect',
     'nobody execs, attaches, port-forwards or proxies into an investigation Pod');
+  /** The Job equals its agent's launcher contract but for the investigation id and the phase (`JobContractAdmissionRules`). */
+  public static readonly JOB_CONTRACT = new AdmissionGuard('job-contract',
+    'an investigation Job equals its agent\'s launcher contract but for the investigation id and the phase');
+  /** Only the promotion identity writes the ceilings ConfigMap and the launcher-contract ConfigMaps (`ParamsAdmissionRules`). */
+  public static readonly PARAMS = new AdmissionGuard('params',
+    'only the promotion identity creates, updates or deletes the ceilings and launcher-contract ConfigMaps');
 
   /** Annotation prefix on the Job policy recording a guard turned off: `<prefix><guard id>` = reason. */
   public static readonly ANNOTATION_PREFIX = 'agent-trust.io/guard-off.';
 
   /** Every guard. */
   public static all(): AdmissionGuard[] {
-    return [AdmissionGuard.POD, AdmissionGuard.JOB_CREATOR, AdmissionGuard.TOKEN_REQUEST, AdmissionGuard.POD_CONNECT];
+    return [AdmissionGuard.POD, AdmissionGuard.JOB_CREATOR, AdmissionGuard.TOKEN_REQUEST, AdmissionGuard.POD_CONNECT, AdmissionGuard.PARAMS,
+      AdmissionGuard.JOB_CONTRACT];
   }
 
   /** The annotation key recording that `guard` is off. */

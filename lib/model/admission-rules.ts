@@ -234,15 +234,22 @@ export class AdmissionRules {
   }
 
   /**
-   * Conditions a request must meet to be checked at all. A Job that is
-   * being deleted is not checked: otherwise, after a demotion lowers its
-   * agent's ceiling, the garbage collector could never remove its
-   * finalizers. The Job controller starts no pod for such a Job.
+   * Conditions a request must meet to be checked at all. The one update
+   * skipped is a finalizer removal on a Job being deleted: otherwise,
+   * after a demotion lowers its agent's ceiling, the garbage collector
+   * could never remove its finalizers. Any other change to a Job being
+   * deleted (spec, labels, annotations) is checked like any update
+   * (issue #17): a deletionTimestamp is no pass for tampering.
    */
   public static matchConditions(): AdmissionMatchCondition[] {
+    const same = (path: string): string => `(has(object.${path}) == has(oldObject.${path})`
+      + ` && (!has(object.${path}) || object.${path} == oldObject.${path}))`;
     return [{
       name: 'not-being-deleted',
-      expression: '!(has(object.metadata) && has(object.metadata.deletionTimestamp))',
+      expression: '!(request.operation == "UPDATE" && oldObject != null'
+        + ' && has(object.metadata) && has(object.metadata.deletionTimestamp)'
+        + ' && has(oldObject.metadata) && has(oldObject.metadata.deletionTimestamp)'
+        + ` && ${['spec', 'metadata.labels', 'metadata.annotations'].map(same).join(' && ')})`,
     }];
   }
 

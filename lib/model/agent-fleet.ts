@@ -9,6 +9,7 @@ import { SecretEngineKind } from './secret-engine-kind';
 import { TrustLadder } from './trust-ladder';
 import { TrustPhase } from './trust-phase';
 import { ProblemCollector, ValidationProblem } from './validation';
+import { ProtectedNamespace, TargetNamespaceRules } from './target-namespace-rules';
 
 /** One agent of the fleet. */
 export interface AgentSpec {
@@ -379,6 +380,19 @@ export class AgentFleet {
     });
     this.ladder.validate(problems, `${path}/ladder`, this.domains.map(d => d.domain), this.targetNamespaces);
     PhaseHostnames.validate(problems, this, path);
+    TargetNamespaceRules.check(problems, path, this.targetNamespaces, this.protectedNamespaces);
+  }
+
+  /** Namespaces that may never be targets: Kubernetes' own, Vault's, and the infrastructure every phase reaches (issue #17). */
+  public get protectedNamespaces(): ProtectedNamespace[] {
+    let perPhase: EgressTarget[][] = [];
+    try {
+      perPhase = this.ladder.phases.map(p => this.egressOf(p));
+    } catch {
+      // An invalid ladder is reported by its own validation.
+    }
+    return TargetNamespaceRules.protectedNamespaces(this.vaultAddress, TargetNamespaceRules.sharedNamespaces(perPhase),
+      this.vaultEgress.namespace);
   }
 
   private validateAgents(problems: ProblemCollector, path: string): void {

@@ -30,7 +30,7 @@ export class AgentRecordingRules {
   /**
    * The rules for a fleet. `admissionPolicyName` is the Job policy's name
    * (`TrustPhaseAdmission.name`); the Pod, token and exec policies append
-   * `-pods`, `-tokens` and `-connect`.
+   * `-pods`, `-tokens`, `-connect` and `-params`.
    */
   public static forFleet(fleet: AgentFleet, admissionPolicyName: string): RecordingRule[] {
     const agents = promqlAlternation(fleet.agents.map(a => a.name));
@@ -56,6 +56,6 @@ export class AgentRecordingRules {
 
   /** Regex matching the fleet's four admission policies (Jobs, Pods, token requests, exec). */
   public static admissionPolicies(admissionPolicyName: string): string {
-    return `${promqlAlternation([admissionPolicyName])}(-pods|-tokens|-connect)?`;
+    return `${promqlAlternation([admissionPolicyName])}(-pods|-tokens|-connect|-params)?`;
   }
 }

@@ -8,7 +8,7 @@ import { ProblemCollector } from './validation';
 
 /** Options of the agent dashboard. */
 export interface GrafanaDashboardOptions {
-  /** Name of the fleet's Job admission policy (`TrustPhaseAdmission.name`); the others append `-pods`, `-tokens`, `-connect`. */
+  /** Name of the fleet's Job admission policy (`TrustPhaseAdmission.name`); the others append `-pods`, `-tokens`, `-connect`, `-params`. */
   readonly admissionPolicyName: string;
   /**
    * Dashboard title.
@@ -271,8 +271,8 @@ export class GrafanaDashboard {
         type: 'timeseries', w: 12, h: 9,
         title: 'Admission denials by policy',
         description: `Requests the fleet's admission policies refused per second, by policy: \`${policy}\` (investigation Jobs: launcher, `
-          + `phase, ceiling, shape), \`${policy}-pods\` (Pods shaped like the template), \`${policy}-tokens\` (phase tokens) and `
-          + `\`${policy}-connect\` (exec, attach, port-forward). Under Warn/Audit enforcement the would-be denials show as warn/audit. `
+          + `phase, ceiling, shape), \`${policy}-pods\` (Pods shaped like the template), \`${policy}-tokens\` (phase tokens), `
+          + `\`${policy}-connect\` (exec, attach, port-forward) and \`${policy}-params\` (edits of the ceilings and contract ConfigMaps). Under Warn/Audit enforcement the would-be denials show as warn/audit. `
           + 'Fleet-wide: the API server\'s metric has no agent or phase label (the audit annotations do).',
         targets: [{
           expr: `sum by (policy, enforcement_action) (${AgentRecordingRules.ADMISSION_DENIALS})`,

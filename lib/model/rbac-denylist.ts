@@ -3,6 +3,12 @@ import { ProblemCollector } from './validation';
 
 const WORKLOAD_KINDS = ['pods', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs',
   'replicationcontrollers'];
+/**
+ * Kinds whose spec holds a pod template (or is a pod): an update or patch
+ * can swap the image, the command or the ServiceAccount. Their `/scale`
+ * subresources are separate resources and stay allowed.
+ */
+const TEMPLATE_KINDS = [...WORKLOAD_KINDS, 'podtemplates', 'rollouts'];
 const RBAC_KINDS = ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'];
 const ADMISSION_KINDS = ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations',
   'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'mutatingadmissionpolicies',
@@ -45,6 +51,16 @@ export class DenyRule {
   public static readonly CREATE_WORKLOADS = new DenyRule('create-workloads',
     'creating pods or workloads gives access to every ServiceAccount and Secret of the namespace',
     [{ resources: WORKLOAD_KINDS, verbs: ['create'] }]);
+  /**
+   * `update` or `patch` on pods or any workload kind (Deployments,
+   * StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, Argo Rollouts,
+   * PodTemplates): patching a pod template runs any image as any
+   * ServiceAccount of the namespace. `deployments/scale` and the other
+   * `/scale` subresources are not matched.
+   */
+  public static readonly WORKLOAD_TEMPLATE_WRITE = new DenyRule('workload-template-write',
+    'updating or patching a pod or a pod template runs any image as any ServiceAccount of the namespace (use the /scale subresource to scale)',
+    [{ resources: TEMPLATE_KINDS, verbs: ['update', 'patch'] }]);
   /** Writes to roles and bindings. */
   public static readonly RBAC_WRITE = new DenyRule('rbac-write', 'writing RBAC objects lets an agent grant itself more',
     [{ resources: RBAC_KINDS, verbs: WRITE_VERBS }]);
@@ -65,7 +81,7 @@ export class DenyRule {
   /** Every deny rule. */
   public static all(): DenyRule[] {
     return [DenyRule.WILDCARD, DenyRule.SECRETS, DenyRule.POD_SHELL, DenyRule.NODE_PROXY, DenyRule.TOKEN_REQUEST,
-      DenyRule.PRIVILEGE_VERBS, DenyRule.CREATE_WORKLOADS, DenyRule.RBAC_WRITE, DenyRule.ADMISSION_WRITE,
+      DenyRule.PRIVILEGE_VERBS, DenyRule.CREATE_WORKLOADS, DenyRule.WORKLOAD_TEMPLATE_WRITE, DenyRule.RBAC_WRITE, DenyRule.ADMISSION_WRITE,
       DenyRule.CSR_WRITE, DenyRule.NAMESPACE_WRITE, DenyRule.PERSISTENT_VOLUME_CREATE];
   }
 

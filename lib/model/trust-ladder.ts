@@ -88,7 +88,8 @@ export class TrustLadder {
     ];
     const autonomousRules: KubernetesRule[] = [
       ...limitedRules,
-      { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['patch'] },
+      // No patch on deployments/statefulsets/daemonsets (a rollout restart):
+      // a pod-template write runs any image as any ServiceAccount (deny rule workload-template-write).
       { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['create', 'patch'] },
     ];
     return new TrustLadder([
@@ -114,7 +115,7 @@ export class TrustLadder {
       },
       {
         phase: TrustPhase.AUTONOMOUS,
-        description: 'acts without approval (rollout restarts, autoscaling), still inside the denylist',
+        description: 'acts without approval (scaling, autoscaling), still inside the denylist',
         kubernetesRules: autonomousRules,
         defaultAccess: AccessLevel.AUTONOMOUS,
         promotion: { minInvestigations: 100, minSuccessRate: 0.95, maxPolicyViolations: 0, minDays: 30, requiredApprovals: 2 },

@@ -148,7 +148,14 @@ export class CredentialRoles {
         'CREATE USER \'{{name}}\'@\'%\' IDENTIFIED BY \'{{password}}\';',
         ...databases.map(db => `GRANT ${tablePrivileges(level).join(', ')} ON \`${db}\`.* TO '{{name}}'@'%';`),
       ],
-      revocation: ['DROP USER IF EXISTS \'{{name}}\'@\'%\';'],
+      // Revoke first (issue #17): DROP USER alone leaves open sessions their
+      // database-level privileges until their next USE. IF EXISTS … IGNORE
+      // UNKNOWN USER (MySQL 8.0.30+) keeps a repeated revocation from failing.
+      // Open sessions are not killed here: see README (MySQL revocation).
+      revocation: [
+        'REVOKE IF EXISTS ALL PRIVILEGES, GRANT OPTION FROM \'{{name}}\'@\'%\' IGNORE UNKNOWN USER;',
+        'DROP USER IF EXISTS \'{{name}}\'@\'%\';',
+      ],
     }));
   }
 

@@ -1,5 +1,6 @@
 import { AgentFleet } from './agent-fleet';
 import { Names } from './names';
+import { SecretEngineKind } from './secret-engine-kind';
 import { TrustPhase } from './trust-phase';
 import { VaultPathRules } from './private/vault-path-rules';
 import { ProblemCollector } from './validation';
@@ -10,6 +11,17 @@ export interface VaultPathRule {
   readonly path: string;
   /** Capabilities, e.g. `["read"]`. */
   readonly capabilities: string[];
+  /**
+   * Request parameters allowed, each with the values allowed (empty: any
+   * value); every other parameter is refused (`allowed_parameters`).
+   * @default - any parameter
+   */
+  readonly allowedParameters?: { [parameter: string]: string[] };
+  /**
+   * Request parameters refused whatever their value (`denied_parameters`).
+   * @default - none
+   */
+  readonly deniedParameters?: { [parameter: string]: string[] };
 }
 
 /** Capabilities a phase policy may hold. `sudo` is never granted: it unlocks root-protected paths. */
@@ -19,14 +31,32 @@ const PATH_SEGMENTS = /^[A-Za-z0-9_.{}-]+(\/[A-Za-z0-9_.{}-]+)*$/;
 
 function sortRules(rules: VaultPathRule[]): VaultPathRule[] {
   const merged = new Map<string, Set<string>>();
+  const params = new Map<string, Pick<VaultPathRule, 'allowedParameters' | 'deniedParameters'>>();
   for (const r of rules) {
     const caps = merged.get(r.path) ?? new Set<string>();
     r.capabilities.forEach(c => caps.add(c));
     merged.set(r.path, caps);
+    if (r.allowedParameters || r.deniedParameters) {
+      params.set(r.path, { ...params.get(r.path), ...(r.allowedParameters ? { allowedParameters: r.allowedParameters } : {}),
+        ...(r.deniedParameters ? { deniedParameters: r.deniedParameters } : {}) });
+    }
   }
   return [...merged.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([path, caps]) => ({ path, capabilities: [...caps].sort() }));
+    .map(([path, caps]) => ({ path, capabilities: [...caps].sort(), ...params.get(path) }));
+}
+
+/**
+ * The parameters an agent may send to a Kubernetes secrets engine creds
+ * path (issue #17): the namespace, among the fleet's targets, and a TTL.
+ * No `cluster_role_binding` (cluster-wide rights) and no caller-chosen
+ * `audiences` (a token for another service).
+ */
+function kubernetesCredsParameters(fleet: AgentFleet): Pick<VaultPathRule, 'allowedParameters' | 'deniedParameters'> {
+  return {
+    allowedParameters: { kubernetes_namespace: [...fleet.targetNamespaces], ttl: [] },
+    deniedParameters: { cluster_role_binding: [], audiences: [] },
+  };
 }
 
 /**
@@ -51,7 +81,8 @@ export class VaultPolicyDocument {
     const rules: VaultPathRule[] = [];
     for (const d of fleet.domains) {
       for (const level of fleet.ladder.accessFor(phase, d.domain).grantedLevels()) {
-        rules.push({ path: d.engine.credentialPath(d.mountPath, level.name), capabilities: [d.engine.capability] });
+        rules.push({ path: d.engine.credentialPath(d.mountPath, level.name), capabilities: [d.engine.capability],
+          ...(d.engine === SecretEngineKind.KUBERNETES ? kubernetesCredsParameters(fleet) : {}) });
       }
     }
     return new VaultPolicyDocument(phase, Names.vaultPolicy(phase.name), [...rules, ...VaultPolicyDocument.TOKEN_SELF_RULES],
@@ -155,9 +186,13 @@ export class VaultPolicyDocument {
 
   /** The policy as Vault stores it: `{ path: { "<path>": { capabilities: [...] } } }`. */
   public toJson(): any {
-    const paths: { [path: string]: { capabilities: string[] } } = {};
+    const paths: { [path: string]: any } = {};
     for (const r of this.rules) {
-      paths[r.path] = { capabilities: [...r.capabilities] };
+      paths[r.path] = {
+        capabilities: [...r.capabilities],
+        ...(r.allowedParameters ? { allowed_parameters: r.allowedParameters } : {}),
+        ...(r.deniedParameters ? { denied_parameters: r.deniedParameters } : {}),
+      };
     }
     return { path: paths };
   }

@@ -85,6 +85,13 @@ export interface AgentVaultAuthProps {
    * @default - none: Kubernetes auth only, so all investigations of a phase share one Vault entity
    */
   readonly investigationIdentity?: InvestigationIdentityOptions;
+  /**
+   * CIDRs the agents' Vault tokens may be used from (`token_bound_cidrs` on
+   * every phase role, Kubernetes and JWT): e.g. the pod CIDR of the nodes
+   * that run investigations, so a stolen token is useless elsewhere.
+   * @default - none: tokens are not bound to a network
+   */
+  readonly tokenBoundCidrs?: string[];
 }
 
 /** One phase's Vault login binding, as plain data (for cross-layer checks). */
@@ -124,6 +131,9 @@ const AUDIENCE = Names.VAULT_AUDIENCE;
  * Synth fails when a phase has no `vault_policy` of its name in the same stack (`TrustPhasePolicy.forFleet` creates them).
  */
 export class AgentVaultAuth extends Construct {
+  /** JSON pointer of the pod-name claim of a projected ServiceAccount token, bound to `investigation-*` on the JWT roles. */
+  public static readonly POD_NAME_CLAIM = '/kubernetes.io/pod/name';
+
   /** The fleet. */
   public readonly fleet: AgentFleet;
   /** The Kubernetes auth mount. */
@@ -174,6 +184,16 @@ export class AgentVaultAuth extends Construct {
         'is declared, so agents log in there, but investigationIdentity is not configured: no JWT auth mount would exist',
         'set investigationIdentity: { oidcDiscoveryUrl: \'https://kubernetes.default.svc.cluster.local\' } (the cluster issuer)');
     }
+    const cidrs = [...(props.tokenBoundCidrs ?? [])];
+    cidrs.forEach((c, i) => {
+      const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(String(c));
+      if (!m || m.slice(1, 5).some(o => Number(o) > 255) || Number(m[5]) > 32) {
+        problems.add(path, `tokenBoundCidrs[${i}]`, c, 'is not an IPv4 CIDR', 'use e.g. "10.244.0.0/16" (the pod CIDR)');
+      } else if (Number(m[5]) === 0) {
+        problems.add(path, `tokenBoundCidrs[${i}]`, c, 'binds the token to every address', 'name the pod CIDR, e.g. "10.244.0.0/16"');
+      }
+    });
+    const bound = cidrs.length > 0 ? { tokenBoundCidrs: cidrs } : {};
     problems.throwIfAny(path);
 
     this.backend = new AuthBackend(this, 'Resource', {
@@ -219,6 +239,7 @@ export class AgentVaultAuth extends Construct {
       tokenPolicies: [...b.policies],
       tokenNoDefaultPolicy: true,
       tokenType: this.tokenType.value,
+      ...bound,
     }));
 
     this.jwtRoles = [];
@@ -232,7 +253,8 @@ export class AgentVaultAuth extends Construct {
         ...(identity.jwksUrl ? { jwksUrl: identity.jwksUrl } : {}),
         ...(identity.jwksCaPem ? { jwksCaPem: identity.jwksCaPem } : {}),
         ...(identity.jwtValidationPubkeys ? { jwtValidationPubkeys: [...identity.jwtValidationPubkeys] } : {}),
-        ...(identity.boundIssuer ? { boundIssuer: identity.boundIssuer } : {}),
+        // The iss claim is checked even with discovery: a Kubernetes issuer is its discovery URL.
+        ...(identity.boundIssuer ?? identity.oidcDiscoveryUrl ? { boundIssuer: identity.boundIssuer ?? identity.oidcDiscoveryUrl } : {}),
       });
       for (const b of this.bindings) {
         this.jwtRoles.push(new JwtAuthBackendRole(this, `Jwt-${b.phase}`, {
@@ -240,8 +262,14 @@ export class AgentVaultAuth extends Construct {
           roleName: b.roleName,
           roleType: 'jwt',
           boundAudiences: [b.audience],
-          // The projected token's subject names exactly one ServiceAccount.
-          boundClaims: { sub: `system:serviceaccount:${b.namespace}:${b.serviceAccount}` },
+          // The projected token's subject names exactly one ServiceAccount, and
+          // its pod claim an investigation Pod (glob; the subject has no glob
+          // characters, so it still matches exactly).
+          boundClaims: {
+            'sub': `system:serviceaccount:${b.namespace}:${b.serviceAccount}`,
+            [AgentVaultAuth.POD_NAME_CLAIM]: `${Names.JOB_PREFIX}*`,
+          },
+          boundClaimsType: 'glob',
           userClaim: 'sub',
           // Token metadata is written to every audit entry: pod name = `investigation-<id>-<suffix>`.
           claimMappings: {
@@ -255,6 +283,7 @@ export class AgentVaultAuth extends Construct {
           tokenPolicies: [...b.policies],
           tokenNoDefaultPolicy: true,
           tokenType: this.tokenType.value,
+          ...bound,
         }));
       }
     }

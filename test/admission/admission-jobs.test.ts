@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { AgentJobTemplate } from '../../lib/k8s';
 import { JobRenderer } from '../../lib/launcher/job-renderer';
-import { AdmissionRules, TrustPhase } from '../../lib/model';
+import { AdmissionRules, JobContractAdmissionRules, TrustPhase } from '../../lib/model';
 import { AdmissionRequestInput, CelHarness } from '../helpers/cel-harness';
 import { copy, fleetWith, handWrittenJob, hardenedInitContainer, phasesUpToCeiling, setup } from './fixtures';
 
@@ -49,7 +49,7 @@ describe('(a) every Job the renderer produces for a phase at or below the ceilin
     const fleet = fleetWith({ agents: [{ name: 'diagnostics', image: DIAG_IMAGE, ceiling: TrustPhase.AUTONOMOUS }] });
     const chart = Testing.chart();
     const template = new AgentJobTemplate(chart, 'T', { fleet, agent: 'diagnostics', vaultAgentInjector: true });
-    const s = setup(fleet);
+    const s = setup(fleet, { jobTemplates: [template] });
     const renderer = new JobRenderer(template.contract);
     for (const phase of renderer.allowedPhases) {
       const job = renderer.render({ investigationId: 'inj-1', phase });
@@ -58,14 +58,17 @@ describe('(a) every Job the renderer produces for a phase at or below the ceilin
     }
   });
 
-  test('a hand-written hardened Job from the seed is admitted too (the rules encode the seed, not one renderer)', () => {
+  test('a hand-written hardened Job from the seed passes the seed rules, and only the contract rules deny it (it is not the contract\'s Job)', () => {
     const s = setup();
+    const contractIds = new Set(JobContractAdmissionRules.forFleet(s.fleet, []).map(r => r.id));
     for (const phase of ['shadow', 'read-only']) {
-      expect(denyingRules(s.harness, { object: handWrittenJob('abc', phase), params: s.params })).toEqual([]);
+      const denied = denyingRules(s.harness, { object: handWrittenJob('abc', phase), params: s.params });
+      expect(denied.filter(id => !contractIds.has(id))).toEqual([]);
+      expect(denied).toContain(JobContractAdmissionRules.VOLUMES_MATCH_CONTRACT);
     }
     const withInit = handWrittenJob('abc', 'read-only');
     withInit.spec.template.spec.initContainers = [hardenedInitContainer()];
-    expect(denyingRules(s.harness, { object: withInit, params: s.params })).toEqual([]);
+    expect(denyingRules(s.harness, { object: withInit, params: s.params }).filter(id => !contractIds.has(id))).toEqual([]);
   });
 });
 
@@ -149,26 +152,30 @@ const TAMPERED: Tamper[] = [
   ['unknown agent', j => { setLabel(j, 'agent-trust.io/agent', 'intruder'); }, AdmissionRules.AGENT_KNOWN],
 ];
 
-describe('(b) each tampered Job is denied by exactly the rule it breaks', () => {
+// The seed rules, one per invariant; the contract rules (job-contract-admission.test.ts)
+// compare the whole Job with the contract, so most tampering also breaks one of them.
+describe('(b) each tampered Job is denied by exactly the seed rule it breaks', () => {
   const s = setup();
+  const contractIds = new Set(JobContractAdmissionRules.forFleet(s.fleet, []).map(r => r.id));
+  const seedRules = (ids: string[]): string[] => ids.filter(id => !contractIds.has(id));
   const bases: Array<[string, () => any]> = [
     ['rendered by JobRenderer', () => s.renderers.diagnostics.render({ investigationId: 'inv-42', phase: 'read-only' })],
     ['written by hand', () => handWrittenJob('inv-42', 'read-only')],
   ];
 
   test('the bases are admitted', () => {
-    for (const [, base] of bases) {
-      expect(denyingRules(s.harness, { object: base(), params: s.params })).toEqual([]);
-    }
+    expect(denyingRules(s.harness, { object: bases[0][1](), params: s.params })).toEqual([]);
+    expect(seedRules(denyingRules(s.harness, { object: bases[1][1](), params: s.params }))).toEqual([]);
   });
 
   describe.each(bases)('base %s', (_base, base) => {
     test.each(TAMPERED.map(([name, mutate, rule]) => [name, rule, mutate] as const))('%s → %s', (_name, rule, mutate) => {
       const job = copy(base());
       mutate(job);
-      expect(denyingRules(s.harness, { object: job, params: s.params })).toEqual([rule]);
+      expect(seedRules(denyingRules(s.harness, { object: job, params: s.params }))).toEqual([rule]);
       // Also on UPDATE: tampering with a running Job is denied the same way.
-      expect(denyingRules(s.harness, { object: job, oldObject: base(), params: s.params, request: { operation: 'UPDATE' } })).toEqual([rule]);
+      expect(seedRules(denyingRules(s.harness, { object: job, oldObject: base(), params: s.params, request: { operation: 'UPDATE' } })))
+        .toEqual([rule]);
     });
   });
 
@@ -220,7 +227,8 @@ describe('(b) each tampered Job is denied by exactly the rule it breaks', () => 
 
 describe('the policy holds when the launcher does not', () => {
   test('a compromised launcher that ignores the ceiling is stopped by phase-within-ceiling; the promotion then admits it', () => {
-    const s = setup();
+    // fleetWith on both sides, so the two fleets differ in the ceiling only.
+    const s = setup(fleetWith({ agents: [{ name: 'diagnostics', image: DIAG_IMAGE, ceiling: TrustPhase.READ_ONLY }] }));
     // The launcher's own copy of the contract, with the ceiling forged upwards.
     const forged = new JobRenderer({ ...s.renderers.diagnostics.contract, ceiling: 'autonomous' });
     expect(() => s.renderers.diagnostics.render({ investigationId: 'x1', phase: 'autonomous' })).toThrow(/above the ceiling/);
@@ -238,7 +246,7 @@ describe('the policy holds when the launcher does not', () => {
 
   test('after a demotion, a Job above the new ceiling is denied on UPDATE but can still be deleted (finalizers removed)', () => {
     const before = setup(fleetWith({ agents: [{ name: 'diagnostics', image: DIAG_IMAGE, ceiling: TrustPhase.LIMITED_WRITE }] }));
-    const demoted = setup();
+    const demoted = setup(fleetWith({ agents: [{ name: 'diagnostics', image: DIAG_IMAGE, ceiling: TrustPhase.READ_ONLY }] }));
     const job = before.renderers.diagnostics.render({ investigationId: 'd1', phase: 'limited-write' });
     expect(denyingRules(before.harness, { object: job, params: before.params })).toEqual([]);
     const relabel = copy(job);
@@ -250,7 +258,8 @@ describe('the policy holds when the launcher does not', () => {
     deleting.metadata.deletionTimestamp = '2026-11-25T18:00:00Z';
     deleting.metadata.finalizers = [];
     const oldDeleting = { ...copy(deleting), metadata: { ...deleting.metadata, finalizers: ['foregroundDeletion'] } };
-    expect(demoted.harness.applies({ object: deleting, oldObject: oldDeleting, params: demoted.params })).toBe(false);
+    const gcUpdate = { operation: 'UPDATE', userInfo: { username: 'system:serviceaccount:kube-system:generic-garbage-collector' } };
+    expect(demoted.harness.applies({ object: deleting, oldObject: oldDeleting, params: demoted.params, request: gcUpdate })).toBe(false);
     expect(denyingRules(demoted.harness, { object: deleting, oldObject: oldDeleting, params: demoted.params, request: { operation: 'UPDATE' } })).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { defaultFleet } from '../../examples/default/fleet';
 import { AdmissionDenialReason, AdmissionRules, Duration, TrustPhase } from '../../lib/model';
 import { ADMISSION_VARIABLES, CelHarness } from '../helpers/cel-harness';
-import { fleetWith, handWrittenJob, pathsOf, setup, withoutPaths } from './fixtures';
+import { fleetWith, pathsOf, setup, withoutPaths } from './fixtures';
 
 describe('AdmissionRules (model data)', () => {
   const fleet = defaultFleet();
@@ -73,11 +73,11 @@ describe('AdmissionRules (model data)', () => {
     expect(variableNames.filter(v => !read.has(v))).toEqual([]);
   });
 
-  test('match conditions use only standard CEL and read only the object', () => {
+  test('match conditions use only standard CEL and read only what a matchCondition may (object, oldObject, request; no params)', () => {
     for (const c of AdmissionRules.matchConditions()) {
       expect(c.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
       expect(CelHarness.functionsOutsideKubernetes(c.expression)).toEqual([]);
-      expect(CelHarness.freeIdentifiers(c.expression)).toEqual(['object']);
+      expect(CelHarness.freeIdentifiers(c.expression)).toEqual(['object', 'oldObject', 'request']);
     }
   });
 
@@ -138,7 +138,8 @@ describe('AdmissionRules (model data)', () => {
 
 describe('guards: a missing field is a clean denial, never an evaluation error', () => {
   const s = setup();
-  const job = handWrittenJob('abc', 'read-only');
+  // The launcher's Job: admitted by every rule, the contract rules included.
+  const job = s.renderers.diagnostics.render({ investigationId: 'abc', phase: 'read-only' });
 
   test('skeleton objects evaluate without errors', () => {
     const skeletons = [{}, { metadata: {} }, { metadata: { labels: {} }, spec: {} }, { metadata: { name: 'x' }, spec: { template: {} } },
@@ -156,7 +157,7 @@ describe('guards: a missing field is a clean denial, never an evaluation error',
   test('params without data: denied cleanly', () => {
     const outcomes = s.harness.evaluate({ object: job, params: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'agent-trust-ceilings' } } });
     expect(outcomes.filter(o => o.error !== undefined)).toEqual([]);
-    expect(outcomes.filter(o => !o.allowed).map(o => AdmissionRules.ruleIdOf(o.message!))).toEqual(['agent-known', 'phase-known']);
+    expect(outcomes.filter(o => !o.allowed).map(o => AdmissionRules.ruleIdOf(o.message!))).toEqual(['agent-known', 'phase-known', 'job-image-matches-agent']);
   });
 
   // Every path of the Job, so random subsets of them can be deleted.

@@ -39,7 +39,7 @@ describe('default example: synthesized YAML → contract → rendered Jobs → p
     // Jobs, Pods, token requests, exec/attach/port-forward: each policy once, each bound.
     const policies = objects.filter(o => o.kind === 'ValidatingAdmissionPolicy').map(o => o.metadata.name).sort();
     expect(policies).toEqual(['agent-trust-admission-agents', 'agent-trust-admission-agents-connect',
-      'agent-trust-admission-agents-pods', 'agent-trust-admission-agents-tokens']);
+      'agent-trust-admission-agents-params', 'agent-trust-admission-agents-pods', 'agent-trust-admission-agents-tokens']);
     expect(objects.filter(o => o.kind === 'ValidatingAdmissionPolicyBinding').map(o => o.spec.policyName).sort()).toEqual(policies);
     expect(binding.spec.policyName).toBe(policy.metadata.name);
     expect(binding.spec.paramRef).toEqual({ name: params.metadata.name, namespace: params.metadata.namespace, parameterNotFoundAction: 'Deny' });

@@ -4,7 +4,7 @@ import { defaultFleet } from '../../examples/default/fleet';
 import {
   AdmissionApiVersion, AdmissionEnforcement, AdmissionFailurePolicy, AgentJobTemplate, LauncherAccess, TrustPhaseAdmission,
 } from '../../lib/k8s';
-import { AdmissionGuard, AdmissionRules, AgentFleet, AgentTrustErrors, LauncherContract } from '../../lib/model';
+import { AdmissionGuard, AdmissionRules, AgentFleet, AgentTrustErrors, JobContractAdmissionRules, LauncherContract } from '../../lib/model';
 import { fleetWith } from './fixtures';
 
 const { ValidatingAdmissionPolicy } = require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy');
@@ -59,6 +59,8 @@ describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
       'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding agent-trust-admission-agents-tokens',
       'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy agent-trust-admission-agents-connect',
       'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding agent-trust-admission-agents-connect',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy agent-trust-admission-agents-params',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding agent-trust-admission-agents-params',
       'v1/ConfigMap agent-trust-ceilings',
     ]);
     expect(objects).toMatchSnapshot();
@@ -80,8 +82,11 @@ describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
   });
 
   test('validations are the model rules, in order, with their reasons', () => {
-    const rules = AdmissionRules.forFleet(defaultFleet(), ['system:serviceaccount:agents:agent-launcher']);
-    expect(rules[rules.length - 1].id).toBe(AdmissionRules.JOB_CREATED_BY_LAUNCHER);
+    const seed = AdmissionRules.forFleet(defaultFleet(), ['system:serviceaccount:agents:agent-launcher']);
+    expect(seed[seed.length - 1].id).toBe(AdmissionRules.JOB_CREATED_BY_LAUNCHER);
+    // Then the rules comparing the Job with the agent's launcher contract.
+    const rules = [...seed, ...JobContractAdmissionRules.forFleet(defaultFleet(), admission.contracts)];
+    expect(admission.contracts.map(c => c.agent)).toEqual(['diagnostics']);
     expect(policy.spec.validations).toEqual(rules.map(r => ({
       expression: r.expression,
       message: r.message,
@@ -105,6 +110,7 @@ describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
     expect(params.metadata.namespace).toBe('agents');
     expect(params.data).toEqual({
       'ceiling.diagnostics': 'read-only',
+      'image.diagnostics': 'registry.example.com/agents/diagnostics:1.4.2',
       'rank.autonomous': '3',
       'rank.limited-write': '2',
       'rank.read-only': '1',
@@ -114,7 +120,7 @@ describe('TrustPhaseAdmission (admissionregistration v1, default)', () => {
   });
 
   test('every object validates against the Kubernetes 1.30+ schema (kubernetes-models)', () => {
-    expect(policies).toHaveLength(4);
+    expect(policies).toHaveLength(5);
     for (const p of policies) {
       expect(() => new ValidatingAdmissionPolicy(p).validate()).not.toThrow();
     }
@@ -266,6 +272,9 @@ describe('TrustPhaseAdmission guards: on by default, off only with a reason', ()
     expect(names.includes('agent-trust-admission-agents-pods')).toBe(guard !== AdmissionGuard.POD);
     expect(names.includes('agent-trust-admission-agents-tokens')).toBe(guard !== AdmissionGuard.TOKEN_REQUEST);
     expect(names.includes('agent-trust-admission-agents-connect')).toBe(guard !== AdmissionGuard.POD_CONNECT);
+    expect(names.includes('agent-trust-admission-agents-params')).toBe(guard !== AdmissionGuard.PARAMS);
+    expect(admission.rules.some(r => r.id === JobContractAdmissionRules.IMAGE_MATCHES_AGENT)).toBe(guard !== AdmissionGuard.JOB_CONTRACT);
+    expect(policy.spec.validations.some((v: any) => v.message.includes('[job-image-matches-agent]'))).toBe(guard !== AdmissionGuard.JOB_CONTRACT);
     expect(admission.rules.some(r => r.id === AdmissionRules.JOB_CREATED_BY_LAUNCHER)).toBe(guard !== AdmissionGuard.JOB_CREATOR);
   });
 

@@ -402,6 +402,27 @@ const CASES: Case[] = [
     object: 'Namespace agents', message: ['CREATE serviceaccounts/token', 'kubectl create token'],
   },
   {
+    name: 'the Job policy no longer comparing images with the contract', id: 'admission-job-contract-guard-missing',
+    edit: out => {
+      const p = obj(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents');
+      p.spec.validations = p.spec.validations.filter((v: any) => !v.message.includes('[job-image-matches-agent]'));
+    },
+    object: 'ValidatingAdmissionPolicy agent-trust-admission-agents', message: ['job-image-matches-agent', 'another agent\'s image'],
+  },
+  {
+    name: 'the params guard policy removed', id: 'admission-params-guard-missing',
+    edit: out => remove(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents-params'),
+    object: 'Namespace agents', message: ['UPDATE configmaps', 'raise a ceiling'],
+  },
+  {
+    name: 'the params guard no longer matching DELETE', id: 'admission-params-guard-missing',
+    edit: out => {
+      const rule = obj(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents-params').spec.matchConstraints.resourceRules[0];
+      rule.operations = ['CREATE', 'UPDATE'];
+    },
+    object: 'ValidatingAdmissionPolicy agent-trust-admission-agents-params', message: ['does not match DELETE configmaps'],
+  },
+  {
     name: 'the exec policy removed', id: 'admission-connect-guard-missing',
     edit: out => remove(out, 'ValidatingAdmissionPolicy', 'agent-trust-admission-agents-connect'),
     object: 'Namespace agents', message: ['CONNECT pods/exec'],
@@ -471,6 +492,22 @@ const CASES: Case[] = [
     name: 'secrets added to a Role', id: 'rbac-denylist',
     edit: out => { obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments').rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }); },
     object: 'Role payments/agent-phase-autonomous.payments', message: ['secrets: get secrets', 'agents/agent-phase-autonomous'],
+  },
+  {
+    name: 'a phase given patch on Deployments (a pod-template write)', id: 'rbac-denylist',
+    edit: out => { obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments').rules.push({ apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'] }); },
+    object: 'Role payments/agent-phase-autonomous.payments', message: ['workload-template-write: patch deployments', 'agents/agent-phase-autonomous'],
+  },
+  {
+    name: 'a phase bound in kube-system (a system namespace as target)', id: 'target-namespace-protected',
+    edit: out => {
+      const r = JSON.parse(JSON.stringify(obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments')));
+      const b = JSON.parse(JSON.stringify(obj(out, 'RoleBinding', 'agent-phase-autonomous.payments', 'payments')));
+      r.metadata.namespace = 'kube-system';
+      b.metadata.namespace = 'kube-system';
+      out.manifests.push(r, b);
+    },
+    object: 'RoleBinding kube-system/agent-phase-autonomous.payments', message: ['agent-phase-autonomous', '"kube-system"', 'system namespace'],
   },
   {
     name: 'pod creation added to the launcher', id: 'rbac-denylist',

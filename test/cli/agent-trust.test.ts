@@ -250,7 +250,7 @@ describe('agent-trust (compiled, spawned with node)', () => {
       expect(r.stdout).toContain('## `read-only` → `limited-write`');
       expect(r.stdout).toContain('## `limited-write` → `autonomous`');
       expect(r.stdout).toContain('| `payments` | `core/pods` | delete |');
-      expect(r.stdout).toContain('| `checkout` | `apps/deployments` | patch |');
+      expect(r.stdout).toContain('| `checkout` | `autoscaling/horizontalpodautoscalers` | create, patch |');
       expect(r.stdout).toContain('- `agents/database/creds/limited-write`');
       expect(r.stdout).toContain('### Sign-off');
     });

@@ -48,9 +48,6 @@ describe('PhaseDeltaReport', () => {
       { scope: 'payments', resource: 'core/pods', verbs: ['delete'] },
     ]);
     expect(toAuto.addedPermissions.filter(p => p.scope === 'payments')).toEqual([
-      { scope: 'payments', resource: 'apps/daemonsets', verbs: ['patch'] },
-      { scope: 'payments', resource: 'apps/deployments', verbs: ['patch'] },
-      { scope: 'payments', resource: 'apps/statefulsets', verbs: ['patch'] },
       { scope: 'payments', resource: 'autoscaling/horizontalpodautoscalers', verbs: ['create', 'patch'] },
     ]);
   });

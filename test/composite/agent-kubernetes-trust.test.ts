@@ -37,10 +37,13 @@ describe('AgentKubernetesTrust', () => {
     const trust = new AgentKubernetesTrust(chart, 'Trust', { fleet: fleet(), additionalJobCreators: ['system:serviceaccount:ops:l2'] });
     expect(trust.admission.jobCreators).toEqual([trust.launcher.username, 'system:serviceaccount:ops:l2']);
     expect(trust.admission.podShapes.map(p => p.agent)).toEqual(['a', 'b']);
-    expect([trust.admission.podPolicy, trust.admission.tokenPolicy, trust.admission.connectPolicy].every(p => p !== undefined)).toBe(true);
+    expect([trust.admission.podPolicy, trust.admission.tokenPolicy, trust.admission.connectPolicy, trust.admission.paramsPolicy]
+      .every(p => p !== undefined)).toBe(true);
+    expect(new AgentKubernetesTrust(Testing.chart(), 'T', { fleet: fleet(), promotionIdentities: ['system:serviceaccount:ci:promoter'] })
+      .admission.promotionIdentities).toEqual(['system:serviceaccount:ci:promoter']);
     const off = synth({ disabledAdmissionGuards: [{ guard: AdmissionGuard.POD_CONNECT, reason: 'break-glass shells are audited elsewhere' }] }, fleet());
     const names = off.filter(o => o.kind === 'ValidatingAdmissionPolicy').map(o => o.metadata.name).sort();
-    expect(names).toEqual(['agent-trust-admission-agents', 'agent-trust-admission-agents-pods', 'agent-trust-admission-agents-tokens']);
+    expect(names).toEqual(['agent-trust-admission-agents', 'agent-trust-admission-agents-params', 'agent-trust-admission-agents-pods', 'agent-trust-admission-agents-tokens']);
     expect(off.find(o => o.metadata.name === 'agent-trust-admission-agents').metadata.annotations)
       .toEqual({ 'agent-trust.io/guard-off.pod-connect': 'break-glass shells are audited elsewhere' });
     expect(() => synth({ disabledAdmissionGuards: [{ guard: AdmissionGuard.POD_CONNECT, reason: '' }] }, fleet())).toThrow(/disabledGuards\[0\]\.reason/);

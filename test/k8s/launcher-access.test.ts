@@ -13,7 +13,7 @@ describe('LauncherAccess', () => {
     ]);
     expect(find(out, 'ServiceAccount', 'agent-launcher').automountServiceAccountToken).toBe(false);
     expect(find(out, 'Role', 'agent-launcher').rules).toEqual([
-      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list', 'watch', 'delete'] },
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'], resourceNames: ['diagnostics-launcher-contract'] },
     ]);
     expect(find(out, 'RoleBinding', 'agent-launcher').subjects).toEqual([{ kind: 'ServiceAccount', name: 'agent-launcher', namespace: 'agents' }]);
@@ -35,6 +35,15 @@ describe('LauncherAccess', () => {
       }
     }
     expect(perms.toStrings().every(s => s.startsWith('agents: '))).toBe(true);
+    expect(perms.size).toBe(7);
+    expect(perms.allows('agents', 'batch', 'jobs', 'delete')).toBe(false);
+  });
+
+  test('allowJobDeletion adds delete on Jobs, and nothing else', () => {
+    const chart = testChart();
+    new LauncherAccess(chart, 'Launcher', { fleet: testFleet(), allowJobDeletion: true });
+    const perms = EffectivePermissions.fromManifests(Testing.synth(chart)).forServiceAccount('agents', 'agent-launcher');
+    expect(perms.allows('agents', 'batch', 'jobs', 'delete')).toBe(true);
     expect(perms.size).toBe(8);
   });
 

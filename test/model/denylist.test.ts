@@ -33,6 +33,17 @@ const cases: Array<[string, KubernetesRule, string[]]> = [
   ['create CSRs', rule(['create'], ['certificatesigningrequests'], ['certificates.k8s.io']), ['csr-write']],
   ['patch namespaces', rule(['patch'], ['namespaces']), ['namespace-write']],
   ['create persistentvolumes', rule(['create'], ['persistentvolumes']), ['persistent-volume-create']],
+  // Issue #17: a pod-template write runs any image as any ServiceAccount.
+  ['patch deployments', rule(['patch'], ['deployments'], ['apps']), ['workload-template-write']],
+  ['update statefulsets', rule(['update'], ['statefulsets'], ['apps']), ['workload-template-write']],
+  ['patch daemonsets', rule(['patch'], ['daemonsets'], ['apps']), ['workload-template-write']],
+  ['patch replicasets', rule(['patch'], ['replicasets'], ['apps']), ['workload-template-write']],
+  ['patch cronjobs', rule(['patch'], ['cronjobs'], ['batch']), ['workload-template-write']],
+  ['update jobs', rule(['update'], ['jobs'], ['batch']), ['workload-template-write']],
+  ['patch pods', rule(['patch'], ['pods']), ['workload-template-write']],
+  ['patch Argo Rollouts', rule(['patch'], ['rollouts'], ['argoproj.io']), ['workload-template-write']],
+  ['patch podtemplates', rule(['patch'], ['podtemplates']), ['workload-template-write']],
+  ['create and patch deployments', rule(['create', 'patch'], ['deployments'], ['apps']), ['create-workloads', 'workload-template-write']],
   ['everything at once', rule(['*'], ['*'], ['*']), ['wildcard']],
   ['secrets and exec', rule(['get'], ['secrets', 'pods/exec']), ['secrets', 'pod-shell']],
 ];
@@ -41,7 +52,8 @@ const cases: Array<[string, KubernetesRule, string[]]> = [
 const allowed: Array<[string, KubernetesRule]> = [
   ['read pods', rule(['get', 'list', 'watch'], ['pods', 'pods/log', 'events'])],
   ['delete pods', rule(['delete'], ['pods'])],
-  ['patch deployments', rule(['patch'], ['deployments', 'deployments/scale'], ['apps'])],
+  ['patch deployments/scale', rule(['get', 'patch'], ['deployments/scale', 'statefulsets/scale'], ['apps'])],
+  ['patch Argo rollouts/scale', rule(['patch'], ['rollouts/scale'], ['argoproj.io'])],
   ['read roles', rule(['get', 'list'], ['roles'], ['rbac.authorization.k8s.io'])],
   ['read namespaces', rule(['get', 'list'], ['namespaces'])],
   ['read webhooks', rule(['list'], ['validatingwebhookconfigurations'], ['admissionregistration.k8s.io'])],

@@ -59,9 +59,6 @@ describe('standard ladder', () => {
     ]);
     expect(set(TrustPhase.AUTONOMOUS).addedOver(set(TrustPhase.LIMITED_WRITE))).toEqual([
       'payments: create autoscaling/horizontalpodautoscalers',
-      'payments: patch apps/daemonsets',
-      'payments: patch apps/deployments',
-      'payments: patch apps/statefulsets',
       'payments: patch autoscaling/horizontalpodautoscalers',
     ]);
   });

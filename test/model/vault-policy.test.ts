@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { defaultFleet } from '../../examples/default/fleet';
 import {
   AccessLevel, AgentFleet, Domain, PhaseDefinition, ProblemCollector, TrustLadder, TrustPhase, VaultPolicyDocument,
 } from '../../lib/model';
@@ -95,5 +96,20 @@ describe('VaultPolicyDocument', () => {
       VaultPolicyDocument.checkLadder(problems, 'Vault', f, docs);
       expect(problems.problems).toEqual([]);
     }), { numRuns: 60 });
+  });
+});
+
+describe('Kubernetes secrets engine creds paths carry parameter limits (issue #17)', () => {
+  test('only kubernetes_namespace (a target) and ttl; cluster_role_binding and audiences refused; other engines untouched', () => {
+    const f = defaultFleet();
+    const doc = VaultPolicyDocument.forPhase(f, TrustPhase.AUTONOMOUS).toJson();
+    const k8s = Object.entries<any>(doc.path).filter(([p]) => p.startsWith('agents/application/creds/'));
+    expect(k8s.length).toBeGreaterThan(0);
+    for (const [, rule] of k8s) {
+      expect(rule.allowed_parameters).toEqual({ kubernetes_namespace: f.targetNamespaces, ttl: [] });
+      expect(rule.denied_parameters).toEqual({ cluster_role_binding: [], audiences: [] });
+    }
+    const others = Object.entries<any>(doc.path).filter(([p]) => !p.startsWith('agents/application/'));
+    expect(others.every(([, r]) => r.allowed_parameters === undefined && r.denied_parameters === undefined)).toBe(true);
   });
 });

@@ -180,7 +180,7 @@ describe('AgentDashboard in the default example', () => {
 
   test('the admission regex matches exactly the policies the example synthesizes', () => {
     const policies = manifests.filter(m => m.kind === 'ValidatingAdmissionPolicy').map(m => m.metadata.name);
-    expect(policies).toHaveLength(4);
+    expect(policies).toHaveLength(5);
     const matcher = selectors(recorded.find((r: any) => r.record === AgentRecordingRules.ADMISSION_DENIALS).expr)[0]
       .matchers.find(m => m.label === 'policy')!;
     const re = new RegExp(`^(?:${matcher.value})$`);

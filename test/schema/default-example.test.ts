@@ -33,8 +33,8 @@ describe('default example: Kubernetes schemas (kubernetes-models 4.5.1)', () => 
       NetworkPolicy: 5, // default deny + one per phase
       ConfigMap: 3, // the diagnostics contract + the admission params + the egress proxy's allowlist
       // Jobs, Pods, token requests, exec/attach/port-forward.
-      ValidatingAdmissionPolicy: 4,
-      ValidatingAdmissionPolicyBinding: 4,
+      ValidatingAdmissionPolicy: 5,
+      ValidatingAdmissionPolicyBinding: 5,
     });
     expect(counts.Job).toBeUndefined(); // the template must never be applied as a Job
   });
@@ -126,7 +126,7 @@ describe('default example: effective RBAC per phase', () => {
   test('the launcher reaches only Jobs and its contract ConfigMaps in the agent namespace', () => {
     const launcher = perms.forServiceAccount(fleet.namespace, 'agent-launcher');
     expect(launcher.toStrings()).toEqual([
-      'agents: create batch/jobs', 'agents: delete batch/jobs', 'agents: get batch/jobs',
+      'agents: create batch/jobs', 'agents: get batch/jobs',
       'agents: get core/configmaps "diagnostics-launcher-contract"', 'agents: list batch/jobs',
       'agents: list core/configmaps "diagnostics-launcher-contract"', 'agents: watch batch/jobs',
       'agents: watch core/configmaps "diagnostics-launcher-contract"',
@@ -173,7 +173,7 @@ describe('default example: no secret material', () => {
   test('snapshot of the chart (the admission objects, alerts and dashboard are snapshotted by their own tests)', () => {
     const admission = manifests.filter(m => m.kind.startsWith('ValidatingAdmissionPolicy')
       || (m.kind === 'ConfigMap' && m.metadata.name === AdmissionRules.PARAMS_NAME));
-    expect(admission).toHaveLength(9);
+    expect(admission).toHaveLength(11);
     const observability = manifests.filter(m => m.kind === 'PrometheusRule' || m.metadata.labels?.grafana_dashboard === '1');
     expect(observability).toHaveLength(2);
     expect(manifests.filter(m => !admission.includes(m) && !observability.includes(m))).toMatchSnapshot();

@@ -77,13 +77,17 @@ describe('AgentVaultAuth', () => {
     });
     expect(out).toHaveResourceWithProperties(JwtAuthBackend, {
       path: 'jwt-agents', type: 'jwt', oidc_discovery_url: 'https://kubernetes.default.svc.cluster.local',
+      // bound_issuer defaults to the discovery URL (issue #17).
+      bound_issuer: 'https://kubernetes.default.svc.cluster.local',
     });
     for (const phase of PHASES) {
       expect(out).toHaveResourceWithProperties(JwtAuthBackendRole, {
         role_name: `agent-phase-${phase}`,
         role_type: 'jwt',
         bound_audiences: ['vault'],
-        bound_claims: { sub: `system:serviceaccount:agents:agent-phase-${phase}` },
+        // Issue #17: the subject exactly, and the pod claim an investigation Pod (glob).
+        bound_claims: { 'sub': `system:serviceaccount:agents:agent-phase-${phase}`, '/kubernetes.io/pod/name': 'investigation-*' },
+        bound_claims_type: 'glob',
         user_claim: 'sub',
         claim_mappings: {
           '/kubernetes.io/pod/name': 'pod_name',
@@ -161,5 +165,25 @@ describe('AgentVaultAuth with an equal fleet declared twice', () => {
     new AgentVaultAuth(s, 'Auth', { fleet: fleet(), kubernetesHost: 'https://kubernetes.default.svc' });
     TrustPhasePolicy.forFleet(s, fleet(), { enginesManagedElsewhere: true });
     expect(() => Testing.synth(s, true)).not.toThrow();
+  });
+});
+
+describe('token_bound_cidrs (issue #17)', () => {
+  test('binds every phase role, Kubernetes and JWT, to the CIDRs given; none by default', () => {
+    const f = fleet({ vault: { address: 'https://vault.vault.svc:8200', investigationIdentityMountPath: 'jwt-agents' } });
+    const synth = (tokenBoundCidrs?: string[]): any => JSON.parse(Testing.synthScope(scope => {
+      new AgentVaultAuth(scope, 'Auth', { fleet: f, kubernetesHost: 'https://kubernetes.default.svc', tokenBoundCidrs,
+        investigationIdentity: { oidcDiscoveryUrl: 'https://kubernetes.default.svc.cluster.local' } });
+    }));
+    const roles = (json: any): any[] => [...Object.values<any>(json.resource.vault_kubernetes_auth_backend_role),
+      ...Object.values<any>(json.resource.vault_jwt_auth_backend_role)];
+    expect(roles(synth(['10.244.0.0/16'])).map(r => r.token_bound_cidrs)).toEqual(Array(8).fill(['10.244.0.0/16']));
+    expect(roles(synth()).every(r => r.token_bound_cidrs === undefined)).toBe(true);
+  });
+
+  test('a malformed or catch-all CIDR is refused, naming field and value', () => {
+    const problems = problemsOf(() => new AgentVaultAuth(stack(), 'Auth', { fleet: fleet(), kubernetesHost: 'https://kubernetes.default.svc',
+      tokenBoundCidrs: ['10.244.0.0/16', '10.300.0.0/16', '0.0.0.0/0'] }));
+    expect(problems.map(p => [p.field, p.value])).toEqual([['tokenBoundCidrs[1]', '"10.300.0.0/16"'], ['tokenBoundCidrs[2]', '"0.0.0.0/0"']]);
   });
 });

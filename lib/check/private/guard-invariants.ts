@@ -20,7 +20,7 @@ function ruleIds(policy: any): string[] {
  * reports when none covers the first (the guard is missing), when some
  * request kind is left out, or when the guard's rules are missing.
  */
-function checkGuard(ctx: VerifyContext, namespace: string, rule: VerifyRule, what: Covered[],
+export function checkGuard(ctx: VerifyContext, namespace: string, rule: VerifyRule, what: Covered[],
   required: string[], risk: string, off: string | undefined): void {
   const where = `Namespace ${namespace}`;
   const why = off !== undefined ? ` (turned off on purpose: ${show(off)})` : '';

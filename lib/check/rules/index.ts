@@ -2,16 +2,19 @@ import { ADMISSION_CHECK } from './admission';
 import { ADMISSION_GUARDS_CHECK } from './admission-guards';
 import { EGRESS_BREADTH_CHECK } from './egress-breadth';
 import { HOSTNAME_ENFORCEMENT_CHECK } from './hostname-enforcement';
+import { JOB_CONTRACT_GUARD_CHECK } from './job-contract-guard';
 import { JOB_DEADLINE_CHECK } from './job-deadline';
 import { KUBERNETES_MONOTONIC_CHECK } from './kubernetes-monotonic';
 import { LEASE_TTLS_CHECK } from './lease-ttls';
 import { MANIFEST_SECRETS_CHECK } from './manifest-secrets';
 import { NETWORK_POLICIES_CHECK } from './network-policies';
+import { PARAMS_GUARD_CHECK } from './params-guard';
 import { PHASE_RBAC_CHECK } from './phase-rbac';
 import { POD_TEMPLATES_CHECK } from './pod-templates';
 import { RBAC_DENYLIST_CHECK } from './rbac-denylist';
 import { SECRET_OBJECTS_CHECK } from './secret-objects';
 import { SERVICE_ACCOUNTS_CHECK } from './service-accounts';
+import { TARGET_NAMESPACES_CHECK } from './target-namespaces';
 import { TERRAFORM_SECRETS_CHECK } from './terraform-secrets';
 import { TOKEN_DUTIES_CHECK } from './token-duties';
 import { VAULT_POLICIES_CHECK } from './vault-policies';
@@ -39,6 +42,9 @@ export const VERIFY_CHECKS: VerifyCheck[] = [
   HOSTNAME_ENFORCEMENT_CHECK,
   PHASE_RBAC_CHECK,
   RBAC_DENYLIST_CHECK,
+  TARGET_NAMESPACES_CHECK,
+  PARAMS_GUARD_CHECK,
+  JOB_CONTRACT_GUARD_CHECK,
   VAULT_POLICIES_CHECK,
   POD_TEMPLATES_CHECK,
   SECRET_OBJECTS_CHECK,
