@@ -132,8 +132,9 @@ export interface AgentJobTemplateProps {
    * is only usable with credentials obtained elsewhere (e.g. the Vault
    * Kubernetes secrets engine of the `application` domain). Automount stays
    * off either way: this token is explicit, short-lived and read-only.
-   * Agents also need egress to the API server (`PhaseNetworkPolicyProps.apiServer`).
-   * @default false
+   * Agents also need egress to the API server (`PhaseNetworkPolicyProps.apiServer`,
+   * which follows the fleet's `kubernetesApi` too).
+   * @default - true when the fleet declares `kubernetesApi`, else false
    */
   readonly kubernetesApiToken?: boolean;
 }
@@ -293,7 +294,9 @@ export class AgentJobTemplate extends Construct {
         problems.add(path, field, p, 'is inside /tmp, which is its own volume', 'choose another directory');
       }
     }
-    if (props.kubernetesApiToken && (tokenDir === KUBE_API_MOUNT || scratchPath === KUBE_API_MOUNT)) {
+    // The fleet's kubernetesApi is the default, so hand-composed templates render what the composite does.
+    const apiToken = props.kubernetesApiToken ?? fleet.kubernetesApi !== undefined;
+    if (apiToken && (tokenDir === KUBE_API_MOUNT || scratchPath === KUBE_API_MOUNT)) {
       problems.add(path, scratchPath === KUBE_API_MOUNT ? 'scratchPath' : 'tokenMountPath', KUBE_API_MOUNT,
         'is where kubernetesApiToken mounts the API credentials', 'choose another directory');
     }
@@ -439,7 +442,7 @@ export class AgentJobTemplate extends Construct {
       if (props.runtimeClassName !== undefined) {
         obj.addJsonPatch(JsonPatch.add(`${pod}/runtimeClassName`, props.runtimeClassName));
       }
-      if (props.kubernetesApiToken ?? false) {
+      if (apiToken) {
         // The same three sources automount would project, but with our lifetime.
         obj.addJsonPatch(
           JsonPatch.add(`${pod}/volumes/-`, {

@@ -133,12 +133,11 @@ export class AgentKubernetesTrust extends Construct {
     this.phases = new LadderServiceAccounts(this, 'Phases', {
       fleet, additionalRules: props.additionalRules, allowDenied: props.allowDenied,
     });
-    // The API token and the egress to the API server come together, from the fleet.
-    this.networkPolicies = fleet.ladder.phases.map(phase =>
-      new PhaseNetworkPolicy(this, `Network-${phase.name}`, { fleet, phase, apiServer: fleet.kubernetesApi }));
+    // The API token and the egress to the API server come together from the fleet's
+    // kubernetesApi: the constructs' own defaults, so hand composition renders the same.
+    this.networkPolicies = fleet.ladder.phases.map(phase => new PhaseNetworkPolicy(this, `Network-${phase.name}`, { fleet, phase }));
     this.jobTemplates = fleet.agents.map(agent => new AgentJobTemplate(this, `Job-${agent.name}`, {
       fleet, agent: agent.name, otlpEndpoint: props.otlpEndpoint, runtimeClassName: props.runtimeClassName,
-      kubernetesApiToken: fleet.kubernetesApi !== undefined,
     }));
     this.launcher = new LauncherAccess(this, 'Launcher', { fleet });
     // The templates shape the Pod policy; without it they have nothing to shape.

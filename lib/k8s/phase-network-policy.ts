@@ -23,7 +23,7 @@ export interface PhaseNetworkPolicyProps {
    * e.g. `EgressTarget.cidr('10.0.0.10/32', [{ port: 6443 }])`): most CNIs
    * evaluate policies after the `kubernetes` Service is translated to its
    * endpoints, so the Service IP alone is not enough.
-   * @default - none: the API server is reachable only if a domain of the phase lists it
+   * @default - the fleet's `kubernetesApi`; with neither, the API server is reachable only if a domain of the phase lists it
    */
   readonly apiServer?: EgressTarget;
 }
@@ -71,14 +71,16 @@ export class PhaseNetworkPolicy extends Construct {
     }
     const dns = props.dns ?? PhaseNetworkPolicy.defaultDns();
     dns.validate(problems, path + '/dns');
-    props.apiServer?.validate(problems, path + '/apiServer');
+    // The fleet's kubernetesApi is the default, so hand-composed constructs render what the composite does.
+    const apiServer = props.apiServer ?? fleet.kubernetesApi;
+    apiServer?.validate(problems, path + '/apiServer');
     PhaseHostnames.refuseHostnames(problems, path + '/dns', 'use PhaseNetworkPolicy.defaultDns() or EgressTarget.nodeLocalDns()', dns);
-    PhaseHostnames.refuseHostnames(problems, path + '/apiServer', 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)', props.apiServer);
+    PhaseHostnames.refuseHostnames(problems, path + '/apiServer', 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)', apiServer);
     problems.throwIfAny(path);
 
     this.phase = phase;
     // Hostnames are not NetworkPolicy peers: the proxy on the phase's port, or a CiliumNetworkPolicy (below), stands in.
-    this.egressTargets = [dns, ...(props.apiServer ? [props.apiServer] : []), ...PhaseHostnames.networkTargets(fleet, phase)];
+    this.egressTargets = [dns, ...(apiServer ? [apiServer] : []), ...PhaseHostnames.networkTargets(fleet, phase)];
     this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: {
         name: Names.serviceAccount(phase.name),
