@@ -1,17 +1,10 @@
 import { Testing } from 'cdk8s';
 import {
-  AdmissionApiVersion, AdmissionGuard, AgentFleet, AgentKubernetesTrust, AgentTrustErrors, EgressTarget, PodSecurityRestricted, TrustPhase,
+  AdmissionApiVersion, AdmissionGuard, AgentFleet, AgentKubernetesTrust, AgentTrustErrors, EgressTarget, PodSecurityRestricted,
 } from '../../lib';
+import { twoAgentFleet } from '../helpers/k8s-fixtures';
 
-function fleet(kubernetesApi?: EgressTarget): AgentFleet {
-  return new AgentFleet({
-    namespace: 'agents', targetNamespaces: ['payments'], kubernetesApi,
-    agents: [
-      { name: 'a', image: 'registry.example.com/a:1', ceiling: TrustPhase.READ_ONLY },
-      { name: 'b', image: 'registry.example.com/b:1' },
-    ],
-  });
-}
+const fleet = twoAgentFleet;
 
 function synth(props: Omit<ConstructorParameters<typeof AgentKubernetesTrust>[2], 'fleet'>, f: AgentFleet): any[] {
   const chart = Testing.chart();

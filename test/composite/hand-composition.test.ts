@@ -1,8 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
 import {
   AgentFleet, AgentJobTemplate, AgentKubernetesTrust, AgentNamespace, EgressTarget, LadderServiceAccounts, LauncherAccess, PhaseNetworkPolicy,
-  SecretEngineKind, TrustPhase, TrustPhaseAdmission, VaultKubernetesEngineAccess,
+  SecretEngineKind, TrustPhaseAdmission, VaultKubernetesEngineAccess,
 } from '../../lib';
+import { twoAgentFleet } from '../helpers/k8s-fixtures';
 
 // Issue #13: the composite is only a convenience. The individual constructs take
 // their defaults from the fleet (kubernetesApi in particular), so composing them
@@ -10,15 +11,7 @@ import {
 
 const API = EgressTarget.cidr('10.96.0.1/32', [{ port: 443 }]);
 
-function fleet(kubernetesApi?: EgressTarget): AgentFleet {
-  return new AgentFleet({
-    namespace: 'agents', targetNamespaces: ['payments'], kubernetesApi,
-    agents: [
-      { name: 'a', image: 'registry.example.com/a:1', ceiling: TrustPhase.READ_ONLY },
-      { name: 'b', image: 'registry.example.com/b:1' },
-    ],
-  });
-}
+const fleet = twoAgentFleet;
 
 function composite(f: AgentFleet): any[] {
   const chart = Testing.chart();

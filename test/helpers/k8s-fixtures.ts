@@ -49,3 +49,14 @@ export function errorOf(fn: () => unknown): string {
   }
   throw new Error('expected an error, but none was thrown');
 }
+
+/** Two agents (one capped at read-only) and one target namespace: the composite's and hand composition's fleet. */
+export function twoAgentFleet(kubernetesApi?: EgressTarget): AgentFleet {
+  return new AgentFleet({
+    namespace: 'agents', targetNamespaces: ['payments'], kubernetesApi,
+    agents: [
+      { name: 'a', image: 'registry.example.com/a:1', ceiling: TrustPhase.READ_ONLY },
+      { name: 'b', image: 'registry.example.com/b:1' },
+    ],
+  });
+}
