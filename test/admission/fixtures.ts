@@ -14,6 +14,7 @@ export function fleetWith(overrides: Partial<AgentFleetProps> = {}): AgentFleet 
     agents: base.agents,
     domains: base.domains.map(d => ({ domain: d.domain, engine: d.engine, mountPath: d.mountPath, egress: d.egress })),
     hostnameEnforcement: base.hostnameEnforcement,
+    kubernetesApi: base.kubernetesApi,
     ...overrides,
   });
 }

@@ -291,7 +291,7 @@ describe('TrustPhaseAdmission guards: on by default, off only with a reason', ()
     const { admission } = synth();
     expect(admission.podShapes.map(p => p.agent)).toEqual(['diagnostics']);
     expect(admission.podShapes[0].containers).toEqual(['agent']);
-    expect(admission.podShapes[0].volumes.map(v => `${v.name}:${v.kind}`)).toEqual(['scratch:emptyDir', 'tmp:emptyDir', 'vault-token:projected']);
+    expect(admission.podShapes[0].volumes.map(v => `${v.name}:${v.kind}`)).toEqual(['scratch:emptyDir', 'tmp:emptyDir', 'vault-token:projected', 'kube-api-access:projected']);
   });
 
   test('an agent without a Job template fails the synth, naming the agent and the fixes', () => {
