@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AgentFleet, AgentTrustErrors, GrafanaDashboard, Names, ProblemCollector } from '../model';
+import { AgentFleet, AgentTrustErrors, GrafanaDashboard, TrustNames, ProblemCollector } from '../model';
 import { guardOutput } from './private/k8s-util';
 import { TrustPhaseAdmission } from './trust-phase-admission';
 
@@ -95,21 +95,21 @@ export class AgentDashboard extends Construct {
     const name = props.name ?? 'agent-trust-dashboard';
     const label = props.sidecarLabel ?? 'grafana_dashboard';
     const value = props.sidecarLabelValue ?? '1';
-    if (!Names.isDnsSubdomain(name)) {
+    if (!TrustNames.isDnsSubdomain(name)) {
       problems.add(this.node.path, 'name', name, 'is not a DNS subdomain (RFC 1123)', 'use lowercase letters, digits, "-" and ".", e.g. "agent-trust-dashboard"');
     }
-    if (props.namespace !== undefined && !Names.isDnsLabel(props.namespace)) {
+    if (props.namespace !== undefined && !TrustNames.isDnsLabel(props.namespace)) {
       problems.add(this.node.path, 'namespace', props.namespace, 'is not a namespace name (DNS label)', 'e.g. "monitoring"');
     }
     if (!AgentDashboard.isLabelKey(label)) {
       problems.add(this.node.path, 'sidecarLabel', label, 'is not a Kubernetes label key',
         'use the key your Grafana sidecar selects, e.g. "grafana_dashboard"');
     }
-    if (!Names.isLabelValue(value)) {
+    if (!TrustNames.isLabelValue(value)) {
       problems.add(this.node.path, 'sidecarLabelValue', value, 'is not a Kubernetes label value', 'e.g. "1"');
     }
     for (const [k, v] of Object.entries(props.labels ?? {})) {
-      if (!AgentDashboard.isLabelKey(k) || !Names.isLabelValue(v)) {
+      if (!AgentDashboard.isLabelKey(k) || !TrustNames.isLabelValue(v)) {
         problems.add(this.node.path, `labels.${k}`, v, 'is not a Kubernetes label', 'keys like "release", values of ≤ 63 letters, digits, "-", "_", "."');
       }
     }
@@ -153,6 +153,6 @@ export class AgentDashboard extends Construct {
     }
     const slash = key.lastIndexOf('/');
     const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-    return LABEL_NAME.test(key.slice(slash + 1)) && (prefix === undefined || Names.isDnsSubdomain(prefix));
+    return LABEL_NAME.test(key.slice(slash + 1)) && (prefix === undefined || TrustNames.isDnsSubdomain(prefix));
   }
 }

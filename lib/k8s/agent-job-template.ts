@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Duration as KDuration, JsonPatch, Lazy, Size } f
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentFleet, AgentSpec, ContractPhase, Duration, LauncherContract, LauncherContractDocument, Names, PhaseHostnames, ProblemCollector,
+  AgentFleet, AgentSpec, ContractPhase, TrustDuration, LauncherContract, LauncherContractDocument, TrustNames, PhaseHostnames, ProblemCollector,
   TrustPhase,
 } from '../model';
 import { checkQuantity, guardOutput, pathOf, quantity } from './private/k8s-util';
@@ -30,12 +30,12 @@ export interface AgentJobTemplateProps {
    * Vault token's explicit max TTL and is the admission policy's maximum.
    * @default - `fleet.jobDeadline` (15 minutes in the seed)
    */
-  readonly activeDeadline?: Duration;
+  readonly activeDeadline?: TrustDuration;
   /**
    * How long a finished Job (and its pod and logs) is kept (`ttlSecondsAfterFinished`).
-   * @default Duration.hours(1) (the seed Job)
+   * @default TrustDuration.hours(1) (the seed Job)
    */
-  readonly ttlAfterFinished?: Duration;
+  readonly ttlAfterFinished?: TrustDuration;
   /**
    * CPU request of the agent container.
    * @default "500m"
@@ -86,9 +86,9 @@ export interface AgentJobTemplateProps {
    * Lifetime of the projected ServiceAccount token the agent logs in to
    * Vault with (`expirationSeconds`, at least 600 s; the kubelet rotates it
    * at 80 %). Short on purpose: it is only used for the login.
-   * @default Duration.minutes(10)
+   * @default TrustDuration.minutes(10)
    */
-  readonly tokenExpiration?: Duration;
+  readonly tokenExpiration?: TrustDuration;
   /**
    * Directory the projected token is mounted at (file `token`).
    * @default "/var/run/secrets/vault"
@@ -186,11 +186,11 @@ export class AgentJobTemplate extends Construct {
   /** Default memory limit of the agent container (the seed's). */
   public static readonly DEFAULT_MEMORY_LIMIT = '4Gi';
   /** Default `ttlSecondsAfterFinished` (the seed's one hour). */
-  public static readonly DEFAULT_TTL_AFTER_FINISHED = Duration.hours(1);
+  public static readonly DEFAULT_TTL_AFTER_FINISHED = TrustDuration.hours(1);
   /** Shortest projected token lifetime Kubernetes accepts. */
   public static readonly MIN_TOKEN_EXPIRATION_SECONDS = 600;
   /** Audience of the projected token; the Vault roles require it. */
-  public static readonly TOKEN_AUDIENCE = Names.VAULT_AUDIENCE;
+  public static readonly TOKEN_AUDIENCE = TrustNames.VAULT_AUDIENCE;
   /** Environment variable naming the token file for the Vault login. */
   public static readonly TOKEN_PATH_ENV = 'VAULT_K8S_TOKEN_PATH';
 
@@ -238,16 +238,16 @@ export class AgentJobTemplate extends Construct {
     const scratchSize = props.scratchSizeLimit ?? Size.mebibytes(256);
     const tmpSize = props.tmpSizeLimit ?? Size.mebibytes(64);
     const scratchPath = props.scratchPath ?? '/scratch';
-    const tokenExpiration = props.tokenExpiration ?? Duration.minutes(10);
+    const tokenExpiration = props.tokenExpiration ?? TrustDuration.minutes(10);
     const tokenDir = props.tokenMountPath ?? '/var/run/secrets/vault';
     const exitCodes = [...(props.failJobExitCodes ?? [2, 78])];
     this.tokenPath = `${tokenDir.replace(/\/+$/, '')}/${TOKEN_FILE}`;
 
     // Collect every problem before building anything.
-    if (!Names.isLabelValue(appLabel) || appLabel.length === 0) {
+    if (!TrustNames.isLabelValue(appLabel) || appLabel.length === 0) {
       problems.add(path, 'appLabel', appLabel, 'is not a Kubernetes label value', 'use up to 63 letters, digits, "-", "_", "."');
     }
-    Names.checkDnsLabel(problems, path, 'containerName', this.containerName);
+    TrustNames.checkDnsLabel(problems, path, 'containerName', this.containerName);
     AgentJobTemplate.checkSeconds(problems, path, 'activeDeadline', deadline, 1);
     if (deadline.toSeconds() > fleet.jobDeadline.toSeconds()) {
       problems.add(path, 'activeDeadline', deadline.toString(),
@@ -308,10 +308,10 @@ export class AgentJobTemplate extends Construct {
     if (!tokenExpiration.isWholeSeconds() || tokenSeconds < AgentJobTemplate.MIN_TOKEN_EXPIRATION_SECONDS) {
       problems.add(path, 'tokenExpiration', tokenExpiration.toString(),
         `must be whole seconds and at least ${AgentJobTemplate.MIN_TOKEN_EXPIRATION_SECONDS}s (Kubernetes refuses shorter projected tokens)`,
-        'use Duration.minutes(10)');
+        'use TrustDuration.minutes(10)');
     } else if (tokenSeconds > 86400) {
       problems.add(path, 'tokenExpiration', tokenExpiration.toString(),
-        'is longer than a day; the token is only needed for the Vault login', 'use Duration.minutes(10)');
+        'is longer than a day; the token is only needed for the Vault login', 'use TrustDuration.minutes(10)');
     }
     const seen = new Set<number>();
     exitCodes.forEach((code, i) => {
@@ -328,7 +328,7 @@ export class AgentJobTemplate extends Construct {
           'use e.g. "http://otel-collector.observability.svc:4318"');
       }
     }
-    if (props.runtimeClassName !== undefined && !Names.isDnsSubdomain(props.runtimeClassName)) {
+    if (props.runtimeClassName !== undefined && !TrustNames.isDnsSubdomain(props.runtimeClassName)) {
       problems.add(path, 'runtimeClassName', props.runtimeClassName, 'is not a RuntimeClass name (DNS subdomain)',
         'use e.g. "gvisor" or "kata"');
     }
@@ -343,7 +343,7 @@ export class AgentJobTemplate extends Construct {
       const envVariables: { [name: string]: kplus.EnvValue } = {
         [env.investigationId]: kplus.EnvValue.fromValue(TEMPLATE_ID),
         [env.trustPhase]: kplus.EnvValue.fromValue(phase.name),
-        [env.vaultRole]: kplus.EnvValue.fromValue(Names.vaultRole(phase.name)),
+        [env.vaultRole]: kplus.EnvValue.fromValue(TrustNames.vaultRole(phase.name)),
         [env.otelResourceAttributes]: kplus.EnvValue.fromValue(`investigation.id=${TEMPLATE_ID},agent.trust_phase=${phase.name}`),
         OTEL_SERVICE_NAME: kplus.EnvValue.fromValue(agentName),
         VAULT_ADDR: kplus.EnvValue.fromValue(fleet.vaultAddress),
@@ -377,12 +377,12 @@ export class AgentJobTemplate extends Construct {
         { medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: tmpSize });
 
       const job = new kplus.Job(detached, 'Resource', {
-        metadata: { name: Names.jobName(TEMPLATE_ID), namespace: fleet.namespace, labels },
+        metadata: { name: TrustNames.jobName(TEMPLATE_ID), namespace: fleet.namespace, labels },
         podMetadata: { labels, annotations: this.injector ? this.injectorAnnotations() : undefined },
         backoffLimit: 0,
         activeDeadline: KDuration.seconds(deadline.toSeconds()),
         ttlAfterFinished: KDuration.seconds(ttl.toSeconds()),
-        serviceAccount: kplus.ServiceAccount.fromServiceAccountName(detached, 'ServiceAccount', Names.serviceAccount(phase.name)),
+        serviceAccount: kplus.ServiceAccount.fromServiceAccountName(detached, 'ServiceAccount', TrustNames.serviceAccount(phase.name)),
         automountServiceAccountToken: false,
         securityContext: { ensureNonRoot: true, user, group, fsGroup: group },
         containers: [{
@@ -548,8 +548,8 @@ export class AgentJobTemplate extends Construct {
     const fleet = this.fleet;
     const row = TemplateCache.phaseRow(fleet, phase, () => ({
       name: phase.name,
-      serviceAccount: Names.serviceAccount(phase.name),
-      vaultRole: Names.vaultRole(phase.name),
+      serviceAccount: TrustNames.serviceAccount(phase.name),
+      vaultRole: TrustNames.vaultRole(phase.name),
       vaultAuthMount: fleet.vaultAuthMountPath,
       ...(fleet.investigationIdentityMountPath ? { vaultJwtAuthMount: fleet.investigationIdentityMountPath } : {}),
       egress: fleet.egressOf(phase).map(t => t.toString()),
@@ -563,7 +563,7 @@ export class AgentJobTemplate extends Construct {
     if (!this.injector) {
       return row;
     }
-    const annotations: { [key: string]: string } = { 'vault.hashicorp.com/role': Names.vaultRole(phase.name) };
+    const annotations: { [key: string]: string } = { 'vault.hashicorp.com/role': TrustNames.vaultRole(phase.name) };
     vaultPaths.forEach((p, i) => {
       // One file per credential path under /vault/secrets, named after the
       // path while the annotation name stays within Kubernetes' 63 characters.
@@ -587,10 +587,10 @@ export class AgentJobTemplate extends Construct {
     };
   }
 
-  private static checkSeconds(problems: ProblemCollector, path: string, field: string, d: Duration, min: number): void {
+  private static checkSeconds(problems: ProblemCollector, path: string, field: string, d: TrustDuration, min: number): void {
     if (!d.isWholeSeconds() || d.toSeconds() < min) {
       problems.add(path, field, d.toString(), `must be whole seconds and at least ${min}s`,
-        field === 'activeDeadline' ? 'use e.g. Duration.minutes(15)' : 'use e.g. Duration.hours(1)');
+        field === 'activeDeadline' ? 'use e.g. TrustDuration.minutes(15)' : 'use e.g. TrustDuration.hours(1)');
     }
   }
 }

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentFleet, Duration, ProblemCollector } from '../model';
+import { AgentFleet, TrustDuration, ProblemCollector } from '../model';
 import { AgentJobTemplate } from './agent-job-template';
 import { checkQuantity, clusterScoped, guardOutput, multiplyQuantity, pathOf, quantity } from './private/k8s-util';
 
@@ -45,9 +45,9 @@ export interface AgentNamespaceProps {
   /**
    * How long a finished Job is kept (the Job template's
    * `ttlSecondsAfterFinished`); only used to size the retained-Jobs cap.
-   * @default Duration.hours(1) (the seed Job)
+   * @default TrustDuration.hours(1) (the seed Job)
    */
-  readonly jobTtlAfterFinished?: Duration;
+  readonly jobTtlAfterFinished?: TrustDuration;
   /**
    * Cap on Job objects in the namespace (`count/jobs.batch`), running or
    * finished-but-retained. This is an object-count guard, not the
@@ -141,7 +141,7 @@ export class AgentNamespace extends Construct {
     notBelow('maxCpu', 'defaultCpuLimit', maxCpu, cpuLimit);
     notBelow('maxMemory', 'defaultMemoryLimit', maxMemory, memoryLimit);
     if (!ttl.isWholeSeconds()) {
-      problems.add(path, 'jobTtlAfterFinished', ttl.toString(), 'must be whole seconds', 'use e.g. Duration.hours(1)');
+      problems.add(path, 'jobTtlAfterFinished', ttl.toString(), 'must be whole seconds', 'use e.g. TrustDuration.hours(1)');
     }
     const computed = concurrency * Math.ceil((deadline + ttl.toSeconds()) / Math.max(deadline, 1));
     this.retainedJobs = props.retainedJobs ?? computed;

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AdmissionRules, AgentFleet, KubernetesRule, LauncherContract, Names, ProblemCollector } from '../model';
+import { AdmissionRules, AgentFleet, KubernetesRule, LauncherContract, TrustNames, ProblemCollector } from '../model';
 import { guardOutput, pathOf } from './private/k8s-util';
 
 /** Properties of `LauncherAccess`. */
@@ -81,11 +81,11 @@ export class LauncherAccess extends Construct {
     this.serviceAccountName = props.serviceAccountName ?? LauncherAccess.DEFAULT_NAME;
     const saNamespace = props.serviceAccountNamespace ?? fleet.namespace;
     const problems = new ProblemCollector();
-    Names.checkDnsLabel(problems, path, 'serviceAccountName', this.serviceAccountName);
-    Names.checkDnsLabel(problems, path, 'serviceAccountNamespace', saNamespace);
-    if (this.serviceAccountName.startsWith(Names.PHASE_PREFIX)) {
+    TrustNames.checkDnsLabel(problems, path, 'serviceAccountName', this.serviceAccountName);
+    TrustNames.checkDnsLabel(problems, path, 'serviceAccountNamespace', saNamespace);
+    if (this.serviceAccountName.startsWith(TrustNames.PHASE_PREFIX)) {
       problems.add(path, 'serviceAccountName', this.serviceAccountName,
-        `starts with "${Names.PHASE_PREFIX}", the prefix of the agents' phase ServiceAccounts`,
+        `starts with "${TrustNames.PHASE_PREFIX}", the prefix of the agents' phase ServiceAccounts`,
         'use a name outside that prefix, e.g. "agent-launcher"');
     }
     if (fleet.targetNamespaces.includes(saNamespace)) {

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AgentFleet, LauncherContract, Names, PhaseHostnames, ProblemCollector, TrustPhase } from '../model';
+import { AgentFleet, LauncherContract, TrustNames, PhaseHostnames, ProblemCollector, TrustPhase } from '../model';
 import { checkPhaseOf, guardOutput, pathOf } from './private/k8s-util';
 
 /** Properties of a `PhaseCiliumNetworkPolicy`. */
@@ -42,7 +42,7 @@ export class PhaseCiliumNetworkPolicy extends Construct {
 
   /** Name of the policy of a phase: `agent-phase-<phase>-fqdn`. */
   public static policyName(phase: string): string {
-    return `${Names.serviceAccount(phase)}-fqdn`;
+    return `${TrustNames.serviceAccount(phase)}-fqdn`;
   }
 
   /** The CiliumNetworkPolicy. */
@@ -90,7 +90,7 @@ export class PhaseCiliumNetworkPolicy extends Construct {
         labels: { 'app.kubernetes.io/managed-by': 'cdk-agent-trust', [LauncherContract.PHASE_LABEL]: phase.name },
       },
       spec: {
-        description: `Hostnames of trust phase ${phase.name}; the NetworkPolicy ${Names.serviceAccount(phase.name)} allows the rest.`,
+        description: `Hostnames of trust phase ${phase.name}; the NetworkPolicy ${TrustNames.serviceAccount(phase.name)} allows the rest.`,
         endpointSelector: { matchLabels: { [LauncherContract.PHASE_LABEL]: phase.name } },
         egress: [
           {

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentFleet, EgressTarget, LauncherContract, Names, NetworkProtocol, PhaseHostnames, ProblemCollector, TrustPhase,
+  AgentFleet, EgressTarget, LauncherContract, TrustNames, EgressProtocol, PhaseHostnames, ProblemCollector, TrustPhase,
 } from '../model';
 import { PhaseCiliumNetworkPolicy } from './phase-cilium-network-policy';
 import { guardOutput, pathOf } from './private/k8s-util';
@@ -47,7 +47,7 @@ export class PhaseNetworkPolicy extends Construct {
   /** The default DNS target: kube-dns in kube-system on 53/UDP and 53/TCP. */
   public static defaultDns(): EgressTarget {
     return EgressTarget.inCluster('kube-system', { 'k8s-app': 'kube-dns' },
-      [{ port: 53, protocol: NetworkProtocol.UDP }, { port: 53, protocol: NetworkProtocol.TCP }]);
+      [{ port: 53, protocol: EgressProtocol.UDP }, { port: 53, protocol: EgressProtocol.TCP }]);
   }
 
   /** The NetworkPolicy. */
@@ -83,7 +83,7 @@ export class PhaseNetworkPolicy extends Construct {
     this.egressTargets = [dns, ...(apiServer ? [apiServer] : []), ...PhaseHostnames.networkTargets(fleet, phase)];
     this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: {
-        name: Names.serviceAccount(phase.name),
+        name: TrustNames.serviceAccount(phase.name),
         namespace: fleet.namespace,
         labels: { 'app.kubernetes.io/managed-by': 'cdk-agent-trust', [LauncherContract.PHASE_LABEL]: phase.name },
       },
@@ -101,7 +101,7 @@ export class PhaseNetworkPolicy extends Construct {
     const ports = target.ports.map(p => ({
       // L1 IntOrString props drop raw numbers: wrap explicitly.
       port: kplus.k8s.IntOrString.fromNumber(p.port),
-      protocol: p.protocol ?? NetworkProtocol.TCP,
+      protocol: p.protocol ?? EgressProtocol.TCP,
     }));
     if (target.ipBlock !== undefined) {
       const except = target.except;

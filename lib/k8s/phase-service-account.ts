@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentFleet, DenylistOverride, KubernetesRule, Names, PermissionSet, ProblemCollector, RbacDenylist, TrustPhase,
+  AgentFleet, DenylistOverride, KubernetesRule, TrustNames, PermissionSet, ProblemCollector, RbacDenylist, TrustPhase,
 } from '../model';
 import { clusterScoped, guardOutput, pathOf } from './private/k8s-util';
 
@@ -48,7 +48,7 @@ export interface PhaseServiceAccountProps {
 export class PhaseServiceAccount extends Construct {
   /** Name of the ClusterRole (and binding) of a phase: unique per agent namespace. */
   public static clusterRoleName(fleet: AgentFleet, phase: TrustPhase): string {
-    return `agent-trust-${fleet.namespace}-${Names.serviceAccount(phase.name)}`;
+    return `agent-trust-${fleet.namespace}-${TrustNames.serviceAccount(phase.name)}`;
   }
 
   /** The phase. */
@@ -91,7 +91,7 @@ export class PhaseServiceAccount extends Construct {
     this.fleet = fleet;
     this.phase = phase;
     this.rules = [...def.kubernetesRules, ...additional];
-    this.serviceAccountName = Names.serviceAccount(phase.name);
+    this.serviceAccountName = TrustNames.serviceAccount(phase.name);
     const labels = { 'app.kubernetes.io/managed-by': 'cdk-agent-trust', 'trust-phase': phase.name };
 
     this.serviceAccount = new kplus.k8s.KubeServiceAccount(this, 'Resource', {
@@ -106,7 +106,7 @@ export class PhaseServiceAccount extends Construct {
     this.roleBindings = [];
     if (namespaced.length > 0) {
       for (const ns of fleet.targetNamespaces) {
-        const roleName = Names.perNamespace(this.serviceAccountName, ns);
+        const roleName = TrustNames.perNamespace(this.serviceAccountName, ns);
         this.roles.push(new kplus.k8s.KubeRole(this, `Role-${ns}`, {
           metadata: { name: roleName, namespace: ns, labels },
           rules: namespaced,

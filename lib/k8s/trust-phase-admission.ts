@@ -5,7 +5,7 @@ import { AccessAdmissionRules } from '../model/access-admission-rules';
 import { AdmissionGuard, AdmissionGuardOverride } from '../model/admission-guard';
 import { AdmissionMatchCondition, AdmissionRule, AdmissionRules } from '../model/admission-rules';
 import { AgentFleet } from '../model/agent-fleet';
-import { Names } from '../model/names';
+import { TrustNames } from '../model/trust-names';
 import { JobContractAdmissionRules } from '../model/job-contract-admission-rules';
 import { LauncherContractDocument } from '../model/launcher-contract';
 import { ParamsAdmissionRules } from '../model/params-admission-rules';
@@ -331,7 +331,7 @@ export class TrustPhaseAdmission extends Construct {
         'use AdmissionEnforcement.DENY (default), DENY_AND_AUDIT or WARN_AND_AUDIT');
     }
     this.name = props?.name ?? (fleet instanceof AgentFleet ? TrustPhaseAdmission.defaultName(fleet) : '');
-    if (props?.name !== undefined && !Names.isDnsSubdomain(props.name)) {
+    if (props?.name !== undefined && !TrustNames.isDnsSubdomain(props.name)) {
       problems.add(this.node.path, 'name', props.name, 'is not a DNS subdomain (RFC 1123, ≤ 245 characters)',
         'use lowercase letters, digits, "-" and ".", e.g. "agent-trust-admission-agents"');
     } else if (props?.name !== undefined && props.name.length > 245) {

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentFleet, CredentialRoles, Domain, KubernetesRule, Names, ProblemCollector, SecretEngineKind } from '../model';
+import { AgentFleet, CredentialRoles, Domain, KubernetesRule, TrustNames, ProblemCollector, SecretEngineKind } from '../model';
 import { guardOutput, pathOf } from './private/k8s-util';
 
 /** Props of `VaultKubernetesEngineAccess`. */
@@ -63,8 +63,8 @@ export class VaultKubernetesEngineAccess extends Construct {
       problems.add(path, 'domain', domain.name, `is served by the "${resolved.engine.name}" engine, not the Kubernetes secrets engine`,
         'pass the domain whose engine is SecretEngineKind.KUBERNETES');
     }
-    Names.checkDnsLabel(problems, path, 'vaultNamespace', vaultNamespace);
-    if (!Names.isDnsSubdomain(vaultSa)) {
+    TrustNames.checkDnsLabel(problems, path, 'vaultNamespace', vaultNamespace);
+    if (!TrustNames.isDnsSubdomain(vaultSa)) {
       problems.add(path, 'vaultServiceAccountName', vaultSa, 'is not a valid ServiceAccount name', 'use a DNS subdomain such as "vault"');
     }
     problems.throwIfAny(path);
@@ -76,13 +76,13 @@ export class VaultKubernetesEngineAccess extends Construct {
       { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['create', 'delete'] },
       ...VaultKubernetesEngineAccess.merge(generated),
     ];
-    const name = `vault-${resolved!.mountPath.replace(/[^a-z0-9]+/g, '-')}`.slice(0, Names.MAX_DNS_LABEL).replace(/-+$/, '');
+    const name = `vault-${resolved!.mountPath.replace(/[^a-z0-9]+/g, '-')}`.slice(0, TrustNames.MAX_DNS_LABEL).replace(/-+$/, '');
     const labels = { 'app.kubernetes.io/managed-by': 'cdk-agent-trust', 'agent-trust.io/purpose': 'vault-kubernetes-engine' };
     this.roles = [];
     this.roleBindings = [];
     for (const ns of fleet.targetNamespaces) {
       // The namespace in the name keeps every Role through cdk8s's per-resource output types.
-      const roleName = Names.perNamespace(name, ns);
+      const roleName = TrustNames.perNamespace(name, ns);
       this.roles.push(new kplus.k8s.KubeRole(this, `Role-${ns}`, {
         metadata: { name: roleName, namespace: ns, labels },
         rules: this.rules.map(r => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs,

@@ -1,11 +1,11 @@
 import { ContractPhase, LauncherContract, LauncherContractDocument } from '../model/launcher-contract';
-import { Names } from '../model/names';
+import { TrustNames } from '../model/trust-names';
 import { ProblemCollector } from '../model/validation';
 import { LauncherContractValidator } from './launcher-contract-validator';
 
 /** What a launcher chooses for one investigation: nothing else. */
 export interface RenderRequest {
-  /** Investigation id: a lowercase RFC 1123 label of at most `Names.MAX_INVESTIGATION_ID` characters. */
+  /** Investigation id: a lowercase RFC 1123 label of at most `TrustNames.MAX_INVESTIGATION_ID` characters. */
   readonly investigationId: string;
   /** Trust phase: one of the contract's phases, at or below its ceiling. */
   readonly phase: string;
@@ -159,9 +159,9 @@ export class JobRenderer {
       JobRenderer.refuse(RenderErrorCode.INVALID_ID, `investigationId ${JobRenderer.show(id)} is not a lowercase RFC 1123 label `
         + '(lowercase letters, digits and "-", starting and ending with a letter or digit)');
     }
-    if (id.length > Names.MAX_INVESTIGATION_ID) {
+    if (id.length > TrustNames.MAX_INVESTIGATION_ID) {
       JobRenderer.refuse(RenderErrorCode.ID_TOO_LONG, `investigationId ${JobRenderer.show(id)} is ${id.length} characters; `
-        + `at most ${Names.MAX_INVESTIGATION_ID} fit in "${Names.JOB_PREFIX}<id>" (63 characters)`);
+        + `at most ${TrustNames.MAX_INVESTIGATION_ID} fit in "${TrustNames.JOB_PREFIX}<id>" (63 characters)`);
     }
     const found = this.rows.get(phase);
     if (!found) {
@@ -219,7 +219,7 @@ export class JobRenderer {
       this.bases.set(row.name, base);
     }
     const job = copyJson(base);
-    job.metadata.name = Names.jobName(id);
+    job.metadata.name = TrustNames.jobName(id);
     job.metadata.labels[LauncherContract.INVESTIGATION_LABEL] = id;
     job.spec.template.metadata.labels[LauncherContract.INVESTIGATION_LABEL] = id;
     const env = job.spec.template.spec.containers[this.containerIndex].env;

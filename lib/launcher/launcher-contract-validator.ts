@@ -1,5 +1,5 @@
 import { LauncherContract } from '../model/launcher-contract';
-import { Names } from '../model/names';
+import { TrustNames } from '../model/trust-names';
 import { ProblemCollector, ValidationProblem } from '../model/validation';
 import { checkHostnameFields } from './private/hostname-fields';
 
@@ -49,8 +49,8 @@ export class LauncherContractValidator {
     if (obj.kind !== LauncherContract.KIND) {
       problems.add(path, 'kind', obj.kind, `must be "${LauncherContract.KIND}"`, 'load the contract document, not another object');
     }
-    Names.checkDnsLabel(problems, path, 'agent', obj.agent);
-    Names.checkDnsLabel(problems, path, 'namespace', obj.namespace);
+    TrustNames.checkDnsLabel(problems, path, 'agent', obj.agent);
+    TrustNames.checkDnsLabel(problems, path, 'namespace', obj.namespace);
     if (typeof obj.jobDeadlineSeconds !== 'number' || !Number.isInteger(obj.jobDeadlineSeconds) || obj.jobDeadlineSeconds <= 0) {
       problems.add(path, 'jobDeadlineSeconds', obj.jobDeadlineSeconds, 'must be a whole number of seconds > 0', 'e.g. 900');
     }
@@ -130,7 +130,7 @@ export class LauncherContractValidator {
       if (!isStringArray(obj.targetNamespaces)) {
         problems.add(path, 'targetNamespaces', obj.targetNamespaces, 'must be a list of namespace names', 'regenerate the contract from the fleet');
       } else {
-        obj.targetNamespaces.forEach((ns: string, i: number) => Names.checkDnsLabel(problems, path, `targetNamespaces[${i}]`, ns));
+        obj.targetNamespaces.forEach((ns: string, i: number) => TrustNames.checkDnsLabel(problems, path, `targetNamespaces[${i}]`, ns));
       }
     }
     if (obj.allowedRegistries !== undefined
@@ -236,16 +236,16 @@ export class LauncherContractValidator {
         problems.add(path, f, row, 'must be an object', 'write { name, serviceAccount, vaultRole, vaultAuthMount, egress, vaultPaths }');
         return;
       }
-      const nameOk = Names.checkDnsLabel(problems, path, `${f}.name`, row.name, Names.MAX_PHASE_NAME);
+      const nameOk = TrustNames.checkDnsLabel(problems, path, `${f}.name`, row.name, TrustNames.MAX_PHASE_NAME);
       if (nameOk) {
         if (names.includes(row.name)) {
           problems.add(path, `${f}.name`, row.name, 'is listed twice', 'list every phase once');
         } else {
           names.push(row.name);
         }
-        if (row.serviceAccount !== Names.serviceAccount(row.name)) {
-          problems.add(path, `${f}.serviceAccount`, row.serviceAccount, `must be "${Names.serviceAccount(row.name)}"`,
-            'the ServiceAccount of a phase is derived from its name (Names.serviceAccount); admission checks the same');
+        if (row.serviceAccount !== TrustNames.serviceAccount(row.name)) {
+          problems.add(path, `${f}.serviceAccount`, row.serviceAccount, `must be "${TrustNames.serviceAccount(row.name)}"`,
+            'the ServiceAccount of a phase is derived from its name (TrustNames.serviceAccount); admission checks the same');
         }
       }
       for (const key of ['vaultRole', 'vaultAuthMount']) {

@@ -1,5 +1,5 @@
 import { AdmissionMatchCondition, AdmissionRule } from './admission-rules';
-import { Names } from './names';
+import { TrustNames } from './trust-names';
 import { messagePrefix, rule } from './private/admission-rule-table';
 import { lit } from './private/cel-literal';
 
@@ -42,7 +42,7 @@ export class AccessAdmissionRules {
   public static tokenMatchConditions(): AdmissionMatchCondition[] {
     return [{
       name: 'phase-service-account',
-      expression: `has(request.name) && request.name.startsWith(${lit(Names.PHASE_PREFIX)})`,
+      expression: `has(request.name) && request.name.startsWith(${lit(TrustNames.PHASE_PREFIX)})`,
     }];
   }
 
@@ -54,18 +54,18 @@ export class AccessAdmissionRules {
     const ref = 'object.spec.boundObjectRef';
     return [rule({
       id,
-      description: `A token for an ${Names.PHASE_PREFIX}* ServiceAccount is minted only by a kubelet (${AccessAdmissionRules.NODE_USER_PREFIX}<node>, `
+      description: `A token for an ${TrustNames.PHASE_PREFIX}* ServiceAccount is minted only by a kubelet (${AccessAdmissionRules.NODE_USER_PREFIX}<node>, `
         + `group ${AccessAdmissionRules.NODES_GROUP}) for the projected volume of an investigation Pod (boundObjectRef kind Pod, `
-        + `name ${Names.JOB_PREFIX}…).`,
+        + `name ${TrustNames.JOB_PREFIX}…).`,
       expression: `has(request.userInfo) && has(${user}) && ${user}.startsWith(${lit(AccessAdmissionRules.NODE_USER_PREFIX)})`
         + ` && has(request.userInfo.groups) && ${lit(AccessAdmissionRules.NODES_GROUP)} in request.userInfo.groups`
         + ` && has(object.spec) && has(${ref}) && has(${ref}.kind) && ${ref}.kind == "Pod"`
-        + ` && has(${ref}.name) && ${ref}.name.startsWith(${lit(Names.JOB_PREFIX)})`,
-      message: `tokens for ${Names.PHASE_PREFIX}* ServiceAccounts are minted only by a kubelet for an investigation Pod `
+        + ` && has(${ref}.name) && ${ref}.name.startsWith(${lit(TrustNames.JOB_PREFIX)})`,
+      message: `tokens for ${TrustNames.PHASE_PREFIX}* ServiceAccounts are minted only by a kubelet for an investigation Pod `
         + '(kubectl create token is denied)',
       messageExpression: `${lit(p)} + (has(request.userInfo) && has(${user}) ? ${user} : "an anonymous request")`
         + ` + ${lit(' may not mint a token for ')} + request.name`
-        + ` + ${lit(`: only a kubelet may, bound to an investigation Pod (boundObjectRef kind Pod, name ${Names.JOB_PREFIX}…)`)}`,
+        + ` + ${lit(`: only a kubelet may, bound to an investigation Pod (boundObjectRef kind Pod, name ${TrustNames.JOB_PREFIX}…)`)}`,
     })];
   }
 
@@ -75,9 +75,9 @@ export class AccessAdmissionRules {
     const p = messagePrefix(id);
     return [rule({
       id,
-      description: `No exec, attach, port-forward or proxy into a Pod named ${Names.JOB_PREFIX}… (a shell there holds the phase's Vault `
+      description: `No exec, attach, port-forward or proxy into a Pod named ${TrustNames.JOB_PREFIX}… (a shell there holds the phase's Vault `
         + 'token and credentials).',
-      expression: `!(has(request.name) && request.name.startsWith(${lit(Names.JOB_PREFIX)}))`,
+      expression: `!(has(request.name) && request.name.startsWith(${lit(TrustNames.JOB_PREFIX)}))`,
       message: `exec, attach, port-forward and proxy into investigation Pods are denied; read the agent's logs and traces instead`,
       messageExpression: `${lit(p)} + (has(request.subResource) ? request.subResource : "connect") + ${lit(' into ')} + request.name`
         + ` + ${lit(' is denied: investigation Pods hold a phase\'s credentials; read the logs and traces instead')}`,

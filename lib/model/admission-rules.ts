@@ -1,6 +1,6 @@
 import { AgentFleet } from './agent-fleet';
 import { LauncherContract } from './launcher-contract';
-import { Names } from './names';
+import { TrustNames } from './trust-names';
 import { messagePrefix, rule, say } from './private/admission-rule-table';
 import { lit, listLit } from './private/cel-literal';
 import { PodSecurityProfile } from './private/pod-security-profile';
@@ -409,14 +409,14 @@ const SERVICE_ACCOUNT_RULE: RuleRow = ({ root }) => {
   const pod = root.path;
   return rule({
     id: AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE,
-    description: `The pod runs as ServiceAccount "${Names.PHASE_PREFIX}<${PHASE_L}>".`,
+    description: `The pod runs as ServiceAccount "${TrustNames.PHASE_PREFIX}<${PHASE_L}>".`,
     // Passes without a phase (phase-known denies). The deprecated
     // `serviceAccount` alias must not name another account.
     expression: `variables.phase == "" || (${root.guard} && has(${pod}.serviceAccountName)`
-      + ` && ${pod}.serviceAccountName == ${lit(Names.PHASE_PREFIX)} + variables.phase`
+      + ` && ${pod}.serviceAccountName == ${lit(TrustNames.PHASE_PREFIX)} + variables.phase`
       + ` && (!has(${pod}.serviceAccount) || ${pod}.serviceAccount == ${pod}.serviceAccountName))`,
-    message: `${root.field}.serviceAccountName must be "${Names.PHASE_PREFIX}" + the ${root.kind}'s ${PHASE_L} label`,
-    messageExpression: say(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE, lit(`serviceAccountName must be ${Names.PHASE_PREFIX}`),
+    message: `${root.field}.serviceAccountName must be "${TrustNames.PHASE_PREFIX}" + the ${root.kind}'s ${PHASE_L} label`,
+    messageExpression: say(AdmissionRules.SERVICE_ACCOUNT_MATCHES_PHASE, lit(`serviceAccountName must be ${TrustNames.PHASE_PREFIX}`),
       'variables.phase', lit(' for phase '), 'variables.phase',
       `(${root.guard} && has(${pod}.serviceAccountName) ? ', not ' + ${pod}.serviceAccountName : ', and it is unset')`),
   });
@@ -426,12 +426,12 @@ const SERVICE_ACCOUNT_RULE: RuleRow = ({ root }) => {
 const JOB_SHAPE_RULES: RuleRow[] = [
   () => rule({
     id: AdmissionRules.NAME_MATCHES_INVESTIGATION,
-    description: `metadata.name is "${Names.JOB_PREFIX}" + the "${ID_L}" label.`,
+    description: `metadata.name is "${TrustNames.JOB_PREFIX}" + the "${ID_L}" label.`,
     expression: `variables.investigationId != "" && has(object.metadata.name)`
-      + ` && object.metadata.name == ${lit(Names.JOB_PREFIX)} + variables.investigationId`,
-    message: `metadata.name must be "${Names.JOB_PREFIX}" + the Job's ${ID_L} label (no generateName)`,
+      + ` && object.metadata.name == ${lit(TrustNames.JOB_PREFIX)} + variables.investigationId`,
+    message: `metadata.name must be "${TrustNames.JOB_PREFIX}" + the Job's ${ID_L} label (no generateName)`,
     messageExpression: `variables.investigationId == "" ? ${say(AdmissionRules.NAME_MATCHES_INVESTIGATION, lit(`the Job has no ${ID_L} label`))}`
-      + ` : ${say(AdmissionRules.NAME_MATCHES_INVESTIGATION, lit(`metadata.name must be ${Names.JOB_PREFIX}`), 'variables.investigationId',
+      + ` : ${say(AdmissionRules.NAME_MATCHES_INVESTIGATION, lit(`metadata.name must be ${TrustNames.JOB_PREFIX}`), 'variables.investigationId',
         lit(' for investigation '), 'variables.investigationId',
         '(has(object.metadata.name) ? \', not \' + object.metadata.name : \', and it is unset\')')}`,
   }),

@@ -1,9 +1,9 @@
 import { AccessLevel } from './access-level';
 import { Domain } from './domain';
-import { Duration } from './duration';
-import { EgressTarget, NetworkProtocol } from './egress-target';
+import { TrustDuration } from './trust-duration';
+import { EgressTarget, EgressProtocol } from './egress-target';
 import { HostnameEnforcement } from './hostname-enforcement';
-import { Names } from './names';
+import { TrustNames } from './trust-names';
 import { PhaseHostnames } from './phase-hostnames';
 import { SecretEngineKind } from './secret-engine-kind';
 import { TrustLadder } from './trust-ladder';
@@ -95,15 +95,15 @@ export interface AgentFleetProps {
    * Deadline of every investigation Job (`activeDeadlineSeconds`); also the
    * default TTL of credential leases and, plus `ttlMargin`, the longest any
    * agent Vault token may be renewed to.
-   * @default Duration.minutes(15)
+   * @default TrustDuration.minutes(15)
    */
-  readonly jobDeadline?: Duration;
+  readonly jobDeadline?: TrustDuration;
   /**
    * How far a Vault token or lease may outlive the Job deadline (token
    * `token_explicit_max_ttl` and lease max TTL = deadline + margin).
-   * @default Duration.minutes(1)
+   * @default TrustDuration.minutes(1)
    */
-  readonly ttlMargin?: Duration;
+  readonly ttlMargin?: TrustDuration;
   /**
    * TTL of every agent Vault token (`token_ttl` of the phase roles). The
    * agent renews its token every half of it (`VAULT_TOKEN_RENEW_INTERVAL`)
@@ -114,7 +114,7 @@ export interface AgentFleetProps {
    * most the Job deadline.
    * @default - `AgentFleet.DEFAULT_VAULT_TOKEN_TTL` (5 minutes), or the Job deadline when that is shorter
    */
-  readonly vaultTokenTtl?: Duration;
+  readonly vaultTokenTtl?: TrustDuration;
   /**
    * How many investigations may run at once (`count/jobs.batch` quota).
    * @default 10
@@ -174,7 +174,7 @@ export class AgentFleet {
   /** Default Kubernetes auth mount for agents. */
   public static readonly DEFAULT_AUTH_MOUNT = 'kubernetes-agents';
   /** Default TTL of agent Vault tokens (renewed by the agent up to deadline + margin). */
-  public static readonly DEFAULT_VAULT_TOKEN_TTL = Duration.minutes(5);
+  public static readonly DEFAULT_VAULT_TOKEN_TTL = TrustDuration.minutes(5);
 
   /** Whether `image` names a tag or a digest (not `latest`). */
   public static isPinnedImage(image: string): boolean {
@@ -200,11 +200,11 @@ export class AgentFleet {
   /** Domains with defaults applied. */
   public readonly domains: ResolvedDomain[];
   /** Job deadline. */
-  public readonly jobDeadline: Duration;
+  public readonly jobDeadline: TrustDuration;
   /** TTL margin over the deadline. */
-  public readonly ttlMargin: Duration;
+  public readonly ttlMargin: TrustDuration;
   /** TTL of agent Vault tokens (`token_ttl`). */
-  public readonly vaultTokenTtl: Duration;
+  public readonly vaultTokenTtl: TrustDuration;
   /** Concurrency quota. */
   public readonly maxConcurrentInvestigations: number;
   /** Vault address. */
@@ -232,11 +232,11 @@ export class AgentFleet {
     this.domains = (props.domains ?? Domain.standard().map((domain): DomainSpec => ({ domain }))).map(spec => ({
       domain: spec.domain,
       engine: spec.engine ?? spec.domain.defaultEngine,
-      mountPath: (spec.mountPath ?? Names.mountPath(spec.domain.name)).replace(/^\/+|\/+$/g, ''),
+      mountPath: (spec.mountPath ?? TrustNames.mountPath(spec.domain.name)).replace(/^\/+|\/+$/g, ''),
       egress: [...(spec.egress ?? [])],
     }));
-    this.jobDeadline = props.jobDeadline ?? Duration.minutes(15);
-    this.ttlMargin = props.ttlMargin ?? Duration.minutes(1);
+    this.jobDeadline = props.jobDeadline ?? TrustDuration.minutes(15);
+    this.ttlMargin = props.ttlMargin ?? TrustDuration.minutes(1);
     this.vaultTokenTtl = props.vaultTokenTtl
       ?? (this.jobDeadline.toSeconds() < AgentFleet.DEFAULT_VAULT_TOKEN_TTL.toSeconds() ? this.jobDeadline : AgentFleet.DEFAULT_VAULT_TOKEN_TTL);
     this.explicitTokenTtl = props.vaultTokenTtl !== undefined;
@@ -245,7 +245,7 @@ export class AgentFleet {
     this.vaultAuthMountPath = (props.vault?.authMountPath ?? AgentFleet.DEFAULT_AUTH_MOUNT).replace(/^\/+|\/+$/g, '');
     this.investigationIdentityMountPath = props.vault?.investigationIdentityMountPath?.replace(/^\/+|\/+$/g, '');
     this.vaultEgress = props.vault?.egress
-      ?? EgressTarget.inCluster('vault', { 'app.kubernetes.io/name': 'vault' }, [{ port: 8200, protocol: NetworkProtocol.TCP }]);
+      ?? EgressTarget.inCluster('vault', { 'app.kubernetes.io/name': 'vault' }, [{ port: 8200, protocol: EgressProtocol.TCP }]);
     this.kubernetesApi = props.kubernetesApi;
     this.hostnameEnforcement = props.hostnameEnforcement;
     this.allowedRegistries = props.allowedRegistries
@@ -328,13 +328,13 @@ export class AgentFleet {
 
   private validate(problems: ProblemCollector): void {
     const path = 'AgentFleet';
-    Names.checkDnsLabel(problems, path, 'namespace', this.namespace);
+    TrustNames.checkDnsLabel(problems, path, 'namespace', this.namespace);
     if (this.targetNamespaces.length === 0) {
       problems.add(path, 'targetNamespaces', [], 'lists no namespace', 'name the namespaces agents investigate, e.g. ["payments"]');
     }
     const seenNs = new Set<string>();
     this.targetNamespaces.forEach((ns, i) => {
-      Names.checkDnsLabel(problems, path, `targetNamespaces[${i}]`, ns);
+      TrustNames.checkDnsLabel(problems, path, `targetNamespaces[${i}]`, ns);
       if (seenNs.has(ns)) {
         problems.add(path, `targetNamespaces[${i}]`, ns, 'is listed twice', 'list each namespace once');
       }
@@ -402,7 +402,7 @@ export class AgentFleet {
     const seen = new Set<string>();
     this.agents.forEach((agent, i) => {
       const p = `${path}/agents[${i}]`;
-      Names.checkDnsLabel(problems, p, 'name', agent.name);
+      TrustNames.checkDnsLabel(problems, p, 'name', agent.name);
       if (seen.has(agent.name)) {
         problems.add(p, 'name', agent.name, 'is declared twice', 'give every agent a distinct name');
       }
@@ -425,7 +425,7 @@ export class AgentFleet {
     const seen = new Set<string>();
     this.domains.forEach((d, i) => {
       const p = `${path}/domains[${i}]`;
-      Names.checkDnsLabel(problems, p, 'domain.name', d.domain.name);
+      TrustNames.checkDnsLabel(problems, p, 'domain.name', d.domain.name);
       if (seen.has(d.domain.name)) {
         problems.add(p, 'domain', d.domain.name, 'is declared twice', 'declare each domain once');
       }
@@ -453,7 +453,7 @@ export class AgentFleet {
     const deadline = this.jobDeadline.toSeconds();
     if (!this.jobDeadline.isWholeSeconds() || deadline < 1) {
       problems.add(path, 'jobDeadline', this.jobDeadline.toString(), 'must be at least one whole second',
-        'use e.g. Duration.minutes(15)');
+        'use e.g. TrustDuration.minutes(15)');
     }
     if (deadline > 86400) {
       problems.add(path, 'jobDeadline', this.jobDeadline.toString(), 'is longer than a day; credentials would live as long',
@@ -463,7 +463,7 @@ export class AgentFleet {
     if (!this.ttlMargin.isWholeSeconds() || margin > Math.max(300, deadline * 0.5)) {
       problems.add(path, 'ttlMargin', this.ttlMargin.toString(),
         `must be whole seconds and at most max(5 minutes, half the deadline) = ${Math.max(300, deadline * 0.5)}s`,
-        'a token should die soon after its Job; use e.g. Duration.minutes(1)');
+        'a token should die soon after its Job; use e.g. TrustDuration.minutes(1)');
     }
     const ttl = this.vaultTokenTtl.toSeconds();
     if (!this.explicitTokenTtl) {
@@ -472,11 +472,11 @@ export class AgentFleet {
     if (!this.vaultTokenTtl.isWholeSeconds() || ttl < 2) {
       problems.add(path, 'vaultTokenTtl', this.vaultTokenTtl.toString(),
         'must be at least 2 whole seconds (the agent renews every half of it, at least every second)',
-        'use e.g. Duration.minutes(5)');
+        'use e.g. TrustDuration.minutes(5)');
     } else if (ttl > deadline) {
       problems.add(path, 'vaultTokenTtl', this.vaultTokenTtl.toString(),
         `is longer than the jobDeadline (${deadline}s): a crashed agent's token and leases would outlive the whole investigation`,
-        `use at most ${deadline}s; a few minutes is enough, the agent renews it (e.g. Duration.minutes(5))`);
+        `use at most ${deadline}s; a few minutes is enough, the agent renews it (e.g. TrustDuration.minutes(5))`);
     }
   }
 }

@@ -2,7 +2,7 @@ import { hostnameFault } from './private/dns-name';
 import { ProblemCollector } from './validation';
 
 /** Transport protocol of an egress port. */
-export enum NetworkProtocol {
+export enum EgressProtocol {
   /** TCP. */
   TCP = 'TCP',
   /** UDP. */
@@ -15,9 +15,9 @@ export interface EgressPort {
   readonly port: number;
   /**
    * Protocol.
-   * @default NetworkProtocol.TCP
+   * @default EgressProtocol.TCP
    */
-  readonly protocol?: NetworkProtocol;
+  readonly protocol?: EgressProtocol;
 }
 
 /** Cloud metadata endpoints live here; agents must never reach them. */
@@ -68,7 +68,7 @@ export class EgressTarget {
    * link-local block an agent may reach: one address, DNS ports only.
    */
   public static nodeLocalDns(address?: string): EgressTarget {
-    return new EgressTarget([{ port: 53, protocol: NetworkProtocol.UDP }, { port: 53, protocol: NetworkProtocol.TCP }],
+    return new EgressTarget([{ port: 53, protocol: EgressProtocol.UDP }, { port: 53, protocol: EgressProtocol.TCP }],
       `${address ?? NODE_LOCAL_DNS}/32`, [], undefined, undefined, undefined, true);
   }
 
@@ -183,7 +183,7 @@ export class EgressTarget {
 
   /** Short text for reports, e.g. `10.0.0.0/16:5432/TCP` or `hosts api.openai.com:443/TCP`. */
   public toString(): string {
-    const ports = this.ports.map(p => `${p.port}/${p.protocol ?? NetworkProtocol.TCP}`).join(',');
+    const ports = this.ports.map(p => `${p.port}/${p.protocol ?? EgressProtocol.TCP}`).join(',');
     if (this.hostnames) {
       return `hosts ${this.hostnames.join(',')}:${ports}`;
     }

@@ -1,7 +1,7 @@
 import { AdmissionRules } from './admission-rules';
 import { AgentFleet } from './agent-fleet';
 import { AgentRecordingRules } from './agent-recording-rules';
-import { Names } from './names';
+import { TrustNames } from './trust-names';
 import { promqlAlternation } from './private/promql-literal';
 import { PromotionEvidenceQueries } from './promotion-evidence-queries';
 import { ProblemCollector } from './validation';
@@ -109,7 +109,7 @@ export class GrafanaDashboard {
     if (!/^[A-Za-z0-9_-]{1,40}$/.test(this.uid)) {
       problems.add('GrafanaDashboard', 'uid', this.uid, 'is not a Grafana dashboard uid (1 to 40 letters, digits, "-", "_")', 'e.g. "agent-trust-agents"');
     }
-    if (typeof options?.admissionPolicyName !== 'string' || !Names.isDnsSubdomain(options.admissionPolicyName)) {
+    if (typeof options?.admissionPolicyName !== 'string' || !TrustNames.isDnsSubdomain(options.admissionPolicyName)) {
       problems.add('GrafanaDashboard', 'admissionPolicyName', options?.admissionPolicyName, 'is not a ValidatingAdmissionPolicy name',
         'pass TrustPhaseAdmission.name, e.g. "agent-trust-admission-agents"');
     }
@@ -326,7 +326,7 @@ export class GrafanaDashboard {
     const authMounts = [f.vaultAuthMountPath, ...(f.investigationIdentityMountPath ? [f.investigationIdentityMountPath] : [])];
     const mounts = promqlAlternation(authMounts.map(m => `auth/${m}/`));
     const domains = promqlAlternation(f.domains.map(d => `${d.mountPath}/`));
-    const policies = `${promqlAlternation([Names.vaultPolicy('')])}$phase`;
+    const policies = `${promqlAlternation([TrustNames.vaultPolicy('')])}$phase`;
     return [
       this.row('Vault (telemetry scraped from /v1/sys/metrics)'),
       this.panel({

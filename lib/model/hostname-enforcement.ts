@@ -1,4 +1,4 @@
-import { Names } from './names';
+import { TrustNames } from './trust-names';
 import { ProblemCollector } from './validation';
 
 /** An egress proxy agents reach hostnames through (`HostnameEnforcement.egressProxy`). */
@@ -97,8 +97,8 @@ export class HostnameEnforcement {
   public validate(problems: ProblemCollector, path: string, phaseCount: number): void {
     const p = this.proxy;
     if (p) {
-      Names.checkDnsLabel(problems, path, 'namespace', p.namespace);
-      Names.checkDnsLabel(problems, path, 'serviceName', p.serviceName);
+      TrustNames.checkDnsLabel(problems, path, 'namespace', p.namespace);
+      TrustNames.checkDnsLabel(problems, path, 'serviceName', p.serviceName);
       HostnameEnforcement.checkLabels(problems, path, 'podLabels', p.podLabels);
       const port = p.port ?? HostnameEnforcement.DEFAULT_PROXY_PORT;
       if (!Number.isInteger(port) || port < 1 || port + phaseCount - 1 > 65535) {
@@ -108,7 +108,7 @@ export class HostnameEnforcement {
     }
     const c = this.ciliumDns;
     if (c) {
-      Names.checkDnsLabel(problems, path, 'dnsNamespace', c.dnsNamespace ?? '');
+      TrustNames.checkDnsLabel(problems, path, 'dnsNamespace', c.dnsNamespace ?? '');
       HostnameEnforcement.checkLabels(problems, path, 'dnsPodLabels', c.dnsPodLabels);
     }
   }

@@ -1,5 +1,5 @@
 import type { AgentFleet } from './agent-fleet';
-import { EgressTarget, NetworkProtocol } from './egress-target';
+import { EgressTarget, EgressProtocol } from './egress-target';
 import { HostnameEnforcement } from './hostname-enforcement';
 import { isWildcard } from './private/dns-name';
 import { TrustPhase } from './trust-phase';
@@ -41,7 +41,7 @@ export class PhaseHostnames {
     for (const target of fleet.egressOf(phase).filter(t => t.hostnames !== undefined)) {
       for (const hostname of target.hostnames ?? []) {
         for (const p of target.ports) {
-          const protocol = p.protocol ?? NetworkProtocol.TCP;
+          const protocol = p.protocol ?? EgressProtocol.TCP;
           byKey.set(`${hostname}|${p.port}|${protocol}`, { hostname, port: p.port, protocol });
         }
       }
@@ -85,7 +85,7 @@ export class PhaseHostnames {
       return undefined;
     }
     const port = fleet.hostnameEnforcement!.proxyPort(PhaseHostnames.rankOf(fleet, phase))!;
-    return EgressTarget.inCluster(proxy.namespace, proxy.podLabels, [{ port, protocol: NetworkProtocol.TCP }]);
+    return EgressTarget.inCluster(proxy.namespace, proxy.podLabels, [{ port, protocol: EgressProtocol.TCP }]);
   }
 
   /**
@@ -130,7 +130,7 @@ export class PhaseHostnames {
           'set the fleet\'s hostnameEnforcement to HostnameEnforcement.egressProxy({ namespace, serviceName, podLabels }) or HostnameEnforcement.cilium()');
       } else if (enforcement.isProxy) {
         t.ports.forEach((p, k) => {
-          if ((p.protocol ?? NetworkProtocol.TCP) !== NetworkProtocol.TCP) {
+          if ((p.protocol ?? EgressProtocol.TCP) !== EgressProtocol.TCP) {
             problems.add(at, `ports[${k}].protocol`, p.protocol, 'is not TCP: an HTTP forward proxy carries TCP only',
               'use TCP ports with an egress proxy, or HostnameEnforcement.cilium() for UDP');
           }

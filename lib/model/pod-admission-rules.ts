@@ -1,7 +1,7 @@
 import { AdmissionMatchCondition, AdmissionRule, AdmissionRules } from './admission-rules';
 import { AgentFleet } from './agent-fleet';
 import { LauncherContract, LauncherContractDocument } from './launcher-contract';
-import { Names } from './names';
+import { TrustNames } from './trust-names';
 import { messagePrefix, rule } from './private/admission-rule-table';
 import { lit, listLit } from './private/cel-literal';
 import { PodSpecRoot } from './private/pod-spec-root';
@@ -58,7 +58,7 @@ export interface InvestigationPodShape {
 
 const POD: PodSpecRoot = { path: 'object.spec', guard: 'has(object.spec)', field: 'spec', kind: 'Pod' };
 const SPEC = POD.path;
-const PHASE_SA = (expr: string): string => `${expr}.startsWith(${lit(Names.PHASE_PREFIX)})`;
+const PHASE_SA = (expr: string): string => `${expr}.startsWith(${lit(TrustNames.PHASE_PREFIX)})`;
 
 /** Whether `obj` (a CEL path to a Pod, non-null) runs as a phase ServiceAccount or carries an investigation label. */
 function isInvestigationPod(obj: string): string {
@@ -255,15 +255,15 @@ export class PodAdmissionRules {
       }),
       rule({
         id: PodAdmissionRules.CONTROLLED_BY_INVESTIGATION_JOB,
-        description: `The Pod's one controller is the batch/v1 Job "${Names.JOB_PREFIX}" + its ${idL} label.`,
+        description: `The Pod's one controller is the batch/v1 Job "${TrustNames.JOB_PREFIX}" + its ${idL} label.`,
         expression: `variables.investigationId != "" && has(object.metadata.ownerReferences)`
           + ` && ${owners}.exists_one(r, ${controller})`
           + ` && ${owners}.exists(r, ${controller} && has(r.kind) && r.kind == "Job" && has(r.apiVersion) && r.apiVersion == "batch/v1"`
-          + ` && has(r.name) && r.name == ${lit(Names.JOB_PREFIX)} + variables.investigationId)`,
+          + ` && has(r.name) && r.name == ${lit(TrustNames.JOB_PREFIX)} + variables.investigationId)`,
         message: `metadata.ownerReferences must name, as the one controller, `
-          + `the batch/v1 Job "${Names.JOB_PREFIX}" + the Pod's ${idL} label`,
+          + `the batch/v1 Job "${TrustNames.JOB_PREFIX}" + the Pod's ${idL} label`,
         messageExpression: `variables.investigationId == "" ? ${lit(p(PodAdmissionRules.CONTROLLED_BY_INVESTIGATION_JOB) + `the Pod has no ${idL} label`)}`
-          + ` : ${lit(p(PodAdmissionRules.CONTROLLED_BY_INVESTIGATION_JOB) + `the Pod's controller must be the batch/v1 Job ${Names.JOB_PREFIX}`)}`
+          + ` : ${lit(p(PodAdmissionRules.CONTROLLED_BY_INVESTIGATION_JOB) + `the Pod's controller must be the batch/v1 Job ${TrustNames.JOB_PREFIX}`)}`
           + ' + variables.investigationId',
       }),
       // Agent, phase and ceiling are CREATE checks: after a demotion (or an

@@ -1,7 +1,7 @@
 import { AccessLevel } from './access-level';
 import { Domain } from './domain';
 import { KubernetesRule } from './kubernetes-rule';
-import { Names } from './names';
+import { TrustNames } from './trust-names';
 import { PermissionSet } from './permission-set';
 import { DemotionTrigger, PromotionCriteria } from './promotion';
 import { DenylistOverride, RbacDenylist } from './rbac-denylist';
@@ -227,7 +227,7 @@ export class TrustLadder {
     this.defs.forEach((def, i) => {
       const p = `${path}/phases[${i}]`;
       const name = def.phase?.name;
-      Names.checkDnsLabel(problems, p, 'phase.name', name, Names.MAX_PHASE_NAME);
+      TrustNames.checkDnsLabel(problems, p, 'phase.name', name, TrustNames.MAX_PHASE_NAME);
       if (seen.has(name)) {
         problems.add(p, 'phase.name', name, 'is declared twice in this ladder', 'give every phase a distinct name');
       }

@@ -1,7 +1,7 @@
 import { AccessLevel } from './access-level';
 import { AgentFleet } from './agent-fleet';
 import { Domain } from './domain';
-import { Duration } from './duration';
+import { TrustDuration } from './trust-duration';
 import { KubernetesRule } from './kubernetes-rule';
 import { RbacDenylist } from './rbac-denylist';
 import { ProblemCollector } from './validation';
@@ -201,7 +201,7 @@ export class CredentialRoles {
    * the agent revokes its token on exit, or when the token's short TTL runs
    * out after the agent stopped renewing it.
    */
-  public static ttls(fleet: AgentFleet, defaultTtl?: Duration, maxTtl?: Duration): CredentialTtls {
+  public static ttls(fleet: AgentFleet, defaultTtl?: TrustDuration, maxTtl?: TrustDuration): CredentialTtls {
     return {
       defaultTtlSeconds: defaultTtl ? defaultTtl.toSeconds() : fleet.jobDeadline.toSeconds(),
       maxTtlSeconds: maxTtl ? maxTtl.toSeconds() : fleet.tokenMaxTtlSeconds,
@@ -213,19 +213,19 @@ export class CredentialRoles {
    * longer than the deadline, a maximum longer than the agent token's
    * explicit max TTL (deadline + margin), or a default above the maximum.
    */
-  public static checkTtls(problems: ProblemCollector, path: string, fleet: AgentFleet, defaultTtl?: Duration, maxTtl?: Duration): void {
+  public static checkTtls(problems: ProblemCollector, path: string, fleet: AgentFleet, defaultTtl?: TrustDuration, maxTtl?: TrustDuration): void {
     const t = CredentialRoles.ttls(fleet, defaultTtl, maxTtl);
     const deadline = fleet.jobDeadline.toSeconds();
     const tokenMax = fleet.tokenMaxTtlSeconds;
     if (defaultTtl && (!defaultTtl.isWholeSeconds() || t.defaultTtlSeconds < 1)) {
-      problems.add(path, 'defaultTtl', defaultTtl, 'must be at least one whole second', 'use e.g. Duration.minutes(10)');
+      problems.add(path, 'defaultTtl', defaultTtl, 'must be at least one whole second', 'use e.g. TrustDuration.minutes(10)');
     } else if (t.defaultTtlSeconds > deadline) {
       problems.add(path, 'defaultTtl', defaultTtl ?? `${t.defaultTtlSeconds}s`,
         `is longer than the Job deadline (${deadline}s): credentials would outlive the investigation`,
         `use at most ${deadline}s, or leave it unset to use the deadline`);
     }
     if (maxTtl && (!maxTtl.isWholeSeconds() || t.maxTtlSeconds < 1)) {
-      problems.add(path, 'maxTtl', maxTtl, 'must be at least one whole second', 'use e.g. Duration.minutes(16)');
+      problems.add(path, 'maxTtl', maxTtl, 'must be at least one whole second', 'use e.g. TrustDuration.minutes(16)');
     } else if (t.maxTtlSeconds > tokenMax) {
       problems.add(path, 'maxTtl', maxTtl ?? `${t.maxTtlSeconds}s`,
         `is longer than the agent token's explicit max TTL (Job deadline + margin = ${tokenMax}s): a lease must not outlive the token it is revoked with`,

@@ -1,5 +1,5 @@
 import { AgentFleet } from './agent-fleet';
-import { Names } from './names';
+import { TrustNames } from './trust-names';
 import { SecretEngineKind } from './secret-engine-kind';
 import { TrustPhase } from './trust-phase';
 import { VaultPathRules } from './private/vault-path-rules';
@@ -85,7 +85,7 @@ export class VaultPolicyDocument {
           ...(d.engine === SecretEngineKind.KUBERNETES ? kubernetesCredsParameters(fleet) : {}) });
       }
     }
-    return new VaultPolicyDocument(phase, Names.vaultPolicy(phase.name), [...rules, ...VaultPolicyDocument.TOKEN_SELF_RULES],
+    return new VaultPolicyDocument(phase, TrustNames.vaultPolicy(phase.name), [...rules, ...VaultPolicyDocument.TOKEN_SELF_RULES],
       [...(additionalRules ?? [])]);
   }
 
@@ -140,7 +140,7 @@ export class VaultPolicyDocument {
 
   /** The phase. */
   public readonly phase: TrustPhase;
-  /** Policy name: `Names.vaultPolicy(phase)`. */
+  /** Policy name: `TrustNames.vaultPolicy(phase)`. */
   public readonly name: string;
   /** Every rule, sorted by path, capabilities merged and sorted. */
   public readonly rules: VaultPathRule[];

@@ -5,7 +5,7 @@ import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernete
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { TerraformResource, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { AgentFleet, Names, ProblemCollector, TrustPhase } from '../model';
+import { AgentFleet, TrustNames, ProblemCollector, TrustPhase } from '../model';
 import { SecretInput } from './private/secret-input';
 import { VaultTokenType } from './vault-token-type';
 
@@ -116,7 +116,7 @@ export interface VaultRoleBinding {
   readonly policies: string[];
 }
 
-const AUDIENCE = Names.VAULT_AUDIENCE;
+const AUDIENCE = TrustNames.VAULT_AUDIENCE;
 
 /**
  * How agents log in to Vault: a Kubernetes auth mount at the fleet's auth
@@ -211,13 +211,13 @@ export class AgentVaultAuth extends Construct {
     this.bindings = fleet.ladder.phases.map(phase => ({
       phase: phase.name,
       authMountPath: fleet.vaultAuthMountPath,
-      roleName: Names.vaultRole(phase.name),
-      serviceAccount: Names.serviceAccount(phase.name),
+      roleName: TrustNames.vaultRole(phase.name),
+      serviceAccount: TrustNames.serviceAccount(phase.name),
       namespace: fleet.namespace,
       audience: AUDIENCE,
       tokenTtlSeconds: fleet.tokenTtlSeconds,
       tokenMaxTtlSeconds: fleet.tokenMaxTtlSeconds,
-      policies: [Names.vaultPolicy(phase.name)],
+      policies: [TrustNames.vaultPolicy(phase.name)],
     }));
     // token_ttl + token_explicit_max_ttl, not token_period: a periodic token
     // has no end of its own (renewed within each period it lives forever
@@ -267,7 +267,7 @@ export class AgentVaultAuth extends Construct {
           // characters, so it still matches exactly).
           boundClaims: {
             'sub': `system:serviceaccount:${b.namespace}:${b.serviceAccount}`,
-            [AgentVaultAuth.POD_NAME_CLAIM]: `${Names.JOB_PREFIX}*`,
+            [AgentVaultAuth.POD_NAME_CLAIM]: `${TrustNames.JOB_PREFIX}*`,
           },
           boundClaimsType: 'glob',
           userClaim: 'sub',

@@ -1,6 +1,6 @@
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { AgentFleet, Domain, Duration, ProblemCollector, SecretEngineKind, TrustPhase } from '../model';
+import { AgentFleet, Domain, TrustDuration, ProblemCollector, SecretEngineKind, TrustPhase } from '../model';
 import { AgentVaultAuth, InvestigationIdentityOptions } from './agent-vault-auth';
 import { AuditDevice } from './audit-device';
 import { EngineConfig } from './engine-config';
@@ -20,12 +20,12 @@ export interface DomainEngine {
    * Default lease TTL.
    * @default - the Job deadline
    */
-  readonly defaultTtl?: Duration;
+  readonly defaultTtl?: TrustDuration;
   /**
    * Maximum lease TTL.
    * @default - the Job deadline + margin
    */
-  readonly maxTtl?: Duration;
+  readonly maxTtl?: TrustDuration;
 }
 
 /** Props of `AgentVaultTrust`. */

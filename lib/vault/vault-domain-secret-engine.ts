@@ -12,7 +12,7 @@ import { SshSecretBackendRole } from '@cdktf/provider-vault/lib/ssh-secret-backe
 import { TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
-  AccessLevel, AgentFleet, CredentialRoles, CredentialTtls, DatabaseLevelStatements, Domain, Duration,
+  AccessLevel, AgentFleet, CredentialRoles, CredentialTtls, DatabaseLevelStatements, Domain, TrustDuration,
   KubernetesLevelRole, ProblemCollector, ResolvedDomain, SecretEngineKind, SshLevelUsers,
 } from '../model';
 import {
@@ -33,12 +33,12 @@ export interface VaultDomainSecretEngineProps {
    * Default lease TTL of every credential role.
    * @default - the fleet's Job deadline
    */
-  readonly defaultTtl?: Duration;
+  readonly defaultTtl?: TrustDuration;
   /**
    * Maximum lease TTL of every credential role (and of the mount).
    * @default - the fleet's Job deadline + TTL margin
    */
-  readonly maxTtl?: Duration;
+  readonly maxTtl?: TrustDuration;
 }
 
 const ENGINE_SYMBOL = Symbol.for('cdk-agent-trust.VaultDomainSecretEngine');

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { JobRenderer, RenderErrorCode } from '../../lib/launcher/job-renderer';
-import { AdmissionRules, LauncherContract, Names, TrustPhase } from '../../lib/model';
+import { AdmissionRules, LauncherContract, TrustNames, TrustPhase } from '../../lib/model';
 import { fleetWith, setup } from './fixtures';
 
 const { Job } = require('kubernetes-models/batch/v1/Job');
@@ -31,7 +31,7 @@ const phases = fc.oneof(
 );
 
 function labelsValid(labels: { [k: string]: string }): boolean {
-  return Object.entries(labels).every(([k, v]) => /^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k) && Names.isLabelValue(v));
+  return Object.entries(labels).every(([k, v]) => /^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k) && TrustNames.isLabelValue(v));
 }
 
 describe('(c) property: arbitrary ids and phases through renderer and admission', () => {
@@ -47,16 +47,16 @@ describe('(c) property: arbitrary ids and phases through renderer and admission'
         // Refused: a renderer refusal with a stable code, and for a reason that holds.
         const code = JobRenderer.errorCode(e);
         expect(RenderErrorCode.all()).toContain(code);
-        const validId = Names.isInvestigationId(investigationId);
+        const validId = TrustNames.isInvestigationId(investigationId);
         const allowed = renderer.allowedPhases.includes(phase);
         expect(validId && allowed).toBe(false);
         return;
       }
       accepted++;
-      expect(Names.isInvestigationId(investigationId)).toBe(true);
+      expect(TrustNames.isInvestigationId(investigationId)).toBe(true);
       expect(renderer.allowedPhases).toContain(phase);
       expect(job.metadata.name).toBe(`investigation-${investigationId}`);
-      expect(Names.isDnsLabel(job.metadata.name)).toBe(true);
+      expect(TrustNames.isDnsLabel(job.metadata.name)).toBe(true);
       expect(labelsValid(job.metadata.labels)).toBe(true);
       expect(labelsValid(job.spec.template.metadata.labels)).toBe(true);
       expect(job.metadata.labels[LauncherContract.INVESTIGATION_LABEL]).toBe(investigationId);

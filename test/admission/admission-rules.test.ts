@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { defaultFleet } from '../../examples/default/fleet';
-import { AdmissionDenialReason, AdmissionRules, Duration, TrustPhase } from '../../lib/model';
+import { AdmissionDenialReason, AdmissionRules, TrustDuration, TrustPhase } from '../../lib/model';
 import { ADMISSION_VARIABLES, CelHarness } from '../helpers/cel-harness';
 import { fleetWith, pathsOf, setup, withoutPaths } from './fixtures';
 
@@ -111,7 +111,7 @@ describe('AdmissionRules (model data)', () => {
   });
 
   test('maximum deadline and registries come from the fleet, not constants', () => {
-    const f = fleetWith({ jobDeadline: Duration.minutes(5), allowedRegistries: ['registry.example.com/agents/', 'ghcr.io/acme/'] });
+    const f = fleetWith({ jobDeadline: TrustDuration.minutes(5), allowedRegistries: ['registry.example.com/agents/', 'ghcr.io/acme/'] });
     const byId = new Map(AdmissionRules.forFleet(f).map(r => [r.id, r]));
     expect(byId.get('deadline-within-maximum')!.expression).toContain('<= 300');
     expect(byId.get('deadline-within-maximum')!.expression).not.toContain('900');

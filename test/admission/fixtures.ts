@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { defaultFleet } from '../../examples/default/fleet';
 import { AgentJobTemplate, TrustPhaseAdmission, TrustPhaseAdmissionProps } from '../../lib/k8s';
 import { JobRenderer } from '../../lib/launcher/job-renderer';
-import { AgentFleet, AgentFleetProps, LauncherContract, Names, TrustPhase } from '../../lib/model';
+import { AgentFleet, AgentFleetProps, LauncherContract, TrustNames, TrustPhase } from '../../lib/model';
 import { CelHarness } from '../helpers/cel-harness';
 
 /** The default example's fleet with overrides. */
@@ -125,7 +125,7 @@ export function handWrittenJob(id: string, phase: string, agent = 'diagnostics',
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name: Names.jobName(id), namespace: 'agents', labels: { ...labels } },
+    metadata: { name: TrustNames.jobName(id), namespace: 'agents', labels: { ...labels } },
     spec: {
       backoffLimit: 0,
       activeDeadlineSeconds: 900,
@@ -134,7 +134,7 @@ export function handWrittenJob(id: string, phase: string, agent = 'diagnostics',
         metadata: { labels: { ...labels } },
         spec: {
           restartPolicy: 'Never',
-          serviceAccountName: Names.serviceAccount(phase),
+          serviceAccountName: TrustNames.serviceAccount(phase),
           automountServiceAccountToken: false,
           securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
           containers: [{

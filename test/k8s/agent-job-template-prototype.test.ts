@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { AgentFleet, AgentJobTemplate, Duration, LauncherContract, TrustPhase } from '../../lib';
+import { AgentFleet, AgentJobTemplate, TrustDuration, LauncherContract, TrustPhase } from '../../lib';
 import { fleetProps, testChart } from '../helpers/k8s-fixtures';
 
 // Templates of one fleet with equal props share one synthesized prototype
@@ -33,7 +33,7 @@ describe('AgentJobTemplate: the fleet\'s prototype Job', () => {
     {},
     { cpuLimit: '3', memoryLimit: '6Gi', containerName: 'worker', appLabel: 'db-agents' },
     { kubernetesApiToken: true, runtimeClassName: 'gvisor', otlpEndpoint: 'http://otel.observability.svc:4318', failJobExitCodes: [3] },
-    { vaultAgentInjector: true, scratchSizeLimit: Size.mebibytes(512), ttlAfterFinished: Duration.minutes(30) },
+    { vaultAgentInjector: true, scratchSizeLimit: Size.mebibytes(512), ttlAfterFinished: TrustDuration.minutes(30) },
   ];
 
   test.each(variants.map((v, i) => [i, v] as const))('props variant %i: every agent\'s Job and contract equal its own Job\'s', (_i, variant) => {

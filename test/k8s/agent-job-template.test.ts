@@ -2,7 +2,7 @@ import { ApiObject, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
-  AgentFleet, AgentJobTemplate, Duration, LauncherContract, LauncherContractDocument, PodSecurityRestricted, TrustPhase,
+  AgentFleet, AgentJobTemplate, TrustDuration, LauncherContract, LauncherContractDocument, PodSecurityRestricted, TrustPhase,
 } from '../../lib';
 import { errorOf, fleetProps, ofKind, testChart, testFleet } from '../helpers/k8s-fixtures';
 
@@ -153,10 +153,10 @@ describe('AgentJobTemplate', () => {
 
   test('every seed value is overridable', () => {
     const { job, doc } = synthTemplate({
-      appLabel: 'payments-triage', containerName: 'triage', activeDeadline: Duration.minutes(5), ttlAfterFinished: Duration.minutes(30),
+      appLabel: 'payments-triage', containerName: 'triage', activeDeadline: TrustDuration.minutes(5), ttlAfterFinished: TrustDuration.minutes(30),
       cpuRequest: '250m', memoryRequest: '512Mi', cpuLimit: '1', memoryLimit: '2Gi', runAsUser: 1001, runAsGroup: 2002,
       scratchSizeLimit: Size.mebibytes(128), scratchPath: '/work', tmpSizeLimit: Size.mebibytes(32),
-      tokenExpiration: Duration.minutes(20), tokenMountPath: '/var/run/secrets/tokens',
+      tokenExpiration: TrustDuration.minutes(20), tokenMountPath: '/var/run/secrets/tokens',
     });
     expect(job.metadata.labels.app).toBe('payments-triage');
     expect(job.spec.activeDeadlineSeconds).toBe(300);
@@ -187,10 +187,10 @@ describe('AgentJobTemplate', () => {
   test('bad inputs are all reported at once, naming construct path, field and value', () => {
     const message = errorOf(() => new AgentJobTemplate(testChart(), 'Job', {
       fleet: testFleet(), agent: 'diagnostics',
-      activeDeadline: Duration.seconds(0),
+      activeDeadline: TrustDuration.seconds(0),
       cpuRequest: '2', cpuLimit: '500m',
       memoryRequest: '8Gi', memoryLimit: '4Gi',
-      tokenExpiration: Duration.minutes(5),
+      tokenExpiration: TrustDuration.minutes(5),
       failJobExitCodes: [0, 2, 2, 300],
       runAsUser: 0,
       runtimeClassName: 'Not_A_Class',
@@ -213,7 +213,7 @@ describe('AgentJobTemplate', () => {
 
   test('a deadline longer than the fleet\'s, and volumes that fill the memory limit, are refused', () => {
     const message = errorOf(() => new AgentJobTemplate(testChart(), 'Job', {
-      fleet: testFleet(), agent: 'diagnostics', activeDeadline: Duration.hours(1),
+      fleet: testFleet(), agent: 'diagnostics', activeDeadline: TrustDuration.hours(1),
       memoryLimit: '1Gi', scratchSizeLimit: Size.gibibytes(1), scratchPath: '/tmp/scratch',
     }));
     expect(message).toContain('activeDeadline = "1 hours (3600s)": is longer than the fleet\'s jobDeadline (15 minutes (900s))');
@@ -222,11 +222,11 @@ describe('AgentJobTemplate', () => {
   });
 
   test('token lifetime below 600 s is refused, 600 s exactly is accepted', () => {
-    expect(errorOf(() => synthTemplate({ tokenExpiration: Duration.seconds(599) })))
+    expect(errorOf(() => synthTemplate({ tokenExpiration: TrustDuration.seconds(599) })))
       .toContain('tokenExpiration = "599s": must be whole seconds and at least 600s');
-    expect(synthTemplate({ tokenExpiration: Duration.seconds(600) }).job.spec.template.spec.volumes[2].projected.sources[0]
+    expect(synthTemplate({ tokenExpiration: TrustDuration.seconds(600) }).job.spec.template.spec.volumes[2].projected.sources[0]
       .serviceAccountToken.expirationSeconds).toBe(600);
-    expect(errorOf(() => synthTemplate({ tokenExpiration: Duration.days(2) }))).toContain('is longer than a day');
+    expect(errorOf(() => synthTemplate({ tokenExpiration: TrustDuration.days(2) }))).toContain('is longer than a day');
   });
 
   test('an unknown agent fails naming the agent and the fleet\'s agents', () => {
@@ -360,7 +360,7 @@ describe('AgentJobTemplate launcher contract', () => {
       renewIntervalEnv: 'VAULT_TOKEN_RENEW_INTERVAL', revokeOnExitEnv: 'VAULT_REVOKE_ON_EXIT',
     });
     // A fleet with another token TTL: the interval follows it.
-    const fleet = new AgentFleet({ ...fleetProps(), vaultTokenTtl: Duration.seconds(121) });
+    const fleet = new AgentFleet({ ...fleetProps(), vaultTokenTtl: TrustDuration.seconds(121) });
     const chart = testChart();
     const t = new AgentJobTemplate(chart, 'T', { fleet, agent: 'diagnostics' });
     expect(t.contract.vaultToken).toEqual(expect.objectContaining({ ttlSeconds: 121, renewIntervalSeconds: 60 }));
@@ -402,7 +402,7 @@ describe('AgentJobTemplate Kubernetes API token (opt-in)', () => {
   });
 
   test('on: a short-lived API token, the cluster CA and the namespace where in-cluster clients look, read-only', () => {
-    const { job, doc } = synthTemplate({ kubernetesApiToken: true, tokenExpiration: Duration.minutes(15) });
+    const { job, doc } = synthTemplate({ kubernetesApiToken: true, tokenExpiration: TrustDuration.minutes(15) });
     const pod = job.spec.template.spec;
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.volumes[3]).toEqual({

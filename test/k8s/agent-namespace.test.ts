@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { AgentNamespace, Duration, ResourceQuantity } from '../../lib';
+import { AgentNamespace, TrustDuration, ResourceQuantity } from '../../lib';
 import { errorOf, find, ofKind, testChart, testFleet } from '../helpers/k8s-fixtures';
 
 describe('AgentNamespace', () => {
@@ -45,8 +45,8 @@ describe('AgentNamespace', () => {
   test('the pods quota (not the Job count) follows the concurrency; the Job cap follows deadline and TTL', () => {
     const chart = testChart();
     new AgentNamespace(chart, 'Namespace', {
-      fleet: testFleet({ maxConcurrentInvestigations: 3, jobDeadline: Duration.minutes(10) }),
-      jobTtlAfterFinished: Duration.minutes(25),
+      fleet: testFleet({ maxConcurrentInvestigations: 3, jobDeadline: TrustDuration.minutes(10) }),
+      jobTtlAfterFinished: TrustDuration.minutes(25),
       defaultCpuRequest: '250m',
       defaultMemoryRequest: '768Mi',
       defaultCpuLimit: '1500m',
@@ -113,8 +113,8 @@ describe('AgentNamespace quota arithmetic (property)', () => {
       (concurrency, deadlineMinutes, ttlMinutes, cpu, memory) => {
         const chart = testChart();
         new AgentNamespace(chart, 'Namespace', {
-          fleet: testFleet({ maxConcurrentInvestigations: concurrency, jobDeadline: Duration.minutes(deadlineMinutes), ttlMargin: Duration.seconds(0) }),
-          jobTtlAfterFinished: Duration.minutes(ttlMinutes),
+          fleet: testFleet({ maxConcurrentInvestigations: concurrency, jobDeadline: TrustDuration.minutes(deadlineMinutes), ttlMargin: TrustDuration.seconds(0) }),
+          jobTtlAfterFinished: TrustDuration.minutes(ttlMinutes),
           defaultCpuRequest: cpu, defaultMemoryRequest: memory, defaultCpuLimit: '4', defaultMemoryLimit: '8Gi',
         });
         const hard = find(Testing.synth(chart), 'ResourceQuota', 'agents-quota').spec.hard;

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import {
-  AgentFleet, AgentJobTemplate, AgentNamespace, AgentTrustErrors, Duration, LadderServiceAccounts, TrustPhase,
+  AgentFleet, AgentJobTemplate, AgentNamespace, AgentTrustErrors, TrustDuration, LadderServiceAccounts, TrustPhase,
 } from '../../lib';
 import { errorOf, fleetProps, testChart } from '../helpers/k8s-fixtures';
 
@@ -16,7 +16,7 @@ describe('bad fleet inputs fail before synth, naming field and value', () => {
   });
 
   test('a deadline of 0', () => {
-    const message = errorOf(() => new AgentFleet({ ...fleetProps(), jobDeadline: Duration.seconds(0) }));
+    const message = errorOf(() => new AgentFleet({ ...fleetProps(), jobDeadline: TrustDuration.seconds(0) }));
     expect(message).toContain('jobDeadline = "0s": must be at least one whole second');
   });
 

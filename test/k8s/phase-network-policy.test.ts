@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { Domain, EgressTarget, NetworkProtocol, PhaseNetworkPolicy, TrustPhase } from '../../lib';
+import { Domain, EgressTarget, EgressProtocol, PhaseNetworkPolicy, TrustPhase } from '../../lib';
 import { errorOf, testChart, testFleet } from '../helpers/k8s-fixtures';
 
 const DNS_RULE = {
@@ -61,7 +61,7 @@ describe('PhaseNetworkPolicy', () => {
     const chart = testChart();
     new PhaseNetworkPolicy(chart, 'Net', {
       fleet: testFleet(), phase: TrustPhase.SHADOW,
-      dns: EgressTarget.inCluster('dns-system', { app: 'coredns' }, [{ port: 5353, protocol: NetworkProtocol.UDP }]),
+      dns: EgressTarget.inCluster('dns-system', { app: 'coredns' }, [{ port: 5353, protocol: EgressProtocol.UDP }]),
     });
     expect(Testing.synth(chart)[0].spec.egress[0]).toEqual({
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns-system' } }, podSelector: { matchLabels: { app: 'coredns' } } }],

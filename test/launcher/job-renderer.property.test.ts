@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { JobRenderer, RenderErrorCode } from '../../lib/launcher';
-import { Names } from '../../lib/model/names';
+import { TrustNames } from '../../lib/model/trust-names';
 import { contractFixture } from './fixtures';
 
 const { Job } = require('kubernetes-models/batch/v1/Job');
@@ -20,10 +20,10 @@ const anyValue = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.const
 
 function expectValidJob(job: any, id: string, phase: string): void {
   expect(job.metadata.name).toBe(`investigation-${id}`);
-  expect(Names.isDnsLabel(job.metadata.name)).toBe(true);
+  expect(TrustNames.isDnsLabel(job.metadata.name)).toBe(true);
   for (const labels of [job.metadata.labels, job.spec.template.metadata.labels]) {
     for (const value of Object.values(labels)) {
-      expect(Names.isLabelValue(value as string)).toBe(true);
+      expect(TrustNames.isLabelValue(value as string)).toBe(true);
     }
     expect(labels['investigation-id']).toBe(id);
     expect(labels['trust-phase']).toBe(phase);
@@ -42,11 +42,11 @@ describe('JobRenderer (property-based)', () => {
         const code = JobRenderer.errorCode(e);
         expect(RenderErrorCode.all()).toContain(code);
         // The refusal is justified by the input, never spurious.
-        expect(Names.isInvestigationId(id) && allowed.has(phase)).toBe(false);
+        expect(TrustNames.isInvestigationId(id) && allowed.has(phase)).toBe(false);
         return;
       }
       accepted++;
-      expect(Names.isInvestigationId(id)).toBe(true);
+      expect(TrustNames.isInvestigationId(id)).toBe(true);
       expect(allowed.has(phase)).toBe(true);
       expectValidJob(job, id, phase);
     }), { numRuns: RUNS });

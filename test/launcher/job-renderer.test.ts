@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { JobRenderer, RenderErrorCode } from '../../lib/launcher';
 import { LauncherContract } from '../../lib/model/launcher-contract';
-import { Names } from '../../lib/model/names';
+import { TrustNames } from '../../lib/model/trust-names';
 import { AgentTrustErrors } from '../../lib/model/validation';
 import { compileCli, removeCompiled } from '../cli/compile';
 import { contractFixture, FIXTURE_FILE } from './fixtures';
@@ -33,7 +33,7 @@ describe('JobRenderer', () => {
       expect(job.apiVersion).toBe('batch/v1');
       expect(job.kind).toBe('Job');
       expect(job.metadata.name).toBe('investigation-inv-20261125-0042');
-      expect(job.metadata.name).toBe(Names.jobName('inv-20261125-0042'));
+      expect(job.metadata.name).toBe(TrustNames.jobName('inv-20261125-0042'));
       expect(job.metadata.namespace).toBe('agents');
       const labels = {
         'app': 'autonomous-diagnostics',
@@ -106,8 +106,8 @@ describe('JobRenderer', () => {
     });
 
     test('ID_TOO_LONG just past the limit, accepted at the limit', () => {
-      const max = 'a'.repeat(Names.MAX_INVESTIGATION_ID);
-      expect(Names.MAX_INVESTIGATION_ID).toBe(49);
+      const max = 'a'.repeat(TrustNames.MAX_INVESTIGATION_ID);
+      expect(TrustNames.MAX_INVESTIGATION_ID).toBe(49);
       expect(renderer.render({ investigationId: max, phase: 'shadow' }).metadata.name).toHaveLength(63);
       const r = refusal(() => renderer.render({ investigationId: `${max}b`, phase: 'shadow' }));
       expect(r.code).toBe(RenderErrorCode.ID_TOO_LONG);

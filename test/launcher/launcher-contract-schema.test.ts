@@ -3,7 +3,7 @@ import * as path from 'path';
 import Ajv2020 from 'ajv/dist/2020';
 import { LauncherContractValidator } from '../../lib/launcher';
 import { LauncherContract } from '../../lib/model/launcher-contract';
-import { Names } from '../../lib/model/names';
+import { TrustNames } from '../../lib/model/trust-names';
 import { contractFixture } from './fixtures';
 
 const SCHEMA_FILE = path.join(__dirname, '..', '..', 'schema', 'launcher-contract.schema.json');
@@ -29,9 +29,9 @@ describe('launcher contract JSON Schema', () => {
 
   test('repeats no model constant differently (names, limits, label keys)', () => {
     const defs = schema.$defs;
-    expect(defs.phase.properties.serviceAccount.pattern).toBe(`^${Names.PHASE_PREFIX}[a-z0-9]([-a-z0-9]*[a-z0-9])?$`);
-    expect(defs.phaseName.maxLength).toBe(Names.MAX_PHASE_NAME);
-    expect(defs.dnsLabel.maxLength).toBe(Names.MAX_DNS_LABEL);
+    expect(defs.phase.properties.serviceAccount.pattern).toBe(`^${TrustNames.PHASE_PREFIX}[a-z0-9]([-a-z0-9]*[a-z0-9])?$`);
+    expect(defs.phaseName.maxLength).toBe(TrustNames.MAX_PHASE_NAME);
+    expect(defs.dnsLabel.maxLength).toBe(TrustNames.MAX_DNS_LABEL);
     expect(defs.templateLabels.not.anyOf).toEqual([
       { required: [LauncherContract.INVESTIGATION_LABEL] }, { required: [LauncherContract.PHASE_LABEL] },
     ]);

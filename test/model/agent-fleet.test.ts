@@ -1,5 +1,5 @@
 import {
-  AccessLevel, AgentFleet, Domain, Duration, EgressTarget, Names, SecretEngineKind, TrustPhase,
+  AccessLevel, AgentFleet, Domain, TrustDuration, EgressTarget, TrustNames, SecretEngineKind, TrustPhase,
 } from '../../lib';
 import { fleetProps, problemsOf } from './helpers';
 
@@ -84,7 +84,7 @@ describe('AgentFleet validation', () => {
           { name: 'diag', image: 'registry.example.com/diag' },
           { name: 'diag', image: 'registry.example.com/diag:latest', ceiling: TrustPhase.of('root') },
         ],
-        jobDeadline: Duration.seconds(0),
+        jobDeadline: TrustDuration.seconds(0),
       });
     } catch (e) {
       message = (e as Error).message;
@@ -98,7 +98,7 @@ describe('AgentFleet validation', () => {
       '  - AgentFleet/agents[1]: name = "diag": is declared twice. Fix: give every agent a distinct name',
       '  - AgentFleet/agents[1]: image = "registry.example.com/diag:latest": is not an image pinned by tag or digest (and not ":latest"). Fix: write it as "registry.example.com/agents/name:1.2.3" or "…@sha256:<64 hex>"',
       '  - AgentFleet/agents[1]: ceiling = "root": is not a phase of the ladder. Fix: use one of shadow, read-only, limited-write, autonomous',
-      '  - AgentFleet: jobDeadline = "0s": must be at least one whole second. Fix: use e.g. Duration.minutes(15)',
+      '  - AgentFleet: jobDeadline = "0s": must be at least one whole second. Fix: use e.g. TrustDuration.minutes(15)',
     ]);
   });
 
@@ -112,13 +112,13 @@ describe('AgentFleet validation', () => {
     ['vault address not a URL', { vault: { address: 'vault:8200' } }, 'vault.address'],
     ['vault address with credentials', { vault: { address: 'https://root:s3cret@vault.example.com' } }, 'vault.address'],
     ['bad auth mount', { vault: { address: 'https://v.example.com', authMountPath: 'a b' } }, 'vault.authMountPath'],
-    ['deadline over a day', { jobDeadline: Duration.hours(25) }, 'jobDeadline'],
-    ['fractional deadline', { jobDeadline: Duration.seconds(1.5) }, 'jobDeadline'],
-    ['margin too large', { ttlMargin: Duration.hours(1) }, 'ttlMargin'],
-    ['zero token TTL', { vaultTokenTtl: Duration.seconds(0) }, 'vaultTokenTtl'],
-    ['one-second token TTL (no room to renew)', { vaultTokenTtl: Duration.seconds(1) }, 'vaultTokenTtl'],
-    ['fractional token TTL', { vaultTokenTtl: Duration.seconds(90.5) }, 'vaultTokenTtl'],
-    ['token TTL above the deadline', { vaultTokenTtl: Duration.minutes(16) }, 'vaultTokenTtl'],
+    ['deadline over a day', { jobDeadline: TrustDuration.hours(25) }, 'jobDeadline'],
+    ['fractional deadline', { jobDeadline: TrustDuration.seconds(1.5) }, 'jobDeadline'],
+    ['margin too large', { ttlMargin: TrustDuration.hours(1) }, 'ttlMargin'],
+    ['zero token TTL', { vaultTokenTtl: TrustDuration.seconds(0) }, 'vaultTokenTtl'],
+    ['one-second token TTL (no room to renew)', { vaultTokenTtl: TrustDuration.seconds(1) }, 'vaultTokenTtl'],
+    ['fractional token TTL', { vaultTokenTtl: TrustDuration.seconds(90.5) }, 'vaultTokenTtl'],
+    ['token TTL above the deadline', { vaultTokenTtl: TrustDuration.minutes(16) }, 'vaultTokenTtl'],
   ])('%s is rejected', (_name, overrides, field) => {
     const problems = problemsOf(fleetProps(overrides as never));
     expect(problems.map(p => p.field)).toContain(field);
@@ -192,42 +192,42 @@ describe('EgressTarget', () => {
 
 describe('Names', () => {
   test('derive every name from one place', () => {
-    expect(Names.serviceAccount('read-only')).toBe('agent-phase-read-only');
-    expect(Names.vaultRole('read-only')).toBe('agent-phase-read-only');
-    expect(Names.vaultPolicy('read-only')).toBe('agent-phase-read-only');
-    expect(Names.mountPath('database')).toBe('agents/database');
-    expect(Names.jobName('a1b2')).toBe('investigation-a1b2');
-    expect(Names.MAX_INVESTIGATION_ID).toBe(49);
-    expect(Names.MAX_PHASE_NAME).toBe(51);
+    expect(TrustNames.serviceAccount('read-only')).toBe('agent-phase-read-only');
+    expect(TrustNames.vaultRole('read-only')).toBe('agent-phase-read-only');
+    expect(TrustNames.vaultPolicy('read-only')).toBe('agent-phase-read-only');
+    expect(TrustNames.mountPath('database')).toBe('agents/database');
+    expect(TrustNames.jobName('a1b2')).toBe('investigation-a1b2');
+    expect(TrustNames.MAX_INVESTIGATION_ID).toBe(49);
+    expect(TrustNames.MAX_PHASE_NAME).toBe(51);
   });
 
   test('investigation ids: DNS labels short enough for investigation-<id>', () => {
-    expect(Names.isInvestigationId('a'.repeat(49))).toBe(true);
-    expect(Names.isInvestigationId('a'.repeat(50))).toBe(false);
-    expect(Names.isInvestigationId('a'.repeat(64))).toBe(false);
-    expect(Names.isInvestigationId('Inv-1')).toBe(false);
-    expect(Names.isInvestigationId('-a')).toBe(false);
-    expect(Names.isInvestigationId('')).toBe(false);
-    expect(Names.isInvestigationId('inc-2026-11-25-0001')).toBe(true);
+    expect(TrustNames.isInvestigationId('a'.repeat(49))).toBe(true);
+    expect(TrustNames.isInvestigationId('a'.repeat(50))).toBe(false);
+    expect(TrustNames.isInvestigationId('a'.repeat(64))).toBe(false);
+    expect(TrustNames.isInvestigationId('Inv-1')).toBe(false);
+    expect(TrustNames.isInvestigationId('-a')).toBe(false);
+    expect(TrustNames.isInvestigationId('')).toBe(false);
+    expect(TrustNames.isInvestigationId('inc-2026-11-25-0001')).toBe(true);
   });
 
   test('an id of 64 characters is rejected with its length in the message', () => {
     const { ProblemCollector } = require('../../lib');
     const problems = new ProblemCollector();
     const id = 'a'.repeat(64);
-    expect(Names.checkDnsLabel(problems, 'launcher', 'investigationId', id, Names.MAX_INVESTIGATION_ID)).toBe(false);
+    expect(TrustNames.checkDnsLabel(problems, 'launcher', 'investigationId', id, TrustNames.MAX_INVESTIGATION_ID)).toBe(false);
     expect(problems.toMessages()).toEqual([
       `launcher: investigationId = "${id}": is 64 characters, longer than the 49 allowed here. Fix: shorten it to at most 49 characters`,
     ]);
   });
 
   test('label values and subdomains', () => {
-    expect(Names.isLabelValue('')).toBe(true);
-    expect(Names.isLabelValue('read-only')).toBe(true);
-    expect(Names.isLabelValue('a_b.C')).toBe(true);
-    expect(Names.isLabelValue('-a')).toBe(false);
-    expect(Names.isDnsSubdomain('agent-trust.io')).toBe(true);
-    expect(Names.isDnsSubdomain('Agent')).toBe(false);
+    expect(TrustNames.isLabelValue('')).toBe(true);
+    expect(TrustNames.isLabelValue('read-only')).toBe(true);
+    expect(TrustNames.isLabelValue('a_b.C')).toBe(true);
+    expect(TrustNames.isLabelValue('-a')).toBe(false);
+    expect(TrustNames.isDnsSubdomain('agent-trust.io')).toBe(true);
+    expect(TrustNames.isDnsSubdomain('Agent')).toBe(false);
   });
 });
 

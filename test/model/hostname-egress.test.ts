@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import {
-  AgentFleet, Domain, EgressTarget, HostnameEnforcement, NetworkProtocol, PhaseHostnames, TrustPhase, ValidationProblem,
+  AgentFleet, Domain, EgressTarget, HostnameEnforcement, EgressProtocol, PhaseHostnames, TrustPhase, ValidationProblem,
 } from '../../lib/model';
 import { fleetProps, problemsOf } from './helpers';
 
@@ -123,7 +123,7 @@ describe('hostname validation (examples)', () => {
   });
 
   test('an egress proxy carries TCP only; Cilium takes UDP', () => {
-    const udp = EgressTarget.hosts(['ntp.example.com'], [{ port: 123, protocol: NetworkProtocol.UDP }]);
+    const udp = EgressTarget.hosts(['ntp.example.com'], [{ port: 123, protocol: EgressProtocol.UDP }]);
     expect(problemsWith(udp)).toEqual([expect.objectContaining({ field: 'ports[0].protocol', message: expect.stringContaining('TCP only') })]);
     expect(problemsWith(udp, HostnameEnforcement.cilium())).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {
-  AgentFleet, AgentTrustErrors, Duration, Names, ProblemCollector, ResourceQuantity, TrustLadder, TrustPhase,
+  AgentFleet, AgentTrustErrors, TrustDuration, TrustNames, ProblemCollector, ResourceQuantity, TrustLadder, TrustPhase,
 } from '../../lib';
 import { fleetProps } from './helpers';
 
@@ -24,13 +24,13 @@ function referenceDnsLabel(s: string): boolean {
 
 describe('property: names taken from users', () => {
   test('isDnsLabel agrees with a character-by-character reference', () => {
-    fc.assert(fc.property(labelish, s => Names.isDnsLabel(s) === referenceDnsLabel(s)), RUNS);
+    fc.assert(fc.property(labelish, s => TrustNames.isDnsLabel(s) === referenceDnsLabel(s)), RUNS);
   });
 
   test('checkDnsLabel accepts exactly the labels within the limit and names the value otherwise', () => {
     fc.assert(fc.property(labelish, fc.integer({ min: 1, max: 63 }), (s, max) => {
       const problems = new ProblemCollector();
-      const ok = Names.checkDnsLabel(problems, 'p', 'f', s, max);
+      const ok = TrustNames.checkDnsLabel(problems, 'p', 'f', s, max);
       expect(ok).toBe(referenceDnsLabel(s) && s.length <= max);
       if (!ok) {
         expect(problems.problems).toHaveLength(1);
@@ -42,9 +42,9 @@ describe('property: names taken from users', () => {
 
   test('an accepted investigation id always yields a valid Job name and label value', () => {
     fc.assert(fc.property(labelish, id => {
-      if (Names.isInvestigationId(id)) {
-        expect(Names.isDnsLabel(Names.jobName(id))).toBe(true);
-        expect(Names.isLabelValue(id)).toBe(true);
+      if (TrustNames.isInvestigationId(id)) {
+        expect(TrustNames.isDnsLabel(TrustNames.jobName(id))).toBe(true);
+        expect(TrustNames.isLabelValue(id)).toBe(true);
       } else {
         expect(referenceDnsLabel(id) && id.length <= 49).toBe(false);
       }
@@ -84,9 +84,9 @@ describe('property: names taken from users', () => {
         expect(AgentTrustErrors.isValidationError(e)).toBe(true);
         accepted = false;
       }
-      expect(accepted).toBe(referenceDnsLabel(name) && name.length <= Names.MAX_PHASE_NAME);
+      expect(accepted).toBe(referenceDnsLabel(name) && name.length <= TrustNames.MAX_PHASE_NAME);
       if (accepted) {
-        expect(Names.isDnsLabel(Names.serviceAccount(name))).toBe(true);
+        expect(TrustNames.isDnsLabel(TrustNames.serviceAccount(name))).toBe(true);
       }
     }), { numRuns: 300 });
   });
@@ -114,12 +114,12 @@ describe('quantities and durations', () => {
   });
 
   test('durations', () => {
-    expect(Duration.minutes(15).toSeconds()).toBe(900);
-    expect(Duration.hours(1).plus(Duration.seconds(5)).toSeconds()).toBe(3605);
-    expect(Duration.days(1).toSeconds()).toBe(86400);
-    expect(Duration.minutes(15).toString()).toBe('15 minutes (900s)');
-    expect(Duration.seconds(1.5).isWholeSeconds()).toBe(false);
-    expect(() => Duration.seconds(-1)).toThrow(/non-negative number of seconds, got -1/);
-    expect(() => Duration.minutes(NaN)).toThrow(/got NaN/);
+    expect(TrustDuration.minutes(15).toSeconds()).toBe(900);
+    expect(TrustDuration.hours(1).plus(TrustDuration.seconds(5)).toSeconds()).toBe(3605);
+    expect(TrustDuration.days(1).toSeconds()).toBe(86400);
+    expect(TrustDuration.minutes(15).toString()).toBe('15 minutes (900s)');
+    expect(TrustDuration.seconds(1.5).isWholeSeconds()).toBe(false);
+    expect(() => TrustDuration.seconds(-1)).toThrow(/non-negative number of seconds, got -1/);
+    expect(() => TrustDuration.minutes(NaN)).toThrow(/got NaN/);
   });
 });

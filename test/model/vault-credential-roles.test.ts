@@ -1,5 +1,5 @@
 import {
-  AccessLevel, AgentFleet, CredentialRoles, Domain, Duration, ProblemCollector, TrustLadder, TrustPhase,
+  AccessLevel, AgentFleet, CredentialRoles, Domain, TrustDuration, ProblemCollector, TrustLadder, TrustPhase,
 } from '../../lib/model';
 
 const AGENT = { name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2' };
@@ -93,17 +93,17 @@ describe('CredentialRoles', () => {
   });
 
   test('TTLs default to deadline and deadline + margin; longer or inverted ones are reported', () => {
-    const f = fleet({ jobDeadline: Duration.minutes(10), ttlMargin: Duration.seconds(30) });
+    const f = fleet({ jobDeadline: TrustDuration.minutes(10), ttlMargin: TrustDuration.seconds(30) });
     expect(CredentialRoles.ttls(f)).toEqual({ defaultTtlSeconds: 600, maxTtlSeconds: 630 });
     expect(collect(p => CredentialRoles.checkTtls(p, 'X', f))).toEqual([]);
-    expect(collect(p => CredentialRoles.checkTtls(p, 'X', f, Duration.seconds(601), Duration.seconds(631)))).toEqual([
+    expect(collect(p => CredentialRoles.checkTtls(p, 'X', f, TrustDuration.seconds(601), TrustDuration.seconds(631)))).toEqual([
       'X: defaultTtl = 601s: is longer than the Job deadline (600s): credentials would outlive the investigation. Fix: use at most 600s, or leave it unset to use the deadline',
       'X: maxTtl = 631s: is longer than the agent token\'s explicit max TTL (Job deadline + margin = 630s): a lease must not outlive the token it is revoked with. Fix: use at most 630s, or leave it unset',
     ]);
-    expect(collect(p => CredentialRoles.checkTtls(p, 'X', f, Duration.seconds(500), Duration.seconds(300)))).toEqual([
+    expect(collect(p => CredentialRoles.checkTtls(p, 'X', f, TrustDuration.seconds(500), TrustDuration.seconds(300)))).toEqual([
       'X: defaultTtl = 500s: is longer than maxTtl (300s). Fix: make the default at most the maximum',
     ]);
-    expect(collect(p => CredentialRoles.checkTtls(p, 'X', f, Duration.seconds(0.5)))).toEqual([
+    expect(collect(p => CredentialRoles.checkTtls(p, 'X', f, TrustDuration.seconds(0.5)))).toEqual([
       expect.stringMatching(/^X: defaultTtl = 0.5s: must be at least one whole second/),
     ]);
   });

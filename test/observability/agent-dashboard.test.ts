@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AgentDashboard, AgentFleet, AgentKubernetesTrust, AgentRecordingRules, AgentTrustErrors, GrafanaDashboard, Names, PromotionEvidenceQueries, TrustPhase,
+  AgentDashboard, AgentFleet, AgentKubernetesTrust, AgentRecordingRules, AgentTrustErrors, GrafanaDashboard, TrustNames, PromotionEvidenceQueries, TrustPhase,
 } from '../../lib';
 import { OBSERVED_METRICS, ObservedMetric } from '../../lib/model/private/observed-metrics';
 import { defaultFleet } from '../../examples/default/fleet';
@@ -198,7 +198,7 @@ describe('AgentDashboard in the default example', () => {
     expect(regex(logins[0], 'mount_point').test(`auth/${fleet.vaultAuthMountPath}/`)).toBe(true);
     expect(regex(logins[0], 'mount_point').test('auth/jwt-agents/')).toBe(true);
     for (const phase of fleet.ladder.phases) {
-      expect(regex(tokens[0], 'policy').test(Names.vaultPolicy(phase.name))).toBe(true);
+      expect(regex(tokens[0], 'policy').test(TrustNames.vaultPolicy(phase.name))).toBe(true);
     }
     expect(regex(tokens[0], 'policy').test('default')).toBe(false);
     for (const d of fleet.domains) {

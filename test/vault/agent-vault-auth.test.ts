@@ -4,7 +4,7 @@ import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-r
 import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { AgentVaultAuth, Duration, TrustPhase, TrustPhasePolicy, VaultTokenType } from '../../lib';
+import { AgentVaultAuth, TrustDuration, TrustPhase, TrustPhasePolicy, VaultTokenType } from '../../lib';
 import { errorOf, fleet, problemsOf, resources, secretVar, stack } from './fixtures';
 
 const PHASES = ['shadow', 'read-only', 'limited-write', 'autonomous'];
@@ -52,7 +52,7 @@ describe('AgentVaultAuth', () => {
 
   test('TTLs follow the fleet\'s deadline and margin; bindings expose them as data', () => {
     // Batch tokens cannot be renewed: their TTL must cover the whole deadline.
-    const f = fleet({ jobDeadline: Duration.minutes(30), ttlMargin: Duration.minutes(2), vaultTokenTtl: Duration.minutes(30), namespace: 'sre-agents', vault: { address: 'https://vault:8200', authMountPath: 'k8s/agents' } });
+    const f = fleet({ jobDeadline: TrustDuration.minutes(30), ttlMargin: TrustDuration.minutes(2), vaultTokenTtl: TrustDuration.minutes(30), namespace: 'sre-agents', vault: { address: 'https://vault:8200', authMountPath: 'k8s/agents' } });
     let auth!: AgentVaultAuth;
     const out = Testing.synthScope(scope => {
       auth = new AgentVaultAuth(scope, 'Auth', { fleet: f, kubernetesHost: 'https://10.0.0.1:6443', tokenType: VaultTokenType.BATCH });

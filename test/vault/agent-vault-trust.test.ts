@@ -6,7 +6,7 @@ import { Testing } from 'cdktf';
 import { DefaultVaultStack } from '../../examples/default/vault';
 import { defaultFleet } from '../../examples/default/fleet';
 import {
-  AccessLevel, AgentVaultTrust, Domain, EngineConfig, Names, SecretEngineKind, TrustPhase,
+  AccessLevel, AgentVaultTrust, Domain, EngineConfig, TrustNames, SecretEngineKind, TrustPhase,
 } from '../../lib';
 import { engines, errorOf, fleet, problemsOf, resources, secretVar, stack, synthJson } from './fixtures';
 
@@ -148,7 +148,7 @@ describe('AgentVaultTrust and the default example', () => {
     const s = stack();
     const trust = new AgentVaultTrust(s, 'Trust', { fleet: f, kubernetesHost: 'https://kubernetes.default.svc', engines: engines(s) });
     expect(trust.auth.bindings.map(b => [b.serviceAccount, b.namespace])).toEqual(
-      f.ladder.phases.map(p => [Names.serviceAccount(p.name), 'agents']));
+      f.ladder.phases.map(p => [TrustNames.serviceAccount(p.name), 'agents']));
     expect(trust.engines.map(e => e.mountPath)).toEqual(f.domains.map(d => d.mountPath));
     expect(trust.engineFor(Domain.CLOUD).roleNames).toEqual(['read-only', 'limited-write', 'autonomous']);
     expect(trust.policyFor(TrustPhase.SHADOW).document.credentialPaths).toEqual(['agents/llm/data/read-only']);

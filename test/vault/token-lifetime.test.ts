@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AgentFleet, AgentTrustErrors, AgentVaultAuth, AgentVaultTrust, Duration, ValidationProblem, VaultPolicyDocument, VaultTokenType } from '../../lib';
+import { AgentFleet, AgentTrustErrors, AgentVaultAuth, AgentVaultTrust, TrustDuration, ValidationProblem, VaultPolicyDocument, VaultTokenType } from '../../lib';
 import { engines, fleet, problemsOf, resources, stack, synthJson } from './fixtures';
 
 /** Every TTL-like attribute of the engine resources (mounts and credential roles), by address. */
@@ -56,7 +56,7 @@ describe('agent Vault tokens end with the investigation', () => {
       ttl: fc.integer({ min: 2, max: deadline }),
     }));
     fc.assert(fc.property(times, ({ deadline, margin, ttl }) => {
-      const f = fleet({ jobDeadline: Duration.seconds(deadline), ttlMargin: Duration.seconds(margin), vaultTokenTtl: Duration.seconds(ttl) });
+      const f = fleet({ jobDeadline: TrustDuration.seconds(deadline), ttlMargin: TrustDuration.seconds(margin), vaultTokenTtl: TrustDuration.seconds(ttl) });
       expect(f.tokenRenewIntervalSeconds).toBeGreaterThanOrEqual(1);
       expect(f.tokenRenewIntervalSeconds).toBeLessThan(ttl);
       const json = synthTrust(f);
@@ -79,7 +79,7 @@ describe('agent Vault tokens end with the investigation', () => {
 
   test('model property: any valid (deadline, margin, ttl) keeps renew interval < ttl ≤ deadline ≤ explicit max; an omitted ttl is min(5 min, deadline)', () => {
     fc.assert(fc.property(fc.integer({ min: 2, max: 86400 }), fc.option(fc.integer({ min: 2, max: 86400 }), { nil: undefined }), (deadline, ttl) => {
-      const props = { jobDeadline: Duration.seconds(deadline), ...(ttl !== undefined ? { vaultTokenTtl: Duration.seconds(ttl) } : {}) };
+      const props = { jobDeadline: TrustDuration.seconds(deadline), ...(ttl !== undefined ? { vaultTokenTtl: TrustDuration.seconds(ttl) } : {}) };
       let problems: ValidationProblem[] = [];
       try {
         fleet(props);
@@ -108,17 +108,17 @@ describe('agent Vault tokens end with the investigation', () => {
   });
 
   test('a bad vaultTokenTtl fails with path, field, value and fix', () => {
-    expect(problemsOf(() => fleet({ vaultTokenTtl: Duration.seconds(0) }))).toEqual([{
+    expect(problemsOf(() => fleet({ vaultTokenTtl: TrustDuration.seconds(0) }))).toEqual([{
       path: 'AgentFleet', field: 'vaultTokenTtl', value: '"0s"',
       message: 'must be at least 2 whole seconds (the agent renews every half of it, at least every second)',
-      hint: 'use e.g. Duration.minutes(5)',
+      hint: 'use e.g. TrustDuration.minutes(5)',
     }]);
-    expect(problemsOf(() => fleet({ vaultTokenTtl: Duration.minutes(20) }))).toEqual([{
+    expect(problemsOf(() => fleet({ vaultTokenTtl: TrustDuration.minutes(20) }))).toEqual([{
       path: 'AgentFleet', field: 'vaultTokenTtl', value: '"20 minutes (1200s)"',
       message: 'is longer than the jobDeadline (900s): a crashed agent\'s token and leases would outlive the whole investigation',
-      hint: 'use at most 900s; a few minutes is enough, the agent renews it (e.g. Duration.minutes(5))',
+      hint: 'use at most 900s; a few minutes is enough, the agent renews it (e.g. TrustDuration.minutes(5))',
     }]);
-    expect(problemsOf(() => fleet({ vaultTokenTtl: Duration.seconds(2.5) })).map(p => p.field)).toEqual(['vaultTokenTtl']);
+    expect(problemsOf(() => fleet({ vaultTokenTtl: TrustDuration.seconds(2.5) })).map(p => p.field)).toEqual(['vaultTokenTtl']);
   });
 
   test('batch tokens (not renewable) are refused unless the token TTL covers the deadline', () => {
@@ -131,13 +131,13 @@ describe('agent Vault tokens end with the investigation', () => {
       hint: expect.stringContaining('VaultTokenType.SERVICE'),
     })]);
     expect(() => new AgentVaultAuth(stack(), 'Auth', {
-      fleet: fleet({ vaultTokenTtl: Duration.minutes(15) }), kubernetesHost: 'https://kubernetes.default.svc', tokenType: VaultTokenType.BATCH,
+      fleet: fleet({ vaultTokenTtl: TrustDuration.minutes(15) }), kubernetesHost: 'https://kubernetes.default.svc', tokenType: VaultTokenType.BATCH,
     })).not.toThrow();
   });
 
   test('an engine lease max above the token\'s explicit max fails synth, naming the relation', () => {
     const s = stack();
-    const configs = engines(s).map(e => (e.domain.name === 'database' ? { ...e, maxTtl: Duration.seconds(961) } : e));
+    const configs = engines(s).map(e => (e.domain.name === 'database' ? { ...e, maxTtl: TrustDuration.seconds(961) } : e));
     const problems = problemsOf(() => new AgentVaultTrust(s, 'Trust', {
       fleet: fleet(), kubernetesHost: 'https://kubernetes.default.svc', engines: configs,
     }));

@@ -10,7 +10,7 @@ import { SshSecretBackendCa } from '@cdktf/provider-vault/lib/ssh-secret-backend
 import { SshSecretBackendRole } from '@cdktf/provider-vault/lib/ssh-secret-backend-role';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import {
-  AccessLevel, Domain, Duration, EngineConfig, SecretEngineKind, TrustLadder, TrustPhase, VaultDomainSecretEngine,
+  AccessLevel, Domain, TrustDuration, EngineConfig, SecretEngineKind, TrustLadder, TrustPhase, VaultDomainSecretEngine,
 } from '../../lib';
 import { errorOf, fleet, problemsOf, resources, secretVar, stack, synthJson } from './fixtures';
 
@@ -238,7 +238,7 @@ describe('VaultDomainSecretEngine: AWS STS', () => {
   });
 
   test('a missing level, a bad ARN, a lone key and a deadline below the STS minimum are all reported', () => {
-    const f = fleet({ jobDeadline: Duration.minutes(10) });
+    const f = fleet({ jobDeadline: TrustDuration.minutes(10) });
     const s = stack();
     const problems = problemsOf(() => new VaultDomainSecretEngine(s, 'Cloud', {
       fleet: f, domain: Domain.CLOUD, config: EngineConfig.awsSts({
@@ -382,7 +382,7 @@ describe('VaultDomainSecretEngine: KV v2', () => {
 describe('VaultDomainSecretEngine: TTLs, domains and mount collisions', () => {
   test('a TTL beyond the deadline (or deadline + margin) fails, naming field and value', () => {
     const problems = problemsOf(() => new VaultDomainSecretEngine(stack(), 'Llm', {
-      fleet: fleet(), domain: Domain.LLM, config: EngineConfig.kvV2(), defaultTtl: Duration.minutes(20), maxTtl: Duration.hours(1),
+      fleet: fleet(), domain: Domain.LLM, config: EngineConfig.kvV2(), defaultTtl: TrustDuration.minutes(20), maxTtl: TrustDuration.hours(1),
     }));
     expect(problems).toEqual(expect.arrayContaining([
       expect.objectContaining({ path: 'test/Llm', field: 'defaultTtl', value: '20 minutes (1200s)', message: expect.stringMatching(/longer than the Job deadline \(900s\)/) }),
@@ -393,7 +393,7 @@ describe('VaultDomainSecretEngine: TTLs, domains and mount collisions', () => {
   test('shorter TTLs are used as given', () => {
     const f = fleet();
     const out = Testing.synthScope(scope => {
-      new VaultDomainSecretEngine(scope, 'Cloud', { fleet: f, domain: Domain.CLOUD, config: EngineConfig.awsSts({ roles: ARNS }), maxTtl: Duration.seconds(930) });
+      new VaultDomainSecretEngine(scope, 'Cloud', { fleet: f, domain: Domain.CLOUD, config: EngineConfig.awsSts({ roles: ARNS }), maxTtl: TrustDuration.seconds(930) });
     });
     expect(out).toHaveResourceWithProperties(AwsSecretBackendRole, { name: 'read-only', default_sts_ttl: 900, max_sts_ttl: 930 });
   });

@@ -1,7 +1,7 @@
 import { AdmissionRules } from '../../model/admission-rules';
 import { EgressTarget } from '../../model/egress-target';
 import { KubernetesRule } from '../../model/kubernetes-rule';
-import { Names } from '../../model/names';
+import { TrustNames } from '../../model/trust-names';
 import { LauncherContract, LauncherContractDocument } from '../../model/launcher-contract';
 import { RbacDenylist } from '../../model/rbac-denylist';
 import { EffectivePermissions } from '../effective-permissions';
@@ -447,7 +447,7 @@ export function checkPhaseRbac(ctx: VerifyContext): void {
         continue;
       }
       for (const ns of absent) {
-        ctx.report(VerifyRule.PHASE_RBAC_MISSING, `RoleBinding ${ns}/${Names.perNamespace(p.serviceAccount, ns)}`,
+        ctx.report(VerifyRule.PHASE_RBAC_MISSING, `RoleBinding ${ns}/${TrustNames.perNamespace(p.serviceAccount, ns)}`,
           `phase "${p.name}" of agent ${c.agent} is bound in ${present.join(', ')} but has no RoleBinding in target namespace "${ns}"`,
           'emit every Role and RoleBinding of the phase (PhaseServiceAccount); with cdk8s FILE_PER_RESOURCE output, regenerate with cdk-agent-trust names that are unique per namespace');
       }

@@ -1,6 +1,6 @@
 import { LauncherContract, LauncherContractDocument } from '../../model/launcher-contract';
 import { LauncherRevocationPolicy } from '../../model/launcher-revocation-policy';
-import { Names } from '../../model/names';
+import { TrustNames } from '../../model/trust-names';
 import { VaultPathRules } from '../../model/private/vault-path-rules';
 import { TerraformOutput, TerraformResource } from '../terraform-output';
 import { VerifyRule } from '../verify-rule';
@@ -73,7 +73,7 @@ function list(value: any): string[] {
 function checkTokenSettings(ctx: VerifyContext, row: PhaseRow, role: TerraformResource, deadline: number | undefined,
   contracts: LauncherContractDocument[]): void {
   const a = role.attributes;
-  const policy = Names.vaultPolicy(row.name);
+  const policy = TrustNames.vaultPolicy(row.name);
   if (a.token_no_default_policy !== true) {
     ctx.report(VerifyRule.TOKEN_DEFAULT_POLICY, role.address, `token_no_default_policy is ${show(a.token_no_default_policy)}, so phase "${row.name}" tokens also get Vault's "default" policy`,
       'set token_no_default_policy: true');
@@ -260,7 +260,7 @@ export function checkVaultRoles(ctx: VerifyContext): void {
       if (audiences.length === 0) {
         ctx.report(VerifyRule.TOKEN_AUDIENCE, contractObject(c),
           'the Job template has no projected serviceAccountToken with an audience, so the agent cannot log in to Vault with an audience-bound token',
-          `add a projected serviceAccountToken with audience ${show(a.audience ?? Names.VAULT_AUDIENCE)}`);
+          `add a projected serviceAccountToken with audience ${show(a.audience ?? TrustNames.VAULT_AUDIENCE)}`);
       } else if (typeof a.audience !== 'string' || a.audience === '') {
         ctx.report(VerifyRule.TOKEN_AUDIENCE, role.address,
           `audience is ${show(a.audience)}: the role accepts tokens minted for any audience, including Kubernetes API tokens (agent "${c.agent}"'s Vault token is issued for ${show(audiences)})`,
@@ -268,7 +268,7 @@ export function checkVaultRoles(ctx: VerifyContext): void {
       } else if (!audiences.includes(a.audience)) {
         ctx.report(VerifyRule.TOKEN_AUDIENCE, role.address,
           `audience is ${show(a.audience)} but agent "${c.agent}"'s Job tokens are issued for ${show(audiences)}`,
-          `make the role's audience and the projected token's audience the same value (default ${show(Names.VAULT_AUDIENCE)})`);
+          `make the role's audience and the projected token's audience the same value (default ${show(TrustNames.VAULT_AUDIENCE)})`);
       }
     }
     checkTokenSettings(ctx, row, role, deadline, contracts);
@@ -429,7 +429,7 @@ export function checkPolicies(ctx: VerifyContext): void {
   }
   const rows = phaseRows(ctx.contracts);
   for (const row of rows) {
-    const name = Names.vaultPolicy(row.name);
+    const name = TrustNames.vaultPolicy(row.name);
     const policy = parsed.find(p => p.name === name);
     if (!policy) {
       if (!tf.resourcesOfType('vault_policy').some(r => String(tf.resolve(r.attributes.name, r.stack)) === name)) {
@@ -454,8 +454,8 @@ export function checkPolicies(ctx: VerifyContext): void {
     }
   }
   for (const step of ladderSteps(ctx.contracts)) {
-    const lower = parsed.find(p => p.name === Names.vaultPolicy(step.lower));
-    const higher = parsed.find(p => p.name === Names.vaultPolicy(step.higher));
+    const lower = parsed.find(p => p.name === TrustNames.vaultPolicy(step.lower));
+    const higher = parsed.find(p => p.name === TrustNames.vaultPolicy(step.higher));
     if (!lower || !higher) {
       continue;
     }

@@ -8,7 +8,7 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
  * Every name the library derives, in one place, so the Kubernetes and the
  * Vault side can never disagree: a name is computed, never typed twice.
  */
-export class Names {
+export class TrustNames {
   /** Prefix of every phase ServiceAccount and Vault role. */
   public static readonly PHASE_PREFIX = 'agent-phase-';
   /** Prefix of every investigation Job name. */
@@ -23,23 +23,23 @@ export class Names {
   /** Kubernetes' limit for a DNS label (RFC 1123). */
   public static readonly MAX_DNS_LABEL = 63;
   /** Longest investigation id that still fits `investigation-<id>` in a DNS label. */
-  public static readonly MAX_INVESTIGATION_ID = Names.MAX_DNS_LABEL - Names.JOB_PREFIX.length;
+  public static readonly MAX_INVESTIGATION_ID = TrustNames.MAX_DNS_LABEL - TrustNames.JOB_PREFIX.length;
   /** Longest phase name that still fits `agent-phase-<phase>` in a DNS label. */
-  public static readonly MAX_PHASE_NAME = Names.MAX_DNS_LABEL - Names.PHASE_PREFIX.length;
+  public static readonly MAX_PHASE_NAME = TrustNames.MAX_DNS_LABEL - TrustNames.PHASE_PREFIX.length;
 
   /** ServiceAccount of a phase: `agent-phase-<phase>`. */
   public static serviceAccount(phaseName: string): string {
-    return `${Names.PHASE_PREFIX}${phaseName}`;
+    return `${TrustNames.PHASE_PREFIX}${phaseName}`;
   }
 
   /** Vault Kubernetes-auth role of a phase; equal to the ServiceAccount name on purpose. */
   public static vaultRole(phaseName: string): string {
-    return Names.serviceAccount(phaseName);
+    return TrustNames.serviceAccount(phaseName);
   }
 
   /** Vault policy of a phase. */
   public static vaultPolicy(phaseName: string): string {
-    return Names.serviceAccount(phaseName);
+    return TrustNames.serviceAccount(phaseName);
   }
 
   /**
@@ -56,17 +56,17 @@ export class Names {
 
   /** Default mount path of a domain's secrets engine: `agents/<domain>`. */
   public static mountPath(domainName: string): string {
-    return `${Names.MOUNT_PREFIX}${domainName}`;
+    return `${TrustNames.MOUNT_PREFIX}${domainName}`;
   }
 
   /** Job name of an investigation: `investigation-<id>`. */
   public static jobName(investigationId: string): string {
-    return `${Names.JOB_PREFIX}${investigationId}`;
+    return `${TrustNames.JOB_PREFIX}${investigationId}`;
   }
 
   /** Whether a string is an RFC 1123 DNS label (lowercase, ≤ 63 characters). */
   public static isDnsLabel(value: string): boolean {
-    return typeof value === 'string' && value.length <= Names.MAX_DNS_LABEL && DNS_LABEL.test(value);
+    return typeof value === 'string' && value.length <= TrustNames.MAX_DNS_LABEL && DNS_LABEL.test(value);
   }
 
   /** Whether a string is an RFC 1123 DNS subdomain (≤ 253 characters). */
@@ -81,7 +81,7 @@ export class Names {
 
   /** Whether a string is a valid investigation id (a DNS label that fits `investigation-<id>`). */
   public static isInvestigationId(value: string): boolean {
-    return Names.isDnsLabel(value) && value.length <= Names.MAX_INVESTIGATION_ID;
+    return TrustNames.isDnsLabel(value) && value.length <= TrustNames.MAX_INVESTIGATION_ID;
   }
 
   /**
@@ -90,7 +90,7 @@ export class Names {
    */
   public static checkDnsLabel(problems: ProblemCollector, path: string, field: string, value: string,
     maxLength?: number): boolean {
-    const max = maxLength ?? Names.MAX_DNS_LABEL;
+    const max = maxLength ?? TrustNames.MAX_DNS_LABEL;
     if (typeof value !== 'string' || value.length === 0) {
       problems.add(path, field, value, 'must be a non-empty DNS label', 'use lowercase letters, digits and "-", e.g. "read-only"');
       return false;

@@ -1,26 +1,26 @@
 /**
- * A length of time. The model layer cannot import cdk8s' `Duration`, so it
+ * A length of time. The model layer cannot import cdk8s' `TrustDuration`, so it
  * carries its own, and both synth targets convert from it.
  */
-export class Duration {
+export class TrustDuration {
   /** A duration of whole seconds. */
-  public static seconds(amount: number): Duration {
-    return new Duration(amount, 1, 'seconds');
+  public static seconds(amount: number): TrustDuration {
+    return new TrustDuration(amount, 1, 'seconds');
   }
 
   /** A duration of whole minutes. */
-  public static minutes(amount: number): Duration {
-    return new Duration(amount, 60, 'minutes');
+  public static minutes(amount: number): TrustDuration {
+    return new TrustDuration(amount, 60, 'minutes');
   }
 
   /** A duration of whole hours. */
-  public static hours(amount: number): Duration {
-    return new Duration(amount, 3600, 'hours');
+  public static hours(amount: number): TrustDuration {
+    return new TrustDuration(amount, 3600, 'hours');
   }
 
   /** A duration of whole days. */
-  public static days(amount: number): Duration {
-    return new Duration(amount, 86400, 'days');
+  public static days(amount: number): TrustDuration {
+    return new TrustDuration(amount, 86400, 'days');
   }
 
   private readonly totalSeconds: number;
@@ -45,8 +45,8 @@ export class Duration {
   }
 
   /** A new duration that is this one plus another. */
-  public plus(other: Duration): Duration {
-    return Duration.seconds(this.totalSeconds + other.toSeconds());
+  public plus(other: TrustDuration): TrustDuration {
+    return TrustDuration.seconds(this.totalSeconds + other.toSeconds());
   }
 
   /** Human-readable form, e.g. `15 minutes (900s)`. */
