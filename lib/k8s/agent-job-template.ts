@@ -343,7 +343,7 @@ export class AgentJobTemplate extends Construct {
       const envVariables: { [name: string]: kplus.EnvValue } = {
         [env.investigationId]: kplus.EnvValue.fromValue(TEMPLATE_ID),
         [env.trustPhase]: kplus.EnvValue.fromValue(phase.name),
-        [env.vaultRole]: kplus.EnvValue.fromValue(TrustNames.vaultRole(phase.name)),
+        [env.vaultRole]: kplus.EnvValue.fromValue(fleet.vaultRoleOf(phase)),
         [env.otelResourceAttributes]: kplus.EnvValue.fromValue(`investigation.id=${TEMPLATE_ID},agent.trust_phase=${phase.name}`),
         OTEL_SERVICE_NAME: kplus.EnvValue.fromValue(agentName),
         VAULT_ADDR: kplus.EnvValue.fromValue(fleet.vaultAddress),
@@ -549,7 +549,7 @@ export class AgentJobTemplate extends Construct {
     const row = TemplateCache.phaseRow(fleet, phase, () => ({
       name: phase.name,
       serviceAccount: TrustNames.serviceAccount(phase.name),
-      vaultRole: TrustNames.vaultRole(phase.name),
+      vaultRole: fleet.vaultRoleOf(phase),
       vaultAuthMount: fleet.vaultAuthMountPath,
       ...(fleet.investigationIdentityMountPath ? { vaultJwtAuthMount: fleet.investigationIdentityMountPath } : {}),
       egress: fleet.egressOf(phase).map(t => t.toString()),
@@ -563,7 +563,7 @@ export class AgentJobTemplate extends Construct {
     if (!this.injector) {
       return row;
     }
-    const annotations: { [key: string]: string } = { 'vault.hashicorp.com/role': TrustNames.vaultRole(phase.name) };
+    const annotations: { [key: string]: string } = { 'vault.hashicorp.com/role': this.fleet.vaultRoleOf(phase) };
     vaultPaths.forEach((p, i) => {
       // One file per credential path under /vault/secrets, named after the
       // path while the annotation name stays within Kubernetes' 63 characters.

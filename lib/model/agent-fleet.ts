@@ -4,6 +4,7 @@ import { TrustDuration } from './trust-duration';
 import { EgressTarget, EgressProtocol } from './egress-target';
 import { HostnameEnforcement } from './hostname-enforcement';
 import { TrustNames } from './trust-names';
+import { VaultNaming } from './vault-naming';
 import { PhaseHostnames } from './phase-hostnames';
 import { SecretEngineKind } from './secret-engine-kind';
 import { TrustLadder } from './trust-ladder';
@@ -35,7 +36,7 @@ export interface DomainSpec {
   readonly engine?: SecretEngineKind;
   /**
    * Vault mount path of the engine.
-   * @default - `agents/<domain>`
+   * @default - `agents/<domain>` (`agents-<prefix>/<domain>` with `VaultNaming.fleetScoped`)
    */
   readonly mountPath?: string;
   /**
@@ -51,7 +52,7 @@ export interface VaultEndpoint {
   readonly address: string;
   /**
    * Path of the Kubernetes auth mount agents log in through (without `auth/`).
-   * @default "kubernetes-agents"
+   * @default "kubernetes-agents" (`kubernetes-<prefix>` with `VaultNaming.fleetScoped`)
    */
   readonly authMountPath?: string;
   /**
@@ -145,6 +146,16 @@ export interface AgentFleetProps {
    * @default - none: a domain listing hostnames is an error
    */
   readonly hostnameEnforcement?: HostnameEnforcement;
+  /**
+   * How the fleet names its Vault objects. `VaultNaming.fleetScoped()`
+   * prefixes every policy, auth role and default mount path with the fleet
+   * (its namespace unless given), so several fleets share one Vault; the
+   * ServiceAccount names stay `agent-phase-<phase>` and the launcher
+   * contract names the Vault role and mount to use. Turning it on for a
+   * running fleet renames its Vault roles (see the README's migration).
+   * @default VaultNaming.UNSCOPED - `agent-phase-<phase>`, `kubernetes-agents`, `agents/<domain>`: one fleet per Vault
+   */
+  readonly vaultNaming?: VaultNaming;
 }
 
 /** A resolved domain: spec with defaults applied. */
@@ -172,7 +183,7 @@ export class AgentFleet {
   /** Default Vault address. */
   public static readonly DEFAULT_VAULT_ADDRESS = 'https://vault.vault.svc:8200';
   /** Default Kubernetes auth mount for agents. */
-  public static readonly DEFAULT_AUTH_MOUNT = 'kubernetes-agents';
+  public static readonly DEFAULT_AUTH_MOUNT = TrustNames.DEFAULT_AUTH_MOUNT;
   /** Default TTL of agent Vault tokens (renewed by the agent up to deadline + margin). */
   public static readonly DEFAULT_VAULT_TOKEN_TTL = TrustDuration.minutes(5);
 
@@ -217,6 +228,10 @@ export class AgentFleet {
   public readonly investigationIdentityMountPath?: string;
   /** Allowed image registries. */
   public readonly allowedRegistries: string[];
+  /** How the fleet names its Vault objects. */
+  public readonly vaultNaming: VaultNaming;
+  /** The prefix of every Vault name of the fleet; undefined when unscoped (`VaultNaming.UNSCOPED`). */
+  public readonly vaultPrefix?: string;
   /** Whether vaultTokenTtl was given (a defaulted one follows the deadline, whose own problems are reported). */
   private readonly explicitTokenTtl: boolean;
   /** Where agents reach the Kubernetes API, if they may. */
@@ -226,13 +241,15 @@ export class AgentFleet {
 
   public constructor(props: AgentFleetProps) {
     this.namespace = props.namespace ?? 'agents';
+    this.vaultNaming = props.vaultNaming ?? VaultNaming.UNSCOPED;
+    this.vaultPrefix = this.vaultNaming.prefixFor(this.namespace);
     this.targetNamespaces = [...(props.targetNamespaces ?? [])];
     this.agents = [...(props.agents ?? [])];
     this.ladder = props.ladder ?? TrustLadder.standard();
     this.domains = (props.domains ?? Domain.standard().map((domain): DomainSpec => ({ domain }))).map(spec => ({
       domain: spec.domain,
       engine: spec.engine ?? spec.domain.defaultEngine,
-      mountPath: (spec.mountPath ?? TrustNames.mountPath(spec.domain.name)).replace(/^\/+|\/+$/g, ''),
+      mountPath: (spec.mountPath ?? TrustNames.mountPath(spec.domain.name, this.vaultPrefix)).replace(/^\/+|\/+$/g, ''),
       egress: [...(spec.egress ?? [])],
     }));
     this.jobDeadline = props.jobDeadline ?? TrustDuration.minutes(15);
@@ -242,7 +259,7 @@ export class AgentFleet {
     this.explicitTokenTtl = props.vaultTokenTtl !== undefined;
     this.maxConcurrentInvestigations = props.maxConcurrentInvestigations ?? 10;
     this.vaultAddress = props.vault?.address ?? AgentFleet.DEFAULT_VAULT_ADDRESS;
-    this.vaultAuthMountPath = (props.vault?.authMountPath ?? AgentFleet.DEFAULT_AUTH_MOUNT).replace(/^\/+|\/+$/g, '');
+    this.vaultAuthMountPath = (props.vault?.authMountPath ?? TrustNames.defaultAuthMount(this.vaultPrefix)).replace(/^\/+|\/+$/g, '');
     this.investigationIdentityMountPath = props.vault?.investigationIdentityMountPath?.replace(/^\/+|\/+$/g, '');
     this.vaultEgress = props.vault?.egress
       ?? EgressTarget.inCluster('vault', { 'app.kubernetes.io/name': 'vault' }, [{ port: 8200, protocol: EgressProtocol.TCP }]);
@@ -277,6 +294,16 @@ export class AgentFleet {
       throw new Error(`domain ${JSON.stringify(domain.name)} is not declared in this fleet; declared: ${this.domains.map(d => d.domain.name).join(', ')}`);
     }
     return found;
+  }
+
+  /** The Vault auth role agents of a phase log in with (`TrustNames.vaultRole` with the fleet's prefix). */
+  public vaultRoleOf(phase: TrustPhase): string {
+    return TrustNames.vaultRole(phase.name, this.vaultPrefix);
+  }
+
+  /** The Vault policy of a phase (`TrustNames.vaultPolicy` with the fleet's prefix). */
+  public vaultPolicyOf(phase: TrustPhase): string {
+    return TrustNames.vaultPolicy(phase.name, this.vaultPrefix);
   }
 
   /** The domains a phase may use (access above NONE). */
@@ -329,6 +356,7 @@ export class AgentFleet {
   private validate(problems: ProblemCollector): void {
     const path = 'AgentFleet';
     TrustNames.checkDnsLabel(problems, path, 'namespace', this.namespace);
+    this.vaultNaming.check(problems, path, this.namespace, this.ladder.phases.map(p => p.name));
     if (this.targetNamespaces.length === 0) {
       problems.add(path, 'targetNamespaces', [], 'lists no namespace', 'name the namespaces agents investigate, e.g. ["payments"]');
     }

@@ -326,7 +326,7 @@ export class GrafanaDashboard {
     const authMounts = [f.vaultAuthMountPath, ...(f.investigationIdentityMountPath ? [f.investigationIdentityMountPath] : [])];
     const mounts = promqlAlternation(authMounts.map(m => `auth/${m}/`));
     const domains = promqlAlternation(f.domains.map(d => `${d.mountPath}/`));
-    const policies = `${promqlAlternation([TrustNames.vaultPolicy('')])}$phase`;
+    const policies = `${promqlAlternation([TrustNames.vaultPolicy('', f.vaultPrefix)])}$phase`;
     return [
       this.row('Vault (telemetry scraped from /v1/sys/metrics)'),
       this.panel({

@@ -8,6 +8,7 @@ export * from './phase-hostnames';
 export * from './squid-allowlist';
 export * from './kubernetes-rule';
 export * from './trust-names';
+export * from './vault-naming';
 export * from './permission-set';
 export * from './promotion';
 export * from './quantity';

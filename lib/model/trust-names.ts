@@ -18,6 +18,8 @@ export class TrustNames {
    * roles require exactly this audience.
    */
   public static readonly VAULT_AUDIENCE = 'vault';
+  /** Default Kubernetes auth mount of an unscoped fleet. */
+  public static readonly DEFAULT_AUTH_MOUNT = 'kubernetes-agents';
   /** Prefix of every domain secrets engine mount. */
   public static readonly MOUNT_PREFIX = 'agents/';
   /** Kubernetes' limit for a DNS label (RFC 1123). */
@@ -32,14 +34,32 @@ export class TrustNames {
     return `${TrustNames.PHASE_PREFIX}${phaseName}`;
   }
 
-  /** Vault Kubernetes-auth role of a phase; equal to the ServiceAccount name on purpose. */
-  public static vaultRole(phaseName: string): string {
-    return TrustNames.serviceAccount(phaseName);
+  /**
+   * Vault auth role of a phase: the ServiceAccount name on purpose, behind
+   * the fleet's Vault prefix when its names are fleet-scoped
+   * (`<prefix>-agent-phase-<phase>`, `VaultNaming.fleetScoped`).
+   */
+  public static vaultRole(phaseName: string, vaultPrefix?: string): string {
+    return TrustNames.vaultScoped(TrustNames.serviceAccount(phaseName), vaultPrefix);
   }
 
-  /** Vault policy of a phase. */
-  public static vaultPolicy(phaseName: string): string {
-    return TrustNames.serviceAccount(phaseName);
+  /** Vault policy of a phase: equal to its role name. */
+  public static vaultPolicy(phaseName: string, vaultPrefix?: string): string {
+    return TrustNames.vaultRole(phaseName, vaultPrefix);
+  }
+
+  /** Default Kubernetes auth mount of a fleet: `kubernetes-agents`, or `kubernetes-<prefix>` when fleet-scoped. */
+  public static defaultAuthMount(vaultPrefix?: string): string {
+    return vaultPrefix === undefined ? TrustNames.DEFAULT_AUTH_MOUNT : `kubernetes-${vaultPrefix}`;
+  }
+
+  /**
+   * Auth mount of one cluster of a fleet: `<mount>-<cluster>`, so every
+   * (fleet, cluster) pair has its own mount with its own CA or issuer and a
+   * token of one cluster cannot log in through another's.
+   */
+  public static clusterMount(mountPath: string, clusterName: string): string {
+    return `${mountPath}-${clusterName}`;
   }
 
   /**
@@ -54,9 +74,17 @@ export class TrustNames {
     return `${name}.${namespace}`;
   }
 
-  /** Default mount path of a domain's secrets engine: `agents/<domain>`. */
-  public static mountPath(domainName: string): string {
-    return `${TrustNames.MOUNT_PREFIX}${domainName}`;
+  /**
+   * Default mount path of a domain's secrets engine: `agents/<domain>`, or
+   * `agents-<prefix>/<domain>` when the fleet's Vault names are
+   * fleet-scoped (never nested in another fleet's mounts).
+   */
+  public static mountPath(domainName: string, vaultPrefix?: string): string {
+    return vaultPrefix === undefined ? `${TrustNames.MOUNT_PREFIX}${domainName}` : `agents-${vaultPrefix}/${domainName}`;
+  }
+
+  private static vaultScoped(name: string, vaultPrefix?: string): string {
+    return vaultPrefix === undefined ? name : `${vaultPrefix}-${name}`;
   }
 
   /** Job name of an investigation: `investigation-<id>`. */

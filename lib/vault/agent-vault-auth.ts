@@ -117,6 +117,7 @@ export interface VaultRoleBinding {
 }
 
 const AUDIENCE = TrustNames.VAULT_AUDIENCE;
+const AUTH_SYMBOL = Symbol.for('cdk-agent-trust.AgentVaultAuth');
 
 /**
  * How agents log in to Vault: a Kubernetes auth mount at the fleet's auth
@@ -133,6 +134,11 @@ const AUDIENCE = TrustNames.VAULT_AUDIENCE;
 export class AgentVaultAuth extends Construct {
   /** JSON pointer of the pod-name claim of a projected ServiceAccount token, bound to `investigation-*` on the JWT roles. */
   public static readonly POD_NAME_CLAIM = '/kubernetes.io/pod/name';
+
+  /** Whether `x` is an AgentVaultAuth (works across copies of the library). */
+  public static isAgentVaultAuth(x: any): boolean {
+    return x !== null && typeof x === 'object' && AUTH_SYMBOL in x;
+  }
 
   /** The fleet. */
   public readonly fleet: AgentFleet;
@@ -153,6 +159,7 @@ export class AgentVaultAuth extends Construct {
 
   public constructor(scope: Construct, id: string, props: AgentVaultAuthProps) {
     super(scope, id);
+    Object.defineProperty(this, AUTH_SYMBOL, { value: true });
     const fleet = props.fleet;
     this.fleet = fleet;
     this.tokenType = props.tokenType ?? VaultTokenType.SERVICE;
@@ -211,13 +218,13 @@ export class AgentVaultAuth extends Construct {
     this.bindings = fleet.ladder.phases.map(phase => ({
       phase: phase.name,
       authMountPath: fleet.vaultAuthMountPath,
-      roleName: TrustNames.vaultRole(phase.name),
+      roleName: fleet.vaultRoleOf(phase),
       serviceAccount: TrustNames.serviceAccount(phase.name),
       namespace: fleet.namespace,
       audience: AUDIENCE,
       tokenTtlSeconds: fleet.tokenTtlSeconds,
       tokenMaxTtlSeconds: fleet.tokenMaxTtlSeconds,
-      policies: [TrustNames.vaultPolicy(phase.name)],
+      policies: [fleet.vaultPolicyOf(phase)],
     }));
     // token_ttl + token_explicit_max_ttl, not token_period: a periodic token
     // has no end of its own (renewed within each period it lives forever
@@ -288,7 +295,7 @@ export class AgentVaultAuth extends Construct {
       }
     }
 
-    this.node.addValidation({ validate: () => [...this.missingPolicies(), ...this.mountCollisions()] });
+    this.node.addValidation({ validate: () => [...this.missingPolicies(), ...this.mountCollisions(), ...this.prefixCollisions()] });
   }
 
   /** The binding of a phase; throws, listing the phases, when the fleet's ladder does not hold it. */
@@ -354,8 +361,33 @@ export class AgentVaultAuth extends Construct {
         if (p === m || p.startsWith(`${m}/`) || m.startsWith(`${p}/`)) {
           problems.add(this.node.path, mine === this.backend ? 'fleet.vaultAuthMountPath' : 'fleet.investigationIdentityMountPath', m,
             `collides with the ${c.terraformResourceType} at "${p}" (${c.node.path}): auth mounts may not be equal or nested`,
-            'give each fleet its own auth mounts (AgentFleet vault.authMountPath and vault.investigationIdentityMountPath)');
+            'give each fleet its own auth mounts: vaultNaming: VaultNaming.fleetScoped() in each AgentFleet (or distinct vault.authMountPath and vault.investigationIdentityMountPath)');
         }
+      }
+    }
+    return problems.toMessages();
+  }
+
+  /**
+   * A problem for every other fleet of the stack with the same Vault
+   * prefix: their policies, roles and default mounts would be the same
+   * objects. Unscoped fleets collide by name and are reported there.
+   */
+  private prefixCollisions(): string[] {
+    const problems = new ProblemCollector();
+    const prefix = this.fleet.vaultPrefix;
+    if (prefix === undefined) {
+      return [];
+    }
+    for (const c of TerraformStack.of(this).node.findAll()) {
+      if (c === this || !AgentVaultAuth.isAgentVaultAuth(c)) {
+        continue;
+      }
+      const other = (c as AgentVaultAuth).fleet;
+      if (other !== this.fleet && other.vaultPrefix === prefix) {
+        problems.add(this.node.path, 'fleet.vaultNaming.prefix', prefix,
+          `is also the Vault prefix of the fleet in namespace "${other.namespace}" (${c.node.path}): both fleets would own the same Vault policies, roles and mounts`,
+          'give each fleet on this Vault its own prefix: vaultNaming: VaultNaming.fleetScoped({ prefix: \'<team>\' })');
       }
     }
     return problems.toMessages();

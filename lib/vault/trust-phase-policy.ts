@@ -123,7 +123,9 @@ export class TrustPhasePolicy extends Construct {
       if (c instanceof TerraformResource && c !== this.policy && c.terraformResourceType === 'vault_policy'
         && (c as Policy).nameInput === this.document.name && !same.some(s => s.policy === c)) {
         problems.add(path, 'name', this.document.name, `is also the name of the vault_policy at ${c.node.path}; Vault keeps one policy per name`,
-          'keep one fleet (or distinct phase names) per Vault, or use a separate Vault namespace per fleet');
+          this.fleet.vaultPrefix === undefined
+            ? 'give every fleet on this Vault its own names: vaultNaming: VaultNaming.fleetScoped() in each AgentFleet (README, "Many fleets on one Vault")'
+            : 'give each fleet on this Vault its own prefix: vaultNaming: VaultNaming.fleetScoped({ prefix: \'<team>\' })');
       }
     }
     const belowPhase = this.fleet.ladder.previous(this.phase);

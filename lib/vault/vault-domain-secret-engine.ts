@@ -417,7 +417,7 @@ export class VaultDomainSecretEngine extends Construct {
       if (p === this.mountPath || p.startsWith(`${this.mountPath}/`) || this.mountPath.startsWith(`${p}/`)) {
         problems.add(this.node.path, 'mountPath', this.mountPath,
           `collides with the ${c.terraformResourceType} at "${p}" (${c.node.path}): Vault mounts may not be equal or nested`,
-          'give each domain its own path (AgentFleet DomainSpec.mountPath) and create one engine per domain');
+          'give each domain its own path (AgentFleet DomainSpec.mountPath) and create one engine per domain; for several fleets on one Vault, vaultNaming: VaultNaming.fleetScoped() in each AgentFleet');
       }
     }
     return problems.toMessages();

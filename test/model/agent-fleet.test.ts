@@ -1,5 +1,5 @@
 import {
-  AccessLevel, AgentFleet, Domain, TrustDuration, EgressTarget, TrustNames, SecretEngineKind, TrustPhase,
+  AccessLevel, AgentFleet, Domain, TrustDuration, EgressTarget, TrustNames, SecretEngineKind, TrustPhase, VaultNaming,
 } from '../../lib';
 import { fleetProps, problemsOf } from './helpers';
 
@@ -278,5 +278,48 @@ describe('AccessLevel and engines', () => {
     expect(Domain.of('llm')).toBe(Domain.LLM);
     expect(Domain.of('billing').defaultEngine).toBe(SecretEngineKind.KV_V2);
     expect(Domain.of('ledger', SecretEngineKind.MYSQL).defaultEngine).toBe(SecretEngineKind.MYSQL);
+  });
+});
+
+describe('AgentFleet vaultNaming', () => {
+  test('UNSCOPED (the default) keeps today\'s names', () => {
+    const f = new AgentFleet(fleetProps());
+    expect(f.vaultNaming).toBe(VaultNaming.UNSCOPED);
+    expect(f.vaultPrefix).toBeUndefined();
+    expect(f.ladder.phases.map(p => f.vaultRoleOf(p))).toEqual(f.ladder.phases.map(p => TrustNames.serviceAccount(p.name)));
+  });
+
+  test('fleetScoped() prefixes roles, policies and default mounts with the namespace', () => {
+    const f = new AgentFleet(fleetProps({ namespace: 'team-a', vaultNaming: VaultNaming.fleetScoped() }));
+    expect(f.vaultPrefix).toBe('team-a');
+    expect(f.vaultRoleOf(TrustPhase.READ_ONLY)).toBe('team-a-agent-phase-read-only');
+    expect(f.vaultPolicyOf(TrustPhase.READ_ONLY)).toBe('team-a-agent-phase-read-only');
+    expect(f.vaultAuthMountPath).toBe('kubernetes-team-a');
+    expect(f.domains[0].mountPath).toBe('agents-team-a/network');
+  });
+
+  test('explicit mount paths are kept as given', () => {
+    const f = new AgentFleet(fleetProps({ vaultNaming: VaultNaming.fleetScoped(),
+      vault: { address: 'https://vault.example.com', authMountPath: 'k8s-agents' }, domains: [{ domain: Domain.LLM, mountPath: 'kv/agents' }] }));
+    expect(f.vaultAuthMountPath).toBe('k8s-agents');
+    expect(f.domains[0].mountPath).toBe('kv/agents');
+  });
+
+  test.each([
+    ['not a DNS label', 'Team_A', /is not an RFC 1123 DNS label/],
+    ['empty', '', /must be a non-empty DNS label/],
+    ['too long for the longest phase', 'a'.repeat(40), /is 40 characters, longer than the 37 allowed here/],
+  ])('a prefix %s is rejected with path, field, value and fix', (_name, prefix, message) => {
+    const problems = problemsOf(fleetProps({ vaultNaming: VaultNaming.fleetScoped({ prefix }) }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: 'AgentFleet', field: 'vaultNaming.prefix', value: JSON.stringify(prefix) });
+    expect(problems[0].message).toMatch(message);
+    expect(problems[0].hint.length).toBeGreaterThan(5);
+  });
+
+  test('a namespace too long to be the default prefix is reported as the prefix', () => {
+    const namespace = 'n'.repeat(50);
+    const problems = problemsOf(fleetProps({ namespace, vaultNaming: VaultNaming.fleetScoped() }));
+    expect(problems.map(p => [p.field, p.value])).toEqual([['vaultNaming.prefix (the namespace)', JSON.stringify(namespace)]]);
   });
 });

@@ -2,11 +2,11 @@ import { Audit } from '@cdktf/provider-vault/lib/audit';
 import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { Policy } from '@cdktf/provider-vault/lib/policy';
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { DefaultVaultStack } from '../../examples/default/vault';
 import { defaultFleet } from '../../examples/default/fleet';
 import {
-  AccessLevel, AgentVaultTrust, Domain, EngineConfig, TrustNames, SecretEngineKind, TrustPhase,
+  AccessLevel, AgentVaultTrust, Domain, DomainEngine, EngineConfig, TrustNames, SecretEngineKind, TrustPhase, VaultNaming,
 } from '../../lib';
 import { engines, errorOf, fleet, problemsOf, resources, secretVar, stack, synthJson } from './fixtures';
 
@@ -222,5 +222,83 @@ describe('two fleets in one stack', () => {
     expect(message).toMatch(/\[test\/A\/Policy-shadow\] test\/A\/Policy-shadow: name = "agent-phase-shadow": is also the name of the vault_policy at test\/B\/Policy-shadow\/Resource/);
     expect(message).not.toMatch(/collides with/);
     expect(message.match(/is also the name of the vault_policy/g)).toHaveLength(8);
+  });
+});
+
+describe('fleet-scoped Vault names (VaultNaming.fleetScoped)', () => {
+  /** The second fleet's engines with their own database password variable in `s`. */
+  function enginesB(s: TerraformStack): DomainEngine[] {
+    const sb = engines(stack());
+    sb[1] = { domain: Domain.DATABASE, config: EngineConfig.postgresql({
+      connectionUrl: 'postgresql://{{username}}:{{password}}@pg-b:5432/b', username: 'vault_admin', password: secretVar(s, 'db_password_b') }) };
+    return sb;
+  }
+
+  test('the policy collision of two unscoped fleets names the fix VaultNaming.fleetScoped()', () => {
+    const s = stack();
+    const b = fleet({ namespace: 'agents-b', vault: { address: 'https://vault.vault.svc:8200', authMountPath: 'kubernetes-agents-b' },
+      domains: Domain.standard().map(domain => ({ domain, mountPath: `agents-b/${domain.name}` })) });
+    new AgentVaultTrust(s, 'A', { fleet: fleet(), kubernetesHost: 'https://kubernetes.default.svc', engines: engines(s), manageAuditDevices: false });
+    new AgentVaultTrust(s, 'B', { fleet: b, kubernetesHost: 'https://kubernetes.default.svc', engines: enginesB(s) });
+    const message = errorOf(() => Testing.synth(s, true));
+    expect(message).toMatch(/name = "agent-phase-shadow": is also the name of the vault_policy .* Fix: give every fleet on this Vault its own names: vaultNaming: VaultNaming\.fleetScoped\(\)/);
+    expect(message).not.toMatch(/Vault namespace/);
+  });
+
+  test('two fleet-scoped fleets share one Vault with no collision and no policy reaching the other fleet', () => {
+    const s = stack();
+    const a = fleet({ namespace: 'team-a', vaultNaming: VaultNaming.fleetScoped() });
+    const b = fleet({ namespace: 'team-b', vaultNaming: VaultNaming.fleetScoped() });
+    new AgentVaultTrust(s, 'A', { fleet: a, kubernetesHost: 'https://kubernetes.default.svc', engines: engines(s), manageAuditDevices: false });
+    new AgentVaultTrust(s, 'B', { fleet: b, kubernetesHost: 'https://kubernetes.default.svc', engines: enginesB(s) });
+    const json = synthJson(s);
+    const names = (type: string, attr: string): string[] => Object.values(resources(json, type)).map((r: any) => r[attr]);
+    const policies = names('vault_policy', 'name');
+    expect(policies.filter(n => n.startsWith('team-a-agent-phase-'))).toHaveLength(4);
+    expect(policies.filter(n => n.startsWith('team-b-agent-phase-'))).toHaveLength(4);
+    expect(new Set(policies).size).toBe(policies.length);
+    expect(names('vault_auth_backend', 'path').sort()).toEqual(['kubernetes-team-a', 'kubernetes-team-b']);
+    const roles = Object.values(resources(json, 'vault_kubernetes_auth_backend_role')) as any[];
+    expect(roles.map(r => r.role_name).sort()).toEqual([...a.ladder.phases.map(p => `team-a-agent-phase-${p.name}`),
+      ...b.ladder.phases.map(p => `team-b-agent-phase-${p.name}`)].sort());
+    for (const r of roles) {
+      // Kubernetes ServiceAccount names stay as the seed names them; the role carries the prefix.
+      const team = r.role_name.startsWith('team-a-') ? 'team-a' : 'team-b';
+      expect(r.bound_service_account_names).toEqual([r.role_name.slice(`${team}-`.length)]);
+      expect(r.bound_service_account_namespaces).toEqual([team]);
+      expect(r.token_policies).toEqual([r.role_name]);
+    }
+    const mounts = ['vault_mount', 'vault_database_secrets_mount', 'vault_kubernetes_secret_backend', 'vault_aws_secret_backend']
+      .flatMap(t => names(t, 'path'));
+    expect(mounts.filter(m => m.startsWith('agents-team-a/'))).toHaveLength(5);
+    expect(mounts.filter(m => m.startsWith('agents-team-b/'))).toHaveLength(5);
+    // No policy of one fleet names a path under the other fleet's mounts.
+    for (const [, p] of Object.entries(resources(json, 'vault_policy')) as Array<[string, any]>) {
+      const own = p.name.startsWith('team-a-') ? 'team-a' : 'team-b';
+      const other = own === 'team-a' ? 'team-b' : 'team-a';
+      const paths = Object.keys(JSON.parse(p.policy).path);
+      expect(paths.filter(x => !x.startsWith(`agents-${own}/`) && !x.startsWith('auth/token/'))).toEqual([]);
+      expect(paths.filter(x => x.startsWith(`agents-${other}/`))).toEqual([]);
+    }
+  });
+
+  test('an explicit prefix replaces the namespace', () => {
+    const f = fleet({ namespace: 'agents', vaultNaming: VaultNaming.fleetScoped({ prefix: 'payments' }) });
+    expect(f.vaultPrefix).toBe('payments');
+    expect(f.vaultAuthMountPath).toBe('kubernetes-payments');
+    expect(f.vaultRoleOf(f.ladder.lowest)).toBe('payments-agent-phase-shadow');
+    expect(f.domains.map(d => d.mountPath)).toEqual(Domain.standard().map(d => `agents-payments/${d.name}`));
+  });
+
+  test('two fleets with the same prefix in one stack fail synth, naming the prefix and the fix', () => {
+    const s = stack();
+    const a = fleet({ namespace: 'team-a', vaultNaming: VaultNaming.fleetScoped({ prefix: 'shared' }) });
+    const b = fleet({ namespace: 'team-b', vaultNaming: VaultNaming.fleetScoped({ prefix: 'shared' }) });
+    new AgentVaultTrust(s, 'A', { fleet: a, kubernetesHost: 'https://kubernetes.default.svc', engines: engines(s), manageAuditDevices: false });
+    new AgentVaultTrust(s, 'B', { fleet: b, kubernetesHost: 'https://kubernetes.default.svc', engines: enginesB(s) });
+    const message = errorOf(() => Testing.synth(s, true));
+    expect(message).toMatch(/\[test\/A\/Auth\] test\/A\/Auth: fleet\.vaultNaming\.prefix = "shared": is also the Vault prefix of the fleet in namespace "team-b" \(test\/B\/Auth\): both fleets.* Fix: give each fleet on this Vault its own prefix: vaultNaming: VaultNaming\.fleetScoped\(\{ prefix: '<team>' \}\)/);
+    expect(message).toMatch(/\[test\/B\/Auth\] test\/B\/Auth: fleet\.vaultNaming\.prefix = "shared": is also the Vault prefix of the fleet in namespace "team-a"/);
+    expect(message).toMatch(/name = "shared-agent-phase-shadow": is also the name of the vault_policy .* Fix: give each fleet on this Vault its own prefix/);
   });
 });

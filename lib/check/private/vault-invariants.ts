@@ -69,11 +69,20 @@ function list(value: any): string[] {
   return Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)];
 }
 
+/**
+ * The Vault policy of a phase: named like the phase's Vault role (both
+ * `TrustNames.vaultRole`/`vaultPolicy`, with the fleet's prefix when its
+ * names are fleet-scoped), which the contract states.
+ */
+function policyOf(row: PhaseRow): string {
+  return row.vaultRole;
+}
+
 /** Checks shared by Kubernetes and JWT roles of a phase: token policies, TTL bounds and renewal before expiry. */
 function checkTokenSettings(ctx: VerifyContext, row: PhaseRow, role: TerraformResource, deadline: number | undefined,
   contracts: LauncherContractDocument[]): void {
   const a = role.attributes;
-  const policy = TrustNames.vaultPolicy(row.name);
+  const policy = policyOf(row);
   if (a.token_no_default_policy !== true) {
     ctx.report(VerifyRule.TOKEN_DEFAULT_POLICY, role.address, `token_no_default_policy is ${show(a.token_no_default_policy)}, so phase "${row.name}" tokens also get Vault's "default" policy`,
       'set token_no_default_policy: true');
@@ -429,7 +438,7 @@ export function checkPolicies(ctx: VerifyContext): void {
   }
   const rows = phaseRows(ctx.contracts);
   for (const row of rows) {
-    const name = TrustNames.vaultPolicy(row.name);
+    const name = policyOf(row);
     const policy = parsed.find(p => p.name === name);
     if (!policy) {
       if (!tf.resourcesOfType('vault_policy').some(r => String(tf.resolve(r.attributes.name, r.stack)) === name)) {
@@ -454,8 +463,12 @@ export function checkPolicies(ctx: VerifyContext): void {
     }
   }
   for (const step of ladderSteps(ctx.contracts)) {
-    const lower = parsed.find(p => p.name === TrustNames.vaultPolicy(step.lower));
-    const higher = parsed.find(p => p.name === TrustNames.vaultPolicy(step.higher));
+    const policyOfPhase = (phase: string): string | undefined => {
+      const row = rows.find(r => r.agentNamespace === step.namespace && r.name === phase);
+      return row && policyOf(row);
+    };
+    const lower = parsed.find(p => p.name === policyOfPhase(step.lower));
+    const higher = parsed.find(p => p.name === policyOfPhase(step.higher));
     if (!lower || !higher) {
       continue;
     }
