@@ -1,4 +1,5 @@
 import { AccessLevel } from './access-level';
+import { AgentCluster } from './agent-cluster';
 import { Domain } from './domain';
 import { TrustDuration } from './trust-duration';
 import { EgressTarget, EgressProtocol } from './egress-target';
@@ -156,6 +157,22 @@ export interface AgentFleetProps {
    * @default VaultNaming.UNSCOPED - `agent-phase-<phase>`, `kubernetes-agents`, `agents/<domain>`: one fleet per Vault
    */
   readonly vaultNaming?: VaultNaming;
+  /**
+   * The clusters the fleet runs in. Each gets its own Kubernetes output
+   * (`AgentFleet.clusterFleets`, one per cluster) and its own Vault auth
+   * mounts `<authMountPath>-<cluster>` (and `<investigationIdentityMountPath>-<cluster>`)
+   * configured with that cluster's CA and issuer.
+   * @default - one implicit cluster: today's single-cluster output, mounts as declared
+   */
+  readonly clusters?: AgentCluster[];
+}
+
+/** Marks the props of a per-cluster view (`AgentFleet.clusterFleets`); not part of the public props. */
+const CLUSTER_VIEW = Symbol('cdk-agent-trust.AgentFleet.clusterView');
+
+interface ClusterView {
+  readonly cluster: AgentCluster;
+  readonly declaration: AgentFleet;
 }
 
 /** A resolved domain: spec with defaults applied. */
@@ -232,6 +249,23 @@ export class AgentFleet {
   public readonly vaultNaming: VaultNaming;
   /** The prefix of every Vault name of the fleet; undefined when unscoped (`VaultNaming.UNSCOPED`). */
   public readonly vaultPrefix?: string;
+  /** The declared clusters (empty: one implicit cluster). */
+  public readonly clusters: AgentCluster[];
+  /** The cluster this fleet is the view of (`clusterFleets`); undefined for a declared fleet. */
+  public readonly cluster?: AgentCluster;
+  /**
+   * The fleet as declared: itself, or for a per-cluster view the fleet
+   * that declares the cluster (two views of one declaration share its
+   * Vault policies and engines).
+   */
+  public readonly declaration: AgentFleet;
+  /**
+   * The fleet as each cluster sees it, in declaration order: that cluster's
+   * target namespaces, `kubernetesApi` and Vault auth mounts, everything
+   * else shared. Render each with the Kubernetes constructs into its own
+   * output; `[this]` when no cluster is declared.
+   */
+  public readonly clusterFleets: AgentFleet[];
   /** Whether vaultTokenTtl was given (a defaulted one follows the deadline, whose own problems are reported). */
   private readonly explicitTokenTtl: boolean;
   /** Where agents reach the Kubernetes API, if they may. */
@@ -240,6 +274,10 @@ export class AgentFleet {
   public readonly hostnameEnforcement?: HostnameEnforcement;
 
   public constructor(props: AgentFleetProps) {
+    const view = (props as any)[CLUSTER_VIEW] as ClusterView | undefined;
+    this.cluster = view?.cluster;
+    this.declaration = view?.declaration ?? this;
+    this.clusters = view ? [] : [...(props.clusters ?? [])];
     this.namespace = props.namespace ?? 'agents';
     this.vaultNaming = props.vaultNaming ?? VaultNaming.UNSCOPED;
     this.vaultPrefix = this.vaultNaming.prefixFor(this.namespace);
@@ -270,7 +308,37 @@ export class AgentFleet {
 
     const problems = new ProblemCollector();
     this.validate(problems);
-    problems.throwIfAny(`AgentFleet "${this.namespace}"`);
+    problems.throwIfAny(view ? `AgentFleet "${this.namespace}", cluster "${view.cluster.name}"` : `AgentFleet "${this.namespace}"`);
+    this.clusterFleets = this.clusters.length === 0 ? [this] : this.clusters.map(c => this.viewOf(c, props));
+  }
+
+  /** The view of a declared cluster; throws, listing the clusters, when the fleet does not declare it. */
+  public forCluster(name: string): AgentFleet {
+    const found = this.clusterFleets.find(f => f.cluster?.name === name);
+    if (!found) {
+      throw new Error(`cluster ${JSON.stringify(name)} is not declared in fleet "${this.namespace}"; declared: ${this.clusters.map(c => c.name).join(', ') || '(none: one implicit cluster)'}`);
+    }
+    return found;
+  }
+
+  private viewOf(cluster: AgentCluster, props: AgentFleetProps): AgentFleet {
+    const viewProps: AgentFleetProps = {
+      ...props,
+      clusters: undefined,
+      targetNamespaces: cluster.targetNamespaces ?? this.targetNamespaces,
+      kubernetesApi: cluster.kubernetesApi ?? this.kubernetesApi,
+      domains: this.domains.map(d => ({ domain: d.domain, engine: d.engine, mountPath: d.mountPath, egress: d.egress })),
+      allowedRegistries: this.allowedRegistries,
+      vault: {
+        ...props.vault,
+        address: this.vaultAddress,
+        authMountPath: TrustNames.clusterMount(this.vaultAuthMountPath, cluster.name),
+        investigationIdentityMountPath: this.investigationIdentityMountPath === undefined
+          ? undefined : TrustNames.clusterMount(this.investigationIdentityMountPath, cluster.name),
+      },
+    };
+    Object.defineProperty(viewProps, CLUSTER_VIEW, { value: { cluster, declaration: this } satisfies ClusterView });
+    return new AgentFleet(viewProps);
   }
 
   /** The ceiling of an agent (default applied). */
@@ -409,6 +477,80 @@ export class AgentFleet {
     this.ladder.validate(problems, `${path}/ladder`, this.domains.map(d => d.domain), this.targetNamespaces);
     PhaseHostnames.validate(problems, this, path);
     TargetNamespaceRules.check(problems, path, this.targetNamespaces, this.protectedNamespaces);
+    this.validateClusters(problems, path);
+  }
+
+  private validateClusters(problems: ProblemCollector, path: string): void {
+    const names = new Set<string>();
+    const withoutCa: string[] = [];
+    this.clusters.forEach((c, i) => {
+      const p = `${path}/clusters[${i}]`;
+      if (!(c instanceof AgentCluster) && (c === null || typeof c !== 'object')) {
+        problems.add(p, '', c, 'is not an AgentCluster', 'declare it with new AgentCluster({ name, apiServerUrl, caCertificate })');
+        return;
+      }
+      c.validate(problems, p, this.investigationIdentityMountPath !== undefined);
+      if (names.has(c.name)) {
+        problems.add(p, 'name', c.name, 'is declared twice in this fleet: both would write the same output directory and Vault mounts',
+          'give every cluster a distinct name');
+      }
+      names.add(c.name);
+      if (c.caCertificate === undefined) {
+        withoutCa.push(c.name);
+        if (withoutCa.length === 2) {
+          problems.add(p, 'caCertificate', undefined,
+            `is missing here and for cluster "${withoutCa[0]}": only the one cluster Vault itself runs in can use Vault's local CA, so at least one TokenReview would fail or trust the wrong CA`,
+            'set caCertificate to each remote cluster\'s API server CA (kubectl config view --raw -o jsonpath=\'{.clusters[0].cluster.certificate-authority-data}\' | base64 -d)');
+        }
+      }
+      const targets = c.targetNamespaces ?? [];
+      const seen = new Set<string>();
+      targets.forEach((ns, j) => {
+        TrustNames.checkDnsLabel(problems, p, `targetNamespaces[${j}]`, ns);
+        if (seen.has(ns)) {
+          problems.add(p, `targetNamespaces[${j}]`, ns, 'is listed twice', 'list each namespace once');
+        }
+        if (ns === this.namespace) {
+          problems.add(p, `targetNamespaces[${j}]`, ns, 'is the agent namespace itself',
+            'agents must not act on their own namespace (they could delete their own Jobs); remove it');
+        }
+        seen.add(ns);
+      });
+      if (c.targetNamespaces !== undefined) {
+        if (targets.length === 0) {
+          problems.add(p, 'targetNamespaces', [], 'lists no namespace', 'name the namespaces agents investigate in this cluster, or leave it unset for the fleet\'s');
+        }
+        TargetNamespaceRules.check(problems, p, targets, this.protectedNamespaces);
+      }
+    });
+  }
+
+  /**
+   * Record every conflict between fleets rendered together (one Vault
+   * stack, one cluster's output): two declarations with the same Vault
+   * prefix, and a target namespace two fleets claim in one cluster.
+   * `fleets` may hold per-cluster views; each declaration counts once.
+   */
+  public static checkTogether(problems: ProblemCollector, path: string, fleets: AgentFleet[]): void {
+    const declarations = [...new Set(fleets.map(f => f.declaration))];
+    declarations.forEach((a, i) => {
+      for (const b of declarations.slice(i + 1)) {
+        if (a.vaultPrefix !== undefined && a.vaultPrefix === b.vaultPrefix) {
+          problems.add(path, `fleet "${b.namespace}".vaultNaming.prefix`, a.vaultPrefix,
+            `is also the Vault prefix of the fleet in namespace "${a.namespace}": both fleets would own the same Vault policies, roles and mounts`,
+            'give each fleet on this Vault its own prefix: vaultNaming: VaultNaming.fleetScoped({ prefix: \'<team>\' })');
+        }
+        for (const va of a.clusterFleets.filter(f => f.cluster)) {
+          const vb = b.clusterFleets.find(f => f.cluster?.name === va.cluster!.name);
+          const shared = vb ? va.targetNamespaces.filter(ns => vb.targetNamespaces.includes(ns)) : [];
+          for (const ns of shared) {
+            problems.add(path, `cluster "${va.cluster!.name}".targetNamespaces`, ns,
+              `is claimed by the fleets in namespaces "${a.namespace}" and "${b.namespace}": two teams' agents would hold RBAC in one namespace and their RoleBindings would collide`,
+              'give each namespace of a cluster to one fleet (AgentCluster targetNamespaces)');
+          }
+        }
+      }
+    });
   }
 
   /** Namespaces that may never be targets: Kubernetes' own, Vault's, and the infrastructure every phase reaches (issue #17). */

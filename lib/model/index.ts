@@ -1,5 +1,6 @@
 export * from './access-level';
 export * from './agent-fleet';
+export * from './agent-cluster';
 export * from './domain';
 export * from './trust-duration';
 export * from './egress-target';

@@ -369,27 +369,18 @@ export class AgentVaultAuth extends Construct {
   }
 
   /**
-   * A problem for every other fleet of the stack with the same Vault
-   * prefix: their policies, roles and default mounts would be the same
-   * objects. Unscoped fleets collide by name and are reported there.
+   * Conflicts between the fleets of the stack (`AgentFleet.checkTogether`:
+   * two fleets with one Vault prefix, a target namespace two fleets claim
+   * in one cluster), reported once, by the stack's first AgentVaultAuth.
+   * Unscoped fleets collide by policy and mount name and are reported there.
    */
   private prefixCollisions(): string[] {
-    const problems = new ProblemCollector();
-    const prefix = this.fleet.vaultPrefix;
-    if (prefix === undefined) {
+    const auths = TerraformStack.of(this).node.findAll().filter(c => AgentVaultAuth.isAgentVaultAuth(c)) as AgentVaultAuth[];
+    if (auths[0] !== this) {
       return [];
     }
-    for (const c of TerraformStack.of(this).node.findAll()) {
-      if (c === this || !AgentVaultAuth.isAgentVaultAuth(c)) {
-        continue;
-      }
-      const other = (c as AgentVaultAuth).fleet;
-      if (other !== this.fleet && other.vaultPrefix === prefix) {
-        problems.add(this.node.path, 'fleet.vaultNaming.prefix', prefix,
-          `is also the Vault prefix of the fleet in namespace "${other.namespace}" (${c.node.path}): both fleets would own the same Vault policies, roles and mounts`,
-          'give each fleet on this Vault its own prefix: vaultNaming: VaultNaming.fleetScoped({ prefix: \'<team>\' })');
-      }
-    }
+    const problems = new ProblemCollector();
+    AgentFleet.checkTogether(problems, TerraformStack.of(this).node.path, auths.map(a => a.fleet));
     return problems.toMessages();
   }
 

@@ -28,6 +28,14 @@ export interface DomainEngine {
   readonly maxTtl?: TrustDuration;
 }
 
+/** The TokenReview JWT Vault uses for one cluster of the fleet. */
+export interface ClusterTokenReviewer {
+  /** The cluster's name (declared in the fleet). */
+  readonly cluster: string;
+  /** JWT Vault calls that cluster's TokenReview with: a sensitive TerraformVariable. */
+  readonly tokenReviewerJwt: TerraformVariable;
+}
+
 /** Props of `AgentVaultTrust`. */
 export interface AgentVaultTrustProps {
   /** The fleet. */
@@ -37,8 +45,13 @@ export interface AgentVaultTrustProps {
    * kind (domains of a custom kind bring their own mount).
    */
   readonly engines: DomainEngine[];
-  /** API server URL as Vault reaches it, e.g. `https://kubernetes.default.svc`. */
-  readonly kubernetesHost: string;
+  /**
+   * API server URL as Vault reaches it, e.g. `https://kubernetes.default.svc`.
+   * Required when the fleet declares no cluster; with clusters each
+   * cluster's `apiServerUrl` is used instead.
+   * @default - none
+   */
+  readonly kubernetesHost?: string;
   /**
    * PEM CA certificate of the API server.
    * @default - Vault's local service-account CA
@@ -49,6 +62,13 @@ export interface AgentVaultTrustProps {
    * @default - none: Vault's own pod token
    */
   readonly tokenReviewerJwt?: TerraformVariable;
+  /**
+   * TokenReview JWTs of the fleet's declared clusters, at most one per
+   * cluster (a cluster without one lets Vault use the logging-in client's
+   * JWT, or its own pod's token in its own cluster).
+   * @default - none
+   */
+  readonly clusterTokenReviewers?: ClusterTokenReviewer[];
   /**
    * Token type of agent logins.
    * @default VaultTokenType.SERVICE
@@ -88,8 +108,10 @@ export interface AgentVaultTrustProps {
 export class AgentVaultTrust extends Construct {
   /** The fleet. */
   public readonly fleet: AgentFleet;
-  /** Agent auth. */
+  /** Agent auth (of the first cluster when the fleet declares several). */
   public readonly auth: AgentVaultAuth;
+  /** Agent auth of every cluster, in the fleet's cluster order (`[auth]` without declared clusters). */
+  public readonly clusterAuths: AgentVaultAuth[];
   /** The engines, in the fleet's domain order. */
   public readonly engines: VaultDomainSecretEngine[];
   /** The phase policies, lowest phase first. */
@@ -121,16 +143,37 @@ export class AgentVaultTrust extends Construct {
           `add { domain: Domain.of("${d.domain.name}"), config: EngineConfig.… } for it`);
       }
     }
+    this.checkClusters(problems, path, props);
     problems.throwIfAny(path);
 
-    this.auth = new AgentVaultAuth(this, 'Auth', {
-      fleet,
-      kubernetesHost: props.kubernetesHost,
-      kubernetesCaCert: props.kubernetesCaCert,
-      tokenReviewerJwt: props.tokenReviewerJwt,
-      tokenType: props.tokenType,
-      investigationIdentity: props.investigationIdentity,
-    });
+    if (fleet.clusters.length === 0) {
+      this.auth = new AgentVaultAuth(this, 'Auth', {
+        fleet,
+        kubernetesHost: props.kubernetesHost as string,
+        kubernetesCaCert: props.kubernetesCaCert,
+        tokenReviewerJwt: props.tokenReviewerJwt,
+        tokenType: props.tokenType,
+        investigationIdentity: props.investigationIdentity,
+      });
+      this.clusterAuths = [this.auth];
+    } else {
+      // One auth mount (and JWT mount) per cluster, each trusting only that cluster's CA and issuer.
+      this.clusterAuths = fleet.clusterFleets.map(view => {
+        const cluster = view.cluster!;
+        return new AgentVaultAuth(this, `Auth-${cluster.name}`, {
+          fleet: view,
+          kubernetesHost: cluster.apiServerUrl,
+          kubernetesCaCert: cluster.caCertificate,
+          tokenReviewerJwt: (props.clusterTokenReviewers ?? []).find(r => r.cluster === cluster.name)?.tokenReviewerJwt,
+          tokenType: props.tokenType,
+          investigationIdentity: view.investigationIdentityMountPath === undefined ? undefined : {
+            oidcDiscoveryUrl: cluster.issuerUrl,
+            ...(cluster.caCertificate ? { oidcDiscoveryCaPem: cluster.caCertificate } : {}),
+          },
+        });
+      });
+      this.auth = this.clusterAuths[0];
+    }
     this.engines = fleet.domains
       .map(d => configs.find(e => e.domain.name === d.domain.name))
       .filter((e): e is DomainEngine => e !== undefined)
@@ -144,6 +187,42 @@ export class AgentVaultTrust extends Construct {
     if (props.manageAuditDevices ?? true) {
       this.audit = new VaultAuditDevices(this, 'Audit', { devices: props.auditDevices });
     }
+  }
+
+  private checkClusters(problems: ProblemCollector, path: string, props: AgentVaultTrustProps): void {
+    const fleet = props.fleet;
+    if (fleet.clusters.length === 0) {
+      if (typeof props.kubernetesHost !== 'string') {
+        problems.add(path, 'kubernetesHost', props.kubernetesHost, 'is required when the fleet declares no cluster',
+          'set the API server URL Vault reaches, e.g. "https://kubernetes.default.svc"');
+      }
+      if (props.clusterTokenReviewers !== undefined) {
+        problems.add(path, 'clusterTokenReviewers', props.clusterTokenReviewers.map(r => r.cluster), 'names clusters, but the fleet declares none',
+          'use tokenReviewerJwt, or declare the clusters in the AgentFleet');
+      }
+      return;
+    }
+    // Each of these is per cluster now; a fleet-wide value would silently apply to none or to all.
+    for (const [field, value, fix] of [
+      ['kubernetesHost', props.kubernetesHost, 'set apiServerUrl on each AgentCluster'],
+      ['kubernetesCaCert', props.kubernetesCaCert, 'set caCertificate on each AgentCluster'],
+      ['tokenReviewerJwt', props.tokenReviewerJwt ? '(a variable)' : undefined, 'use clusterTokenReviewers: [{ cluster, tokenReviewerJwt }]'],
+      ['investigationIdentity', props.investigationIdentity ? '(set)' : undefined, 'set issuerUrl on each AgentCluster; the JWT mount of each cluster trusts its issuer'],
+    ] as const) {
+      if (value !== undefined) {
+        problems.add(path, field, value, `applies to one cluster, but the fleet declares ${fleet.clusters.length} (${fleet.clusters.map(c => c.name).join(', ')})`, fix);
+      }
+    }
+    const seen = new Set<string>();
+    (props.clusterTokenReviewers ?? []).forEach((r, i) => {
+      if (!fleet.clusters.some(c => c.name === r.cluster)) {
+        problems.add(path, `clusterTokenReviewers[${i}].cluster`, r.cluster, 'is not a cluster of the fleet',
+          `use one of ${fleet.clusters.map(c => c.name).join(', ')}`);
+      } else if (seen.has(r.cluster)) {
+        problems.add(path, `clusterTokenReviewers[${i}].cluster`, r.cluster, 'has two token reviewer JWTs', 'give each cluster at most one');
+      }
+      seen.add(r.cluster);
+    });
   }
 
   /** The engine of a domain; throws when the fleet has no engine for it here. */
