@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { parseArgs } from 'util';
 import type { Verifier as VerifierType } from '../lib/check/verifier';
 import { VerifyRule } from '../lib/check/verify-rule';
@@ -11,6 +13,8 @@ const FLAGS = {
   'allow-denied': { type: 'string' as const, multiple: true as const },
   'suppress': { type: 'string' as const, multiple: true as const },
   'min-egress-prefix': { type: 'string' as const },
+  'cluster': { type: 'string' as const, multiple: true as const },
+  'clusters': { type: 'string' as const },
   'help': { type: 'boolean' as const, short: 'h' },
 };
 
@@ -35,6 +39,13 @@ a stack folder or a cdk.tf.json) and report every broken invariant, one per
 line: "ERROR <id> <object>: <message>. Fix: <fix>", then a summary line.
 The launcher contracts in <k8s-dir> anchor the cross-checks.
 
+Several clusters sharing one Vault (AgentFleet clusters):
+  agent-trust verify --clusters <dir> <terraform-dir>
+  agent-trust verify --cluster <name>=<k8s-dir> [--cluster <name>=<k8s-dir>]… <terraform-dir>
+verify each cluster's output (every subdirectory of <dir> is one cluster,
+named after it) against the one stack, plus the cross-cluster rules
+(cluster-missing, cluster-auth-mount-shared, vault-name-shared).
+
 Flags:
   --format text|json        output format (default text; json: { findings, summary })
   --margin <seconds>        slack above the Job deadline for every Vault TTL (default ${verifier().DEFAULT_MARGIN_SECONDS})
@@ -50,6 +61,8 @@ Flags:
                             finding names it, e.g. "Role agents/x"; for rbac-denylist also a deny
                             rule id) with a reason; they are listed as SUPPRESSED, not errors.
                             check-error cannot be suppressed. Repeatable.
+  --cluster <name>=<dir>    one cluster's output; repeatable; replaces <k8s-dir>
+  --clusters <dir>          every subdirectory of <dir> is one cluster's output; replaces <k8s-dir>
   --min-egress-prefix <n>   IPv4 egress blocks shorter than /<n> count as internet-wide in phases
                             below the top one (default ${verifier().DEFAULT_MIN_EGRESS_PREFIX})
   -h, --help                this help
@@ -62,7 +75,8 @@ Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
 `;
   },
   run(args, io) {
-    let values: { format?: string; margin?: string; 'token-ttl-bound'?: string; 'allow-denied'?: string[]; suppress?: string[]; 'min-egress-prefix'?: string; help?: boolean };
+    let values: { format?: string; margin?: string; 'token-ttl-bound'?: string; 'allow-denied'?: string[]; suppress?: string[];
+      'min-egress-prefix'?: string; cluster?: string[]; clusters?: string; help?: boolean };
     let positionals: string[];
     try {
       ({ values, positionals } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: true }));
@@ -73,7 +87,12 @@ Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
       io.out(verifyCommand.help);
       return ExitCode.OK;
     }
-    if (positionals.length !== 2) {
+    const clusters = clusterInputs(values.cluster, values.clusters);
+    if (clusters !== undefined && positionals.length !== 1) {
+      usage(`with --cluster/--clusters, expected 1 argument <terraform-dir>, got ${positionals.length}${positionals.length ? ` (${positionals.map(p => JSON.stringify(p)).join(', ')})` : ''}`,
+        'e.g. `agent-trust verify --clusters dist cdktf.out`');
+    }
+    if (clusters === undefined && positionals.length !== 2) {
       usage(`expected 2 arguments <k8s-dir> <terraform-dir>, got ${positionals.length}${positionals.length ? ` (${positionals.map(p => JSON.stringify(p)).join(', ')})` : ''}`,
         'e.g. `agent-trust verify dist cdktf.out`');
     }
@@ -119,9 +138,39 @@ Exit codes: 0 no errors (warnings may be listed); 1 findings of severity ERROR;
       minEgressPrefixLength = Number(n);
     }
     const Verifier = verifier();
-    const report = withProblems(ExitCode.INPUT, () => Verifier.verifyPaths(positionals[0], positionals[1],
-      { marginSeconds, tokenTtlBoundSeconds, allowDenied, suppressions, minEgressPrefixLength }));
+    const options = { marginSeconds, tokenTtlBoundSeconds, allowDenied, suppressions, minEgressPrefixLength };
+    const report = withProblems(ExitCode.INPUT, () => (clusters !== undefined
+      ? Verifier.verifyClusterPaths(clusters, positionals[0], options)
+      : Verifier.verifyPaths(positionals[0], positionals[1], options)));
     io.out(format === 'json' ? `${JSON.stringify(Verifier.toJson(report), null, 2)}\n` : Verifier.formatText(report));
     return report.errorCount > 0 ? ExitCode.REFUSED : ExitCode.OK;
   },
 };
+
+/** The clusters of `--cluster <name>=<dir>`… or `--clusters <dir>` (its subdirectories); undefined when neither is given. */
+function clusterInputs(pairs: string[] | undefined, parent: string | undefined): Array<{ name: string; kubernetesPath: string }> | undefined {
+  if (pairs !== undefined && parent !== undefined) {
+    usage('give either --cluster <name>=<dir> (repeated) or --clusters <dir>, not both');
+  }
+  if (parent !== undefined) {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(parent, { withFileTypes: true });
+    } catch (e) {
+      return usage(`--clusters ${JSON.stringify(parent)} is not a readable directory (${(e as Error).message.split('\n')[0]})`,
+        'point it at the folder holding one output directory per cluster, e.g. dist');
+    }
+    const dirs = entries.filter(e => e.isDirectory()).map(e => e.name).sort();
+    if (dirs.length === 0) {
+      usage(`--clusters ${JSON.stringify(parent)} has no subdirectory`, 'each cluster writes its own directory, e.g. dist/eu-1');
+    }
+    return dirs.map(name => ({ name, kubernetesPath: path.join(parent, name) }));
+  }
+  return pairs?.map(text => {
+    const m = /^([^=]+)=(.+)$/s.exec(text);
+    if (!m) {
+      return usage(`--cluster ${JSON.stringify(text)} is not <name>=<dir>`, 'e.g. --cluster eu-1=dist/eu-1');
+    }
+    return { name: m[1], kubernetesPath: m[2] };
+  });
+}

@@ -6,7 +6,7 @@ import { LauncherContract, LauncherContractDocument } from '../model/launcher-co
 import { DenyRule } from '../model/rbac-denylist';
 import { AgentTrustErrors, ProblemCollector } from '../model/validation';
 import { shapeProblems } from './private/shapes';
-import { objectName, VerifyContext } from './private/verify-context';
+import { ClusterContracts, objectName, VerifyContext } from './private/verify-context';
 import { agentSummary } from './private/agent-summary';
 import { DEFAULT_MIN_EGRESS_PREFIX } from './private/egress-invariants';
 import { deadlineOf, DEFAULT_TOKEN_TTL_BOUND_SECONDS, tokenTtlBound } from './private/vault-invariants';
@@ -59,6 +59,14 @@ export interface VerifyOptions {
    * @default Verifier.DEFAULT_MIN_EGRESS_PREFIX (8)
    */
   readonly minEgressPrefixLength?: number;
+}
+
+/** One cluster's Kubernetes output in a multi-cluster verification. */
+export interface VerifyClusterInput {
+  /** The cluster's name (as in `AgentCluster.name`); findings of its pass name it. */
+  readonly name: string;
+  /** Its synth output folder (e.g. `dist/eu-1`) or one manifest file. */
+  readonly kubernetesPath: string;
 }
 
 /** One broken invariant. */
@@ -147,12 +155,87 @@ export class Verifier {
     return Verifier.run(manifests, terraform!, options, contractFiles);
   }
 
+  /**
+   * Verify several clusters' Kubernetes outputs against the one Terraform
+   * stack they share: each cluster as `verifyPaths` would (its contracts
+   * against that stack), plus the cross-cluster rules (`cluster-missing`,
+   * `cluster-auth-mount-shared`, `vault-name-shared`). A finding that
+   * several clusters' passes report alike (a shared policy, say) is listed
+   * once; each finding's message ends with the cluster(s) it was found in.
+   */
+  public static verifyClusterPaths(clusters: VerifyClusterInput[], terraformPath: string, options?: VerifyOptions): VerifyReport {
+    const problems = new ProblemCollector();
+    const inputs: Array<{ name: string; manifests: any[]; contractFiles: ContractFile[] }> = [];
+    const names = new Set<string>();
+    (clusters ?? []).forEach((c, i) => {
+      if (typeof c?.name !== 'string' || c.name === '' || names.has(c.name)) {
+        problems.add('verify', `clusters[${i}].name`, c?.name, names.has(c?.name) ? 'is given twice' : 'is empty',
+          'name every cluster once, e.g. --cluster eu-1=dist/eu-1');
+      }
+      names.add(c?.name);
+      try {
+        const isFile = fs.existsSync(c.kubernetesPath) && fs.statSync(c.kubernetesPath).isFile();
+        inputs.push({
+          name: c.name,
+          manifests: isFile ? SynthOutput.readFile(c.kubernetesPath) : SynthOutput.readDirectory(c.kubernetesPath),
+          contractFiles: isFile ? [] : SynthOutput.contractFiles(c.kubernetesPath),
+        });
+      } catch (e) {
+        Verifier.collect(problems, e, c?.kubernetesPath);
+      }
+    });
+    if ((clusters ?? []).length === 0) {
+      problems.add('verify', 'clusters', [], 'names no cluster', 'pass each cluster\'s output directory');
+    }
+    let terraform: TerraformOutput | undefined;
+    try {
+      terraform = TerraformOutput.fromPath(terraformPath);
+    } catch (e) {
+      Verifier.collect(problems, e, terraformPath);
+    }
+    problems.throwIfAny(`verify ${(clusters ?? []).map(c => `${c?.name}=${c?.kubernetesPath}`).join(' ')} ${terraformPath}`);
+    const contracts: ClusterContracts[] = inputs.map(x => ({
+      name: x.name,
+      contracts: Verifier.contractsOf(x.manifests.filter(m => m !== null && typeof m === 'object' && !Array.isArray(m) && shapeProblems(m).length === 0), () => undefined),
+    }));
+    const reports = inputs.map(x => ({ name: x.name, report: Verifier.run(x.manifests, terraform!, options, x.contractFiles, contracts, x.name) }));
+    // One finding per (rule, object, message), naming every cluster whose pass found it.
+    const merge = <T extends { id: string; object: string; message: string }>(pick: (r: VerifyReport) => T[]): T[] => {
+      const out = new Map<string, { item: T; clusters: string[] }>();
+      for (const { name, report } of reports) {
+        for (const item of pick(report)) {
+          const key = `${item.id}|${item.object}|${item.message}`;
+          const entry = out.get(key) ?? { item, clusters: [] };
+          entry.clusters.push(name);
+          out.set(key, entry);
+        }
+      }
+      return [...out.values()].map(({ item, clusters: found }) =>
+        ({ ...item, message: `${item.message} (cluster${found.length > 1 ? 's' : ''} ${found.join(', ')})` }));
+    };
+    const order = VerifyRule.all().map(r => r.id);
+    const findings = merge(r => r.findings).map((f, i) => ({ f, i }))
+      .sort((a, b) => order.indexOf(a.f.id) - order.indexOf(b.f.id) || a.i - b.i).map(x => x.f);
+    const all = contracts.flatMap(c => c.contracts);
+    return {
+      findings,
+      agents: [...new Set(reports.flatMap(r => r.report.agents))],
+      errorCount: findings.filter(f => f.severity === VerifySeverity.ERROR.value).length,
+      warningCount: findings.filter(f => f.severity === VerifySeverity.WARNING.value).length,
+      deadlineSeconds: deadlineOf(all) ?? 0,
+      marginSeconds: reports[0].report.marginSeconds,
+      tokenTtlBoundSeconds: tokenTtlBound(all, options?.tokenTtlBoundSeconds),
+      suppressed: merge(r => r.suppressed),
+    };
+  }
+
   /** Verify parsed Kubernetes objects and Terraform output. */
   public static verify(manifests: any[], terraform: TerraformOutput, options?: VerifyOptions): VerifyReport {
     return Verifier.run(manifests, terraform, options, []);
   }
 
-  private static run(manifests: any[], terraform: TerraformOutput, options: VerifyOptions | undefined, contractFiles: ContractFile[]): VerifyReport {
+  private static run(manifests: any[], terraform: TerraformOutput, options: VerifyOptions | undefined, contractFiles: ContractFile[],
+    clusters?: ClusterContracts[], cluster?: string): VerifyReport {
     const margin = options?.marginSeconds ?? Verifier.DEFAULT_MARGIN_SECONDS;
     const problems = new ProblemCollector();
     if (typeof margin !== 'number' || !Number.isInteger(margin) || margin < 0) {
@@ -208,6 +291,8 @@ export class Verifier {
       allowDenied: suppressions.filter(x => x.id === VerifyRule.RBAC_DENYLIST.id).flatMap(x => (x.appliesTo ?? []).filter(a => denyIds.includes(a))),
       minEgressPrefixLength: minPrefix,
       report,
+      clusters,
+      cluster,
     };
     for (const c of VERIFY_CHECKS.filter(x => contracts.length > 0 || !x.needsContracts)) {
       try {

@@ -185,6 +185,19 @@ export class VerifyRule {
   /** A private key or AWS secret key shape appears in any output file. */
   public static readonly SECRET_PATTERN = new VerifyRule('secret-pattern', VerifySeverity.ERROR,
     'no private-key PEM block or AWS key shape appears anywhere in the output');
+  /**
+   * A Vault auth mount holds the phase roles of a fleet whose contracts, in
+   * every cluster directory verified, log in elsewhere: its cluster's
+   * output was not verified (a missing cluster directory), or the mount is stale.
+   */
+  public static readonly CLUSTER_MISSING = new VerifyRule('cluster-missing', VerifySeverity.ERROR,
+    'every Vault auth mount holding a fleet\'s phase roles is the mount of a verified cluster');
+  /** Two clusters' contracts log in through one Vault auth mount: a token of one cluster could log in as the other. */
+  public static readonly CLUSTER_MOUNT_SHARED = new VerifyRule('cluster-auth-mount-shared', VerifySeverity.ERROR,
+    'each cluster logs in through its own Vault auth mounts, configured with its own CA and issuer');
+  /** Two fleets' contracts name the same Vault role: one fleet's agents would hold the other's policy. */
+  public static readonly VAULT_NAME_SHARED = new VerifyRule('vault-name-shared', VerifySeverity.ERROR,
+    'no two fleets on one Vault share a role or policy name (VaultNaming.fleetScoped)');
 
   /** Every rule, in report order. */
   public static all(): VerifyRule[] {
@@ -203,7 +216,7 @@ export class VerifyRule {
       VerifyRule.POD_AUTOMOUNT, VerifyRule.EGRESS_POLICY_MISSING, VerifyRule.EGRESS_NOT_DENIED, VerifyRule.EGRESS_METADATA,
       VerifyRule.EGRESS_INTERNET_WIDE, VerifyRule.EGRESS_DNS_WIDE, VerifyRule.EGRESS_HOSTNAMES_UNENFORCED,
       VerifyRule.INGRESS_NOT_DENIED, VerifyRule.K8S_SECRET, VerifyRule.TF_SECRET_LITERAL, VerifyRule.TF_VARIABLE,
-      VerifyRule.SECRET_PATTERN];
+      VerifyRule.SECRET_PATTERN, VerifyRule.CLUSTER_MISSING, VerifyRule.CLUSTER_MOUNT_SHARED, VerifyRule.VAULT_NAME_SHARED];
   }
 
   /** A rule by id; throws with the known ids when unknown. */

@@ -242,8 +242,11 @@ export function checkVaultRoles(ctx: VerifyContext): void {
     }
     const onMount = named.filter(r => tf.resolve(r.attributes.backend, r.stack) === row.vaultAuthMount);
     if (onMount.length === 0) {
-      ctx.report(VerifyRule.VAULT_AUTH_MOUNT, named[0].address,
-        `backend is ${show(tf.resolve(named[0].attributes.backend, named[0].stack))} but the contract logs in at auth mount "${row.vaultAuthMount}"`,
+      // With several clusters the same role exists on every cluster's mount: the misplaced one shares its mount with a namesake.
+      const mountOf = (r: TerraformResource): unknown => tf.resolve(r.attributes.backend, r.stack);
+      const wrong = named.find(r => named.filter(o => mountOf(o) === mountOf(r)).length > 1) ?? named[0];
+      ctx.report(VerifyRule.VAULT_AUTH_MOUNT, wrong.address,
+        `backend is ${show(mountOf(wrong))} but the contract logs in at auth mount "${row.vaultAuthMount}"`,
         `put the role on the Kubernetes auth mount "${row.vaultAuthMount}" (or regenerate the contract)`);
     } else if (!authMounts.some(m => tf.resolve(m.attributes.path, m.stack) === row.vaultAuthMount && m.attributes.type === 'kubernetes')) {
       ctx.report(VerifyRule.VAULT_AUTH_MOUNT, onMount[0].address,

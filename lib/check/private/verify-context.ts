@@ -23,6 +23,20 @@ export interface VerifyContext {
   readonly minEgressPrefixLength?: number;
   /** Record a finding. */
   readonly report: Report;
+  /**
+   * When several cluster directories are verified against one Terraform
+   * stack: every cluster's contracts, in the order given, and the name of
+   * the cluster this pass verifies. Undefined for a single directory.
+   */
+  readonly clusters?: ClusterContracts[];
+  /** The cluster this pass verifies (one of `clusters`). */
+  readonly cluster?: string;
+}
+
+/** The launcher contracts of one verified cluster directory. */
+export interface ClusterContracts {
+  readonly name: string;
+  readonly contracts: LauncherContractDocument[];
 }
 
 /** `Kind namespace/name` (or `Kind name` for cluster-scoped objects). */

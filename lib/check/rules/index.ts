@@ -1,5 +1,6 @@
 import { ADMISSION_CHECK } from './admission';
 import { ADMISSION_GUARDS_CHECK } from './admission-guards';
+import { CLUSTERS_CHECK } from './clusters';
 import { EGRESS_BREADTH_CHECK } from './egress-breadth';
 import { HOSTNAME_ENFORCEMENT_CHECK } from './hostname-enforcement';
 import { JOB_CONTRACT_GUARD_CHECK } from './job-contract-guard';
@@ -50,4 +51,5 @@ export const VERIFY_CHECKS: VerifyCheck[] = [
   SECRET_OBJECTS_CHECK,
   TERRAFORM_SECRETS_CHECK,
   MANIFEST_SECRETS_CHECK,
+  CLUSTERS_CHECK,
 ];
