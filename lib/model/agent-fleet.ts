@@ -4,6 +4,7 @@ import { TrustDuration } from './trust-duration';
 import { EgressTarget, EgressProtocol } from './egress-target';
 import { HostnameEnforcement } from './hostname-enforcement';
 import { TrustNames } from './trust-names';
+import { PhaseBinding } from './phase-binding';
 import { PhaseHostnames } from './phase-hostnames';
 import { SecretEngineKind } from './secret-engine-kind';
 import { TrustLadder } from './trust-ladder';
@@ -223,6 +224,8 @@ export class AgentFleet {
   public readonly kubernetesApi?: EgressTarget;
   /** How hostname egress is enforced, if the fleet uses any. */
   public readonly hostnameEnforcement?: HostnameEnforcement;
+  /** Built on first use: most fleets of a test or an app never need every binding. */
+  private bindings?: PhaseBinding[];
 
   public constructor(props: AgentFleetProps) {
     this.namespace = props.namespace ?? 'agents';
@@ -254,6 +257,31 @@ export class AgentFleet {
     const problems = new ProblemCollector();
     this.validate(problems);
     problems.throwIfAny(`AgentFleet "${this.namespace}"`);
+  }
+
+  /**
+   * One binding per phase of the ladder, lowest first: the names, mounts,
+   * TTLs, credential paths and egress of each phase, which every construct
+   * and the launcher contract render.
+   */
+  public get phaseBindings(): PhaseBinding[] {
+    return [...this.builtBindings()];
+  }
+
+  /** The binding of a phase; throws, listing the phases, when the ladder does not hold it. */
+  public bindingOf(phase: TrustPhase): PhaseBinding {
+    const found = this.builtBindings().find(b => b.phase.name === phase?.name);
+    if (!found) {
+      throw new Error(`unknown trust phase ${JSON.stringify(phase?.name)}; this fleet has ${this.ladder.phases.join(', ')}`);
+    }
+    return found;
+  }
+
+  private builtBindings(): PhaseBinding[] {
+    if (this.bindings === undefined) {
+      this.bindings = this.ladder.phases.map(phase => new PhaseBinding(this, phase));
+    }
+    return this.bindings;
   }
 
   /** The ceiling of an agent (default applied). */

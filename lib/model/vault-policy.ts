@@ -1,5 +1,4 @@
 import { AgentFleet } from './agent-fleet';
-import { TrustNames } from './trust-names';
 import { SecretEngineKind } from './secret-engine-kind';
 import { TrustPhase } from './trust-phase';
 import { VaultPathRules } from './private/vault-path-rules';
@@ -85,7 +84,7 @@ export class VaultPolicyDocument {
           ...(d.engine === SecretEngineKind.KUBERNETES ? kubernetesCredsParameters(fleet) : {}) });
       }
     }
-    return new VaultPolicyDocument(phase, TrustNames.vaultPolicy(phase.name), [...rules, ...VaultPolicyDocument.TOKEN_SELF_RULES],
+    return new VaultPolicyDocument(phase, fleet.bindingOf(phase).vaultPolicy, [...rules, ...VaultPolicyDocument.TOKEN_SELF_RULES],
       [...(additionalRules ?? [])]);
   }
 
@@ -140,7 +139,7 @@ export class VaultPolicyDocument {
 
   /** The phase. */
   public readonly phase: TrustPhase;
-  /** Policy name: `TrustNames.vaultPolicy(phase)`. */
+  /** Policy name: the phase binding's `vaultPolicy`. */
   public readonly name: string;
   /** Every rule, sorted by path, capabilities merged and sorted. */
   public readonly rules: VaultPathRule[];
