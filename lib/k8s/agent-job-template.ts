@@ -2,8 +2,8 @@ import { ApiObject, App, Chart, Duration as KDuration, JsonPatch, Lazy, Size } f
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentFleet, AgentSpec, ContractPhase, TrustDuration, LauncherContract, LauncherContractDocument, TrustNames, PhaseHostnames, ProblemCollector,
-  TrustPhase,
+  AgentFleet, AgentSpec, ContractPhase, TrustDuration, LauncherContract, LauncherContractDocument, TrustNames, PhaseBinding, PhaseHostnames,
+  ProblemCollector,
 } from '../model';
 import { checkQuantity, guardOutput, pathOf, quantity } from './private/k8s-util';
 import { JobPrototypes, TemplateCache } from './private/template-cache';
@@ -294,8 +294,9 @@ export class AgentJobTemplate extends Construct {
         problems.add(path, field, p, 'is inside /tmp, which is its own volume', 'choose another directory');
       }
     }
-    // The fleet's kubernetesApi is the default, so hand-composed templates render what the composite does.
-    const apiToken = props.kubernetesApiToken ?? fleet.kubernetesApi !== undefined;
+    // The phases' API access is the default, so hand-composed templates render what the composite does.
+    // One template serves every phase, and every binding has the fleet's access: the lowest speaks for all.
+    const apiToken = props.kubernetesApiToken ?? fleet.phaseBindings[0].kubernetesApi !== undefined;
     if (apiToken && (tokenDir === KUBE_API_MOUNT || scratchPath === KUBE_API_MOUNT)) {
       problems.add(path, scratchPath === KUBE_API_MOUNT ? 'scratchPath' : 'tokenMountPath', KUBE_API_MOUNT,
         'is where kubernetesApiToken mounts the API credentials', 'choose another directory');
@@ -338,19 +339,20 @@ export class AgentJobTemplate extends Construct {
     // written to dist/), built on first use: `job`, or the contract of a
     // template whose Job cannot come from the fleet's prototype (private/template-cache.ts).
     this.buildJob = (detached: Chart, agentName: string, image: string): kplus.Job => {
-      const phase = fleet.ladder.lowest;
+      const binding = fleet.phaseBindings[0];
+      const phase = binding.phase;
       const env = LauncherContract.defaultEnvNames();
       const envVariables: { [name: string]: kplus.EnvValue } = {
         [env.investigationId]: kplus.EnvValue.fromValue(TEMPLATE_ID),
         [env.trustPhase]: kplus.EnvValue.fromValue(phase.name),
-        [env.vaultRole]: kplus.EnvValue.fromValue(fleet.vaultRoleOf(phase)),
+        [env.vaultRole]: kplus.EnvValue.fromValue(binding.vaultRole),
         [env.otelResourceAttributes]: kplus.EnvValue.fromValue(`investigation.id=${TEMPLATE_ID},agent.trust_phase=${phase.name}`),
         OTEL_SERVICE_NAME: kplus.EnvValue.fromValue(agentName),
         VAULT_ADDR: kplus.EnvValue.fromValue(fleet.vaultAddress),
         // With per-investigation identity the agent logs in through the JWT mount
         // (same role name and token), so Vault's audit log names the pod.
-        VAULT_AUTH_MOUNT: kplus.EnvValue.fromValue(fleet.investigationIdentityMountPath ?? fleet.vaultAuthMountPath),
-        VAULT_AUTH_METHOD: kplus.EnvValue.fromValue(fleet.investigationIdentityMountPath ? 'jwt' : 'kubernetes'),
+        VAULT_AUTH_MOUNT: kplus.EnvValue.fromValue(binding.loginMountPath),
+        VAULT_AUTH_METHOD: kplus.EnvValue.fromValue(binding.loginMethod),
         [AgentJobTemplate.TOKEN_PATH_ENV]: kplus.EnvValue.fromValue(this.tokenPath),
         // The Vault token lives fleet.vaultTokenTtl unless renewed: the agent
         // renews it on this interval and revokes it (and every lease under it)
@@ -378,11 +380,11 @@ export class AgentJobTemplate extends Construct {
 
       const job = new kplus.Job(detached, 'Resource', {
         metadata: { name: TrustNames.jobName(TEMPLATE_ID), namespace: fleet.namespace, labels },
-        podMetadata: { labels, annotations: this.injector ? this.injectorAnnotations() : undefined },
+        podMetadata: { labels, annotations: this.injector ? AgentJobTemplate.injectorAnnotations(binding) : undefined },
         backoffLimit: 0,
         activeDeadline: KDuration.seconds(deadline.toSeconds()),
         ttlAfterFinished: KDuration.seconds(ttl.toSeconds()),
-        serviceAccount: kplus.ServiceAccount.fromServiceAccountName(detached, 'ServiceAccount', TrustNames.serviceAccount(phase.name)),
+        serviceAccount: kplus.ServiceAccount.fromServiceAccountName(detached, 'ServiceAccount', binding.serviceAccount),
         automountServiceAccountToken: false,
         securityContext: { ensureNonRoot: true, user, group, fsGroup: group },
         containers: [{
@@ -421,7 +423,7 @@ export class AgentJobTemplate extends Construct {
           projected: {
             sources: [{
               serviceAccountToken: {
-                audience: AgentJobTemplate.TOKEN_AUDIENCE,
+                audience: binding.audience,
                 expirationSeconds: tokenSeconds,
                 path: TOKEN_FILE,
               },
@@ -518,7 +520,7 @@ export class AgentJobTemplate extends Construct {
         c.env = c.env.filter((e: { name: string }) => !filled.has(e.name));
       }
     }
-    const phases: ContractPhase[] = fleet.ladder.phases.map(p => this.contractPhase(p));
+    const phases: ContractPhase[] = fleet.phaseBindings.map(b => this.contractPhase(b));
     return {
       apiVersion: LauncherContract.API_VERSION,
       kind: LauncherContract.KIND,
@@ -529,8 +531,9 @@ export class AgentJobTemplate extends Construct {
       containerName: this.containerName,
       env,
       vaultToken: {
-        ttlSeconds: fleet.tokenTtlSeconds,
-        explicitMaxTtlSeconds: fleet.tokenMaxTtlSeconds,
+        // Every phase has the fleet's TTLs: the lowest binding speaks for all.
+        ttlSeconds: fleet.phaseBindings[0].tokenTtlSeconds,
+        explicitMaxTtlSeconds: fleet.phaseBindings[0].tokenMaxTtlSeconds,
         renewIntervalSeconds: fleet.tokenRenewIntervalSeconds,
         revokeOnExit: true,
         renewIntervalEnv: LauncherContract.RENEW_INTERVAL_ENV,
@@ -544,17 +547,18 @@ export class AgentJobTemplate extends Construct {
     };
   }
 
-  private contractPhase(phase: TrustPhase): ContractPhase {
+  private contractPhase(binding: PhaseBinding): ContractPhase {
     const fleet = this.fleet;
+    const phase = binding.phase;
     const row = TemplateCache.phaseRow(fleet, phase, () => ({
       name: phase.name,
-      serviceAccount: TrustNames.serviceAccount(phase.name),
-      vaultRole: fleet.vaultRoleOf(phase),
-      vaultAuthMount: fleet.vaultAuthMountPath,
-      ...(fleet.investigationIdentityMountPath ? { vaultJwtAuthMount: fleet.investigationIdentityMountPath } : {}),
-      egress: fleet.egressOf(phase).map(t => t.toString()),
+      serviceAccount: binding.serviceAccount,
+      vaultRole: binding.vaultRole,
+      vaultAuthMount: binding.authMountPath,
+      ...(binding.jwtAuthMountPath ? { vaultJwtAuthMount: binding.jwtAuthMountPath } : {}),
+      egress: binding.egress.map(t => t.toString()),
       ...PhaseHostnames.contractFields(fleet, phase),
-      vaultPaths: fleet.credentialPaths(phase),
+      vaultPaths: [...binding.credentialPaths],
       // What `agent-trust promote-check` evaluates evidence against, straight from the ladder.
       promotion: fleet.ladder.definition(phase).promotion,
       demotionTriggers: fleet.ladder.demotionTriggers(phase).map(t => t.id),
@@ -563,7 +567,7 @@ export class AgentJobTemplate extends Construct {
     if (!this.injector) {
       return row;
     }
-    const annotations: { [key: string]: string } = { 'vault.hashicorp.com/role': this.fleet.vaultRoleOf(phase) };
+    const annotations: { [key: string]: string } = { 'vault.hashicorp.com/role': binding.vaultRole };
     vaultPaths.forEach((p, i) => {
       // One file per credential path under /vault/secrets, named after the
       // path while the annotation name stays within Kubernetes' 63 characters.
@@ -573,7 +577,7 @@ export class AgentJobTemplate extends Construct {
     return { ...row, podAnnotations: annotations };
   }
 
-  private injectorAnnotations(): { [key: string]: string } {
+  private static injectorAnnotations(binding: PhaseBinding): { [key: string]: string } {
     return {
       'vault.hashicorp.com/agent-inject': 'true',
       // Init container only: a Vault Agent sidecar never exits, so the Job would never complete.
@@ -581,8 +585,8 @@ export class AgentJobTemplate extends Construct {
       // The init container exits without renewing its token: hand the token
       // to the agent (VAULT_TOKEN_FILE), which renews and revokes it.
       'vault.hashicorp.com/agent-inject-token': 'true',
-      'vault.hashicorp.com/auth-path': `auth/${this.fleet.investigationIdentityMountPath ?? this.fleet.vaultAuthMountPath}`,
-      ...(this.fleet.investigationIdentityMountPath ? { 'vault.hashicorp.com/auth-type': 'jwt' } : {}),
+      'vault.hashicorp.com/auth-path': `auth/${binding.loginMountPath}`,
+      ...(binding.jwtAuthMountPath !== undefined ? { 'vault.hashicorp.com/auth-type': binding.loginMethod } : {}),
       'vault.hashicorp.com/agent-service-account-token-volume-name': TOKEN_VOLUME,
     };
   }

@@ -90,7 +90,7 @@ export class PhaseCiliumNetworkPolicy extends Construct {
         labels: { 'app.kubernetes.io/managed-by': 'cdk-agent-trust', [LauncherContract.PHASE_LABEL]: phase.name },
       },
       spec: {
-        description: `Hostnames of trust phase ${phase.name}; the NetworkPolicy ${TrustNames.serviceAccount(phase.name)} allows the rest.`,
+        description: `Hostnames of trust phase ${phase.name}; the NetworkPolicy ${fleet.bindingOf(phase).serviceAccount} allows the rest.`,
         endpointSelector: { matchLabels: { [LauncherContract.PHASE_LABEL]: phase.name } },
         egress: [
           {

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentFleet, EgressTarget, LauncherContract, TrustNames, EgressProtocol, PhaseHostnames, ProblemCollector, TrustPhase,
+  AgentFleet, EgressTarget, LauncherContract, EgressProtocol, PhaseHostnames, ProblemCollector, TrustPhase,
 } from '../model';
 import { PhaseCiliumNetworkPolicy } from './phase-cilium-network-policy';
 import { guardOutput, pathOf } from './private/k8s-util';
@@ -32,7 +32,7 @@ export interface PhaseNetworkPolicyProps {
  * The network of one trust phase: selects the agent pods labelled
  * `trust-phase=<phase>` in the agent namespace, denies all ingress, and
  * allows egress only to cluster DNS, Vault, and the endpoints of the domains
- * the phase may use (`fleet.egressOf(phase)`). Every CIDR that contains the
+ * the phase may use (`fleet.bindingOf(phase).egress`). Every CIDR that contains the
  * link-local range keeps `169.254.0.0/16` (cloud metadata) in `except`, and
  * every CIDR wider than `100.64.0.0/10` keeps the shared address space out.
  *
@@ -71,8 +71,8 @@ export class PhaseNetworkPolicy extends Construct {
     }
     const dns = props.dns ?? PhaseNetworkPolicy.defaultDns();
     dns.validate(problems, path + '/dns');
-    // The fleet's kubernetesApi is the default, so hand-composed constructs render what the composite does.
-    const apiServer = props.apiServer ?? fleet.kubernetesApi;
+    // The phase's API access is the default, so hand-composed constructs render what the composite does.
+    const apiServer = props.apiServer ?? fleet.bindingOf(phase).kubernetesApi;
     apiServer?.validate(problems, path + '/apiServer');
     PhaseHostnames.refuseHostnames(problems, path + '/dns', 'use PhaseNetworkPolicy.defaultDns() or EgressTarget.nodeLocalDns()', dns);
     PhaseHostnames.refuseHostnames(problems, path + '/apiServer', 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)', apiServer);
@@ -83,7 +83,8 @@ export class PhaseNetworkPolicy extends Construct {
     this.egressTargets = [dns, ...(apiServer ? [apiServer] : []), ...PhaseHostnames.networkTargets(fleet, phase)];
     this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: {
-        name: TrustNames.serviceAccount(phase.name),
+        // Named after the phase's ServiceAccount: one name per phase on the Kubernetes side.
+        name: fleet.bindingOf(phase).serviceAccount,
         namespace: fleet.namespace,
         labels: { 'app.kubernetes.io/managed-by': 'cdk-agent-trust', [LauncherContract.PHASE_LABEL]: phase.name },
       },

@@ -48,7 +48,7 @@ export interface PhaseServiceAccountProps {
 export class PhaseServiceAccount extends Construct {
   /** Name of the ClusterRole (and binding) of a phase: unique per agent namespace. */
   public static clusterRoleName(fleet: AgentFleet, phase: TrustPhase): string {
-    return `agent-trust-${fleet.namespace}-${TrustNames.serviceAccount(phase.name)}`;
+    return `agent-trust-${fleet.namespace}-${fleet.bindingOf(phase).serviceAccount}`;
   }
 
   /** The phase. */
@@ -91,14 +91,15 @@ export class PhaseServiceAccount extends Construct {
     this.fleet = fleet;
     this.phase = phase;
     this.rules = [...def.kubernetesRules, ...additional];
-    this.serviceAccountName = TrustNames.serviceAccount(phase.name);
+    const binding = fleet.bindingOf(phase);
+    this.serviceAccountName = binding.serviceAccount;
     const labels = { 'app.kubernetes.io/managed-by': 'cdk-agent-trust', 'trust-phase': phase.name };
 
     this.serviceAccount = new kplus.k8s.KubeServiceAccount(this, 'Resource', {
-      metadata: { name: this.serviceAccountName, namespace: fleet.namespace, labels },
+      metadata: { name: this.serviceAccountName, namespace: binding.namespace, labels },
       automountServiceAccountToken: false,
     });
-    const subject = { kind: 'ServiceAccount', name: this.serviceAccountName, namespace: fleet.namespace };
+    const subject = { kind: 'ServiceAccount', name: this.serviceAccountName, namespace: binding.namespace };
 
     const namespaced = this.rules.filter(r => !r.clusterScoped).map(r => PhaseServiceAccount.toPolicyRule(r));
     const cluster = this.rules.filter(r => r.clusterScoped).map(r => PhaseServiceAccount.toPolicyRule(r));

@@ -6,6 +6,7 @@ import { EgressTarget, EgressProtocol } from './egress-target';
 import { HostnameEnforcement } from './hostname-enforcement';
 import { TrustNames } from './trust-names';
 import { VaultNaming } from './vault-naming';
+import { PhaseBinding } from './phase-binding';
 import { PhaseHostnames } from './phase-hostnames';
 import { SecretEngineKind } from './secret-engine-kind';
 import { TrustLadder } from './trust-ladder';
@@ -272,6 +273,8 @@ export class AgentFleet {
   public readonly kubernetesApi?: EgressTarget;
   /** How hostname egress is enforced, if the fleet uses any. */
   public readonly hostnameEnforcement?: HostnameEnforcement;
+  /** Built on first use: most fleets of a test or an app never need every binding. */
+  private bindings?: PhaseBinding[];
 
   public constructor(props: AgentFleetProps) {
     const view = (props as any)[CLUSTER_VIEW] as ClusterView | undefined;
@@ -341,6 +344,31 @@ export class AgentFleet {
     return new AgentFleet(viewProps);
   }
 
+  /**
+   * One binding per phase of the ladder, lowest first: the names, mounts,
+   * TTLs, credential paths and egress of each phase, which every construct
+   * and the launcher contract render.
+   */
+  public get phaseBindings(): PhaseBinding[] {
+    return [...this.builtBindings()];
+  }
+
+  /** The binding of a phase; throws, listing the phases, when the ladder does not hold it. */
+  public bindingOf(phase: TrustPhase): PhaseBinding {
+    const found = this.builtBindings().find(b => b.phase.name === phase?.name);
+    if (!found) {
+      throw new Error(`unknown trust phase ${JSON.stringify(phase?.name)}; this fleet has ${this.ladder.phases.join(', ')}`);
+    }
+    return found;
+  }
+
+  private builtBindings(): PhaseBinding[] {
+    if (this.bindings === undefined) {
+      this.bindings = this.ladder.phases.map(phase => new PhaseBinding(this, phase));
+    }
+    return this.bindings;
+  }
+
   /** The ceiling of an agent (default applied). */
   public ceilingOf(agent: AgentSpec): TrustPhase {
     return agent.ceiling ?? this.ladder.lowest;
@@ -362,16 +390,6 @@ export class AgentFleet {
       throw new Error(`domain ${JSON.stringify(domain.name)} is not declared in this fleet; declared: ${this.domains.map(d => d.domain.name).join(', ')}`);
     }
     return found;
-  }
-
-  /** The Vault auth role agents of a phase log in with (`TrustNames.vaultRole` with the fleet's prefix). */
-  public vaultRoleOf(phase: TrustPhase): string {
-    return TrustNames.vaultRole(phase.name, this.vaultPrefix);
-  }
-
-  /** The Vault policy of a phase (`TrustNames.vaultPolicy` with the fleet's prefix). */
-  public vaultPolicyOf(phase: TrustPhase): string {
-    return TrustNames.vaultPolicy(phase.name, this.vaultPrefix);
   }
 
   /** The domains a phase may use (access above NONE). */

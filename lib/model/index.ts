@@ -5,6 +5,7 @@ export * from './domain';
 export * from './trust-duration';
 export * from './egress-target';
 export * from './hostname-enforcement';
+export * from './phase-binding';
 export * from './phase-hostnames';
 export * from './squid-allowlist';
 export * from './kubernetes-rule';

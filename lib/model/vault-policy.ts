@@ -84,7 +84,7 @@ export class VaultPolicyDocument {
           ...(d.engine === SecretEngineKind.KUBERNETES ? kubernetesCredsParameters(fleet) : {}) });
       }
     }
-    return new VaultPolicyDocument(phase, fleet.vaultPolicyOf(phase), [...rules, ...VaultPolicyDocument.TOKEN_SELF_RULES],
+    return new VaultPolicyDocument(phase, fleet.bindingOf(phase).vaultPolicy, [...rules, ...VaultPolicyDocument.TOKEN_SELF_RULES],
       [...(additionalRules ?? [])]);
   }
 
@@ -139,7 +139,7 @@ export class VaultPolicyDocument {
 
   /** The phase. */
   public readonly phase: TrustPhase;
-  /** Policy name: `TrustNames.vaultPolicy(phase)`. */
+  /** Policy name: the phase binding's `vaultPolicy`. */
   public readonly name: string;
   /** Every rule, sorted by path, capabilities merged and sorted. */
   public readonly rules: VaultPathRule[];

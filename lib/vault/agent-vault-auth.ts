@@ -5,7 +5,7 @@ import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernete
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { TerraformResource, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { AgentFleet, TrustNames, ProblemCollector, TrustPhase } from '../model';
+import { AgentFleet, PhaseBinding, ProblemCollector, TrustNames, TrustPhase } from '../model';
 import { SecretInput } from './private/secret-input';
 import { VaultTokenType } from './vault-token-type';
 
@@ -94,29 +94,6 @@ export interface AgentVaultAuthProps {
   readonly tokenBoundCidrs?: string[];
 }
 
-/** One phase's Vault login binding, as plain data (for cross-layer checks). */
-export interface VaultRoleBinding {
-  /** Phase name. */
-  readonly phase: string;
-  /** Auth mount path (without `auth/`). */
-  readonly authMountPath: string;
-  /** Role name. */
-  readonly roleName: string;
-  /** The only ServiceAccount that may log in. */
-  readonly serviceAccount: string;
-  /** Its namespace. */
-  readonly namespace: string;
-  /** Required token audience. */
-  readonly audience: string;
-  /** Token TTL in seconds (`token_ttl`: the fleet's `vaultTokenTtl`; the agent renews it). */
-  readonly tokenTtlSeconds: number;
-  /** Explicit max TTL in seconds (`token_explicit_max_ttl`: Job deadline + margin, the end of any renewal). */
-  readonly tokenMaxTtlSeconds: number;
-  /** Policies of the token (exactly the phase's). */
-  readonly policies: string[];
-}
-
-const AUDIENCE = TrustNames.VAULT_AUDIENCE;
 const AUTH_SYMBOL = Symbol.for('cdk-agent-trust.AgentVaultAuth');
 
 /**
@@ -148,8 +125,8 @@ export class AgentVaultAuth extends Construct {
   public readonly config: KubernetesAuthBackendConfig;
   /** One role per phase, lowest first. */
   public readonly roles: KubernetesAuthBackendRole[];
-  /** The bindings of the roles as data, lowest phase first. */
-  public readonly bindings: VaultRoleBinding[];
+  /** The phase bindings the roles render (`fleet.phaseBindings`), lowest phase first. */
+  public readonly bindings: PhaseBinding[];
   /** The JWT auth mount, when per-investigation identity is on. */
   public readonly jwtBackend?: JwtAuthBackend;
   /** The JWT roles, one per phase, when per-investigation identity is on. */
@@ -171,14 +148,17 @@ export class AgentVaultAuth extends Construct {
     }
     AgentVaultAuth.checkPublicPem(problems, path, 'kubernetesCaCert', props.kubernetesCaCert);
     SecretInput.check(problems, path, 'tokenReviewerJwt', props.tokenReviewerJwt);
-    if (this.tokenType === VaultTokenType.BATCH && fleet.tokenTtlSeconds < fleet.jobDeadline.toSeconds()) {
+    this.bindings = fleet.phaseBindings;
+    // Every phase has the fleet's TTLs and mounts: the first binding speaks for all.
+    const first = this.bindings[0];
+    if (this.tokenType === VaultTokenType.BATCH && first.tokenTtlSeconds < fleet.jobDeadline.toSeconds()) {
       problems.add(path, 'tokenType', this.tokenType.value,
-        `issues tokens that cannot be renewed, so they (and every lease under them) would expire after the fleet's vaultTokenTtl (${fleet.tokenTtlSeconds}s), before the Job deadline (${fleet.jobDeadline.toSeconds()}s)`,
+        `issues tokens that cannot be renewed, so they (and every lease under them) would expire after the fleet's vaultTokenTtl (${first.tokenTtlSeconds}s), before the Job deadline (${fleet.jobDeadline.toSeconds()}s)`,
         'use VaultTokenType.SERVICE (renewable and revocable), or set the AgentFleet vaultTokenTtl to the jobDeadline');
     }
     const identity = props.investigationIdentity;
     // The mount path lives in the fleet, so the Job template sends agents to it.
-    const jwtMount = fleet.investigationIdentityMountPath;
+    const jwtMount = first.jwtAuthMountPath;
     if (identity) {
       this.checkIdentity(problems, path, identity);
       if (jwtMount === undefined) {
@@ -205,7 +185,7 @@ export class AgentVaultAuth extends Construct {
 
     this.backend = new AuthBackend(this, 'Resource', {
       type: 'kubernetes',
-      path: fleet.vaultAuthMountPath,
+      path: first.authMountPath,
       description: `cdk-agent-trust: agent logins from namespace "${fleet.namespace}"`,
     });
     this.config = new KubernetesAuthBackendConfig(this, 'Config', {
@@ -215,17 +195,6 @@ export class AgentVaultAuth extends Construct {
       ...(props.tokenReviewerJwt ? { tokenReviewerJwt: props.tokenReviewerJwt.stringValue } : {}),
       disableLocalCaJwt: false,
     });
-    this.bindings = fleet.ladder.phases.map(phase => ({
-      phase: phase.name,
-      authMountPath: fleet.vaultAuthMountPath,
-      roleName: fleet.vaultRoleOf(phase),
-      serviceAccount: TrustNames.serviceAccount(phase.name),
-      namespace: fleet.namespace,
-      audience: AUDIENCE,
-      tokenTtlSeconds: fleet.tokenTtlSeconds,
-      tokenMaxTtlSeconds: fleet.tokenMaxTtlSeconds,
-      policies: [fleet.vaultPolicyOf(phase)],
-    }));
     // token_ttl + token_explicit_max_ttl, not token_period: a periodic token
     // has no end of its own (renewed within each period it lives forever
     // unless an explicit max is set as well) and its period replaces the TTL
@@ -234,16 +203,16 @@ export class AgentVaultAuth extends Construct {
     // agent does, and no mount or system tuning can lengthen it.
     // token_max_ttl stays unset: the explicit max is stricter and is what
     // `agent-trust verify` checks.
-    this.roles = this.bindings.map(b => new KubernetesAuthBackendRole(this, b.phase, {
+    this.roles = this.bindings.map(b => new KubernetesAuthBackendRole(this, b.phase.name, {
       backend: this.backend.path,
-      roleName: b.roleName,
+      roleName: b.vaultRole,
       boundServiceAccountNames: [b.serviceAccount],
       boundServiceAccountNamespaces: [b.namespace],
       audience: b.audience,
       aliasNameSource: 'serviceaccount_uid',
       tokenTtl: b.tokenTtlSeconds,
       tokenExplicitMaxTtl: b.tokenMaxTtlSeconds,
-      tokenPolicies: [...b.policies],
+      tokenPolicies: [b.vaultPolicy],
       tokenNoDefaultPolicy: true,
       tokenType: this.tokenType.value,
       ...bound,
@@ -264,16 +233,16 @@ export class AgentVaultAuth extends Construct {
         ...(identity.boundIssuer ?? identity.oidcDiscoveryUrl ? { boundIssuer: identity.boundIssuer ?? identity.oidcDiscoveryUrl } : {}),
       });
       for (const b of this.bindings) {
-        this.jwtRoles.push(new JwtAuthBackendRole(this, `Jwt-${b.phase}`, {
+        this.jwtRoles.push(new JwtAuthBackendRole(this, `Jwt-${b.phase.name}`, {
           backend: this.jwtBackend.path,
-          roleName: b.roleName,
+          roleName: b.vaultRole,
           roleType: 'jwt',
           boundAudiences: [b.audience],
           // The projected token's subject names exactly one ServiceAccount, and
           // its pod claim an investigation Pod (glob; the subject has no glob
           // characters, so it still matches exactly).
           boundClaims: {
-            'sub': `system:serviceaccount:${b.namespace}:${b.serviceAccount}`,
+            'sub': b.tokenSubject,
             [AgentVaultAuth.POD_NAME_CLAIM]: `${TrustNames.JOB_PREFIX}*`,
           },
           boundClaimsType: 'glob',
@@ -287,7 +256,7 @@ export class AgentVaultAuth extends Construct {
           },
           tokenTtl: b.tokenTtlSeconds,
           tokenExplicitMaxTtl: b.tokenMaxTtlSeconds,
-          tokenPolicies: [...b.policies],
+          tokenPolicies: [b.vaultPolicy],
           tokenNoDefaultPolicy: true,
           tokenType: this.tokenType.value,
           ...bound,
@@ -298,13 +267,9 @@ export class AgentVaultAuth extends Construct {
     this.node.addValidation({ validate: () => [...this.missingPolicies(), ...this.mountCollisions(), ...this.prefixCollisions()] });
   }
 
-  /** The binding of a phase; throws, listing the phases, when the fleet's ladder does not hold it. */
-  public bindingFor(phase: TrustPhase): VaultRoleBinding {
-    const found = this.bindings.find(b => b.phase === phase.name);
-    if (!found) {
-      throw new Error(`${this.node.path}: unknown trust phase ${JSON.stringify(phase.name)}; this fleet has ${this.bindings.map(b => b.phase).join(', ')}`);
-    }
-    return found;
+  /** The binding of a phase (`fleet.bindingOf`); throws, listing the phases, when the fleet's ladder does not hold it. */
+  public bindingFor(phase: TrustPhase): PhaseBinding {
+    return this.fleet.bindingOf(phase);
   }
 
   /** The Kubernetes auth role of a phase. */
@@ -392,9 +357,9 @@ export class AgentVaultAuth extends Construct {
       .filter(c => c instanceof TerraformResource && c.terraformResourceType === 'vault_policy')
       .map(c => (c as any).nameInput);
     for (const b of this.bindings) {
-      if (!names.includes(b.policies[0])) {
-        problems.add(this.node.path, `roles[${b.phase}].token_policies`, b.policies,
-          `phase "${b.phase}" has no Vault policy in this stack: its agents would log in with no permissions, or with whatever a later policy of that name grants`,
+      if (!names.includes(b.vaultPolicy)) {
+        problems.add(this.node.path, `roles[${b.phase.name}].token_policies`, [b.vaultPolicy],
+          `phase "${b.phase.name}" has no Vault policy in this stack: its agents would log in with no permissions, or with whatever a later policy of that name grants`,
           'create the policies with TrustPhasePolicy.forFleet(scope, fleet) (AgentVaultTrust does this)');
       }
     }

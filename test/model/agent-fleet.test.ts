@@ -286,14 +286,14 @@ describe('AgentFleet vaultNaming', () => {
     const f = new AgentFleet(fleetProps());
     expect(f.vaultNaming).toBe(VaultNaming.UNSCOPED);
     expect(f.vaultPrefix).toBeUndefined();
-    expect(f.ladder.phases.map(p => f.vaultRoleOf(p))).toEqual(f.ladder.phases.map(p => TrustNames.serviceAccount(p.name)));
+    expect(f.ladder.phases.map(p => f.bindingOf(p).vaultRole)).toEqual(f.ladder.phases.map(p => TrustNames.serviceAccount(p.name)));
   });
 
   test('fleetScoped() prefixes roles, policies and default mounts with the namespace', () => {
     const f = new AgentFleet(fleetProps({ namespace: 'team-a', vaultNaming: VaultNaming.fleetScoped() }));
     expect(f.vaultPrefix).toBe('team-a');
-    expect(f.vaultRoleOf(TrustPhase.READ_ONLY)).toBe('team-a-agent-phase-read-only');
-    expect(f.vaultPolicyOf(TrustPhase.READ_ONLY)).toBe('team-a-agent-phase-read-only');
+    expect(f.bindingOf(TrustPhase.READ_ONLY).vaultRole).toBe('team-a-agent-phase-read-only');
+    expect(f.bindingOf(TrustPhase.READ_ONLY).vaultPolicy).toBe('team-a-agent-phase-read-only');
     expect(f.vaultAuthMountPath).toBe('kubernetes-team-a');
     expect(f.domains[0].mountPath).toBe('agents-team-a/network');
   });

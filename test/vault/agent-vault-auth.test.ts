@@ -61,10 +61,12 @@ describe('AgentVaultAuth', () => {
     expect(out).toHaveResourceWithProperties(KubernetesAuthBackendRole, {
       role_name: 'agent-phase-read-only', bound_service_account_namespaces: ['sre-agents'], token_ttl: 1800, token_explicit_max_ttl: 1920, token_type: 'batch',
     });
-    expect(auth.bindingFor(TrustPhase.LIMITED_WRITE)).toEqual({
-      phase: 'limited-write', authMountPath: 'k8s/agents', roleName: 'agent-phase-limited-write', serviceAccount: 'agent-phase-limited-write',
-      namespace: 'sre-agents', audience: 'vault', tokenTtlSeconds: 1800, tokenMaxTtlSeconds: 1920, policies: ['agent-phase-limited-write'],
-    });
+    // The roles render the fleet's phase bindings.
+    const b = auth.bindingFor(TrustPhase.LIMITED_WRITE);
+    expect(b).toBe(f.bindingOf(TrustPhase.LIMITED_WRITE));
+    expect(auth.bindings).toEqual(f.phaseBindings);
+    expect([b.phase.name, b.authMountPath, b.vaultRole, b.serviceAccount, b.namespace, b.audience, b.tokenTtlSeconds, b.tokenMaxTtlSeconds, b.vaultPolicy])
+      .toEqual(['limited-write', 'k8s/agents', 'agent-phase-limited-write', 'agent-phase-limited-write', 'sre-agents', 'vault', 1800, 1920, 'agent-phase-limited-write']);
     expect(auth.roleFor(TrustPhase.SHADOW).roleNameInput).toBe('agent-phase-shadow');
     expect(() => auth.bindingFor(TrustPhase.of('root'))).toThrow(/unknown trust phase "root"; this fleet has shadow, read-only, limited-write, autonomous/);
   });

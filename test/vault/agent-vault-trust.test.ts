@@ -286,7 +286,7 @@ describe('fleet-scoped Vault names (VaultNaming.fleetScoped)', () => {
     const f = fleet({ namespace: 'agents', vaultNaming: VaultNaming.fleetScoped({ prefix: 'payments' }) });
     expect(f.vaultPrefix).toBe('payments');
     expect(f.vaultAuthMountPath).toBe('kubernetes-payments');
-    expect(f.vaultRoleOf(f.ladder.lowest)).toBe('payments-agent-phase-shadow');
+    expect(f.bindingOf(f.ladder.lowest).vaultRole).toBe('payments-agent-phase-shadow');
     expect(f.domains.map(d => d.mountPath)).toEqual(Domain.standard().map(d => `agents-payments/${d.name}`));
   });
 

@@ -86,7 +86,7 @@ describe('two fleets × three clusters on one Vault', () => {
     expect(eu.cluster?.name).toBe('eu-1');
     expect(eu.vaultAuthMountPath).toBe('kubernetes-team-a-eu-1');
     expect(eu.investigationIdentityMountPath).toBe('jwt-team-a-eu-1');
-    expect(eu.vaultRoleOf(eu.ladder.lowest)).toBe(a.vaultRoleOf(a.ladder.lowest));
+    expect(eu.bindingOf(eu.ladder.lowest).vaultRole).toBe(a.bindingOf(a.ladder.lowest).vaultRole);
     expect(eu.domains.map(d => d.mountPath)).toEqual(a.domains.map(d => d.mountPath));
     expect(() => a.forCluster('mars-1')).toThrow(/cluster "mars-1" is not declared in fleet "team-a"; declared: eu-1, us-1, ap-1/);
   });

@@ -3,7 +3,7 @@ import { LauncherContractDocument } from '../../model/launcher-contract';
 import { SquidAllowlist } from '../../model/squid-allowlist';
 import { VerifyRule } from '../verify-rule';
 import { agentPodLabels, selects } from './k8s-invariants';
-import { objectName, phaseRows, show, VerifyContext } from './verify-context';
+import { objectName, verifiedPhases, show, VerifyContext } from './verify-context';
 
 /** Default: an IPv4 block with a prefix shorter than /8 counts as internet-wide. */
 export const DEFAULT_MIN_EGRESS_PREFIX = 8;
@@ -96,7 +96,7 @@ export function checkEgressBreadth(ctx: VerifyContext): void {
   const minV4 = ctx.minEgressPrefixLength ?? DEFAULT_MIN_EGRESS_PREFIX;
   const isWide = (c: Cidr): boolean => c.prefix < (c.v6 ? MIN_EGRESS_PREFIX_V6 : minV4);
   const bound = `shorter than /${minV4} (IPv6: /${MIN_EGRESS_PREFIX_V6})`;
-  for (const row of phaseRows(ctx.contracts)) {
+  for (const row of verifiedPhases(ctx.contracts)) {
     const contracts = ctx.contracts.filter(c => c.namespace === row.agentNamespace && row.agents.includes(c.agent));
     const tops = [...new Set(contracts.map(c => c.phases[c.phases.length - 1]?.name))];
     const top = tops.length === 1 && tops[0] === row.name;

@@ -10,7 +10,7 @@ import { VerifyRule } from '../verify-rule';
 import { ADMISSION_VERSIONS, covers } from './admission-match';
 import { isDnsCachePeer } from './egress-invariants';
 import { ManifestIndex } from './manifest-index';
-import { ladderSteps, objectName, phaseRows, show, VerifyContext } from './verify-context';
+import { ladderSteps, objectName, verifiedPhases, show, VerifyContext } from './verify-context';
 
 const LINK_LOCAL = EgressTarget.METADATA_CIDR;
 /** The admission rules that tie a Job to the contract's names and the agent's ceiling. */
@@ -24,7 +24,7 @@ export function contractObject(c: LauncherContractDocument): string {
 
 /** Names: every phase's ServiceAccount exists in the agent namespace with token automount off. */
 export function checkServiceAccounts(ctx: VerifyContext): void {
-  for (const row of phaseRows(ctx.contracts)) {
+  for (const row of verifiedPhases(ctx.contracts)) {
     const sa = ctx.manifests.find(m => m.kind === 'ServiceAccount' && m.metadata?.name === row.serviceAccount
       && m.metadata?.namespace === row.agentNamespace);
     if (!sa) {
@@ -88,7 +88,7 @@ export function selects(selector: any, labels: { [key: string]: string }, every 
 
 /** Egress and ingress: per-phase policies exist; every policy selecting agent pods denies by default and blocks metadata. */
 export function checkNetworkPolicies(ctx: VerifyContext): void {
-  for (const row of phaseRows(ctx.contracts)) {
+  for (const row of verifiedPhases(ctx.contracts)) {
     const own = ctx.manifests.filter(m => m.kind === 'NetworkPolicy' && m.metadata?.namespace === row.agentNamespace
       && (m.spec?.podSelector?.matchLabels?.[LauncherContract.PHASE_LABEL] === row.name
         || (m.spec?.podSelector?.matchExpressions ?? []).some((e: any) => e?.key === LauncherContract.PHASE_LABEL
@@ -105,7 +105,7 @@ export function checkNetworkPolicies(ctx: VerifyContext): void {
   const policies = ctx.manifests.filter(m => m.kind === 'NetworkPolicy');
   const typesOf = (np: any): string[] => np.spec?.policyTypes ?? ['Ingress', ...(np.spec?.egress ? ['Egress'] : [])];
   const selecting = new Set<any>();
-  for (const row of phaseRows(ctx.contracts)) {
+  for (const row of verifiedPhases(ctx.contracts)) {
     const contracts = ctx.contracts.filter(c => c.namespace === row.agentNamespace && row.agents.includes(c.agent));
     const chosen = policies.filter(np => np.metadata?.namespace === row.agentNamespace
       && contracts.some(c => selects(np.spec?.podSelector, agentPodLabels(c, row.name))));
@@ -222,7 +222,7 @@ function toRule(raw: any): KubernetesRule {
  */
 export function checkRbacDenylist(ctx: VerifyContext): void {
   const namespaces = new Set(ctx.contracts.map(c => c.namespace));
-  const phaseAccounts = new Set(phaseRows(ctx.contracts).map(r => `${r.agentNamespace}/${r.serviceAccount}`));
+  const phaseAccounts = new Set(verifiedPhases(ctx.contracts).map(r => `${r.agentNamespace}/${r.serviceAccount}`));
   const reported = new Set<string>();
   const index = ManifestIndex.of(ctx.manifests);
   // Every target namespace holds the same Roles: judge each distinct rule once.
@@ -274,7 +274,7 @@ export function checkRbacDenylist(ctx: VerifyContext): void {
 /** Phase monotonicity of the effective Kubernetes permissions, in contract order. */
 export function checkKubernetesMonotonic(ctx: VerifyContext): void {
   const index = ManifestIndex.of(ctx.manifests);
-  const rows = phaseRows(ctx.contracts);
+  const rows = verifiedPhases(ctx.contracts);
   // A grant covers only grants of its own scope (namespace, or the cluster
   // for ClusterRoleBindings), so the comparison runs scope by scope: the
   // whole sets hold a string per target namespace and grant (20 MiB and

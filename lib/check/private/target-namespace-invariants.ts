@@ -1,7 +1,7 @@
 import { LauncherContractDocument } from '../../model/launcher-contract';
 import { ProtectedNamespace, TargetNamespaceRules } from '../../model/target-namespace-rules';
 import { VerifyRule } from '../verify-rule';
-import { objectName, phaseRows, VerifyContext } from './verify-context';
+import { objectName, verifiedPhases, VerifyContext } from './verify-context';
 
 /**
  * The protected namespaces a contract implies: Kubernetes' own, Vault's
@@ -24,7 +24,7 @@ function protectedOf(contract: LauncherContractDocument): ProtectedNamespace[] {
  */
 export function checkTargetNamespaces(ctx: VerifyContext): void {
   const reported = new Set<string>();
-  const phaseAccounts = new Map(phaseRows(ctx.contracts).map(r => [`${r.agentNamespace}/${r.serviceAccount}`, r]));
+  const phaseAccounts = new Map(verifiedPhases(ctx.contracts).map(r => [`${r.agentNamespace}/${r.serviceAccount}`, r]));
   for (const contract of ctx.contracts) {
     const guarded = protectedOf(contract);
     for (const ns of contract.targetNamespaces ?? []) {

@@ -5,7 +5,7 @@ import { VaultPathRules } from '../../model/private/vault-path-rules';
 import { TerraformOutput, TerraformResource } from '../terraform-output';
 import { VerifyRule } from '../verify-rule';
 import { contractObject } from './k8s-invariants';
-import { ladderSteps, PhaseRow, phaseRows, show, ttlSeconds, VerifyContext, forEachScalar } from './verify-context';
+import { ladderSteps, VerifiedPhase, verifiedPhases, show, ttlSeconds, VerifyContext, forEachScalar } from './verify-context';
 
 const K8S_ROLE = 'vault_kubernetes_auth_backend_role';
 const JWT_ROLE = 'vault_jwt_auth_backend_role';
@@ -69,20 +69,11 @@ function list(value: any): string[] {
   return Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)];
 }
 
-/**
- * The Vault policy of a phase: named like the phase's Vault role (both
- * `TrustNames.vaultRole`/`vaultPolicy`, with the fleet's prefix when its
- * names are fleet-scoped), which the contract states.
- */
-function policyOf(row: PhaseRow): string {
-  return row.vaultRole;
-}
-
 /** Checks shared by Kubernetes and JWT roles of a phase: token policies, TTL bounds and renewal before expiry. */
-function checkTokenSettings(ctx: VerifyContext, row: PhaseRow, role: TerraformResource, deadline: number | undefined,
+function checkTokenSettings(ctx: VerifyContext, row: VerifiedPhase, role: TerraformResource, deadline: number | undefined,
   contracts: LauncherContractDocument[]): void {
   const a = role.attributes;
-  const policy = policyOf(row);
+  const policy = row.vaultPolicy;
   if (a.token_no_default_policy !== true) {
     ctx.report(VerifyRule.TOKEN_DEFAULT_POLICY, role.address, `token_no_default_policy is ${show(a.token_no_default_policy)}, so phase "${row.name}" tokens also get Vault's "default" policy`,
       'set token_no_default_policy: true');
@@ -148,7 +139,7 @@ function checkTokenSettings(ctx: VerifyContext, row: PhaseRow, role: TerraformRe
 /** The phase roles (Kubernetes and JWT) of the contracts' phases. */
 function phaseRoles(ctx: VerifyContext): TerraformResource[] {
   const tf = ctx.terraform;
-  const names = phaseRows(ctx.contracts).map(r => r.vaultRole);
+  const names = verifiedPhases(ctx.contracts).map(r => r.vaultRole);
   return [...tf.resourcesOfType(K8S_ROLE), ...tf.resourcesOfType(JWT_ROLE)]
     .filter(r => names.includes(tf.resolve(r.attributes.role_name, r.stack)));
 }
@@ -228,7 +219,7 @@ export function checkVaultRoles(ctx: VerifyContext): void {
   const authMounts = tf.resourcesOfType('vault_auth_backend');
   const jwtMounts = tf.resourcesOfType('vault_jwt_auth_backend').map(m => tf.resolve(m.attributes.path, m.stack));
   const missingJwtMounts = new Set<string>();
-  for (const row of phaseRows(ctx.contracts)) {
+  for (const row of verifiedPhases(ctx.contracts)) {
     const contracts = ctx.contracts.filter(c => c.namespace === row.agentNamespace && row.agents.includes(c.agent));
     const deadline = deadlineOf(contracts);
     const named = roles.filter(r => tf.resolve(r.attributes.role_name, r.stack) === row.vaultRole);
@@ -439,9 +430,9 @@ export function checkPolicies(ctx: VerifyContext): void {
       }
     }
   }
-  const rows = phaseRows(ctx.contracts);
+  const rows = verifiedPhases(ctx.contracts);
   for (const row of rows) {
-    const name = policyOf(row);
+    const name = row.vaultPolicy;
     const policy = parsed.find(p => p.name === name);
     if (!policy) {
       if (!tf.resourcesOfType('vault_policy').some(r => String(tf.resolve(r.attributes.name, r.stack)) === name)) {
@@ -466,12 +457,8 @@ export function checkPolicies(ctx: VerifyContext): void {
     }
   }
   for (const step of ladderSteps(ctx.contracts)) {
-    const policyOfPhase = (phase: string): string | undefined => {
-      const row = rows.find(r => r.agentNamespace === step.namespace && r.name === phase);
-      return row && policyOf(row);
-    };
-    const lower = parsed.find(p => p.name === policyOfPhase(step.lower));
-    const higher = parsed.find(p => p.name === policyOfPhase(step.higher));
+    const lower = parsed.find(p => p.name === step.lowerPolicy);
+    const higher = parsed.find(p => p.name === step.higherPolicy);
     if (!lower || !higher) {
       continue;
     }

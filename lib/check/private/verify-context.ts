@@ -1,4 +1,5 @@
 import { LauncherContractDocument } from '../../model/launcher-contract';
+import { PhaseBinding } from '../../model/phase-binding';
 import { TerraformOutput } from '../terraform-output';
 import { VerifyRule } from '../verify-rule';
 
@@ -80,12 +81,19 @@ export function ttlSeconds(value: unknown): number | undefined {
   return Number(parts[1] ?? 0) * 3600 + Number(parts[2] ?? 0) * 60 + Number(parts[3] ?? 0);
 }
 
-/** The distinct phases of all contracts, keyed by namespace and phase name, in contract order. */
-export interface PhaseRow {
+/**
+ * A phase as the verifier knows it: the binding a launcher contract states
+ * for it (names, mounts, credential paths), merged over every contract of
+ * the agent namespace that lists it. Read from the output, never derived
+ * from the phase name, so it checks what was emitted.
+ */
+export interface VerifiedPhase {
   readonly agentNamespace: string;
   readonly name: string;
   readonly serviceAccount: string;
   readonly vaultRole: string;
+  /** The Vault policy the role's tokens must carry (`PhaseBinding.policyOfRole`). */
+  readonly vaultPolicy: string;
   readonly vaultAuthMount: string;
   /** JWT auth mount agents log in through, when per-investigation identity is on. */
   readonly vaultJwtAuthMount?: string;
@@ -95,8 +103,8 @@ export interface PhaseRow {
 }
 
 /** Phases of every contract, deduplicated per namespace; ladders in contract order. */
-export function phaseRows(contracts: LauncherContractDocument[]): PhaseRow[] {
-  const rows = new Map<string, PhaseRow>();
+export function verifiedPhases(contracts: LauncherContractDocument[]): VerifiedPhase[] {
+  const rows = new Map<string, VerifiedPhase>();
   for (const c of contracts) {
     for (const p of c.phases) {
       const key = `${c.namespace}|${p.name}`;
@@ -108,23 +116,36 @@ export function phaseRows(contracts: LauncherContractDocument[]): PhaseRow[] {
       }
       rows.set(key, {
         agentNamespace: c.namespace, name: p.name, serviceAccount: p.serviceAccount, vaultRole: p.vaultRole,
-        vaultAuthMount: p.vaultAuthMount, vaultJwtAuthMount: p.vaultJwtAuthMount, vaultPaths: [...p.vaultPaths], agents: [c.agent],
+        vaultPolicy: PhaseBinding.policyOfRole(p.vaultRole), vaultAuthMount: p.vaultAuthMount, vaultJwtAuthMount: p.vaultJwtAuthMount,
+        vaultPaths: [...p.vaultPaths], agents: [c.agent],
       });
     }
   }
   return [...rows.values()];
 }
 
+/** Two consecutive phases of a ladder, with the Vault policies their contract rows name. */
+export interface LadderStep {
+  readonly namespace: string;
+  readonly lower: string;
+  readonly higher: string;
+  readonly lowerPolicy: string;
+  readonly higherPolicy: string;
+}
+
 /** Consecutive (lower, higher) phase pairs of every distinct ladder among the contracts. */
-export function ladderSteps(contracts: LauncherContractDocument[]): Array<{ namespace: string; lower: string; higher: string }> {
+export function ladderSteps(contracts: LauncherContractDocument[]): LadderStep[] {
   const seen = new Set<string>();
-  const out: Array<{ namespace: string; lower: string; higher: string }> = [];
+  const out: LadderStep[] = [];
   for (const c of contracts) {
     for (let i = 1; i < c.phases.length; i++) {
       const key = `${c.namespace}|${c.phases[i - 1].name}|${c.phases[i].name}`;
       if (!seen.has(key)) {
         seen.add(key);
-        out.push({ namespace: c.namespace, lower: c.phases[i - 1].name, higher: c.phases[i].name });
+        out.push({
+          namespace: c.namespace, lower: c.phases[i - 1].name, higher: c.phases[i].name,
+          lowerPolicy: PhaseBinding.policyOfRole(c.phases[i - 1].vaultRole), higherPolicy: PhaseBinding.policyOfRole(c.phases[i].vaultRole),
+        });
       }
     }
   }
