@@ -6,6 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { Verifier, VerifySeverity } from '../../lib/check';
 import { JobRenderer, LauncherContractLoader } from '../../lib/launcher';
 import { validateManifest } from '../helpers/k8s-schema';
+import { mermaidBlock, parseFlowcharts } from '../helpers/mermaid';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLUSTERS = ['eu-1', 'us-1', 'ap-1'];
@@ -97,6 +98,17 @@ describe('example multi-cluster: two teams × three clusters on one Vault', () =
       expect({ c, findings: report.findings.filter(f => f.severity === VerifySeverity.ERROR.value).map(f => `${f.id} ${f.object}: ${f.message}`) })
         .toEqual({ c, findings: [] });
       expect(report.agents.sort()).toEqual(['diagnostics', 'triage']);
+    }
+  });
+
+  test('the README diagram parses with mermaid\'s grammar and shows one mount per team and cluster, each used by that cluster only', () => {
+    const [chart] = parseFlowcharts([mermaidBlock(fs.readFileSync(path.join(ROOT, 'examples/multi-cluster/README.md'), 'utf8'))]);
+    expect(chart.error).toBeUndefined();
+    const mounts = chart.vertices!.filter(v => v.text.startsWith('kubernetes-')).map(v => v.text).sort();
+    expect(mounts).toEqual(TEAMS.flatMap(t => CLUSTERS.map(c => `kubernetes-${t}-${c}`)).sort());
+    for (const e of chart.edges!.filter(x => /^k_/.test(x.end))) {
+      const cluster = e.text.split(' ')[0];
+      expect(chart.vertices!.find(v => v.id === e.end)!.text).toMatch(new RegExp(`-${cluster}$`));
     }
   });
 });
