@@ -2,39 +2,13 @@ import { ApiObject, App, Chart, Duration as KDuration, JsonPatch, Lazy, Size } f
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentFleet, AgentJobSpec, AgentSpec, TrustDuration, LauncherContractBuilder, LauncherContract, LauncherContractDocument, TrustNames,
+  AgentFleet, AgentJobOptions, AgentJobSpec, AgentSpec, LauncherContractBuilder, LauncherContract, LauncherContractDocument, TrustNames,
 } from '../model';
 import { guardOutput, pathOf, quantity } from './private/k8s-util';
 import { JobPrototypes, TemplateCache } from './private/template-cache';
 
-/** Properties of an `AgentJobTemplate`. */
-export interface AgentJobTemplateProps {
-  /** The fleet: namespace, deadline, ladder, Vault endpoint. */
-  readonly fleet: AgentFleet;
-  /** Name of the agent of `fleet` this template runs. */
-  readonly agent: string;
-  /**
-   * Value of the `app` label on the Job and its pod.
-   * @default "autonomous-diagnostics" (the seed Job)
-   */
-  readonly appLabel?: string;
-  /**
-   * Name of the agent container.
-   * @default "agent"
-   */
-  readonly containerName?: string;
-  /**
-   * `activeDeadlineSeconds` of every investigation Job. May be shorter than
-   * the fleet's deadline, never longer: the fleet's deadline bounds the
-   * Vault token's explicit max TTL and is the admission policy's maximum.
-   * @default - `fleet.jobDeadline` (15 minutes in the seed)
-   */
-  readonly activeDeadline?: TrustDuration;
-  /**
-   * How long a finished Job (and its pod and logs) is kept (`ttlSecondsAfterFinished`).
-   * @default TrustDuration.hours(1) (the seed Job)
-   */
-  readonly ttlAfterFinished?: TrustDuration;
+/** Properties of an `AgentJobTemplate`: the Job's options, with typed resource quantities. */
+export interface AgentJobTemplateProps extends AgentJobOptions {
   /**
    * CPU request of the agent container.
    * @default Cpu.millis(500)
@@ -57,85 +31,15 @@ export interface AgentJobTemplateProps {
    */
   readonly memoryLimit?: Size;
   /**
-   * UID the pod runs as (non-zero).
-   * @default 65532
-   */
-  readonly runAsUser?: number;
-  /**
-   * GID the pod runs as, also its fsGroup (non-zero).
-   * @default 65532
-   */
-  readonly runAsGroup?: number;
-  /**
    * Size limit of the memory-backed scratch volume.
    * @default Size.mebibytes(256)
    */
   readonly scratchSizeLimit?: Size;
   /**
-   * Where the scratch volume is mounted.
-   * @default "/scratch"
-   */
-  readonly scratchPath?: string;
-  /**
    * Size limit of the memory-backed volume at `/tmp` (the root filesystem is read-only).
    * @default Size.mebibytes(64)
    */
   readonly tmpSizeLimit?: Size;
-  /**
-   * Lifetime of the projected ServiceAccount token the agent logs in to
-   * Vault with (`expirationSeconds`, at least 600 s; the kubelet rotates it
-   * at 80 %). Short on purpose: it is only used for the login.
-   * @default TrustDuration.minutes(10)
-   */
-  readonly tokenExpiration?: TrustDuration;
-  /**
-   * Directory the projected token is mounted at (file `token`).
-   * @default "/var/run/secrets/vault"
-   */
-  readonly tokenMountPath?: string;
-  /**
-   * Exit codes of the agent container that mean a configuration error a
-   * retry cannot fix; the pod failure policy fails the Job on them.
-   * Empty means no such rule.
-   * @default [2, 78] (usage error, EX_CONFIG)
-   */
-  readonly failJobExitCodes?: number[];
-  /**
-   * OTLP endpoint for traces and metrics (`OTEL_EXPORTER_OTLP_ENDPOINT`).
-   * Remember to allow it in the egress policy (a domain endpoint or a proxy).
-   * @default - not set: the agent's SDK default
-   */
-  readonly otlpEndpoint?: string;
-  /**
-   * RuntimeClass for a sandboxed runtime such as gVisor or Kata.
-   * @default - the cluster default runtime
-   */
-  readonly runtimeClassName?: string;
-  /**
-   * Add Vault Agent injector annotations in pre-populate-only mode (an init
-   * container renders the phase's credentials before the agent starts; a
-   * sidecar would keep the Job from completing). The per-phase role and
-   * secret annotations go in the contract's `podAnnotations`. The init
-   * container also writes its Vault token to `/vault/secrets/token`
-   * (`VAULT_TOKEN_FILE`): nothing else renews it, so the agent must renew
-   * and revoke it like a token of its own, or the credentials end after the
-   * fleet's `vaultTokenTtl`.
-   * @default false - the agent logs in to Vault itself with the projected token
-   */
-  readonly vaultAgentInjector?: boolean;
-  /**
-   * Mount a token for the Kubernetes API (default audience, lifetime
-   * `tokenExpiration`, rotated by the kubelet) with the cluster CA and the
-   * namespace at `/var/run/secrets/kubernetes.io/serviceaccount`, where
-   * client libraries' in-cluster config looks. Without it the phase's RBAC
-   * is only usable with credentials obtained elsewhere (e.g. the Vault
-   * Kubernetes secrets engine of the `application` domain). Automount stays
-   * off either way: this token is explicit, short-lived and read-only.
-   * Agents also need egress to the API server (`PhaseNetworkPolicyProps.apiServer`,
-   * which follows the fleet's `kubernetesApi` too).
-   * @default - true when the fleet declares `kubernetesApi`, else false
-   */
-  readonly kubernetesApiToken?: boolean;
 }
 
 const KUBE_API_VOLUME = 'kube-api-access';
@@ -186,28 +90,13 @@ export class AgentJobTemplate extends Construct {
     guardOutput(this);
     // Typed quantities become quantity text here; the model resolves and checks the rest.
     this.spec = new AgentJobSpec({
-      fleet: props.fleet,
-      agent: props.agent,
-      appLabel: props.appLabel,
-      containerName: props.containerName,
-      activeDeadline: props.activeDeadline,
-      ttlAfterFinished: props.ttlAfterFinished,
+      ...props,
       cpuRequest: props.cpuRequest?.amount,
       memoryRequest: props.memoryRequest?.asString(),
       cpuLimit: props.cpuLimit?.amount,
       memoryLimit: props.memoryLimit?.asString(),
-      runAsUser: props.runAsUser,
-      runAsGroup: props.runAsGroup,
       scratchSizeLimit: props.scratchSizeLimit?.asString(),
-      scratchPath: props.scratchPath,
       tmpSizeLimit: props.tmpSizeLimit?.asString(),
-      tokenExpiration: props.tokenExpiration,
-      tokenMountPath: props.tokenMountPath,
-      failJobExitCodes: props.failJobExitCodes,
-      otlpEndpoint: props.otlpEndpoint,
-      runtimeClassName: props.runtimeClassName,
-      vaultAgentInjector: props.vaultAgentInjector,
-      kubernetesApiToken: props.kubernetesApiToken,
     }, pathOf(this));
     this.fleet = props.fleet;
     this.agent = this.spec.agent;

@@ -7,15 +7,14 @@ import { TrustNames } from './trust-names';
 import { ProblemCollector } from './validation';
 
 /**
- * What an investigation Job of one agent is made of, before any cdk8s
- * type: the `AgentJobTemplate` construct passes its props here (quantities
- * as Kubernetes quantity text, e.g. a `Cpu`'s amount), gets every default
- * applied and every problem reported, and renders the result.
+ * The options of an investigation Job every form of its props shares: the
+ * `AgentJobTemplate` construct adds typed resource quantities (`Cpu`,
+ * `Size`), `AgentJobSpecProps` the same quantities as text.
  */
-export interface AgentJobSpecProps {
+export interface AgentJobOptions {
   /** The fleet: namespace, deadline, ladder, Vault endpoint. */
   readonly fleet: AgentFleet;
-  /** Name of the agent of `fleet` the Job runs. */
+  /** Name of the agent of `fleet` this template runs. */
   readonly agent: string;
   /**
    * Value of the `app` label on the Job and its pod.
@@ -28,15 +27,96 @@ export interface AgentJobSpecProps {
    */
   readonly containerName?: string;
   /**
-   * `activeDeadlineSeconds` of every investigation Job; at most the fleet's deadline.
-   * @default - `fleet.jobDeadline`
+   * `activeDeadlineSeconds` of every investigation Job. May be shorter than
+   * the fleet's deadline, never longer: the fleet's deadline bounds the
+   * Vault token's explicit max TTL and is the admission policy's maximum.
+   * @default - `fleet.jobDeadline` (15 minutes in the seed)
    */
   readonly activeDeadline?: TrustDuration;
   /**
-   * How long a finished Job is kept (`ttlSecondsAfterFinished`).
-   * @default TrustDuration.hours(1)
+   * How long a finished Job (and its pod and logs) is kept (`ttlSecondsAfterFinished`).
+   * @default TrustDuration.hours(1) (the seed Job)
    */
   readonly ttlAfterFinished?: TrustDuration;
+  /**
+   * UID the pod runs as (non-zero).
+   * @default 65532
+   */
+  readonly runAsUser?: number;
+  /**
+   * GID the pod runs as, also its fsGroup (non-zero).
+   * @default 65532
+   */
+  readonly runAsGroup?: number;
+  /**
+   * Where the scratch volume is mounted.
+   * @default "/scratch"
+   */
+  readonly scratchPath?: string;
+  /**
+   * Lifetime of the projected ServiceAccount token the agent logs in to
+   * Vault with (`expirationSeconds`, at least 600 s; the kubelet rotates it
+   * at 80 %). Short on purpose: it is only used for the login.
+   * @default TrustDuration.minutes(10)
+   */
+  readonly tokenExpiration?: TrustDuration;
+  /**
+   * Directory the projected token is mounted at (file `token`).
+   * @default "/var/run/secrets/vault"
+   */
+  readonly tokenMountPath?: string;
+  /**
+   * Exit codes of the agent container that mean a configuration error a
+   * retry cannot fix; the pod failure policy fails the Job on them.
+   * Empty means no such rule.
+   * @default [2, 78] (usage error, EX_CONFIG)
+   */
+  readonly failJobExitCodes?: number[];
+  /**
+   * OTLP endpoint for traces and metrics (`OTEL_EXPORTER_OTLP_ENDPOINT`).
+   * Remember to allow it in the egress policy (a domain endpoint or a proxy).
+   * @default - not set: the agent's SDK default
+   */
+  readonly otlpEndpoint?: string;
+  /**
+   * RuntimeClass for a sandboxed runtime such as gVisor or Kata.
+   * @default - the cluster default runtime
+   */
+  readonly runtimeClassName?: string;
+  /**
+   * Add Vault Agent injector annotations in pre-populate-only mode (an init
+   * container renders the phase's credentials before the agent starts; a
+   * sidecar would keep the Job from completing). The per-phase role and
+   * secret annotations go in the contract's `podAnnotations`. The init
+   * container also writes its Vault token to `/vault/secrets/token`
+   * (`VAULT_TOKEN_FILE`): nothing else renews it, so the agent must renew
+   * and revoke it like a token of its own, or the credentials end after the
+   * fleet's `vaultTokenTtl`.
+   * @default false - the agent logs in to Vault itself with the projected token
+   */
+  readonly vaultAgentInjector?: boolean;
+  /**
+   * Mount a token for the Kubernetes API (default audience, lifetime
+   * `tokenExpiration`, rotated by the kubelet) with the cluster CA and the
+   * namespace at `/var/run/secrets/kubernetes.io/serviceaccount`, where
+   * client libraries' in-cluster config looks. Without it the phase's RBAC
+   * is only usable with credentials obtained elsewhere (e.g. the Vault
+   * Kubernetes secrets engine of the `application` domain). Automount stays
+   * off either way: this token is explicit, short-lived and read-only.
+   * Agents also need egress to the API server (`PhaseNetworkPolicyProps.apiServer`,
+   * which follows the fleet's `kubernetesApi` too).
+   * @default - true when the fleet declares `kubernetesApi`, else false
+   */
+  readonly kubernetesApiToken?: boolean;
+}
+
+/**
+ * What an investigation Job of one agent is made of, before any cdk8s
+ * type: the `AgentJobTemplate` construct passes its props here (quantities
+ * as Kubernetes quantity text, e.g. a `Cpu`'s amount), gets every default
+ * applied and every problem reported, and renders the result.
+ */
+export interface AgentJobSpecProps extends AgentJobOptions {
   /**
    * CPU request, as a Kubernetes quantity.
    * @default "500m"
@@ -58,65 +138,15 @@ export interface AgentJobSpecProps {
    */
   readonly memoryLimit?: string;
   /**
-   * UID the pod runs as (non-zero).
-   * @default 65532
-   */
-  readonly runAsUser?: number;
-  /**
-   * GID the pod runs as, also its fsGroup (non-zero).
-   * @default 65532
-   */
-  readonly runAsGroup?: number;
-  /**
    * Size limit of the memory-backed scratch volume, as a quantity of whole mebibytes.
    * @default "256Mi"
    */
   readonly scratchSizeLimit?: string;
   /**
-   * Where the scratch volume is mounted.
-   * @default "/scratch"
-   */
-  readonly scratchPath?: string;
-  /**
    * Size limit of the memory-backed `/tmp` volume, as a quantity of whole mebibytes.
    * @default "64Mi"
    */
   readonly tmpSizeLimit?: string;
-  /**
-   * Lifetime of the projected tokens (at least 600 s, at most a day).
-   * @default TrustDuration.minutes(10)
-   */
-  readonly tokenExpiration?: TrustDuration;
-  /**
-   * Directory the projected Vault token is mounted at (file `token`).
-   * @default "/var/run/secrets/vault"
-   */
-  readonly tokenMountPath?: string;
-  /**
-   * Exit codes that fail the Job at once; empty means no such rule.
-   * @default [2, 78]
-   */
-  readonly failJobExitCodes?: number[];
-  /**
-   * OTLP endpoint for traces and metrics.
-   * @default - not set
-   */
-  readonly otlpEndpoint?: string;
-  /**
-   * RuntimeClass of the pod.
-   * @default - the cluster default runtime
-   */
-  readonly runtimeClassName?: string;
-  /**
-   * Whether the Vault Agent injector renders the credentials (pre-populate only).
-   * @default false
-   */
-  readonly vaultAgentInjector?: boolean;
-  /**
-   * Whether the pod gets a Kubernetes API token.
-   * @default - true when the phases have API access (the fleet's `kubernetesApi`)
-   */
-  readonly kubernetesApiToken?: boolean;
 }
 
 /** Where in-cluster Kubernetes clients look for their credentials. */
