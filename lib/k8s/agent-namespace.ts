@@ -1,8 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentFleet, TrustDuration, ProblemCollector } from '../model';
-import { AgentJobTemplate } from './agent-job-template';
-import { checkQuantity, clusterScoped, guardOutput, multiplyQuantity, pathOf, quantity } from './private/k8s-util';
+import { AgentFleet, AgentJobSpec, TrustDuration, ProblemCollector, ResourceQuantity } from '../model';
+import { clusterScoped, guardOutput, multiplyQuantity, pathOf, quantity } from './private/k8s-util';
 
 /** Properties of an `AgentNamespace`. */
 export interface AgentNamespaceProps {
@@ -109,24 +108,24 @@ export class AgentNamespace extends Construct {
     const fleet = props.fleet;
     const ns = fleet.namespace;
     const path = pathOf(this);
-    const cpuRequest = props.defaultCpuRequest ?? AgentJobTemplate.DEFAULT_CPU_REQUEST;
-    const memoryRequest = props.defaultMemoryRequest ?? AgentJobTemplate.DEFAULT_MEMORY_REQUEST;
-    const cpuLimit = props.defaultCpuLimit ?? AgentJobTemplate.DEFAULT_CPU_LIMIT;
-    const memoryLimit = props.defaultMemoryLimit ?? AgentJobTemplate.DEFAULT_MEMORY_LIMIT;
+    const cpuRequest = props.defaultCpuRequest ?? AgentJobSpec.DEFAULT_CPU_REQUEST;
+    const memoryRequest = props.defaultMemoryRequest ?? AgentJobSpec.DEFAULT_MEMORY_REQUEST;
+    const cpuLimit = props.defaultCpuLimit ?? AgentJobSpec.DEFAULT_CPU_LIMIT;
+    const memoryLimit = props.defaultMemoryLimit ?? AgentJobSpec.DEFAULT_MEMORY_LIMIT;
     const maxCpu = props.maxCpu ?? cpuLimit;
     const maxMemory = props.maxMemory ?? memoryLimit;
-    const ttl = props.jobTtlAfterFinished ?? AgentJobTemplate.DEFAULT_TTL_AFTER_FINISHED;
+    const ttl = props.jobTtlAfterFinished ?? AgentJobSpec.DEFAULT_TTL_AFTER_FINISHED;
     const concurrency = fleet.maxConcurrentInvestigations;
     const deadline = fleet.jobDeadline.toSeconds();
 
     const problems = new ProblemCollector();
     const values: { [field: string]: number | undefined } = {
-      defaultCpuRequest: checkQuantity(problems, path, 'defaultCpuRequest', cpuRequest),
-      defaultMemoryRequest: checkQuantity(problems, path, 'defaultMemoryRequest', memoryRequest),
-      defaultCpuLimit: checkQuantity(problems, path, 'defaultCpuLimit', cpuLimit),
-      defaultMemoryLimit: checkQuantity(problems, path, 'defaultMemoryLimit', memoryLimit),
-      maxCpu: checkQuantity(problems, path, 'maxCpu', maxCpu),
-      maxMemory: checkQuantity(problems, path, 'maxMemory', maxMemory),
+      defaultCpuRequest: ResourceQuantity.check(problems, path, 'defaultCpuRequest', cpuRequest),
+      defaultMemoryRequest: ResourceQuantity.check(problems, path, 'defaultMemoryRequest', memoryRequest),
+      defaultCpuLimit: ResourceQuantity.check(problems, path, 'defaultCpuLimit', cpuLimit),
+      defaultMemoryLimit: ResourceQuantity.check(problems, path, 'defaultMemoryLimit', memoryLimit),
+      maxCpu: ResourceQuantity.check(problems, path, 'maxCpu', maxCpu),
+      maxMemory: ResourceQuantity.check(problems, path, 'maxMemory', maxMemory),
     };
     const notBelow = (high: string, low: string, highText: string, lowText: string): void => {
       const h = values[high];

@@ -1,6 +1,7 @@
 export * from './access-level';
 export * from './agent-fleet';
 export * from './agent-cluster';
+export * from './agent-job-spec';
 export * from './domain';
 export * from './trust-duration';
 export * from './egress-target';
@@ -20,6 +21,7 @@ export * from './trust-ladder';
 export * from './trust-phase';
 export * from './validation';
 export * from './launcher-contract';
+export * from './launcher-contract-builder';
 export * from './promotion-gate';
 export * from './vault-policy';
 export * from './vault-credential-roles';

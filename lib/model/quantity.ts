@@ -1,3 +1,5 @@
+import { ProblemCollector } from './validation';
+
 const SUFFIX: { [key: string]: number } = {
   'n': 1e-9, 'u': 1e-6, 'm': 1e-3, '': 1, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
   'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
@@ -26,5 +28,22 @@ export class ResourceQuantity {
       return base * Math.pow(10, Number(m[2].slice(1)));
     }
     return base * SUFFIX[m[3] ?? ''];
+  }
+
+  /**
+   * Record a problem unless `text` is a positive Kubernetes quantity;
+   * returns its value in base units, or undefined when it is not one.
+   */
+  public static check(problems: ProblemCollector, path: string, field: string, text: string): number | undefined {
+    if (!ResourceQuantity.isValid(text)) {
+      problems.add(path, field, text, 'is not a Kubernetes quantity', 'write it like "500m", "2", "1Gi" or "512Mi"');
+      return undefined;
+    }
+    const value = ResourceQuantity.parse(text);
+    if (!(value > 0)) {
+      problems.add(path, field, text, 'must be greater than zero', 'give a positive amount, e.g. "500m" or "1Gi"');
+      return undefined;
+    }
+    return value;
   }
 }

@@ -830,6 +830,50 @@ describe('hand-edited input of any shape', () => {
   });
 });
 
+describe('phase names come from the contract, not from the phase name', () => {
+  /** Give every phase's Vault role and policy another (consistent) name on both sides, as a per-fleet prefix would. */
+  function renameVaultNames(out: ParsedOutput): void {
+    const renamed = (name: string): string => `fleet-a-${name}`;
+    editContract(out, 'diagnostics', doc => {
+      for (const p of doc.phases) {
+        p.vaultRole = renamed(p.vaultRole);
+      }
+    });
+    const roles = [...Object.values<any>(out.terraform.resource.vault_kubernetes_auth_backend_role),
+      ...Object.values<any>(out.terraform.resource.vault_jwt_auth_backend_role ?? {})];
+    expect(roles.length).toBeGreaterThan(4);
+    for (const r of roles) {
+      r.role_name = renamed(r.role_name);
+      r.token_policies = r.token_policies.map(renamed);
+    }
+    for (const r of Object.values<any>(out.terraform.resource.vault_policy)) {
+      if (String(r.name).startsWith('agent-phase-')) {
+        r.name = renamed(r.name);
+      }
+    }
+  }
+
+  test('renamed Vault roles and policies verify clean: the policy is the one the contract\'s role names', () => {
+    expect(verifyEdited(renameVaultNames).findings).toEqual([]);
+  });
+
+  test('the policy checks still run on the renamed policies (monotonicity, missing policy)', () => {
+    const monotonic = verifyEdited(out => {
+      renameVaultNames(out);
+      editPolicy(out, 'fleet-a-agent-phase-autonomous', p => { delete p['agents/database/creds/read-only']; });
+    });
+    expect(ids(monotonic)).toEqual(['phase-monotonic-vault']);
+    expect(monotonic.findings[0].message).toContain('policy "fleet-a-agent-phase-autonomous" lacks');
+    const missing = verifyEdited(out => {
+      renameVaultNames(out);
+      const r = resource(out, 'vault_policy', a => a.name === 'fleet-a-agent-phase-shadow');
+      delete out.terraform.resource.vault_policy[r.address.split('.')[1]];
+    });
+    expect(ids(missing)).toEqual(['vault-policy-missing']);
+    expect(missing.findings[0].object).toBe('vault_policy (name "fleet-a-agent-phase-shadow")');
+  });
+});
+
 describe('options', () => {
   test('a smaller margin turns the 960 s max TTLs into findings; the summary names deadline and margin', () => {
     const report = verifyEdited(() => undefined, { marginSeconds: 30 });

@@ -1,4 +1,5 @@
 import { ApiObject, JsonPatch, Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { AgentFleet, AgentJobTemplate, TrustDuration, LauncherContract, TrustPhase } from '../../lib';
 import { fleetProps, testChart } from '../helpers/k8s-fixtures';
@@ -31,7 +32,7 @@ function ownJob(props: ConstructorParameters<typeof AgentJobTemplate>[2]): Agent
 describe('AgentJobTemplate: the fleet\'s prototype Job', () => {
   const variants: Array<Partial<ConstructorParameters<typeof AgentJobTemplate>[2]>> = [
     {},
-    { cpuLimit: '3', memoryLimit: '6Gi', containerName: 'worker', appLabel: 'db-agents' },
+    { cpuLimit: kplus.Cpu.units(3), memoryLimit: Size.gibibytes(6), containerName: 'worker', appLabel: 'db-agents' },
     { kubernetesApiToken: true, runtimeClassName: 'gvisor', otlpEndpoint: 'http://otel.observability.svc:4318', failJobExitCodes: [3] },
     { vaultAgentInjector: true, scratchSizeLimit: Size.mebibytes(512), ttlAfterFinished: TrustDuration.minutes(30) },
   ];

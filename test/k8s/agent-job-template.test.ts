@@ -154,7 +154,7 @@ describe('AgentJobTemplate', () => {
   test('every seed value is overridable', () => {
     const { job, doc } = synthTemplate({
       appLabel: 'payments-triage', containerName: 'triage', activeDeadline: TrustDuration.minutes(5), ttlAfterFinished: TrustDuration.minutes(30),
-      cpuRequest: '250m', memoryRequest: '512Mi', cpuLimit: '1', memoryLimit: '2Gi', runAsUser: 1001, runAsGroup: 2002,
+      cpuRequest: kplus.Cpu.millis(250), memoryRequest: Size.mebibytes(512), cpuLimit: kplus.Cpu.units(1), memoryLimit: Size.gibibytes(2), runAsUser: 1001, runAsGroup: 2002,
       scratchSizeLimit: Size.mebibytes(128), scratchPath: '/work', tmpSizeLimit: Size.mebibytes(32),
       tokenExpiration: TrustDuration.minutes(20), tokenMountPath: '/var/run/secrets/tokens',
     });
@@ -188,8 +188,8 @@ describe('AgentJobTemplate', () => {
     const message = errorOf(() => new AgentJobTemplate(testChart(), 'Job', {
       fleet: testFleet(), agent: 'diagnostics',
       activeDeadline: TrustDuration.seconds(0),
-      cpuRequest: '2', cpuLimit: '500m',
-      memoryRequest: '8Gi', memoryLimit: '4Gi',
+      cpuRequest: kplus.Cpu.units(2), cpuLimit: kplus.Cpu.millis(500),
+      memoryRequest: Size.gibibytes(8), memoryLimit: Size.gibibytes(4),
       tokenExpiration: TrustDuration.minutes(5),
       failJobExitCodes: [0, 2, 2, 300],
       runAsUser: 0,
@@ -214,7 +214,7 @@ describe('AgentJobTemplate', () => {
   test('a deadline longer than the fleet\'s, and volumes that fill the memory limit, are refused', () => {
     const message = errorOf(() => new AgentJobTemplate(testChart(), 'Job', {
       fleet: testFleet(), agent: 'diagnostics', activeDeadline: TrustDuration.hours(1),
-      memoryLimit: '1Gi', scratchSizeLimit: Size.gibibytes(1), scratchPath: '/tmp/scratch',
+      memoryLimit: Size.gibibytes(1), scratchSizeLimit: Size.gibibytes(1), scratchPath: '/tmp/scratch',
     }));
     expect(message).toContain('activeDeadline = "1 hours (3600s)": is longer than the fleet\'s jobDeadline (15 minutes (900s))');
     expect(message).toContain('scratchSizeLimit = "1Gi": plus tmpSizeLimit (64Mi) fills the whole memoryLimit (1Gi)');

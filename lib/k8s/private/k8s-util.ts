@@ -27,23 +27,6 @@ export function quantity(text: string): kplus.k8s.Quantity {
 }
 
 /**
- * Record a problem unless `text` is a Kubernetes quantity; returns its value or undefined.
- * @internal
- */
-export function checkQuantity(problems: ProblemCollector, path: string, field: string, text: string): number | undefined {
-  if (!ResourceQuantity.isValid(text)) {
-    problems.add(path, field, text, 'is not a Kubernetes quantity', 'write it like "500m", "2", "1Gi" or "512Mi"');
-    return undefined;
-  }
-  const value = ResourceQuantity.parse(text);
-  if (!(value > 0)) {
-    problems.add(path, field, text, 'must be greater than zero', 'give a positive amount, e.g. "500m" or "1Gi"');
-    return undefined;
-  }
-  return value;
-}
-
-/**
  * `quantity × factor` rendered as a quantity: CPU in millicores, memory in
  * Mi when whole, otherwise in bytes.
  * @internal

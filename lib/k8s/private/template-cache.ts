@@ -1,39 +1,18 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { AgentFleet, ContractPhase, TrustPhase } from '../../model';
+import { AgentFleet } from '../../model';
 
 /**
  * What every AgentJobTemplate of a fleet used to recompute for itself
- * (issue #14, the per-agent template cost):
- *
- * - the contract's phase rows (egress text, Vault paths, promotion
- *   criteria) depend on the fleet and the phase only: computed once per
- *   fleet and phase, handed out as fresh copies;
- * - the example Job is the Job's own `ApiObject.toJson()`, which builds
- *   fresh objects on every call: no detached-chart synthesis around it
- *   and no deep clone after it.
+ * (issue #14, the per-agent template cost; the contract's phase rows are
+ * cached in the model, `LauncherContractBuilder.phaseRow`): the example
+ * Job is the Job's own `ApiObject.toJson()`, which builds fresh objects on
+ * every call: no detached-chart synthesis around it and no deep clone after it.
  */
 export class TemplateCache {
   /** The example Job as the detached chart would synthesize it (a fresh object: callers may edit it). */
   public static jobJson(job: unknown): any {
     return ApiObject.of(job as any).toJson();
   }
-
-  /** The phase row of `phase` in `fleet`'s contracts (a fresh copy; `compute` runs once per fleet and phase). */
-  public static phaseRow(fleet: AgentFleet, phase: TrustPhase, compute: () => ContractPhase): ContractPhase {
-    let rows = TemplateCache.rows.get(fleet);
-    if (!rows) {
-      rows = new Map();
-      TemplateCache.rows.set(fleet, rows);
-    }
-    let row = rows.get(phase.name);
-    if (!row) {
-      row = compute();
-      rows.set(phase.name, row);
-    }
-    return JSON.parse(JSON.stringify(row));
-  }
-
-  private static readonly rows = new WeakMap<AgentFleet, Map<string, ContractPhase>>();
 
   private constructor() {}
 }
