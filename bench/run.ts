@@ -11,6 +11,8 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App } from 'cdk8s';
+import { defaultChart } from '../examples/default/k8s';
 import { baselineK8s } from './baseline-k8s';
 import { baselineVault } from './baseline-vault';
 import {
@@ -198,8 +200,8 @@ function launcherFigures(): LauncherFigures {
   const load = timeCommand(process.execPath, ['-e', "require('./build/lib/launcher')"], 15);
   const bare = timeCommand(process.execPath, ['-e', ''], 15);
   const inside = Array.from({ length: 15 }, () => requireCost('./build/lib/launcher'));
-  // The contract of the default-sized fleet, as the launcher reads it from the ConfigMap.
-  const objects = libraryK8s(fleetParams(2, 1));
+  // The default example's contract (every guard, API token, egress proxy), as the launcher reads it from the ConfigMap.
+  const objects = defaultChart(new App()).toJson();
   const contract = JSON.parse(objects.find(o => o.kind === 'ConfigMap' && o.data?.['contract.json']).data['contract.json']);
   const { JobRenderer } = require(path.join(ROOT, 'build', 'lib', 'launcher'));
   const renderer = new JobRenderer(contract);
