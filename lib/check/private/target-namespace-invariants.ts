@@ -25,6 +25,7 @@ function protectedOf(contract: LauncherContractDocument): ProtectedNamespace[] {
  */
 export function checkTargetNamespaces(ctx: VerifyContext): void {
   const reported = new Set<string>();
+  const scanned = new Set<string>();
   const bindings = ManifestIndex.of(ctx.manifests).ofKind('RoleBinding');
   const phaseAccounts = new Map(phaseRows(ctx.contracts).map(r => [`${r.agentNamespace}/${r.serviceAccount}`, r]));
   for (const contract of ctx.contracts) {
@@ -37,6 +38,10 @@ export function checkTargetNamespaces(ctx: VerifyContext): void {
           `target namespace "${ns}" ${hit.why}`, 'remove it from the fleet\'s targetNamespaces and re-synthesize');
       }
     }
+    // Agents of one namespace with the same protections find the same bindings (reported once).
+    const scan = `${contract.namespace}|${JSON.stringify(guarded)}`;
+    if (scanned.has(scan)) continue;
+    scanned.add(scan);
     // The first protection of each namespace, as `guarded.find` gives it; most bindings are in none.
     const hits = new Map<unknown, ProtectedNamespace>();
     for (const p of guarded) if (!hits.has(p.namespace)) hits.set(p.namespace, p);
