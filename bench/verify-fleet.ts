@@ -13,23 +13,9 @@ import { App } from 'cdk8s';
 import { App as TfApp } from 'cdktf';
 import { defaultChart } from '../examples/default/k8s';
 import { DefaultVaultStack } from '../examples/default/vault';
-import { defaultFleetProps } from '../examples/default/fleet';
 import { LauncherContractFiles } from '../lib/k8s';
-import { AgentFleet, TrustPhase } from '../lib/model';
 import { FleetParams, fleetParams } from './fleet-params';
-
-/**
- * The default example's fleet (API server endpoint, hostname egress through
- * the egress proxy, JWT identity) with the namespaces and agents of `p`.
- */
-export function defaultShapeFleet(p: FleetParams): AgentFleet {
-  return new AgentFleet({
-    ...defaultFleetProps(),
-    namespace: p.namespace,
-    targetNamespaces: p.targetNamespaces,
-    agents: p.agents.map(a => ({ name: a.name, image: a.image, ceiling: TrustPhase.of(a.ceiling) })),
-  });
-}
+import { defaultShapeFleet } from './library';
 
 export interface FleetOutput {
   readonly k8sDir: string;
