@@ -138,6 +138,16 @@ function shapeCase(c: Case): ShapeResult {
   };
 }
 
+/** Why the default example's composition refuses the fleet of `c` at synth (its first problem), or undefined. */
+function defaultShapeRefusal(c: Case): string | undefined {
+  try {
+    defaultShapeK8s(fleetParams(c.targets, c.agents));
+    return undefined;
+  } catch (e) {
+    return String((e as Error).message ?? e).split('\n').slice(0, 2).join(' ').replace(/\s+/g, ' ');
+  }
+}
+
 function benchCase(c: Case, modulesOnly: number): CaseResult {
   const p = fleetParams(c.targets, c.agents);
   const eq = checkEqual(p);
@@ -273,11 +283,19 @@ interface VerifyResult {
   readonly process: { wallMs: number; cpuMs: number; maxRssMiB: number; findings: number; summary: string };
 }
 
+/** Cases whose default-shape output cannot be synthesized (so not verified). */
+const verifyRefused: Case[] = [];
+
 /** `agent-trust verify` on the synthesized output of each case (the default example's composition, every guard on). */
 function verifyFigures(): VerifyResult[] {
   const { Verifier } = require(path.join(ROOT, 'build', 'lib', 'check', 'verifier')) as typeof import('../lib/check/verifier');
   const out: VerifyResult[] = [];
   for (const c of VERIFY_CASES) {
+    const why = defaultShapeRefusal(c);
+    if (why) {
+      verifyRefused.push(c);
+      continue;
+    }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-trust-verify-'));
     const files = writeFleetOutput(fleetParams(c.targets, c.agents), dir);
     let objects = 0;
@@ -378,13 +396,19 @@ function main(): void {
     + '| series | target ns | agents | reps | k8s objects (full) | tf resources (full) | benchmark shape CPU ms | default shape CPU ms | **default / benchmark shape** | µs/object (full) |\n'
     + '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
   process.stderr.write(`bench: default shape (${fmt((Date.now() - started) / 1000)} s)\n`);
-  const shapes = CASES.map(shapeCase);
+  const shapes: ShapeResult[] = [];
+  const refused: string[] = [];
+  for (const c of CASES) {
+    const why = defaultShapeRefusal(c);
+    if (why) refused.push(`${c.targets} target namespaces × ${c.agents} agents: ${why}`);
+    else shapes.push(shapeCase(c));
+  }
   for (const s of shapes) {
     process.stdout.write(`| ${s.case.series} | ${s.case.targets} | ${s.case.agents} | ${s.reps} | ${s.k8sObjects} | ${s.tfResources} `
       + `| ${fmt(s.benchShapeCpu)} | ${fmt(s.defaultShapeCpu)} | **${fmt(s.defaultShapeCpu / s.benchShapeCpu, 2)}** `
       + `| ${fmt((s.defaultShapeCpu * 1000) / (s.k8sObjects + s.tfResources))} |\n`);
   }
-  process.stdout.write('\n');
+  process.stdout.write(refused.map(r => `\nNot synthesizable in the default shape: ${r}\n`).join('') + '\n');
 
   process.stdout.write('## `agent-trust verify` at scale\n\n'
     + 'Output of the default example\'s composition and fleet shape (every admission guard on, egress proxy, alerts, dashboard, contract files written), scaled to each fleet, '
@@ -398,6 +422,9 @@ function main(): void {
   for (const v of verify) {
     process.stdout.write(`| ${v.case.series} | ${v.case.targets} | ${v.case.agents} | ${v.objects} | ${fmt(v.megabytes)} | ${fmt(v.cpuMs)} | ${fmt(v.usPerObject)} `
       + `| ${fmt(v.process.wallMs, 0)} | ${fmt(v.process.cpuMs, 0)} | ${fmt(v.process.maxRssMiB)} |\n`);
+  }
+  for (const c of verifyRefused) {
+    process.stdout.write(`| ${c.series} | ${c.targets} | ${c.agents} | not synthesizable in the default shape (see above) | | | | | | |\n`);
   }
   const vns = verify.filter(v => v.case.series === 'namespaces');
   process.stdout.write(`\nVerify cost per object at ${vns[vns.length - 1].case.targets} vs ${vns[0].case.targets} target namespaces: `
