@@ -4,6 +4,8 @@
  */
 import { App, Chart } from 'cdk8s';
 import { App as TfApp, Testing } from 'cdktf';
+import { defaultFleetProps } from '../examples/default/fleet';
+import { defaultChart } from '../examples/default/k8s';
 import { DefaultVaultStack } from '../examples/default/vault';
 import {
   AgentFleet, AgentJobTemplate, AgentNamespace, Domain, EgressTarget, LadderServiceAccounts, LauncherAccess,
@@ -58,4 +60,30 @@ export function libraryVault(p: FleetParams, outdir?: string): any {
   const app: TfApp = Testing.app(outdir ? { outdir } : {});
   const stack = new DefaultVaultStack(app, 'agent-trust-vault', libraryFleet(p));
   return JSON.parse(Testing.synth(stack));
+}
+
+/**
+ * The default example's fleet (API server endpoint, hostname egress through
+ * the egress proxy, JWT identity) with the namespaces and agents of `p`:
+ * what users get, which the baseline does not type (guards, proxy allowlist,
+ * Vault engine Roles, alerts, dashboard).
+ */
+export function defaultShapeFleet(p: FleetParams): AgentFleet {
+  return new AgentFleet({
+    ...defaultFleetProps(),
+    namespace: p.namespace,
+    targetNamespaces: p.targetNamespaces,
+    agents: p.agents.map(a => ({ name: a.name, image: a.image, ceiling: TrustPhase.of(a.ceiling) })),
+  });
+}
+
+/** Kubernetes half of the default shape: examples/default/k8s.ts's `defaultChart`, synthesized with `chart.toJson()`. */
+export function defaultShapeK8s(p: FleetParams): any[] {
+  return defaultChart(new App(), defaultShapeFleet(p)).toJson();
+}
+
+/** Vault half of the default shape, synthesized with `Testing.synth`. */
+export function defaultShapeVault(p: FleetParams, outdir?: string): any {
+  const app: TfApp = Testing.app(outdir ? { outdir } : {});
+  return JSON.parse(Testing.synth(new DefaultVaultStack(app, 'agent-trust-vault', defaultShapeFleet(p))));
 }

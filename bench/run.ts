@@ -11,13 +11,15 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App } from 'cdk8s';
+import { defaultChart } from '../examples/default/k8s';
 import { baselineK8s } from './baseline-k8s';
 import { baselineVault } from './baseline-vault';
 import {
   canonicalK8s, canonicalTerraform, firstDifferences, kindCounts, resourceCount, resourceCounts,
 } from './compare';
 import { FleetParams, fleetParams } from './fleet-params';
-import { libraryK8s, libraryVault } from './library';
+import { defaultShapeK8s, defaultShapeVault, libraryK8s, libraryVault } from './library';
 import { writeFleetOutput } from './verify-fleet';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -99,6 +101,51 @@ interface CaseResult {
   readonly ratio: { k8s: number; vault: number; total: number; wall: number };
   readonly usPerObject: { library: number; baseline: number };
   readonly peakRssMiB: { library: number; baseline: number; modulesOnly: number };
+}
+
+interface ShapeResult {
+  readonly case: Case;
+  readonly k8sObjects: number;
+  readonly tfResources: number;
+  readonly reps: number;
+  /** Median CPU ms per synthesis (k8s + vault) of the benchmark's shape and of the default example's shape. */
+  readonly benchShapeCpu: number;
+  readonly defaultShapeCpu: number;
+}
+
+/**
+ * The library alone on the default example's shape (every guard, egress proxy
+ * allowlist, API server egress and token, Vault engine Roles, alerts, dashboard)
+ * against the benchmark's shape (what the baseline types), alternating in one process.
+ */
+function shapeCase(c: Case): ShapeResult {
+  const p = fleetParams(c.targets, c.agents);
+  const bench = (): void => { libraryK8s(p); libraryVault(p, TF_OUT); };
+  const full = (): void => { defaultShapeK8s(p); defaultShapeVault(p, TF_OUT); };
+  const first = measure(bench).cpu;
+  measure(full);
+  const reps = Math.max(1, Math.min(50, Math.round(150 / Math.max(1, first))));
+  const batch = (f: () => void): number => measure(() => { for (let i = 0; i < reps; i++) f(); }).cpu / reps;
+  const b: number[] = [];
+  const d: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) { b.push(batch(bench)); d.push(batch(full)); } else { d.push(batch(full)); b.push(batch(bench)); }
+    sampleRss();
+  }
+  return {
+    case: c, k8sObjects: defaultShapeK8s(p).length, tfResources: resourceCount(defaultShapeVault(p, TF_OUT)), reps,
+    benchShapeCpu: median(b), defaultShapeCpu: median(d),
+  };
+}
+
+/** Why the default example's composition refuses the fleet of `c` at synth (its first problem), or undefined. */
+function defaultShapeRefusal(c: Case): string | undefined {
+  try {
+    defaultShapeK8s(fleetParams(c.targets, c.agents));
+    return undefined;
+  } catch (e) {
+    return String((e as Error).message ?? e).split('\n').slice(0, 2).join(' ').replace(/\s+/g, ' ');
+  }
 }
 
 function benchCase(c: Case, modulesOnly: number): CaseResult {
@@ -198,8 +245,8 @@ function launcherFigures(): LauncherFigures {
   const load = timeCommand(process.execPath, ['-e', "require('./build/lib/launcher')"], 15);
   const bare = timeCommand(process.execPath, ['-e', ''], 15);
   const inside = Array.from({ length: 15 }, () => requireCost('./build/lib/launcher'));
-  // The contract of the default-sized fleet, as the launcher reads it from the ConfigMap.
-  const objects = libraryK8s(fleetParams(2, 1));
+  // The default example's contract (every guard, API token, egress proxy), as the launcher reads it from the ConfigMap.
+  const objects = defaultChart(new App()).toJson();
   const contract = JSON.parse(objects.find(o => o.kind === 'ConfigMap' && o.data?.['contract.json']).data['contract.json']);
   const { JobRenderer } = require(path.join(ROOT, 'build', 'lib', 'launcher'));
   const renderer = new JobRenderer(contract);
@@ -236,11 +283,19 @@ interface VerifyResult {
   readonly process: { wallMs: number; cpuMs: number; maxRssMiB: number; findings: number; summary: string };
 }
 
+/** Cases whose default-shape output cannot be synthesized (so not verified). */
+const verifyRefused: Case[] = [];
+
 /** `agent-trust verify` on the synthesized output of each case (the default example's composition, every guard on). */
 function verifyFigures(): VerifyResult[] {
   const { Verifier } = require(path.join(ROOT, 'build', 'lib', 'check', 'verifier')) as typeof import('../lib/check/verifier');
   const out: VerifyResult[] = [];
   for (const c of VERIFY_CASES) {
+    const why = defaultShapeRefusal(c);
+    if (why) {
+      verifyRefused.push(c);
+      continue;
+    }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-trust-verify-'));
     const files = writeFleetOutput(fleetParams(c.targets, c.agents), dir);
     let objects = 0;
@@ -333,8 +388,30 @@ function main(): void {
   process.stdout.write(`Library cost per object at ${ns[ns.length - 1].case.targets} vs ${ns[0].case.targets} target namespaces: ×${fmt(flat, 2)} `
     + `(1.00 = flat).\n\n`);
 
+  process.stdout.write('## The default example\'s shape (library only)\n\n'
+    + 'The baseline types the benchmark\'s shape: the identity guards (Pod, Job-contract, token-request, exec and params policies, '
+    + 'Job-creator rule) off, no API server egress, the LLM and cloud domains as IP blocks, no egress proxy allowlist, '
+    + 'no VaultKubernetesEngineAccess Roles, no alerts or dashboard. What users of the default example synthesize is the full shape; '
+    + 'its cost over the benchmark\'s shape, both on the library, CPU per synthesis (k8s + vault), median of the rounds:\n\n'
+    + '| series | target ns | agents | reps | k8s objects (full) | tf resources (full) | benchmark shape CPU ms | default shape CPU ms | **default / benchmark shape** | µs/object (full) |\n'
+    + '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
+  process.stderr.write(`bench: default shape (${fmt((Date.now() - started) / 1000)} s)\n`);
+  const shapes: ShapeResult[] = [];
+  const refused: string[] = [];
+  for (const c of CASES) {
+    const why = defaultShapeRefusal(c);
+    if (why) refused.push(`${c.targets} target namespaces × ${c.agents} agents: ${why}`);
+    else shapes.push(shapeCase(c));
+  }
+  for (const s of shapes) {
+    process.stdout.write(`| ${s.case.series} | ${s.case.targets} | ${s.case.agents} | ${s.reps} | ${s.k8sObjects} | ${s.tfResources} `
+      + `| ${fmt(s.benchShapeCpu)} | ${fmt(s.defaultShapeCpu)} | **${fmt(s.defaultShapeCpu / s.benchShapeCpu, 2)}** `
+      + `| ${fmt((s.defaultShapeCpu * 1000) / (s.k8sObjects + s.tfResources))} |\n`);
+  }
+  process.stdout.write(refused.map(r => `\nNot synthesizable in the default shape: ${r}\n`).join('') + '\n');
+
   process.stdout.write('## `agent-trust verify` at scale\n\n'
-    + 'Output of the default example\'s composition (every admission guard on, contract files written) for each fleet, '
+    + 'Output of the default example\'s composition and fleet shape (every admission guard on, egress proxy, alerts, dashboard, contract files written), scaled to each fleet, '
     + 'verified in this process (`Verifier.verifyPaths`: read + every check; median of the rounds after a warm-up, CPU time) '
     + 'and as the CLI runs it in a fresh process (node start and module loading included; wall, CPU and peak RSS of that process). '
     + 'Every fleet verifies clean.\n\n'
@@ -345,6 +422,9 @@ function main(): void {
   for (const v of verify) {
     process.stdout.write(`| ${v.case.series} | ${v.case.targets} | ${v.case.agents} | ${v.objects} | ${fmt(v.megabytes)} | ${fmt(v.cpuMs)} | ${fmt(v.usPerObject)} `
       + `| ${fmt(v.process.wallMs, 0)} | ${fmt(v.process.cpuMs, 0)} | ${fmt(v.process.maxRssMiB)} |\n`);
+  }
+  for (const c of verifyRefused) {
+    process.stdout.write(`| ${c.series} | ${c.targets} | ${c.agents} | not synthesizable in the default shape (see above) | | | | | | |\n`);
   }
   const vns = verify.filter(v => v.case.series === 'namespaces');
   process.stdout.write(`\nVerify cost per object at ${vns[vns.length - 1].case.targets} vs ${vns[0].case.targets} target namespaces: `
@@ -373,7 +453,7 @@ function main(): void {
 
   const out = path.join(ROOT, '.bench-out');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify({ node: process.version, cpu, results, verify, launcher, synth }, undefined, 2));
+  fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify({ node: process.version, cpu, results, shapes, verify, launcher, synth }, undefined, 2));
   fs.rmSync(TF_OUT, { recursive: true, force: true });
   process.stdout.write(`\nload average at end ${os.loadavg().map(l => fmt(l, 2)).join(' ')}\n`);
   process.stdout.write(`\nbench finished in ${fmt((Date.now() - started) / 1000)} s; raw figures in .bench-out/results.json\n`);

@@ -1,8 +1,9 @@
 /**
  * Synthesized output of a generated fleet, as files, for timing
  * `agent-trust verify`: the default example's composition
- * (examples/default/k8s.ts with every admission guard, the contract files,
- * examples/default/vault.ts's stack) over `fleetParams(targets, agents)`.
+ * (examples/default/k8s.ts with every admission guard, the egress proxy's
+ * allowlist, alerts and dashboard, the contract files, examples/default/vault.ts's
+ * stack) over the default fleet scaled to `fleetParams(targets, agents)`.
  * `node build/bench/verify-fleet.js <dir> <targets> <agents>` writes
  * `<dir>/dist` and `<dir>/cdktf.out`.
  */
@@ -14,7 +15,7 @@ import { defaultChart } from '../examples/default/k8s';
 import { DefaultVaultStack } from '../examples/default/vault';
 import { LauncherContractFiles } from '../lib/k8s';
 import { FleetParams, fleetParams } from './fleet-params';
-import { libraryFleet } from './library';
+import { defaultShapeFleet } from './library';
 
 export interface FleetOutput {
   readonly k8sDir: string;
@@ -28,11 +29,11 @@ export function writeFleetOutput(p: FleetParams, dir: string): FleetOutput {
   const tfDir = path.join(dir, 'cdktf.out');
   fs.rmSync(dir, { recursive: true, force: true });
   const app = new App({ outdir: k8sDir });
-  defaultChart(app, libraryFleet(p));
+  defaultChart(app, defaultShapeFleet(p));
   app.synth();
   LauncherContractFiles.write(app);
   const tf = new TfApp({ outdir: (fs.mkdirSync(tfDir, { recursive: true }), tfDir) });
-  new DefaultVaultStack(tf, 'agent-trust-vault', libraryFleet(p));
+  new DefaultVaultStack(tf, 'agent-trust-vault', defaultShapeFleet(p));
   tf.synth();
   let bytes = 0;
   const visit = (d: string): void => {

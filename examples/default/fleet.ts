@@ -1,4 +1,4 @@
-import { AgentFleet, Domain, EgressTarget, HostnameEnforcement, TrustPhase } from '../../lib/model';
+import { AgentFleet, AgentFleetProps, Domain, EgressTarget, HostnameEnforcement, TrustPhase } from '../../lib/model';
 
 /**
  * The default example: one agent, `diagnostics`, investigating the
@@ -7,7 +7,12 @@ import { AgentFleet, Domain, EgressTarget, HostnameEnforcement, TrustPhase } fro
  * (k8s.ts and vault.ts) render this one declaration.
  */
 export function defaultFleet(): AgentFleet {
-  return new AgentFleet({
+  return new AgentFleet(defaultFleetProps());
+}
+
+/** The default fleet's props (the benchmark keeps them and scales namespaces and agents). */
+export function defaultFleetProps(): AgentFleetProps {
+  return {
     namespace: 'agents',
     targetNamespaces: ['payments', 'checkout'],
     agents: [
@@ -34,5 +39,5 @@ export function defaultFleet(): AgentFleet {
     hostnameEnforcement: HostnameEnforcement.egressProxy({
       namespace: 'egress-proxy', serviceName: 'egress-proxy', podLabels: { 'app.kubernetes.io/name': 'egress-proxy' },
     }),
-  });
+  };
 }

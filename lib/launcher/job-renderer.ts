@@ -2,6 +2,7 @@ import { ContractPhase, LauncherContract, LauncherContractDocument } from '../mo
 import { TrustNames } from '../model/trust-names';
 import { ProblemCollector } from '../model/validation';
 import { LauncherContractValidator } from './launcher-contract-validator';
+import { JsonCopy } from './private/json-copy';
 
 /** What a launcher chooses for one investigation: nothing else. */
 export interface RenderRequest {
@@ -88,7 +89,8 @@ export class JobRenderer {
   private readonly containerIndex: number;
   private readonly template: any;
   private readonly otelExtra: string;
-  private readonly bases = new Map<string, any>();
+  /** Per phase: a function returning a fresh copy of the phase's base Job. */
+  private readonly bases = new Map<string, () => any>();
 
   /**
    * A renderer for a contract. Throws an `AgentTrustValidationError`
@@ -181,7 +183,7 @@ export class JobRenderer {
    * The id slots hold placeholders that `render` always overwrites.
    */
   private baseJob(row: ContractPhase): any {
-    const job = copyJson(this.template);
+    const job = JsonCopy.walker(this.template)();
     const ids: { [key: string]: string } = {
       [LauncherContract.AGENT_LABEL]: this.agent,
       [LauncherContract.INVESTIGATION_LABEL]: '',
@@ -213,12 +215,12 @@ export class JobRenderer {
   }
 
   private build(id: string, row: ContractPhase): any {
-    let base = this.bases.get(row.name);
-    if (!base) {
-      base = this.baseJob(row);
-      this.bases.set(row.name, base);
+    let copy = this.bases.get(row.name);
+    if (!copy) {
+      copy = JsonCopy.compiler(this.baseJob(row));
+      this.bases.set(row.name, copy);
     }
-    const job = copyJson(base);
+    const job = copy();
     job.metadata.name = TrustNames.jobName(id);
     job.metadata.labels[LauncherContract.INVESTIGATION_LABEL] = id;
     job.spec.template.metadata.labels[LauncherContract.INVESTIGATION_LABEL] = id;
@@ -228,27 +230,4 @@ export class JobRenderer {
     env[env.length - 1].value = this.otelExtra === '' ? otel : `${otel},${this.otelExtra}`;
     return job;
   }
-}
-
-/**
- * Copy of plain JSON data. About 7× faster than structuredClone for a Job,
- * which keeps rendering well above 50,000 Jobs per second.
- */
-function copyJson(value: any): any {
-  if (Array.isArray(value)) {
-    return value.map(copyJson);
-  }
-  if (value !== null && typeof value === 'object') {
-    const out: any = {};
-    for (const key of Object.keys(value)) {
-      if (key === '__proto__') {
-        // A JSON key, not the prototype: assignment would change the prototype.
-        Object.defineProperty(out, key, { value: copyJson(value[key]), enumerable: true, writable: true, configurable: true });
-      } else {
-        out[key] = copyJson(value[key]);
-      }
-    }
-    return out;
-  }
-  return value;
 }

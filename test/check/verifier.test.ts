@@ -1103,3 +1103,39 @@ describe('EffectivePermissions on malformed RBAC', () => {
     expect(perms.forServiceAccount('ns', 'sa').toStrings()).toEqual(['ns: list core/pods']);
   });
 });
+
+// The Kubernetes monotonicity check judges each distinct set of Roles once and
+// reuses the verdict for target namespaces holding the same Roles: every
+// namespace must still be named, and a namespace that differs judged on its own.
+describe('Kubernetes monotonicity per target namespace', () => {
+  const dropDeletePods = (out: ParsedOutput, namespace: string): void => {
+    const r = obj(out, 'Role', `agent-phase-autonomous.${namespace}`, namespace);
+    r.rules = r.rules.filter((x: any) => !(x.resources.includes('pods') && x.verbs.includes('delete')));
+  };
+
+  function monotonic(report: VerifyReport): string[] {
+    return report.findings.filter(f => f.id === 'phase-monotonic-k8s').map(f => f.message);
+  }
+
+  test('the same gap in every target namespace is reported with each namespace\'s name', () => {
+    const messages = monotonic(verifyEdited(out => {
+      dropDeletePods(out, 'payments');
+      dropDeletePods(out, 'checkout');
+    }));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('checkout: delete core/pods');
+    expect(messages[0]).toContain('payments: delete core/pods');
+    expect(messages[0]).toMatch(/lacks 2 grant\(s\)/);
+  });
+
+  test('a gap in one target namespace only names that namespace', () => {
+    for (const namespace of ['payments', 'checkout']) {
+      const messages = monotonic(verifyEdited(out => dropDeletePods(out, namespace)));
+      const other = namespace === 'payments' ? 'checkout' : 'payments';
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toContain(`${namespace}: delete core/pods`);
+      expect(messages[0]).not.toContain(`${other}:`);
+      expect(messages[0]).toMatch(/lacks 1 grant\(s\)/);
+    }
+  });
+});

@@ -44,9 +44,19 @@ describe('YamlDocuments: js-yaml with the `yaml` package\'s core schema', () => 
 
   test('leaves a text that may hold aliases to the `yaml` package (its alias limit applies)', () => {
     expect(YamlDocuments.loadAll('a: &x [1]\nb: *x\n')).toBeUndefined();
-    // A star starting a node, also inside a block scalar: a false match only costs speed.
-    expect(YamlDocuments.loadAll('a: |\n  *x\n')).toBeUndefined();
+    // Anchors anywhere (a key, a nested node, a later document) leave the text to the `yaml` package.
+    expect(YamlDocuments.loadAll('a: [1, &x 2]\nb: *x\n')).toBeUndefined();
+    expect(YamlDocuments.loadAll('&k a: 1\nb: *k\n')).toBeUndefined();
+    expect(YamlDocuments.loadAll('a: *x\n')).toBeUndefined();
+    expect(YamlDocuments.loadAll('a: 1\n---\nb: &x {c: 1}\nd: *x\n')).toBeUndefined();
     expect(YamlDocuments.loadAll('verbs: ["*"]\nexpr: a * b\n')).toEqual([{ verbs: ['*'], expr: 'a * b' }]);
+  });
+
+  test('a star inside a scalar (wildcard hostnames) stays on the fast path', () => {
+    // The text test matches these; without an anchor they cannot alias anything.
+    const text = 'a: |\n  *x\n  *.s3.example.com:443/TCP\nb: "x,*.s3.example.com"\nc: [\'*.y\']\n';
+    expect(fast(text)).toEqual(reference(text));
+    expect(fast(text)).toEqual([{ a: '*x\n*.s3.example.com:443/TCP\n', b: 'x,*.s3.example.com', c: ['*.y'] }]);
   });
 
   test('returns undefined where js-yaml refuses the text (the `yaml` package words the error)', () => {

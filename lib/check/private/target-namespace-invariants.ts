@@ -1,6 +1,7 @@
 import { LauncherContractDocument } from '../../model/launcher-contract';
 import { ProtectedNamespace, TargetNamespaceRules } from '../../model/target-namespace-rules';
 import { VerifyRule } from '../verify-rule';
+import { ManifestIndex } from './manifest-index';
 import { objectName, verifiedPhases, VerifyContext } from './verify-context';
 
 /**
@@ -24,6 +25,8 @@ function protectedOf(contract: LauncherContractDocument): ProtectedNamespace[] {
  */
 export function checkTargetNamespaces(ctx: VerifyContext): void {
   const reported = new Set<string>();
+  const scanned = new Set<string>();
+  const bindings = ManifestIndex.of(ctx.manifests).ofKind('RoleBinding');
   const phaseAccounts = new Map(verifiedPhases(ctx.contracts).map(r => [`${r.agentNamespace}/${r.serviceAccount}`, r]));
   for (const contract of ctx.contracts) {
     const guarded = protectedOf(contract);
@@ -35,9 +38,17 @@ export function checkTargetNamespaces(ctx: VerifyContext): void {
           `target namespace "${ns}" ${hit.why}`, 'remove it from the fleet\'s targetNamespaces and re-synthesize');
       }
     }
-    for (const b of ctx.manifests.filter(m => m?.kind === 'RoleBinding')) {
+    // Agents of one namespace with the same protections find the same bindings (reported once).
+    const scan = `${contract.namespace}|${JSON.stringify(guarded)}`;
+    if (scanned.has(scan)) continue;
+    scanned.add(scan);
+    // The first protection of each namespace, as `guarded.find` gives it; most bindings are in none.
+    const hits = new Map<unknown, ProtectedNamespace>();
+    for (const p of guarded) if (!hits.has(p.namespace)) hits.set(p.namespace, p);
+    for (const b of bindings) {
       const ns = b.metadata?.namespace;
-      const hit = guarded.find(p => p.namespace === ns);
+      const hit = hits.get(ns);
+      if (!hit) continue;
       const subjects = (b.subjects ?? []).filter((s: any) => s?.kind === 'ServiceAccount'
         && phaseAccounts.has(`${s.namespace ?? ns}/${s.name}`) && (s.namespace ?? ns) === contract.namespace);
       if (hit && subjects.length > 0 && !reported.has(objectName(b))) {

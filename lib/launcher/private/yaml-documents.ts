@@ -18,12 +18,21 @@ export class YamlDocuments {
    * decide (js-yaml refused the text, or it may hold an alias).
    */
   public static loadAll(text: string): unknown[] | undefined {
-    if (MAYBE_ALIAS.test(text)) {
-      return undefined;
-    }
     const jsYaml = YamlDocuments.jsYaml();
+    // An alias that resolves needs an anchor (js-yaml refuses an unknown one). The text test is
+    // cheap but also matches `*` inside quoted and block scalars (wildcard hostnames in contracts):
+    // such a text is read with a listener that sees every node's anchor, and left to the `yaml`
+    // package only if one has any.
+    let anchored = false;
+    const listener = MAYBE_ALIAS.test(text)
+      ? (event: JsYaml.EventType, state: JsYaml.State): void => {
+        // `anchor` is js-yaml's state of the node being closed (not in its type declarations).
+        if (event === 'close' && (state as unknown as { anchor: string | null }).anchor !== null) anchored = true;
+      }
+      : undefined;
     try {
-      return jsYaml.module.loadAll(text, undefined, { schema: jsYaml.schema });
+      const docs = jsYaml.module.loadAll(text, undefined, { schema: jsYaml.schema, listener });
+      return anchored ? undefined : docs;
     } catch {
       return undefined;
     }
