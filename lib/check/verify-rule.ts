@@ -1,3 +1,5 @@
+import { InputRules } from '../model/private/input-rules';
+
 /** How bad a finding is. */
 export class VerifySeverity {
   /** A broken invariant: `agent-trust verify` exits 1. */
@@ -208,11 +210,7 @@ export class VerifyRule {
 
   /** A rule by id; throws with the known ids when unknown. */
   public static of(id: string): VerifyRule {
-    const found = VerifyRule.all().find(r => r.id === id);
-    if (!found) {
-      throw new Error(`unknown verify rule ${JSON.stringify(id)}; use one of ${VerifyRule.all().map(r => r.id).join(', ')}`);
-    }
-    return found;
+    return InputRules.findByName(VerifyRule.all(), r => r.id, id, (n, names) => `unknown verify rule ${n}; use one of ${names}`);
   }
 
   private constructor(

@@ -7,6 +7,7 @@ import {
 } from '../model';
 import { checkQuantity, guardOutput, pathOf, quantity } from './private/k8s-util';
 import { JobPrototypes, TemplateCache } from './private/template-cache';
+import { InputRules } from '../model/private/input-rules';
 
 /** Properties of an `AgentJobTemplate`. */
 export interface AgentJobTemplateProps {
@@ -288,9 +289,9 @@ export class AgentJobTemplate extends Construct {
         'shrink the volumes or raise memoryLimit');
     }
     for (const [field, p] of [['scratchPath', scratchPath], ['tokenMountPath', tokenDir]] as const) {
-      if (!/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(p) || p.split('/').includes('..')) {
+      if (!InputRules.isAbsolutePath(p)) {
         problems.add(path, field, p, 'is not an absolute path', 'use e.g. "/scratch"');
-      } else if (p === '/tmp' || p.startsWith('/tmp/')) {
+      } else if (InputRules.isAtOrBelow(p, '/tmp')) {
         problems.add(path, field, p, 'is inside /tmp, which is its own volume', 'choose another directory');
       }
     }
@@ -300,7 +301,7 @@ export class AgentJobTemplate extends Construct {
       problems.add(path, scratchPath === KUBE_API_MOUNT ? 'scratchPath' : 'tokenMountPath', KUBE_API_MOUNT,
         'is where kubernetesApiToken mounts the API credentials', 'choose another directory');
     }
-    if (scratchPath === tokenDir || scratchPath.startsWith(`${tokenDir}/`) || tokenDir.startsWith(`${scratchPath}/`)) {
+    if (InputRules.overlaps(scratchPath, tokenDir)) {
       problems.add(path, 'tokenMountPath', tokenDir, `overlaps scratchPath (${JSON.stringify(scratchPath)})`,
         'mount the token in a directory of its own');
     }
@@ -323,7 +324,7 @@ export class AgentJobTemplate extends Construct {
       seen.add(code);
     });
     if (props.otlpEndpoint !== undefined) {
-      if (!/^https?:\/\/[^\s/@]+(\/\S*)?$/.test(props.otlpEndpoint)) {
+      if (!InputRules.isUrl(props.otlpEndpoint, 'http')) {
         problems.add(path, 'otlpEndpoint', props.otlpEndpoint, 'is not an http(s) URL without credentials',
           'use e.g. "http://otel-collector.observability.svc:4318"');
       }

@@ -5,6 +5,7 @@ import {
 } from '../model';
 import { PhaseCiliumNetworkPolicy } from './phase-cilium-network-policy';
 import { guardOutput, pathOf } from './private/k8s-util';
+import { FleetChecks } from '../model/private/fleet-checks';
 
 /** Properties of a `PhaseNetworkPolicy`. */
 export interface PhaseNetworkPolicyProps {
@@ -64,11 +65,8 @@ export class PhaseNetworkPolicy extends Construct {
     guardOutput(this);
     const { fleet, phase } = props;
     const path = pathOf(this);
+    FleetChecks.requirePhaseOf(path, fleet, phase);
     const problems = new ProblemCollector();
-    if (!phase || !fleet.ladder.has(phase)) {
-      problems.add(path, 'phase', phase?.name, 'is not a phase of the fleet\'s ladder', `use one of ${fleet.ladder.phases.join(', ')}`);
-      problems.throwIfAny(path);
-    }
     const dns = props.dns ?? PhaseNetworkPolicy.defaultDns();
     dns.validate(problems, path + '/dns');
     // The fleet's kubernetesApi is the default, so hand-composed constructs render what the composite does.

@@ -4,6 +4,7 @@ import {
   AgentFleet, DenylistOverride, KubernetesRule, TrustNames, PermissionSet, ProblemCollector, RbacDenylist, TrustPhase,
 } from '../model';
 import { clusterScoped, guardOutput, pathOf } from './private/k8s-util';
+import { FleetChecks } from '../model/private/fleet-checks';
 
 const READ_VERBS = ['get', 'list', 'watch'];
 const VERB = /^[a-z]+$/;
@@ -75,12 +76,8 @@ export class PhaseServiceAccount extends Construct {
     guardOutput(this);
     const { fleet, phase } = props;
     const path = pathOf(this);
+    FleetChecks.requirePhaseOf(path, fleet, phase);
     const problems = new ProblemCollector();
-    if (!phase || !fleet.ladder.has(phase)) {
-      problems.add(path, 'phase', phase?.name, 'is not a phase of the fleet\'s ladder',
-        `use one of ${fleet.ladder.phases.join(', ')}`);
-      problems.throwIfAny(path);
-    }
     const def = fleet.ladder.definition(phase);
     const additional = [...(props.additionalRules ?? [])];
     PhaseServiceAccount.checkRules(problems, path, 'additionalRules', additional);

@@ -14,6 +14,7 @@ import { ProblemCollector } from '../model/validation';
 import { AgentJobTemplate } from './agent-job-template';
 import { LauncherAccess } from './launcher-access';
 import { guardOutput } from './private/k8s-util';
+import { FleetChecks } from '../model/private/fleet-checks';
 
 /** API version of the emitted ValidatingAdmissionPolicy and binding. */
 export class AdmissionApiVersion {
@@ -312,9 +313,7 @@ export class TrustPhaseAdmission extends Construct {
     guardOutput(this);
     const problems = new ProblemCollector();
     const fleet = props?.fleet;
-    if (!(fleet instanceof AgentFleet)) {
-      problems.add(this.node.path, 'fleet', fleet, 'is not an AgentFleet', 'pass the fleet declaration: new AgentFleet({ … })');
-    }
+    FleetChecks.isFleet(problems, this.node.path, fleet);
     this.apiVersion = props?.apiVersion ?? AdmissionApiVersion.V1;
     if (!(this.apiVersion instanceof AdmissionApiVersion)) {
       problems.add(this.node.path, 'apiVersion', this.apiVersion, 'is not an AdmissionApiVersion',

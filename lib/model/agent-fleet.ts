@@ -10,6 +10,7 @@ import { TrustLadder } from './trust-ladder';
 import { TrustPhase } from './trust-phase';
 import { ProblemCollector, ValidationProblem } from './validation';
 import { ProtectedNamespace, TargetNamespaceRules } from './target-namespace-rules';
+import { InputRules } from './private/input-rules';
 
 /** One agent of the fleet. */
 export interface AgentSpec {
@@ -232,7 +233,7 @@ export class AgentFleet {
     this.domains = (props.domains ?? Domain.standard().map((domain): DomainSpec => ({ domain }))).map(spec => ({
       domain: spec.domain,
       engine: spec.engine ?? spec.domain.defaultEngine,
-      mountPath: (spec.mountPath ?? TrustNames.mountPath(spec.domain.name)).replace(/^\/+|\/+$/g, ''),
+      mountPath: InputRules.trimSlashes(spec.mountPath ?? TrustNames.mountPath(spec.domain.name)),
       egress: [...(spec.egress ?? [])],
     }));
     this.jobDeadline = props.jobDeadline ?? TrustDuration.minutes(15);
@@ -242,8 +243,9 @@ export class AgentFleet {
     this.explicitTokenTtl = props.vaultTokenTtl !== undefined;
     this.maxConcurrentInvestigations = props.maxConcurrentInvestigations ?? 10;
     this.vaultAddress = props.vault?.address ?? AgentFleet.DEFAULT_VAULT_ADDRESS;
-    this.vaultAuthMountPath = (props.vault?.authMountPath ?? AgentFleet.DEFAULT_AUTH_MOUNT).replace(/^\/+|\/+$/g, '');
-    this.investigationIdentityMountPath = props.vault?.investigationIdentityMountPath?.replace(/^\/+|\/+$/g, '');
+    this.vaultAuthMountPath = InputRules.trimSlashes(props.vault?.authMountPath ?? AgentFleet.DEFAULT_AUTH_MOUNT);
+    const jwtMount = props.vault?.investigationIdentityMountPath;
+    this.investigationIdentityMountPath = jwtMount === undefined ? undefined : InputRules.trimSlashes(jwtMount);
     this.vaultEgress = props.vault?.egress
       ?? EgressTarget.inCluster('vault', { 'app.kubernetes.io/name': 'vault' }, [{ port: 8200, protocol: EgressProtocol.TCP }]);
     this.kubernetesApi = props.kubernetesApi;
@@ -263,20 +265,12 @@ export class AgentFleet {
 
   /** An agent by name; throws, listing the agents, when unknown. */
   public agent(name: string): AgentSpec {
-    const found = this.agents.find(a => a.name === name);
-    if (!found) {
-      throw new Error(`unknown agent ${JSON.stringify(name)}; this fleet has ${this.agents.map(a => a.name).join(', ')}`);
-    }
-    return found;
+    return InputRules.findByName(this.agents, a => a.name, name, (n, names) => `unknown agent ${n}; this fleet has ${names}`);
   }
 
   /** The resolved spec of a domain; throws when the fleet does not declare it. */
   public domain(domain: Domain): ResolvedDomain {
-    const found = this.domains.find(d => d.domain.name === domain.name);
-    if (!found) {
-      throw new Error(`domain ${JSON.stringify(domain.name)} is not declared in this fleet; declared: ${this.domains.map(d => d.domain.name).join(', ')}`);
-    }
-    return found;
+    return InputRules.findByName(this.domains, d => d.domain.name, domain.name, (n, names) => `domain ${n} is not declared in this fleet; declared: ${names}`);
   }
 
   /** The domains a phase may use (access above NONE). */
@@ -351,18 +345,19 @@ export class AgentFleet {
       problems.add(path, 'maxConcurrentInvestigations', this.maxConcurrentInvestigations, 'must be a whole number ≥ 1',
         'set how many investigations may run at once, e.g. 10');
     }
-    if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(this.vaultAddress)) {
+    const vaultUrl = InputRules.urlProblem(this.vaultAddress, 'http');
+    if (vaultUrl === 'malformed') {
       problems.add(path, 'vault.address', this.vaultAddress, 'is not an http(s) URL', 'use e.g. "https://vault.vault.svc:8200"');
-    } else if (/^https?:\/\/[^/]*@/.test(this.vaultAddress)) {
+    } else if (vaultUrl === 'credentials') {
       problems.add(path, 'vault.address', this.vaultAddress, 'embeds credentials', 'remove the user:password@ part');
     }
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(this.vaultAuthMountPath)) {
+    if (!InputRules.isVaultMountPath(this.vaultAuthMountPath)) {
       problems.add(path, 'vault.authMountPath', this.vaultAuthMountPath, 'is not a Vault mount path',
         'use letters, digits, "-", "_", "." and "/" separators, e.g. "kubernetes-agents"');
     }
     const jwtMount = this.investigationIdentityMountPath;
     if (jwtMount !== undefined) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(jwtMount)) {
+      if (!InputRules.isVaultMountPath(jwtMount)) {
         problems.add(path, 'vault.investigationIdentityMountPath', jwtMount, 'is not a Vault mount path',
           'use letters, digits, "-", "_", "." and "/" separators, e.g. "jwt-agents"');
       } else if (jwtMount === this.vaultAuthMountPath) {
@@ -430,16 +425,14 @@ export class AgentFleet {
         problems.add(p, 'domain', d.domain.name, 'is declared twice', 'declare each domain once');
       }
       seen.add(d.domain.name);
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(d.mountPath)) {
+      if (!InputRules.isVaultMountPath(d.mountPath)) {
         problems.add(p, 'mountPath', d.mountPath, 'is not a Vault mount path', 'use segments of letters, digits, "-", "_", "." separated by "/"');
       }
-      if (d.mountPath === 'sys' || d.mountPath.startsWith('sys/') || d.mountPath === 'auth' || d.mountPath.startsWith('auth/')
-        || d.mountPath === 'identity' || d.mountPath.startsWith('identity/') || d.mountPath === 'cubbyhole') {
+      if (InputRules.isReservedVaultMount(d.mountPath)) {
         problems.add(p, 'mountPath', d.mountPath, 'is reserved by Vault', 'use a path under "agents/"');
       }
       this.domains.forEach((other, j) => {
-        if (j > i && (other.mountPath === d.mountPath || other.mountPath.startsWith(`${d.mountPath}/`)
-          || d.mountPath.startsWith(`${other.mountPath}/`))) {
+        if (j > i && InputRules.overlaps(other.mountPath, d.mountPath)) {
           problems.add(p, 'mountPath', d.mountPath,
             `collides with the mount of domain "${other.domain.name}" ("${other.mountPath}"): Vault mounts may not be equal or nested`,
             'give each domain its own path, e.g. the default "agents/<domain>"');

@@ -1,5 +1,6 @@
 import { KubernetesRule } from './kubernetes-rule';
 import { ProblemCollector } from './validation';
+import { InputRules } from './private/input-rules';
 
 const WORKLOAD_KINDS = ['pods', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs',
   'replicationcontrollers'];
@@ -87,11 +88,7 @@ export class DenyRule {
 
   /** A deny rule by id; throws with the list of ids when unknown. */
   public static of(id: string): DenyRule {
-    const found = DenyRule.all().find(r => r.id === id);
-    if (!found) {
-      throw new Error(`unknown deny rule ${JSON.stringify(id)}; use one of ${DenyRule.all().map(r => r.id).join(', ')}`);
-    }
-    return found;
+    return InputRules.findByName(DenyRule.all(), r => r.id, id, (n, names) => `unknown deny rule ${n}; use one of ${names}`);
   }
 
   private constructor(

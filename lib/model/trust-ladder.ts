@@ -7,6 +7,7 @@ import { DemotionTrigger, PromotionCriteria } from './promotion';
 import { DenylistOverride, RbacDenylist } from './rbac-denylist';
 import { TrustPhase } from './trust-phase';
 import { ProblemCollector } from './validation';
+import { InputRules } from './private/input-rules';
 
 /** The access level a phase has in one domain. */
 export interface DomainAccess {
@@ -166,11 +167,7 @@ export class TrustLadder {
 
   /** A phase by name; throws, listing the phases, when the ladder does not hold it. */
   public phase(name: string): TrustPhase {
-    const found = this.defs.find(d => d.phase.name === name);
-    if (!found) {
-      throw new Error(`unknown trust phase ${JSON.stringify(name)}; this ladder has ${this.phases.join(', ')}`);
-    }
-    return found.phase;
+    return this.definitionNamed(name).phase;
   }
 
   /** Whether `phase` is at or below `ceiling` (false when either is not on the ladder). */
@@ -194,11 +191,11 @@ export class TrustLadder {
 
   /** The definition of a phase; throws when the ladder does not hold it. */
   public definition(phase: TrustPhase): PhaseDefinition {
-    const def = this.defs[this.rankOf(phase)];
-    if (!def) {
-      throw new Error(`unknown trust phase ${JSON.stringify(phase.name)}; this ladder has ${this.phases.join(', ')}`);
-    }
-    return def;
+    return this.definitionNamed(phase.name);
+  }
+
+  private definitionNamed(name: string): PhaseDefinition {
+    return InputRules.findByName(this.defs, d => d.phase.name, name, (n, names) => `unknown trust phase ${n}; this ladder has ${names}`);
   }
 
   /** The access level a phase has in a domain. */

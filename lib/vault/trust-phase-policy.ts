@@ -3,6 +3,7 @@ import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AgentFleet, ProblemCollector, SecretEngineKind, TrustPhase, VaultPathRule, VaultPolicyDocument } from '../model';
 import { VaultDomainSecretEngine } from './vault-domain-secret-engine';
+import { FleetChecks } from '../model/private/fleet-checks';
 
 /** Props of `TrustPhasePolicy`. */
 export interface TrustPhasePolicyProps {
@@ -88,11 +89,7 @@ export class TrustPhasePolicy extends Construct {
     this.fleet = props.fleet;
     this.phase = props.phase;
     this.enginesManagedElsewhere = props.enginesManagedElsewhere ?? false;
-    if (!props.phase || !props.fleet.ladder.has(props.phase)) {
-      problems.add(path, 'phase', props.phase?.name, 'is not a phase of the fleet\'s ladder',
-        `use one of ${props.fleet.ladder.phases.join(', ')}`);
-      problems.throwIfAny(path);
-    }
+    FleetChecks.requirePhaseOf(path, props.fleet, props.phase);
     this.document = VaultPolicyDocument.forPhase(props.fleet, props.phase, props.additionalRules);
     this.document.check(problems, path, props.fleet);
     problems.throwIfAny(path);

@@ -9,7 +9,7 @@ import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { SshSecretBackendCa } from '@cdktf/provider-vault/lib/ssh-secret-backend-ca';
 import { SshSecretBackendRole } from '@cdktf/provider-vault/lib/ssh-secret-backend-role';
-import { TerraformResource, TerraformStack, Token } from 'cdktf';
+import { TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   AccessLevel, AgentFleet, CredentialRoles, CredentialTtls, DatabaseLevelStatements, Domain, TrustDuration,
@@ -20,6 +20,8 @@ import {
 } from './engine-config';
 import { RenderedEngine } from './private/engine-binder';
 import { SecretInput } from './private/secret-input';
+import { InputRules } from '../model/private/input-rules';
+import { StackMounts } from './private/stack-mounts';
 
 /** Props of `VaultDomainSecretEngine`. */
 export interface VaultDomainSecretEngineProps {
@@ -268,7 +270,7 @@ export class VaultDomainSecretEngine extends Construct {
 
   private kubernetes(domain: ResolvedDomain, props: KubernetesEngineProps, problems: ProblemCollector): () => Rendered {
     const path = this.node.path;
-    if (typeof props.kubernetesHost !== 'string' || !/^https:\/\/[^\s/@]+(\/\S*)?$/.test(props.kubernetesHost)) {
+    if (!InputRules.isUrl(props.kubernetesHost, 'https')) {
       problems.add(path, 'config.kubernetesHost', props.kubernetesHost, 'is not an https URL without credentials',
         'use e.g. "https://kubernetes.default.svc"');
     }
@@ -404,21 +406,10 @@ export class VaultDomainSecretEngine extends Construct {
   /** Problems of mount paths equal to or nested with another secrets mount of the same stack. */
   private collisions(): string[] {
     const problems = new ProblemCollector();
-    const stack = TerraformStack.of(this);
-    for (const c of stack.node.findAll()) {
-      if (!(c instanceof TerraformResource) || c === this.mount || !MOUNT_TYPES.includes(c.terraformResourceType)) {
-        continue;
-      }
-      const other = (c as any).pathInput;
-      if (typeof other !== 'string' || Token.isUnresolved(other)) {
-        continue;
-      }
-      const p = other.replace(/^\/+|\/+$/g, '');
-      if (p === this.mountPath || p.startsWith(`${this.mountPath}/`) || this.mountPath.startsWith(`${p}/`)) {
-        problems.add(this.node.path, 'mountPath', this.mountPath,
-          `collides with the ${c.terraformResourceType} at "${p}" (${c.node.path}): Vault mounts may not be equal or nested`,
-          'give each domain its own path (AgentFleet DomainSpec.mountPath) and create one engine per domain');
-      }
+    for (const c of StackMounts.collisions(this, MOUNT_TYPES, [{ resource: this.mount, path: this.mountPath }])) {
+      problems.add(this.node.path, 'mountPath', this.mountPath,
+        `collides with the ${c.resource.terraformResourceType} at "${c.path}" (${c.resource.node.path}): Vault mounts may not be equal or nested`,
+        'give each domain its own path (AgentFleet DomainSpec.mountPath) and create one engine per domain');
     }
     return problems.toMessages();
   }

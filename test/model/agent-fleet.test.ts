@@ -2,6 +2,7 @@ import {
   AccessLevel, AgentFleet, Domain, TrustDuration, EgressTarget, TrustNames, SecretEngineKind, TrustPhase,
 } from '../../lib';
 import { fleetProps, problemsOf } from './helpers';
+import { InputRules } from '../../lib/model/private/input-rules';
 
 describe('AgentFleet defaults', () => {
   const fleet = new AgentFleet(fleetProps());
@@ -182,11 +183,11 @@ describe('EgressTarget', () => {
   });
 
   test('CIDR containment', () => {
-    expect(EgressTarget.ipv4Contains('0.0.0.0/0', '169.254.0.0/16')).toBe(true);
-    expect(EgressTarget.ipv4Contains('169.254.0.0/16', '169.254.169.254/32')).toBe(true);
-    expect(EgressTarget.ipv4Contains('10.0.0.0/8', '169.254.0.0/16')).toBe(false);
-    expect(EgressTarget.ipv4Contains('10.0.0.0/16', '10.0.0.0/8')).toBe(false);
-    expect(EgressTarget.parseIpv4Cidr('256.0.0.0/8')).toBeUndefined();
+    expect(InputRules.ipv4Contains('0.0.0.0/0', '169.254.0.0/16')).toBe(true);
+    expect(InputRules.ipv4Contains('169.254.0.0/16', '169.254.169.254/32')).toBe(true);
+    expect(InputRules.ipv4Contains('10.0.0.0/8', '169.254.0.0/16')).toBe(false);
+    expect(InputRules.ipv4Contains('10.0.0.0/16', '10.0.0.0/8')).toBe(false);
+    expect(InputRules.parseIpv4Cidr('256.0.0.0/8')).toBeUndefined();
   });
 });
 

@@ -1,9 +1,9 @@
-import { EgressTarget } from '../../model/egress-target';
 import { LauncherContractDocument } from '../../model/launcher-contract';
 import { SquidAllowlist } from '../../model/squid-allowlist';
 import { VerifyRule } from '../verify-rule';
 import { agentPodLabels, selects } from './k8s-invariants';
 import { objectName, phaseRows, show, VerifyContext } from './verify-context';
+import { InputRules } from '../../model/private/input-rules';
 
 /** Default: an IPv4 block with a prefix shorter than /8 counts as internet-wide. */
 export const DEFAULT_MIN_EGRESS_PREFIX = 8;
@@ -21,7 +21,7 @@ interface Cidr {
 /** Family and prefix length of a CIDR; undefined when it is not one. */
 function parseCidr(value: unknown): Cidr | undefined {
   const text = typeof value === 'string' ? value.trim() : '';
-  const v4 = EgressTarget.parseIpv4Cidr(text);
+  const v4 = InputRules.parseIpv4Cidr(text);
   if (v4) {
     return { v6: false, prefix: v4[1] };
   }

@@ -11,6 +11,7 @@ import { ADMISSION_VERSIONS, covers } from './admission-match';
 import { isDnsCachePeer } from './egress-invariants';
 import { ManifestIndex } from './manifest-index';
 import { ladderSteps, objectName, phaseRows, show, VerifyContext } from './verify-context';
+import { InputRules } from '../../model/private/input-rules';
 
 const LINK_LOCAL = EgressTarget.METADATA_CIDR;
 /** The admission rules that tie a Job to the contract's names and the agent's ceiling. */
@@ -136,16 +137,16 @@ export function checkNetworkPolicies(ctx: VerifyContext): void {
           return;
         }
         const cidr = typeof peer.ipBlock.cidr === 'string' ? peer.ipBlock.cidr.trim() : '';
-        if (!EgressTarget.parseIpv4Cidr(cidr)) {
+        if (!InputRules.parseIpv4Cidr(cidr)) {
           return;
         }
         const field = `spec.egress[${i}].to[${j}].ipBlock`;
-        if (EgressTarget.ipv4Contains(LINK_LOCAL, cidr) && !isDnsCachePeer(rule, peer)) {
+        if (InputRules.ipv4Contains(LINK_LOCAL, cidr) && !isDnsCachePeer(rule, peer)) {
           ctx.report(VerifyRule.EGRESS_METADATA, where, `${field}.cidr ${show(peer.ipBlock.cidr)} lies inside ${LINK_LOCAL} (cloud metadata endpoints)`,
             'remove the rule: agents never talk to link-local addresses');
-        } else if (EgressTarget.ipv4Contains(cidr, LINK_LOCAL)) {
+        } else if (InputRules.ipv4Contains(cidr, LINK_LOCAL)) {
           const excepted = (peer.ipBlock.except ?? []).some((e: unknown) =>
-            typeof e === 'string' && EgressTarget.ipv4Contains(e.trim(), LINK_LOCAL));
+            typeof e === 'string' && InputRules.ipv4Contains(e.trim(), LINK_LOCAL));
           if (!excepted) {
             ctx.report(VerifyRule.EGRESS_METADATA, where,
               `${field}.cidr ${show(peer.ipBlock.cidr)} contains ${LINK_LOCAL} and except is ${show(peer.ipBlock.except)}, so pods reach the cloud metadata endpoint 169.254.169.254`,

@@ -6,6 +6,7 @@ import { TerraformOutput, TerraformResource } from '../terraform-output';
 import { VerifyRule } from '../verify-rule';
 import { contractObject } from './k8s-invariants';
 import { ladderSteps, PhaseRow, phaseRows, show, ttlSeconds, VerifyContext, forEachScalar } from './verify-context';
+import { InputRules } from '../../model/private/input-rules';
 
 const K8S_ROLE = 'vault_kubernetes_auth_backend_role';
 const JWT_ROLE = 'vault_jwt_auth_backend_role';
@@ -379,7 +380,7 @@ function parsePolicy(text: unknown): Map<string, string[]> | undefined {
 function engineMounts(tf: TerraformOutput): string[] {
   return tf.resources.filter(r => r.type === 'vault_mount' || /_secret_backend$|_secrets_mount$/.test(r.type))
     .map(r => tf.resolve(r.attributes.path, r.stack)).filter((p): p is string => typeof p === 'string' && p.length > 0)
-    .map(p => p.replace(/^\/+|\/+$/g, ''));
+    .map(p => InputRules.trimSlashes(p));
 }
 
 /**
