@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AgentFleet, AgentTrustErrors, GrafanaDashboard, TrustNames, ProblemCollector } from '../model';
+import { AgentFleet, AgentTrustErrors, GrafanaDashboard, TrustNames } from '../model';
 import { guardOutput } from './private/k8s-util';
 import { TrustPhaseAdmission } from './trust-phase-admission';
 import { FleetChecks } from '../model/private/fleet-checks';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Props of `AgentDashboard`. */
 export interface AgentDashboardProps {

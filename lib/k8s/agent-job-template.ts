@@ -2,12 +2,12 @@ import { ApiObject, App, Chart, Duration as KDuration, JsonPatch, Lazy, Size } f
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentFleet, AgentSpec, ContractPhase, TrustDuration, LauncherContract, LauncherContractDocument, TrustNames, PhaseHostnames, ProblemCollector,
-  TrustPhase,
+  AgentFleet, AgentSpec, ContractPhase, TrustDuration, LauncherContract, LauncherContractDocument, TrustNames, PhaseHostnames, TrustPhase,
 } from '../model';
 import { checkQuantity, guardOutput, pathOf, quantity } from './private/k8s-util';
 import { JobPrototypes, TemplateCache } from './private/template-cache';
 import { InputRules } from '../model/private/input-rules';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Properties of an `AgentJobTemplate`. */
 export interface AgentJobTemplateProps {
@@ -248,7 +248,7 @@ export class AgentJobTemplate extends Construct {
     if (!TrustNames.isLabelValue(appLabel) || appLabel.length === 0) {
       problems.add(path, 'appLabel', appLabel, 'is not a Kubernetes label value', 'use up to 63 letters, digits, "-", "_", "."');
     }
-    TrustNames.checkDnsLabel(problems, path, 'containerName', this.containerName);
+    TrustNames._checkDnsLabel(problems, path, 'containerName', this.containerName);
     AgentJobTemplate.checkSeconds(problems, path, 'activeDeadline', deadline, 1);
     if (deadline.toSeconds() > fleet.jobDeadline.toSeconds()) {
       problems.add(path, 'activeDeadline', deadline.toString(),

@@ -1,8 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentFleet, TrustDuration, ProblemCollector } from '../model';
+import { AgentFleet, TrustDuration } from '../model';
 import { AgentJobTemplate } from './agent-job-template';
 import { checkQuantity, clusterScoped, guardOutput, multiplyQuantity, pathOf, quantity } from './private/k8s-util';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Properties of an `AgentNamespace`. */
 export interface AgentNamespaceProps {

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
-import { AgentFleet, DenylistOverride, KubernetesRule, PermissionSet, ProblemCollector } from '../model';
+import { AgentFleet, DenylistOverride, KubernetesRule, PermissionSet } from '../model';
 import { PhaseServiceAccount } from './phase-service-account';
 import { pathOf } from './private/k8s-util';
 import { InputRules } from '../model/private/input-rules';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Properties of `LadderServiceAccounts`. */
 export interface LadderServiceAccountsProps {

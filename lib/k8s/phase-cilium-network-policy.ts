@@ -1,8 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AgentFleet, LauncherContract, TrustNames, PhaseHostnames, ProblemCollector, TrustPhase } from '../model';
+import { AgentFleet, LauncherContract, TrustNames, PhaseHostnames, TrustPhase } from '../model';
 import { guardOutput, pathOf } from './private/k8s-util';
 import { FleetChecks } from '../model/private/fleet-checks';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Properties of a `PhaseCiliumNetworkPolicy`. */
 export interface PhaseCiliumNetworkPolicyProps {

@@ -1,11 +1,12 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentFleet, EgressTarget, LauncherContract, TrustNames, EgressProtocol, PhaseHostnames, ProblemCollector, TrustPhase,
+  AgentFleet, EgressTarget, LauncherContract, TrustNames, EgressProtocol, PhaseHostnames, TrustPhase,
 } from '../model';
 import { PhaseCiliumNetworkPolicy } from './phase-cilium-network-policy';
 import { guardOutput, pathOf } from './private/k8s-util';
 import { FleetChecks } from '../model/private/fleet-checks';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Properties of a `PhaseNetworkPolicy`. */
 export interface PhaseNetworkPolicyProps {
@@ -68,12 +69,12 @@ export class PhaseNetworkPolicy extends Construct {
     FleetChecks.requirePhaseOf(path, fleet, phase);
     const problems = new ProblemCollector();
     const dns = props.dns ?? PhaseNetworkPolicy.defaultDns();
-    dns.validate(problems, path + '/dns');
+    dns._validate(problems, path + '/dns');
     // The fleet's kubernetesApi is the default, so hand-composed constructs render what the composite does.
     const apiServer = props.apiServer ?? fleet.kubernetesApi;
-    apiServer?.validate(problems, path + '/apiServer');
-    PhaseHostnames.refuseHostnames(problems, path + '/dns', 'use PhaseNetworkPolicy.defaultDns() or EgressTarget.nodeLocalDns()', dns);
-    PhaseHostnames.refuseHostnames(problems, path + '/apiServer', 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)', apiServer);
+    apiServer?._validate(problems, path + '/apiServer');
+    PhaseHostnames._refuseHostnames(problems, path + '/dns', 'use PhaseNetworkPolicy.defaultDns() or EgressTarget.nodeLocalDns()', dns);
+    PhaseHostnames._refuseHostnames(problems, path + '/apiServer', 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)', apiServer);
     problems.throwIfAny(path);
 
     this.phase = phase;

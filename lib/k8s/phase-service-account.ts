@@ -1,10 +1,11 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentFleet, DenylistOverride, KubernetesRule, TrustNames, PermissionSet, ProblemCollector, RbacDenylist, TrustPhase,
+  AgentFleet, DenylistOverride, KubernetesRule, TrustNames, PermissionSet, RbacDenylist, TrustPhase,
 } from '../model';
 import { clusterScoped, guardOutput, pathOf } from './private/k8s-util';
 import { FleetChecks } from '../model/private/fleet-checks';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 const READ_VERBS = ['get', 'list', 'watch'];
 const VERB = /^[a-z]+$/;
@@ -81,7 +82,7 @@ export class PhaseServiceAccount extends Construct {
     const def = fleet.ladder.definition(phase);
     const additional = [...(props.additionalRules ?? [])];
     PhaseServiceAccount.checkRules(problems, path, 'additionalRules', additional);
-    RbacDenylist.check(problems, path, 'additionalRules', additional,
+    RbacDenylist._check(problems, path, 'additionalRules', additional,
       [...(def.allowDenied ?? []), ...(props.allowDenied ?? [])]);
     problems.throwIfAny(path);
 

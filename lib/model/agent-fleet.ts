@@ -8,9 +8,10 @@ import { PhaseHostnames } from './phase-hostnames';
 import { SecretEngineKind } from './secret-engine-kind';
 import { TrustLadder } from './trust-ladder';
 import { TrustPhase } from './trust-phase';
-import { ProblemCollector, ValidationProblem } from './validation';
+import { ValidationProblem } from './validation';
 import { ProtectedNamespace, TargetNamespaceRules } from './target-namespace-rules';
 import { InputRules } from './private/input-rules';
+import { ProblemCollector } from './private/problem-collector';
 
 /** One agent of the fleet. */
 export interface AgentSpec {
@@ -113,7 +114,7 @@ export interface AgentFleetProps {
    * outlives a finished investigation by at most this TTL even when the
    * agent crashes before it can revoke. Whole seconds, at least 2 s, at
    * most the Job deadline.
-   * @default - `AgentFleet.DEFAULT_VAULT_TOKEN_TTL` (5 minutes), or the Job deadline when that is shorter
+   * @default - 5 minutes, or the Job deadline when that is shorter
    */
   readonly vaultTokenTtl?: TrustDuration;
   /**
@@ -162,6 +163,15 @@ export interface ResolvedDomain {
 
 const IMAGE = /^(?<repo>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
 
+/** Default Vault address. */
+const DEFAULT_VAULT_ADDRESS = 'https://vault.vault.svc:8200';
+
+/** Default Kubernetes auth mount for agents. */
+const DEFAULT_AUTH_MOUNT = 'kubernetes-agents';
+
+/** Default TTL of agent Vault tokens (renewed by the agent up to deadline + margin). */
+const DEFAULT_VAULT_TOKEN_TTL = TrustDuration.minutes(5);
+
 /**
  * The whole declaration of an agent fleet in plain data: namespaces,
  * agents, ladder, domains, deadline. Kubernetes constructs, Vault
@@ -170,13 +180,6 @@ const IMAGE = /^(?<repo>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?
  * throws one `AgentTrustValidationError` listing every problem.
  */
 export class AgentFleet {
-  /** Default Vault address. */
-  public static readonly DEFAULT_VAULT_ADDRESS = 'https://vault.vault.svc:8200';
-  /** Default Kubernetes auth mount for agents. */
-  public static readonly DEFAULT_AUTH_MOUNT = 'kubernetes-agents';
-  /** Default TTL of agent Vault tokens (renewed by the agent up to deadline + margin). */
-  public static readonly DEFAULT_VAULT_TOKEN_TTL = TrustDuration.minutes(5);
-
   /** Whether `image` names a tag or a digest (not `latest`). */
   public static isPinnedImage(image: string): boolean {
     const m = IMAGE.exec(image ?? '');
@@ -239,11 +242,11 @@ export class AgentFleet {
     this.jobDeadline = props.jobDeadline ?? TrustDuration.minutes(15);
     this.ttlMargin = props.ttlMargin ?? TrustDuration.minutes(1);
     this.vaultTokenTtl = props.vaultTokenTtl
-      ?? (this.jobDeadline.toSeconds() < AgentFleet.DEFAULT_VAULT_TOKEN_TTL.toSeconds() ? this.jobDeadline : AgentFleet.DEFAULT_VAULT_TOKEN_TTL);
+      ?? (this.jobDeadline.toSeconds() < DEFAULT_VAULT_TOKEN_TTL.toSeconds() ? this.jobDeadline : DEFAULT_VAULT_TOKEN_TTL);
     this.explicitTokenTtl = props.vaultTokenTtl !== undefined;
     this.maxConcurrentInvestigations = props.maxConcurrentInvestigations ?? 10;
-    this.vaultAddress = props.vault?.address ?? AgentFleet.DEFAULT_VAULT_ADDRESS;
-    this.vaultAuthMountPath = InputRules.trimSlashes(props.vault?.authMountPath ?? AgentFleet.DEFAULT_AUTH_MOUNT);
+    this.vaultAddress = props.vault?.address ?? DEFAULT_VAULT_ADDRESS;
+    this.vaultAuthMountPath = InputRules.trimSlashes(props.vault?.authMountPath ?? DEFAULT_AUTH_MOUNT);
     const jwtMount = props.vault?.investigationIdentityMountPath;
     this.investigationIdentityMountPath = jwtMount === undefined ? undefined : InputRules.trimSlashes(jwtMount);
     this.vaultEgress = props.vault?.egress
@@ -322,13 +325,13 @@ export class AgentFleet {
 
   private validate(problems: ProblemCollector): void {
     const path = 'AgentFleet';
-    TrustNames.checkDnsLabel(problems, path, 'namespace', this.namespace);
+    TrustNames._checkDnsLabel(problems, path, 'namespace', this.namespace);
     if (this.targetNamespaces.length === 0) {
       problems.add(path, 'targetNamespaces', [], 'lists no namespace', 'name the namespaces agents investigate, e.g. ["payments"]');
     }
     const seenNs = new Set<string>();
     this.targetNamespaces.forEach((ns, i) => {
-      TrustNames.checkDnsLabel(problems, path, `targetNamespaces[${i}]`, ns);
+      TrustNames._checkDnsLabel(problems, path, `targetNamespaces[${i}]`, ns);
       if (seenNs.has(ns)) {
         problems.add(path, `targetNamespaces[${i}]`, ns, 'is listed twice', 'list each namespace once');
       }
@@ -365,17 +368,17 @@ export class AgentFleet {
           'give the JWT auth mount its own path, e.g. "jwt-agents"');
       }
     }
-    this.vaultEgress.validate(problems, `${path}/vault.egress`);
-    this.kubernetesApi?.validate(problems, `${path}/kubernetesApi`);
+    this.vaultEgress._validate(problems, `${path}/vault.egress`);
+    this.kubernetesApi?._validate(problems, `${path}/kubernetesApi`);
     this.allowedRegistries.forEach((r, i) => {
       if (!/^[a-z0-9.-]+(:[0-9]+)?\/([a-z0-9._/-]*\/)?$/.test(r)) {
         problems.add(path, `allowedRegistries[${i}]`, r, 'is not a registry prefix ending in "/"',
           'write it as "registry.example.com/" or "registry.example.com/team/"');
       }
     });
-    this.ladder.validate(problems, `${path}/ladder`, this.domains.map(d => d.domain), this.targetNamespaces);
-    PhaseHostnames.validate(problems, this, path);
-    TargetNamespaceRules.check(problems, path, this.targetNamespaces, this.protectedNamespaces);
+    this.ladder._validate(problems, `${path}/ladder`, this.domains.map(d => d.domain), this.targetNamespaces);
+    PhaseHostnames._validate(problems, this, path);
+    TargetNamespaceRules._check(problems, path, this.targetNamespaces, this.protectedNamespaces);
   }
 
   /** Namespaces that may never be targets: Kubernetes' own, Vault's, and the infrastructure every phase reaches (issue #17). */
@@ -397,7 +400,7 @@ export class AgentFleet {
     const seen = new Set<string>();
     this.agents.forEach((agent, i) => {
       const p = `${path}/agents[${i}]`;
-      TrustNames.checkDnsLabel(problems, p, 'name', agent.name);
+      TrustNames._checkDnsLabel(problems, p, 'name', agent.name);
       if (seen.has(agent.name)) {
         problems.add(p, 'name', agent.name, 'is declared twice', 'give every agent a distinct name');
       }
@@ -420,7 +423,7 @@ export class AgentFleet {
     const seen = new Set<string>();
     this.domains.forEach((d, i) => {
       const p = `${path}/domains[${i}]`;
-      TrustNames.checkDnsLabel(problems, p, 'domain.name', d.domain.name);
+      TrustNames._checkDnsLabel(problems, p, 'domain.name', d.domain.name);
       if (seen.has(d.domain.name)) {
         problems.add(p, 'domain', d.domain.name, 'is declared twice', 'declare each domain once');
       }
@@ -438,7 +441,7 @@ export class AgentFleet {
             'give each domain its own path, e.g. the default "agents/<domain>"');
         }
       });
-      d.egress.forEach((t, j) => t.validate(problems, `${p}/egress[${j}]`));
+      d.egress.forEach((t, j) => t._validate(problems, `${p}/egress[${j}]`));
     });
   }
 

@@ -1,6 +1,6 @@
 import { hostnameFault } from './private/dns-name';
-import { ProblemCollector } from './validation';
 import { InputRules } from './private/input-rules';
+import { ProblemCollector } from './private/problem-collector';
 
 /** Transport protocol of an egress port. */
 export enum EgressProtocol {
@@ -104,8 +104,11 @@ export class EgressTarget {
     return except;
   }
 
-  /** Record every problem with this target. */
-  public validate(problems: ProblemCollector, path: string): void {
+  /**
+   * Record every problem with this target.
+   * @internal
+   */
+  public _validate(problems: ProblemCollector, path: string): void {
     if (this.ports.length === 0) {
       problems.add(path, 'ports', this.ports, 'an egress target needs at least one port',
         'list the ports the agent talks to, e.g. [{ port: 443 }]');

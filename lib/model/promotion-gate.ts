@@ -1,8 +1,8 @@
 import { LauncherContractDocument } from './launcher-contract';
 import { DemotionTrigger, PromotionCriteria } from './promotion';
 import { TrustLadder } from './trust-ladder';
-import { ProblemCollector } from './validation';
 import { InputRules } from './private/input-rules';
+import { ProblemCollector } from './private/problem-collector';
 
 /** One human approval of a promotion. */
 export interface PromotionApproval {

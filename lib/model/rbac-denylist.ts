@@ -1,6 +1,6 @@
 import { KubernetesRule } from './kubernetes-rule';
-import { ProblemCollector } from './validation';
 import { InputRules } from './private/input-rules';
+import { ProblemCollector } from './private/problem-collector';
 
 const WORKLOAD_KINDS = ['pods', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs',
   'replicationcontrollers'];
@@ -147,8 +147,9 @@ export class RbacDenylist {
   /**
    * Record a problem for every denied permission in `rules` that no
    * override lifts, and for every override without a reason.
+   * @internal
    */
-  public static check(problems: ProblemCollector, path: string, field: string, rules: KubernetesRule[],
+  public static _check(problems: ProblemCollector, path: string, field: string, rules: KubernetesRule[],
     overrides?: DenylistOverride[]): void {
     const lifted = new Set<DenyRule>();
     (overrides ?? []).forEach((o, i) => {

@@ -5,11 +5,12 @@ import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernete
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { TerraformResource, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { AgentFleet, TrustNames, ProblemCollector, TrustPhase } from '../model';
+import { AgentFleet, TrustNames, TrustPhase } from '../model';
 import { SecretInput } from './private/secret-input';
 import { VaultTokenType } from './vault-token-type';
 import { InputRules } from '../model/private/input-rules';
 import { StackMounts } from './private/stack-mounts';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /**
  * Optional per-investigation identity: a JWT auth mount that validates the

@@ -1,6 +1,6 @@
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { AgentFleet, Domain, TrustDuration, ProblemCollector, SecretEngineKind, TrustPhase } from '../model';
+import { AgentFleet, Domain, TrustDuration, SecretEngineKind, TrustPhase } from '../model';
 import { AgentVaultAuth, InvestigationIdentityOptions } from './agent-vault-auth';
 import { AuditDevice } from './audit-device';
 import { EngineConfig } from './engine-config';
@@ -10,6 +10,7 @@ import { VaultAuditDevices } from './vault-audit-devices';
 import { VaultDomainSecretEngine } from './vault-domain-secret-engine';
 import { VaultTokenType } from './vault-token-type';
 import { InputRules } from '../model/private/input-rules';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** The engine configuration of one domain of the fleet. */
 export interface DomainEngine {

@@ -1,9 +1,10 @@
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AgentFleet, ProblemCollector, SecretEngineKind, TrustPhase, VaultPathRule, VaultPolicyDocument } from '../model';
+import { AgentFleet, SecretEngineKind, TrustPhase, VaultPathRule, VaultPolicyDocument } from '../model';
 import { VaultDomainSecretEngine } from './vault-domain-secret-engine';
 import { FleetChecks } from '../model/private/fleet-checks';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Props of `TrustPhasePolicy`. */
 export interface TrustPhasePolicyProps {
@@ -91,7 +92,7 @@ export class TrustPhasePolicy extends Construct {
     this.enginesManagedElsewhere = props.enginesManagedElsewhere ?? false;
     FleetChecks.requirePhaseOf(path, props.fleet, props.phase);
     this.document = VaultPolicyDocument.forPhase(props.fleet, props.phase, props.additionalRules);
-    this.document.check(problems, path, props.fleet);
+    this.document._check(problems, path, props.fleet);
     problems.throwIfAny(path);
     this.policy = new Policy(this, 'Resource', {
       name: this.document.name,

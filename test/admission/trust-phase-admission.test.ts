@@ -4,7 +4,7 @@ import { defaultFleet } from '../../examples/default/fleet';
 import {
   AdmissionApiVersion, AdmissionEnforcement, AdmissionFailurePolicy, AgentJobTemplate, LauncherAccess, TrustPhaseAdmission,
 } from '../../lib/k8s';
-import { AdmissionGuard, AdmissionRules, AgentFleet, AgentTrustErrors, JobContractAdmissionRules, LauncherContract } from '../../lib/model';
+import { AdmissionGuard, AdmissionRules, AgentFleet, AgentTrustErrors, JobContractAdmissionRules, LauncherContract, PodAdmissionRules } from '../../lib/model';
 import { fleetWith } from './fixtures';
 
 const { ValidatingAdmissionPolicy } = require('kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy');
@@ -289,9 +289,9 @@ describe('TrustPhaseAdmission guards: on by default, off only with a reason', ()
 
   test('templates added to the App after the admission are found at synth', () => {
     const { admission } = synth();
-    expect(admission.podShapes.map(p => p.agent)).toEqual(['diagnostics']);
-    expect(admission.podShapes[0].containers).toEqual(['agent']);
-    expect(admission.podShapes[0].volumes.map(v => `${v.name}:${v.kind}`)).toEqual(['scratch:emptyDir', 'tmp:emptyDir', 'vault-token:projected', 'kube-api-access:projected']);
+    expect(PodAdmissionRules._shapesOf(admission.contracts).map(p => p.agent)).toEqual(['diagnostics']);
+    expect(PodAdmissionRules._shapesOf(admission.contracts)[0].containers).toEqual(['agent']);
+    expect(PodAdmissionRules._shapesOf(admission.contracts)[0].volumes.map(v => `${v.name}:${v.kind}`)).toEqual(['scratch:emptyDir', 'tmp:emptyDir', 'vault-token:projected', 'kube-api-access:projected']);
   });
 
   test('an agent without a Job template fails the synth, naming the agent and the fixes', () => {

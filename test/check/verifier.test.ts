@@ -10,6 +10,7 @@ import { LauncherVaultPolicy } from '../../lib/vault';
 import {
   clone, editContract, editPolicy, obj, ParsedOutput, parseOutput, remove, resource, SynthDirs, synthExample, writeOutput,
 } from './verify-fixture';
+import { VerifyDefaults } from '../../lib/check/private/verify-defaults';
 
 const AWS_DOC_EXAMPLE_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
@@ -50,7 +51,7 @@ describe('the default example', () => {
     expect(report.agents).toEqual(['diagnostics']);
     expect(report.errorCount).toBe(0);
     expect(report.deadlineSeconds).toBe(900);
-    expect(report.marginSeconds).toBe(Verifier.DEFAULT_MARGIN_SECONDS);
+    expect(report.marginSeconds).toBe(VerifyDefaults.MARGIN_SECONDS);
   });
 
   test('verifies clean from a stack folder and from the cdk.tf.json file too', () => {
@@ -838,7 +839,7 @@ describe('options', () => {
   });
 
   test('the token_ttl bound: 300 s by default, what the contract states otherwise, tightened (never widened) by tokenTtlBoundSeconds', () => {
-    expect(Verifier.DEFAULT_TOKEN_TTL_BOUND_SECONDS).toBe(300);
+    expect(VerifyDefaults.TOKEN_TTL_BOUND_SECONDS).toBe(300);
     expect(verifyEdited(() => undefined).tokenTtlBoundSeconds).toBe(300);
     // A reviewer's tighter bound: every phase role (4 Kubernetes + 4 JWT) is a finding.
     const tight = verifyEdited(() => undefined, { tokenTtlBoundSeconds: 120 });

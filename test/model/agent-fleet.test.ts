@@ -213,10 +213,10 @@ describe('Names', () => {
   });
 
   test('an id of 64 characters is rejected with its length in the message', () => {
-    const { ProblemCollector } = require('../../lib');
+    const { ProblemCollector } = require('../../lib/model/private/problem-collector');
     const problems = new ProblemCollector();
     const id = 'a'.repeat(64);
-    expect(TrustNames.checkDnsLabel(problems, 'launcher', 'investigationId', id, TrustNames.MAX_INVESTIGATION_ID)).toBe(false);
+    expect(TrustNames._checkDnsLabel(problems, 'launcher', 'investigationId', id, TrustNames.MAX_INVESTIGATION_ID)).toBe(false);
     expect(problems.toMessages()).toEqual([
       `launcher: investigationId = "${id}": is 64 characters, longer than the 49 allowed here. Fix: shorten it to at most 49 characters`,
     ]);

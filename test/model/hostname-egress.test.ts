@@ -153,8 +153,8 @@ describe('hostname validation (examples)', () => {
     expect(cache.ipBlock).toBe('169.254.20.10/32');
     expect(cache.ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
     const problems = (t: EgressTarget): string[] => {
-      const c = new (require('../../lib/model').ProblemCollector)();
-      t.validate(c, 'dns');
+      const c = new (require('../../lib/model/private/problem-collector').ProblemCollector)();
+      t._validate(c, 'dns');
       return c.problems.map((p: ValidationProblem) => p.message);
     };
     expect(problems(cache)).toEqual([]);

@@ -5,8 +5,7 @@ import { agentPodLabels, selects } from './k8s-invariants';
 import { objectName, phaseRows, show, VerifyContext } from './verify-context';
 import { InputRules } from '../../model/private/input-rules';
 
-/** Default: an IPv4 block with a prefix shorter than /8 counts as internet-wide. */
-export const DEFAULT_MIN_EGRESS_PREFIX = 8;
+import { VerifyDefaults } from './verify-defaults';
 /** IPv6 blocks shorter than /16 count as internet-wide (`2000::/3` is all global unicast). */
 const MIN_EGRESS_PREFIX_V6 = 16;
 const DNS_PORT = 53;
@@ -93,7 +92,7 @@ function plainSelector(selector: any): any {
  * labelled DNS pods or a single cache address.
  */
 export function checkEgressBreadth(ctx: VerifyContext): void {
-  const minV4 = ctx.minEgressPrefixLength ?? DEFAULT_MIN_EGRESS_PREFIX;
+  const minV4 = ctx.minEgressPrefixLength ?? VerifyDefaults.MIN_EGRESS_PREFIX;
   const isWide = (c: Cidr): boolean => c.prefix < (c.v6 ? MIN_EGRESS_PREFIX_V6 : minV4);
   const bound = `shorter than /${minV4} (IPv6: /${MIN_EGRESS_PREFIX_V6})`;
   for (const row of phaseRows(ctx.contracts)) {

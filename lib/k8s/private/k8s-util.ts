@@ -3,8 +3,12 @@ import * as path from 'path';
 import { ApiObject, App, Chart, IResolver, JsonPatch, ResolutionContext, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ProblemCollector, ResourceQuantity } from '../../model';
+import { ResourceQuantity } from '../../model';
 import { HelmText } from '../../model/private/helm-text';
+import { ProblemCollector } from '../../model/private/problem-collector';
+
+/** The launcher's ServiceAccount name when `LauncherAccess` is given none (the Job policy's default creator). */
+export const DEFAULT_LAUNCHER_NAME = 'agent-launcher';
 
 /**
  * Cluster-scoped objects must not carry a namespace. cdk8s copies a Chart's

@@ -1,6 +1,6 @@
 import { AgentFleet } from '../agent-fleet';
 import { TrustPhase } from '../trust-phase';
-import { ProblemCollector } from '../validation';
+import { ProblemCollector } from './problem-collector';
 
 /** The checks every construct makes of its `fleet` and `phase` props, worded once. */
 export class FleetChecks {
