@@ -7,9 +7,12 @@ import { DefaultVaultStack } from '../../examples/default/vault';
 import * as k8s from '../../lib/k8s';
 import * as vault from '../../lib/vault';
 
+/** A construct class (abstract enough for instanceof). */
+type ConstructClass = abstract new (...args: any[]) => Construct;
+
 // README, "Escape hatches": a construct with one primary object gives it the
 // construct id `Resource`, so `node.defaultChild` is the object it exposes.
-const PRIMARY: Array<[Function, (c: any) => IConstruct]> = [
+const PRIMARY: Array<[ConstructClass, (c: any) => IConstruct]> = [
   [k8s.AgentNamespace, c => c.namespace],
   [k8s.PhaseServiceAccount, c => c.serviceAccount],
   [k8s.PhaseNetworkPolicy, c => c.networkPolicy],
@@ -26,11 +29,11 @@ const PRIMARY: Array<[Function, (c: any) => IConstruct]> = [
   [vault.VaultDomainSecretEngine, c => c.mount],
 ];
 // Several objects of equal rank, or constructs of constructs: no single primary.
-const NO_PRIMARY: Function[] = [k8s.LadderServiceAccounts, k8s.VaultKubernetesEngineAccess, vault.AgentVaultTrust, vault.VaultAuditDevices];
+const NO_PRIMARY: ConstructClass[] = [k8s.LadderServiceAccounts, k8s.VaultKubernetesEngineAccess, vault.AgentVaultTrust, vault.VaultAuditDevices];
 
 function ours(root: IConstruct): IConstruct[] {
   const classes = [...PRIMARY.map(([c]) => c), ...NO_PRIMARY];
-  return root.node.findAll().filter(c => classes.some(k => c instanceof (k as any)));
+  return root.node.findAll().filter(c => classes.some(k => c instanceof k));
 }
 
 describe('every construct exposes its primary object as its `Resource` child', () => {
@@ -41,7 +44,7 @@ describe('every construct exposes its primary object as its `Resource` child', (
     const found = ours(root);
     expect(found.length).toBeGreaterThan(5);
     for (const c of found) {
-      const entry = PRIMARY.find(([k]) => c instanceof (k as any));
+      const entry = PRIMARY.find(([k]) => c instanceof k);
       if (entry === undefined) {
         continue;
       }
@@ -54,7 +57,7 @@ describe('every construct exposes its primary object as its `Resource` child', (
     const listed = [...PRIMARY.map(([c]) => c), ...NO_PRIMARY];
     const composites = [k8s.AgentKubernetesTrust];
     const all = [...Object.values(k8s), ...Object.values(vault)]
-      .filter((v): v is Function => typeof v === 'function' && v.prototype instanceof Construct);
+      .filter((v): v is ConstructClass => typeof v === 'function' && v.prototype instanceof Construct);
     expect(all.filter(c => !listed.includes(c) && !composites.includes(c)).map(c => c.name)).toEqual([]);
   });
 });
