@@ -1,7 +1,6 @@
-import { LauncherContractDocument } from '../../model/launcher-contract';
 import { SquidAllowlist } from '../../model/squid-allowlist';
 import { VerifyRule } from '../verify-rule';
-import { agentPodLabels, selects } from './k8s-invariants';
+import { agentPodLabels, contractObject, selects } from './k8s-invariants';
 import { objectName, phaseRows, show, VerifyContext } from './verify-context';
 import { InputRules } from '../../model/private/input-rules';
 
@@ -250,7 +249,7 @@ export function checkHostnameEnforcement(ctx: VerifyContext): void {
       const cm = ctx.manifests.find(m => m.kind === 'ConfigMap' && m.metadata?.labels?.['agent-trust.io/agent-namespace'] === c.namespace
         && typeof m.data?.[SquidAllowlist.CONFIG_KEY] === 'string');
       if (!cm) {
-        ctx.report(VerifyRule.EGRESS_HOSTNAMES_UNENFORCED, contractObjectName(c),
+        ctx.report(VerifyRule.EGRESS_HOSTNAMES_UNENFORCED, contractObject(c),
           'the contract enforces hostnames through an egress proxy, but no allowlist ConfigMap (label agent-trust.io/agent-namespace, key squid.conf) is in the output',
           'emit EgressProxyAllowlist (AgentKubernetesTrust does when the fleet uses an egress proxy)');
         continue;
@@ -267,10 +266,6 @@ export function checkHostnameEnforcement(ctx: VerifyContext): void {
       }
     }
   }
-}
-
-function contractObjectName(c: LauncherContractDocument): string {
-  return `ConfigMap ${c.namespace}/${c.agent}-launcher-contract`;
 }
 
 function compare(ctx: VerifyContext, where: string, contract: string[], enforced: string[], fix: string): void {

@@ -87,13 +87,18 @@ export function selects(selector: any, labels: { [key: string]: string }, every 
   return true;
 }
 
+/** The NetworkPolicies of a phase: in its namespace, selecting by its phase label (one value). */
+export function phasePolicies(manifests: readonly any[], namespace: string, phase: string): any[] {
+  return manifests.filter(m => m.kind === 'NetworkPolicy' && m.metadata?.namespace === namespace
+    && (m.spec?.podSelector?.matchLabels?.[LauncherContract.PHASE_LABEL] === phase
+      || (m.spec?.podSelector?.matchExpressions ?? []).some((e: any) => e?.key === LauncherContract.PHASE_LABEL
+        && e.operator === 'In' && (e.values ?? []).length === 1 && e.values[0] === phase)));
+}
+
 /** Egress and ingress: per-phase policies exist; every policy selecting agent pods denies by default and blocks metadata. */
 export function checkNetworkPolicies(ctx: VerifyContext): void {
   for (const row of phaseRows(ctx.contracts)) {
-    const own = ctx.manifests.filter(m => m.kind === 'NetworkPolicy' && m.metadata?.namespace === row.agentNamespace
-      && (m.spec?.podSelector?.matchLabels?.[LauncherContract.PHASE_LABEL] === row.name
-        || (m.spec?.podSelector?.matchExpressions ?? []).some((e: any) => e?.key === LauncherContract.PHASE_LABEL
-          && e.operator === 'In' && (e.values ?? []).length === 1 && e.values[0] === row.name)));
+    const own = phasePolicies(ctx.manifests, row.agentNamespace, row.name);
     if (own.length === 0) {
       ctx.report(VerifyRule.EGRESS_POLICY_MISSING, `Namespace ${row.agentNamespace} phase ${row.name}`,
         `no NetworkPolicy selects ${LauncherContract.PHASE_LABEL}=${row.name}, so the phase's pods get only what other policies allow`,
