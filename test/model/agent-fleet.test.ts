@@ -1,7 +1,7 @@
 import {
   AccessLevel, AgentFleet, Domain, TrustDuration, EgressTarget, TrustNames, SecretEngineKind, TrustPhase,
 } from '../../lib';
-import { fleetProps, problemsOf } from './helpers';
+import { fleetProblemsOf, fleetProps } from './helpers';
 import { InputRules } from '../../lib/model/private/input-rules';
 
 describe('AgentFleet defaults', () => {
@@ -121,7 +121,7 @@ describe('AgentFleet validation', () => {
     ['fractional token TTL', { vaultTokenTtl: TrustDuration.seconds(90.5) }, 'vaultTokenTtl'],
     ['token TTL above the deadline', { vaultTokenTtl: TrustDuration.minutes(16) }, 'vaultTokenTtl'],
   ])('%s is rejected', (_name, overrides, field) => {
-    const problems = problemsOf(fleetProps(overrides as never));
+    const problems = fleetProblemsOf(fleetProps(overrides as never));
     expect(problems.map(p => p.field)).toContain(field);
     for (const p of problems) {
       expect(p.hint.length).toBeGreaterThan(5);
@@ -130,7 +130,7 @@ describe('AgentFleet validation', () => {
   });
 
   test('colliding and nested mount paths are rejected, naming both domains', () => {
-    const problems = problemsOf(fleetProps({ domains: [
+    const problems = fleetProblemsOf(fleetProps({ domains: [
       { domain: Domain.DATABASE, mountPath: 'agents/shared' },
       { domain: Domain.LLM, mountPath: 'agents/shared' },
       { domain: Domain.CLOUD, mountPath: 'agents/shared/cloud' },
@@ -143,7 +143,7 @@ describe('AgentFleet validation', () => {
   });
 
   test('reserved and malformed mount paths, duplicate domains are rejected', () => {
-    const problems = problemsOf(fleetProps({ domains: [
+    const problems = fleetProblemsOf(fleetProps({ domains: [
       { domain: Domain.DATABASE, mountPath: 'sys/db' },
       { domain: Domain.LLM, mountPath: 'a//b' },
       { domain: Domain.of('llm', SecretEngineKind.KV_V2), mountPath: 'other' },
@@ -154,7 +154,7 @@ describe('AgentFleet validation', () => {
   });
 
   test('egress targets are validated: ports, CIDR syntax, metadata range', () => {
-    const problems = problemsOf(fleetProps({ domains: [
+    const problems = fleetProblemsOf(fleetProps({ domains: [
       { domain: Domain.LLM, egress: [EgressTarget.cidr('169.254.169.254/32', [{ port: 80 }])] },
       { domain: Domain.CLOUD, egress: [EgressTarget.cidr('10.0.0.0/33', []), EgressTarget.cidr('10.0.0.0/8', [{ port: 70000 }], ['192.168.0.0/16'])] },
     ] }));

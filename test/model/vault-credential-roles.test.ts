@@ -1,12 +1,11 @@
 import {
-  AccessLevel, AgentFleet, CredentialRoles, Domain, TrustDuration, TrustLadder, TrustPhase,
+  AccessLevel, AgentFleet, AgentFleetProps, CredentialRoles, Domain, TrustDuration, TrustLadder, TrustPhase,
 } from '../../lib/model';
 import { ProblemCollector } from '../../lib/model/private/problem-collector';
+import { baseFleet } from '../helpers/fleets';
 
-const AGENT = { name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2' };
-
-function fleet(extra: object = {}): AgentFleet {
-  return new AgentFleet({ targetNamespaces: ['payments'], agents: [AGENT], ...extra });
+function fleet(extra: Partial<AgentFleetProps> = {}): AgentFleet {
+  return baseFleet({ targetNamespaces: ['payments'], ...extra });
 }
 
 function collect(fn: (p: ProblemCollector) => void): string[] {

@@ -4,13 +4,13 @@ import {
   AccessLevel, AgentFleet, Domain, PhaseDefinition, TrustLadder, TrustPhase, VaultPolicyDocument,
 } from '../../lib/model';
 import { ProblemCollector } from '../../lib/model/private/problem-collector';
+import { baseFleet } from '../helpers/fleets';
 
-const AGENT = { name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2' };
 const RULES = [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }];
 const PROMOTION = { minInvestigations: 1, minSuccessRate: 0.5, minDays: 1, requiredApprovals: 1 };
 
 function fleetWith(ladder?: TrustLadder): AgentFleet {
-  return new AgentFleet({ targetNamespaces: ['payments'], agents: [AGENT], ladder });
+  return baseFleet({ targetNamespaces: ['payments'], ladder });
 }
 
 describe('VaultPolicyDocument', () => {
