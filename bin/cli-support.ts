@@ -1,5 +1,6 @@
 import { parseArgs } from 'util';
-import { AgentTrustErrors, ProblemCollector } from '../lib/model/validation';
+import { AgentTrustErrors } from '../lib/model/validation';
+import { ProblemCollector } from '../lib/model/private/problem-collector';
 
 /** Exit codes a pipeline can act on. */
 export const ExitCode = {

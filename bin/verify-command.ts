@@ -5,6 +5,7 @@ import type { Verifier as VerifierType } from '../lib/check/verifier';
 import { VerifyRule } from '../lib/check/verify-rule';
 import { DenyRule } from '../lib/model/rbac-denylist';
 import { Command, ExitCode, oneOf, usage, withProblems } from './cli-support';
+import { VerifyDefaults } from '../lib/check/private/verify-defaults';
 
 const FLAGS = {
   'format': { type: 'string' as const },
@@ -48,11 +49,11 @@ named after it) against the one stack, plus the cross-cluster rules
 
 Flags:
   --format text|json        output format (default text; json: { findings, summary })
-  --margin <seconds>        slack above the Job deadline for every Vault TTL (default ${verifier().DEFAULT_MARGIN_SECONDS})
+  --margin <seconds>        slack above the Job deadline for every Vault TTL (default ${VerifyDefaults.MARGIN_SECONDS})
   --token-ttl-bound <seconds>
                             upper bound on every phase role's token_ttl, i.e. how long a crashed
                             agent's credentials may outlive its investigation (default: what each
-                            contract states in vaultToken.ttlSeconds, else ${verifier().DEFAULT_TOKEN_TTL_BOUND_SECONDS}); only tightens
+                            contract states in vaultToken.ttlSeconds, else ${VerifyDefaults.TOKEN_TTL_BOUND_SECONDS}); only tightens
   --allow-denied <rule-id>  accept a reviewed RBAC denylist override (DenyRule id, e.g. "secrets");
                             overrides made in code leave no trace in the output. Repeatable.
                             Shorthand for --suppress rbac-denylist@<rule-id>=<reason>.
@@ -64,7 +65,7 @@ Flags:
   --cluster <name>=<dir>    one cluster's output; repeatable; replaces <k8s-dir>
   --clusters <dir>          every subdirectory of <dir> is one cluster's output; replaces <k8s-dir>
   --min-egress-prefix <n>   IPv4 egress blocks shorter than /<n> count as internet-wide in phases
-                            below the top one (default ${verifier().DEFAULT_MIN_EGRESS_PREFIX})
+                            below the top one (default ${VerifyDefaults.MIN_EGRESS_PREFIX})
   -h, --help                this help
 
 Checks (finding ids):

@@ -2,9 +2,9 @@ import { createHash } from 'crypto';
 import { ContractPhase, LauncherContractDocument } from '../model/launcher-contract';
 import { PermissionSet } from '../model/permission-set';
 import { DemotionTrigger, PromotionCriteria } from '../model/promotion';
-import { ProblemCollector } from '../model/validation';
 import { EffectivePermissions } from './effective-permissions';
 import { LadderDiagram } from './private/ladder-diagram';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Options of a phase-delta report. */
 export interface PhaseDeltaReportOptions {

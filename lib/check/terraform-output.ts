@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ProblemCollector } from '../model/validation';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** One resource (or data source) of synthesized Terraform JSON. */
 export interface TerraformResource {

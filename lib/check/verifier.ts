@@ -4,16 +4,17 @@ import { LauncherContractValidator } from '../launcher/launcher-contract-validat
 import { ContractFile, SynthOutput } from '../launcher/synth-output';
 import { LauncherContract, LauncherContractDocument } from '../model/launcher-contract';
 import { DenyRule } from '../model/rbac-denylist';
-import { AgentTrustErrors, ProblemCollector } from '../model/validation';
+import { AgentTrustErrors } from '../model/validation';
 import { shapeProblems } from './private/shapes';
 import { ClusterContracts, objectName, VerifyContext } from './private/verify-context';
 import { agentSummary } from './private/agent-summary';
-import { DEFAULT_MIN_EGRESS_PREFIX } from './private/egress-invariants';
-import { deadlineOf, DEFAULT_TOKEN_TTL_BOUND_SECONDS, tokenTtlBound } from './private/vault-invariants';
+import { deadlineOf, tokenTtlBound } from './private/vault-invariants';
+import { VerifyDefaults } from './private/verify-defaults';
 import { VERIFY_CHECKS } from './rules';
 import { TerraformOutput } from './terraform-output';
 import { VerifyRule, VerifySeverity } from './verify-rule';
 import { VerifySuppressedFinding, VerifySuppression } from './verify-suppression';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Template invariants with a rule of their own (job-deadline, pod-automount-token): not repeated as contract-invalid. */
 const OWN_RULE_FIELDS = ['jobTemplate.spec.activeDeadlineSeconds', 'jobTemplate.spec.template.spec.automountServiceAccountToken'];
@@ -27,7 +28,7 @@ export interface VerifyOptions {
    * A fixed margin rather than one inferred from the output
    * (`token_explicit_max_ttl − token_ttl`): inferring it from the data
    * being checked would let any raised max TTL vouch for itself.
-   * @default Verifier.DEFAULT_MARGIN_SECONDS (60)
+   * @default 60
    */
   readonly marginSeconds?: number;
   /**
@@ -35,7 +36,7 @@ export interface VerifyOptions {
    * seconds: how long a crashed agent's token (and every lease under it)
    * may outlive its investigation. It applies on top of what each contract
    * states (`vaultToken.ttlSeconds`), so it can only tighten the check.
-   * @default - each contract's `vaultToken.ttlSeconds`, or `Verifier.DEFAULT_TOKEN_TTL_BOUND_SECONDS` (300) for a contract that states none
+   * @default - each contract's `vaultToken.ttlSeconds`, or 300 for a contract that states none
    */
   readonly tokenTtlBoundSeconds?: number;
   /**
@@ -56,7 +57,7 @@ export interface VerifyOptions {
   /**
    * IPv4 egress blocks with a prefix shorter than this count as
    * internet-wide (`egress-internet-wide`) in every phase below the top one.
-   * @default Verifier.DEFAULT_MIN_EGRESS_PREFIX (8)
+   * @default 8
    */
   readonly minEgressPrefixLength?: number;
 }
@@ -121,12 +122,6 @@ export interface VerifyReport {
  * with the offending value and the fix. `agent-trust verify` prints them.
  */
 export class Verifier {
-  /** Default margin above the Job deadline for Vault TTLs: 60 seconds. */
-  public static readonly DEFAULT_MARGIN_SECONDS = 60;
-  /** Default bound on a phase role's token_ttl when a contract states none: 300 seconds (the fleet's default token TTL). */
-  public static readonly DEFAULT_TOKEN_TTL_BOUND_SECONDS = DEFAULT_TOKEN_TTL_BOUND_SECONDS;
-  /** Default bound for egress-internet-wide: IPv4 blocks shorter than /8 reach the internet. */
-  public static readonly DEFAULT_MIN_EGRESS_PREFIX = DEFAULT_MIN_EGRESS_PREFIX;
 
   /**
    * Verify a Kubernetes synth output folder or manifest file and a cdktf
@@ -236,7 +231,7 @@ export class Verifier {
 
   private static run(manifests: any[], terraform: TerraformOutput, options: VerifyOptions | undefined, contractFiles: ContractFile[],
     clusters?: ClusterContracts[], cluster?: string): VerifyReport {
-    const margin = options?.marginSeconds ?? Verifier.DEFAULT_MARGIN_SECONDS;
+    const margin = options?.marginSeconds ?? VerifyDefaults.MARGIN_SECONDS;
     const problems = new ProblemCollector();
     if (typeof margin !== 'number' || !Number.isInteger(margin) || margin < 0) {
       problems.add('Verifier', 'marginSeconds', margin, 'must be a whole number of seconds ≥ 0', 'e.g. 60');
@@ -402,7 +397,7 @@ export class Verifier {
       }
       for (const d of docs) {
         const invariants = new ProblemCollector();
-        LauncherContractValidator.checkInvariants(invariants, d, `${obj.kind} ${obj.metadata?.namespace ?? d.namespace}/${obj.metadata?.name ?? d.agent}`);
+        LauncherContractValidator._checkInvariants(invariants, d, `${obj.kind} ${obj.metadata?.namespace ?? d.namespace}/${obj.metadata?.name ?? d.agent}`);
         for (const p of invariants.problems.filter(x => !OWN_RULE_FIELDS.some(f => x.field.endsWith(f)))) {
           report(VerifyRule.CONTRACT_INVALID, p.path, `${p.field} = ${p.value}: ${p.message}`, p.hint);
         }
@@ -449,7 +444,7 @@ export class Verifier {
       }
       // Structure only: a file that reads as a contract but breaks an invariant differs from its ConfigMap (reported below).
       const structure = new ProblemCollector();
-      LauncherContractValidator.checkStructure(structure, f.content, f.file);
+      LauncherContractValidator._checkStructure(structure, f.content, f.file);
       for (const p of structure.problems) {
         report(VerifyRule.CONTRACT_INVALID, f.file, `${p.field} = ${p.value}: ${p.message}`, p.hint);
       }

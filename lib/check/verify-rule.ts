@@ -1,3 +1,5 @@
+import { InputRules } from '../model/private/input-rules';
+
 /** How bad a finding is. */
 export class VerifySeverity {
   /** A broken invariant: `agent-trust verify` exits 1. */
@@ -135,6 +137,16 @@ export class VerifyRule {
   public static readonly PHASE_RBAC_MISSING = new VerifyRule('phase-rbac-missing', VerifySeverity.ERROR,
     'a phase bound in one target namespace has its RoleBinding and Role in every target namespace');
   /** A Role bound to an agent-namespace ServiceAccount grants a denylisted permission. */
+  /**
+   * A phase is granted Kubernetes RBAC in target namespaces, but its pods
+   * get no Kubernetes API token (the contract's template mounts none) or no
+   * egress to the API server (no rule of the phase's NetworkPolicies allows
+   * TCP 443 or 6443 to an IP block): the reviewed RBAC is unusable, which
+   * hand-composed constructs without the fleet's `kubernetesApi` used to
+   * produce silently.
+   */
+  public static readonly KUBERNETES_API_UNREACHABLE = new VerifyRule('kubernetes-api-unreachable', VerifySeverity.ERROR,
+    'a phase granted RBAC in target namespaces gets a Kubernetes API token and egress to the API server');
   public static readonly RBAC_DENYLIST = new VerifyRule('rbac-denylist', VerifySeverity.ERROR,
     'no Role or ClusterRole bound to a ServiceAccount of the agent namespace grants a denylisted permission');
   /** A target namespace (or a phase RoleBinding) is a system, Vault or shared-infrastructure namespace. */
@@ -210,7 +222,8 @@ export class VerifyRule {
       VerifyRule.TOKEN_GUARD_MISSING, VerifyRule.CONNECT_GUARD_MISSING, VerifyRule.MONOTONIC_K8S, VerifyRule.MONOTONIC_VAULT,
       VerifyRule.VAULT_POLICY_MISSING, VerifyRule.VAULT_POLICY_UNVERIFIABLE, VerifyRule.VAULT_POLICY_UNDECLARED,
       VerifyRule.VAULT_POLICY_SYSTEM, VerifyRule.VAULT_POLICY_GLOB, VerifyRule.VAULT_POLICY_SUDO,
-      VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.PHASE_RBAC_MISSING, VerifyRule.RBAC_DENYLIST,
+      VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.PHASE_RBAC_MISSING, VerifyRule.KUBERNETES_API_UNREACHABLE,
+      VerifyRule.RBAC_DENYLIST,
       VerifyRule.TARGET_NAMESPACE_PROTECTED, VerifyRule.PARAMS_GUARD_MISSING,
       VerifyRule.JOB_CONTRACT_GUARD_MISSING, VerifyRule.POD_SECURITY,
       VerifyRule.POD_AUTOMOUNT, VerifyRule.EGRESS_POLICY_MISSING, VerifyRule.EGRESS_NOT_DENIED, VerifyRule.EGRESS_METADATA,
@@ -221,11 +234,7 @@ export class VerifyRule {
 
   /** A rule by id; throws with the known ids when unknown. */
   public static of(id: string): VerifyRule {
-    const found = VerifyRule.all().find(r => r.id === id);
-    if (!found) {
-      throw new Error(`unknown verify rule ${JSON.stringify(id)}; use one of ${VerifyRule.all().map(r => r.id).join(', ')}`);
-    }
-    return found;
+    return InputRules.findByName(VerifyRule.all(), r => r.id, id, (n, names) => `unknown verify rule ${n}; use one of ${names}`);
   }
 
   private constructor(

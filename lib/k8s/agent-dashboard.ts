@@ -1,8 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AgentFleet, AgentTrustErrors, GrafanaDashboard, TrustNames, ProblemCollector } from '../model';
+import { AgentFleet, AgentTrustErrors, GrafanaDashboard, TrustNames } from '../model';
 import { guardOutput } from './private/k8s-util';
 import { TrustPhaseAdmission } from './trust-phase-admission';
+import { FleetChecks } from '../model/private/fleet-checks';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Props of `AgentDashboard`. */
 export interface AgentDashboardProps {
@@ -88,8 +90,7 @@ export class AgentDashboard extends Construct {
     guardOutput(this);
     const problems = new ProblemCollector();
     const fleet = props?.fleet;
-    if (!(fleet instanceof AgentFleet)) {
-      problems.add(this.node.path, 'fleet', fleet, 'is not an AgentFleet', 'pass the fleet declaration: new AgentFleet({ … })');
+    if (!FleetChecks.isFleet(problems, this.node.path, fleet)) {
       problems.throwIfAny(this.node.path);
     }
     const name = props.name ?? 'agent-trust-dashboard';

@@ -52,7 +52,7 @@ export interface AgentKubernetesTrustProps {
   readonly promotionIdentities?: string[];
   /**
    * Usernames the Job controller creates Pods as.
-   * @default PodAdmissionRules.DEFAULT_POD_CREATORS
+   * @default - `system:serviceaccount:kube-system:job-controller` and `system:kube-controller-manager`
    */
   readonly podCreators?: string[];
   /**

@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentFleet, AgentJobSpec, TrustDuration, ProblemCollector, ResourceQuantity } from '../model';
+import { AgentFleet, AgentJobSpec, TrustDuration, ResourceQuantity } from '../model';
 import { clusterScoped, guardOutput, multiplyQuantity, pathOf, quantity } from './private/k8s-util';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Properties of an `AgentNamespace`. */
 export interface AgentNamespaceProps {

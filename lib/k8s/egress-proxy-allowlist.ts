@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentFleet, ProblemCollector, SquidAllowlist } from '../model';
+import { AgentFleet, SquidAllowlist } from '../model';
 import { guardOutput, pathOf } from './private/k8s-util';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Properties of an `EgressProxyAllowlist`. */
 export interface EgressProxyAllowlistProps {

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
-import { AgentFleet, DenylistOverride, KubernetesRule, PermissionSet, ProblemCollector } from '../model';
+import { AgentFleet, DenylistOverride, KubernetesRule, PermissionSet } from '../model';
 import { PhaseServiceAccount } from './phase-service-account';
 import { pathOf } from './private/k8s-util';
+import { InputRules } from '../model/private/input-rules';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Properties of `LadderServiceAccounts`. */
 export interface LadderServiceAccountsProps {
@@ -62,11 +64,7 @@ export class LadderServiceAccounts extends Construct {
 
   /** The ServiceAccount construct of a phase name; throws when the ladder has no such phase. */
   public forPhase(phaseName: string): PhaseServiceAccount {
-    const found = this.serviceAccounts.find(s => s.phase.name === phaseName);
-    if (!found) {
-      throw new Error(`${pathOf(this)}: unknown phase ${JSON.stringify(phaseName)}; use one of ${this.serviceAccounts.map(s => s.phase.name).join(', ')}`);
-    }
-    return found;
+    return InputRules.findByName(this.serviceAccounts, s => s.phase.name, phaseName, (n, names) => `${pathOf(this)}: unknown phase ${n}; use one of ${names}`);
   }
 
   /** Problems where a higher phase grants less than the phase below it (empty when monotonic). */

@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AdmissionRules, AgentFleet, KubernetesRule, LauncherContract, TrustNames, ProblemCollector } from '../model';
-import { guardOutput, pathOf } from './private/k8s-util';
+import { AdmissionRules, AgentFleet, KubernetesRule, LauncherContract, TrustNames } from '../model';
+import { DEFAULT_LAUNCHER_NAME, guardOutput, pathOf } from './private/k8s-util';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Properties of `LauncherAccess`. */
 export interface LauncherAccessProps {
@@ -51,8 +52,6 @@ export interface LauncherAccessProps {
  * CREATE only from this ServiceAccount (`username`).
  */
 export class LauncherAccess extends Construct {
-  /** Default ServiceAccount name. */
-  public static readonly DEFAULT_NAME = 'agent-launcher';
 
   /** The launcher's ServiceAccount. */
   public readonly serviceAccount: kplus.k8s.KubeServiceAccount;
@@ -78,11 +77,11 @@ export class LauncherAccess extends Construct {
     guardOutput(this);
     const fleet = props.fleet;
     const path = pathOf(this);
-    this.serviceAccountName = props.serviceAccountName ?? LauncherAccess.DEFAULT_NAME;
+    this.serviceAccountName = props.serviceAccountName ?? DEFAULT_LAUNCHER_NAME;
     const saNamespace = props.serviceAccountNamespace ?? fleet.namespace;
     const problems = new ProblemCollector();
-    TrustNames.checkDnsLabel(problems, path, 'serviceAccountName', this.serviceAccountName);
-    TrustNames.checkDnsLabel(problems, path, 'serviceAccountNamespace', saNamespace);
+    TrustNames._checkDnsLabel(problems, path, 'serviceAccountName', this.serviceAccountName);
+    TrustNames._checkDnsLabel(problems, path, 'serviceAccountNamespace', saNamespace);
     if (this.serviceAccountName.startsWith(TrustNames.PHASE_PREFIX)) {
       problems.add(path, 'serviceAccountName', this.serviceAccountName,
         `starts with "${TrustNames.PHASE_PREFIX}", the prefix of the agents' phase ServiceAccounts`,

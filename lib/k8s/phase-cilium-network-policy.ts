@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AgentFleet, LauncherContract, TrustNames, PhaseHostnames, ProblemCollector, TrustPhase } from '../model';
-import { checkPhaseOf, guardOutput, pathOf } from './private/k8s-util';
+import { AgentFleet, LauncherContract, TrustNames, PhaseHostnames, TrustPhase } from '../model';
+import { guardOutput, pathOf } from './private/k8s-util';
+import { FleetChecks } from '../model/private/fleet-checks';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Properties of a `PhaseCiliumNetworkPolicy`. */
 export interface PhaseCiliumNetworkPolicyProps {
@@ -57,7 +59,7 @@ export class PhaseCiliumNetworkPolicy extends Construct {
       problems.add(pathOf(this), 'fleet.hostnameEnforcement', props.fleet.hostnameEnforcement?.kind, 'is not Cilium',
         'set hostnameEnforcement: HostnameEnforcement.cilium() on the fleet');
     }
-    checkPhaseOf(problems, pathOf(this), props.fleet, props.phase);
+    FleetChecks.isPhaseOf(problems, pathOf(this), props.fleet, props.phase);
     const { fleet, phase } = props;
     const path = pathOf(this);
     problems.throwIfAny(path);

@@ -1,10 +1,12 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentFleet, EgressTarget, LauncherContract, EgressProtocol, PhaseHostnames, ProblemCollector, TrustPhase,
+  AgentFleet, EgressTarget, LauncherContract, EgressProtocol, PhaseHostnames, TrustPhase,
 } from '../model';
 import { PhaseCiliumNetworkPolicy } from './phase-cilium-network-policy';
 import { guardOutput, pathOf } from './private/k8s-util';
+import { FleetChecks } from '../model/private/fleet-checks';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Properties of a `PhaseNetworkPolicy`. */
 export interface PhaseNetworkPolicyProps {
@@ -64,18 +66,15 @@ export class PhaseNetworkPolicy extends Construct {
     guardOutput(this);
     const { fleet, phase } = props;
     const path = pathOf(this);
+    FleetChecks.requirePhaseOf(path, fleet, phase);
     const problems = new ProblemCollector();
-    if (!phase || !fleet.ladder.has(phase)) {
-      problems.add(path, 'phase', phase?.name, 'is not a phase of the fleet\'s ladder', `use one of ${fleet.ladder.phases.join(', ')}`);
-      problems.throwIfAny(path);
-    }
     const dns = props.dns ?? PhaseNetworkPolicy.defaultDns();
-    dns.validate(problems, path + '/dns');
+    dns._validate(problems, path + '/dns');
     // The phase's API access is the default, so hand-composed constructs render what the composite does.
     const apiServer = props.apiServer ?? fleet.bindingOf(phase).kubernetesApi;
-    apiServer?.validate(problems, path + '/apiServer');
-    PhaseHostnames.refuseHostnames(problems, path + '/dns', 'use PhaseNetworkPolicy.defaultDns() or EgressTarget.nodeLocalDns()', dns);
-    PhaseHostnames.refuseHostnames(problems, path + '/apiServer', 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)', apiServer);
+    apiServer?._validate(problems, path + '/apiServer');
+    PhaseHostnames._refuseHostnames(problems, path + '/dns', 'use PhaseNetworkPolicy.defaultDns() or EgressTarget.nodeLocalDns()', dns);
+    PhaseHostnames._refuseHostnames(problems, path + '/apiServer', 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)', apiServer);
     problems.throwIfAny(path);
 
     this.phase = phase;

@@ -1,9 +1,11 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AgentFleet, DenylistOverride, KubernetesRule, TrustNames, PermissionSet, ProblemCollector, RbacDenylist, TrustPhase,
+  AgentFleet, DenylistOverride, KubernetesRule, TrustNames, PermissionSet, RbacDenylist, TrustPhase,
 } from '../model';
 import { clusterScoped, guardOutput, pathOf } from './private/k8s-util';
+import { FleetChecks } from '../model/private/fleet-checks';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 const READ_VERBS = ['get', 'list', 'watch'];
 const VERB = /^[a-z]+$/;
@@ -75,16 +77,12 @@ export class PhaseServiceAccount extends Construct {
     guardOutput(this);
     const { fleet, phase } = props;
     const path = pathOf(this);
+    FleetChecks.requirePhaseOf(path, fleet, phase);
     const problems = new ProblemCollector();
-    if (!phase || !fleet.ladder.has(phase)) {
-      problems.add(path, 'phase', phase?.name, 'is not a phase of the fleet\'s ladder',
-        `use one of ${fleet.ladder.phases.join(', ')}`);
-      problems.throwIfAny(path);
-    }
     const def = fleet.ladder.definition(phase);
     const additional = [...(props.additionalRules ?? [])];
     PhaseServiceAccount.checkRules(problems, path, 'additionalRules', additional);
-    RbacDenylist.check(problems, path, 'additionalRules', additional,
+    RbacDenylist._check(problems, path, 'additionalRules', additional,
       [...(def.allowDenied ?? []), ...(props.allowDenied ?? [])]);
     problems.throwIfAny(path);
 

@@ -9,11 +9,13 @@ import { TrustNames } from '../model/trust-names';
 import { JobContractAdmissionRules } from '../model/job-contract-admission-rules';
 import { LauncherContractDocument } from '../model/launcher-contract';
 import { ParamsAdmissionRules } from '../model/params-admission-rules';
-import { InvestigationPodShape, PodAdmissionRules } from '../model/pod-admission-rules';
-import { ProblemCollector } from '../model/validation';
+import { PodAdmissionRules } from '../model/pod-admission-rules';
+import { InvestigationPodShape } from '../model/private/investigation-pod-shape';
 import { AgentJobTemplate } from './agent-job-template';
 import { LauncherAccess } from './launcher-access';
-import { guardOutput } from './private/k8s-util';
+import { DEFAULT_LAUNCHER_NAME, guardOutput } from './private/k8s-util';
+import { FleetChecks } from '../model/private/fleet-checks';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** API version of the emitted ValidatingAdmissionPolicy and binding. */
 export class AdmissionApiVersion {
@@ -126,7 +128,7 @@ export interface TrustPhaseAdmissionProps {
   readonly additionalJobCreators?: string[];
   /**
    * Usernames the Job controller creates Pods as.
-   * @default PodAdmissionRules.DEFAULT_POD_CREATORS (`system:serviceaccount:kube-system:job-controller`, `system:kube-controller-manager`)
+   * @default - `system:serviceaccount:kube-system:job-controller` and `system:kube-controller-manager`
    */
   readonly podCreators?: string[];
   /**
@@ -312,9 +314,7 @@ export class TrustPhaseAdmission extends Construct {
     guardOutput(this);
     const problems = new ProblemCollector();
     const fleet = props?.fleet;
-    if (!(fleet instanceof AgentFleet)) {
-      problems.add(this.node.path, 'fleet', fleet, 'is not an AgentFleet', 'pass the fleet declaration: new AgentFleet({ … })');
-    }
+    FleetChecks.isFleet(problems, this.node.path, fleet);
     this.apiVersion = props?.apiVersion ?? AdmissionApiVersion.V1;
     if (!(this.apiVersion instanceof AdmissionApiVersion)) {
       problems.add(this.node.path, 'apiVersion', this.apiVersion, 'is not an AdmissionApiVersion',
@@ -342,10 +342,10 @@ export class TrustPhaseAdmission extends Construct {
     const off = (g: AdmissionGuard): boolean => this.disabledGuards.some(o => o.guard === g);
     const launcherUser = props?.launcher !== undefined
       ? props.launcher.username
-      : (fleet instanceof AgentFleet ? AdmissionRules.serviceAccountUsername(fleet.namespace, LauncherAccess.DEFAULT_NAME) : '');
+      : (fleet instanceof AgentFleet ? AdmissionRules.serviceAccountUsername(fleet.namespace, DEFAULT_LAUNCHER_NAME) : '');
     const extra = [...(props?.additionalJobCreators ?? [])];
     TrustPhaseAdmission.checkUsernames(problems, this.node.path, 'additionalJobCreators', extra, false);
-    this.podCreators = [...(props?.podCreators ?? PodAdmissionRules.DEFAULT_POD_CREATORS)];
+    this.podCreators = [...(props?.podCreators ?? PodAdmissionRules._defaultPodCreators())];
     TrustPhaseAdmission.checkUsernames(problems, this.node.path, 'podCreators', this.podCreators, true);
     if (off(AdmissionGuard.JOB_CREATOR) && extra.length > 0) {
       problems.add(this.node.path, 'additionalJobCreators', extra, 'has no effect: the job-creator guard is turned off',
@@ -421,7 +421,7 @@ export class TrustPhaseAdmission extends Construct {
         variables,
         // The template shapes are read at synth, so templates added after this construct count.
         validations: Lazy.any({ produce: () => TrustPhaseAdmission.validations(
-          PodAdmissionRules.forFleet(theFleet, this.shapesAtSynth ?? this.podShapes, this.podCreators)) }),
+          PodAdmissionRules._forShapes(theFleet, this.shapesAtSynth ?? PodAdmissionRules._shapesOf(this.contracts), this.podCreators)) }),
         auditAnnotations,
       };
       [this.podPolicy, this.podBinding] = this.emit('Pods', 'PodsBinding', `${this.name}-pods`, podSpec, true);
@@ -502,28 +502,15 @@ export class TrustPhaseAdmission extends Construct {
       .filter(t => t.contract.namespace === this.fleet.namespace);
   }
 
-  /** The pod shape of every agent, from its Job templates (explicit, or found in the App). */
-  public get podShapes(): InvestigationPodShape[] {
-    return TrustPhaseAdmission.shapesOf(this.contracts);
-  }
-
-  private static shapesOf(contracts: LauncherContractDocument[]): InvestigationPodShape[] {
-    const seen = new Set<string>();
-    return contracts.map(c => PodAdmissionRules.shapeOf(c)).filter(shape => {
-      const key = JSON.stringify(shape);
-      return seen.has(key) ? false : (seen.add(key), true);
-    });
-  }
-
   /** The rules of the Pod policy, in order (empty when the `POD` guard is off). */
   public get podRules(): AdmissionRule[] {
-    return this.podPolicy ? PodAdmissionRules.forFleet(this.fleet, this.podShapes, this.podCreators) : [];
+    return this.podPolicy ? PodAdmissionRules.forFleet(this.fleet, this.contracts, this.podCreators) : [];
   }
 
   /** Every agent needs a template, or its Pods would all be denied. Runs first in every synth. */
   private missingTemplates(): string[] {
     this.contractsAtSynth = this.contractsAtSynth ?? this.contracts;
-    this.shapesAtSynth = TrustPhaseAdmission.shapesOf(this.contractsAtSynth);
+    this.shapesAtSynth = PodAdmissionRules._shapesOf(this.contractsAtSynth);
     const have = new Set(this.shapesAtSynth.map(s => s.agent));
     return this.fleet.agents.filter(a => !have.has(a.name)).map(a => ProblemCollector.format({
       path: this.node.path, field: 'jobTemplates', value: JSON.stringify(a.name),

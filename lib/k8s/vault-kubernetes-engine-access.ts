@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentFleet, CredentialRoles, Domain, KubernetesRule, TrustNames, ProblemCollector, SecretEngineKind } from '../model';
+import { AgentFleet, CredentialRoles, Domain, KubernetesRule, TrustNames, SecretEngineKind } from '../model';
 import { guardOutput, pathOf } from './private/k8s-util';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Props of `VaultKubernetesEngineAccess`. */
 export interface VaultKubernetesEngineAccessProps {
@@ -63,7 +64,7 @@ export class VaultKubernetesEngineAccess extends Construct {
       problems.add(path, 'domain', domain.name, `is served by the "${resolved.engine.name}" engine, not the Kubernetes secrets engine`,
         'pass the domain whose engine is SecretEngineKind.KUBERNETES');
     }
-    TrustNames.checkDnsLabel(problems, path, 'vaultNamespace', vaultNamespace);
+    TrustNames._checkDnsLabel(problems, path, 'vaultNamespace', vaultNamespace);
     if (!TrustNames.isDnsSubdomain(vaultSa)) {
       problems.add(path, 'vaultServiceAccountName', vaultSa, 'is not a valid ServiceAccount name', 'use a DNS subdomain such as "vault"');
     }

@@ -1,8 +1,8 @@
 import { ContractPhase, LauncherContract, LauncherContractDocument } from '../model/launcher-contract';
 import { TrustNames } from '../model/trust-names';
-import { ProblemCollector } from '../model/validation';
 import { LauncherContractValidator } from './launcher-contract-validator';
 import { JsonCopy } from './private/json-copy';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** What a launcher chooses for one investigation: nothing else. */
 export interface RenderRequest {
@@ -98,7 +98,7 @@ export class JobRenderer {
    */
   public constructor(document: LauncherContractDocument) {
     const problems = new ProblemCollector();
-    LauncherContractValidator.check(problems, document, `LauncherContract(${ProblemCollector.show((document as any)?.agent)})`);
+    LauncherContractValidator._check(problems, document, `LauncherContract(${ProblemCollector.show((document as any)?.agent)})`);
     problems.throwIfAny('launcher contract');
     // Own copy, reduced to plain JSON data: later changes to the caller's object
     // cannot alter what is rendered, and the fast copy below only meets JSON values.

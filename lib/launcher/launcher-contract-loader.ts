@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import { LauncherContract, LauncherContractDocument } from '../model/launcher-contract';
-import { ProblemCollector, ValidationProblem } from '../model/validation';
+import { ValidationProblem } from '../model/validation';
 import { LauncherContractValidator } from './launcher-contract-validator';
 import { SynthOutput } from './synth-output';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Options of `LauncherContractLoader.fromManifests`. */
 export interface ContractLoadOptions {
@@ -41,7 +42,7 @@ export class LauncherContractLoader {
   public static fromObject(obj: any, source?: string): LauncherContractDocument {
     const where = source ?? 'LauncherContract';
     const problems = new ProblemCollector();
-    LauncherContractValidator.check(problems, obj, where);
+    LauncherContractValidator._check(problems, obj, where);
     problems.throwIfAny(where);
     return obj as LauncherContractDocument;
   }
@@ -146,9 +147,9 @@ export class LauncherContractLoader {
     if (found.problem) {
       problems.addAll([found.problem]);
     } else if (invariants) {
-      LauncherContractValidator.check(problems, found.doc, found.where);
+      LauncherContractValidator._check(problems, found.doc, found.where);
     } else {
-      LauncherContractValidator.checkStructure(problems, found.doc, found.where);
+      LauncherContractValidator._checkStructure(problems, found.doc, found.where);
     }
   }
 

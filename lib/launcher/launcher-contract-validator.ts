@@ -1,7 +1,8 @@
 import { LauncherContract } from '../model/launcher-contract';
 import { TrustNames } from '../model/trust-names';
-import { ProblemCollector, ValidationProblem } from '../model/validation';
+import { ValidationProblem } from '../model/validation';
 import { checkHostnameFields } from './private/hostname-fields';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CRITERIA_COUNTS = ['minInvestigations', 'minDays', 'requiredApprovals', 'maxPolicyViolations'];
@@ -18,24 +19,28 @@ export class LauncherContractValidator {
   /** Every problem of `obj` as a launcher contract; empty when it is valid. `source` names it in messages. */
   public static problems(obj: any, source?: string): ValidationProblem[] {
     const problems = new ProblemCollector();
-    LauncherContractValidator.check(problems, obj, source ?? 'LauncherContract');
+    LauncherContractValidator._check(problems, obj, source ?? 'LauncherContract');
     return problems.problems;
   }
 
-  /** Record every problem of `obj` as a launcher contract under `path`: its structure, then its template invariants. */
-  public static check(problems: ProblemCollector, obj: any, path: string): void {
+  /**
+   * Record every problem of `obj` as a launcher contract under `path`: its structure, then its template invariants.
+   * @internal
+   */
+  public static _check(problems: ProblemCollector, obj: any, path: string): void {
     const before = problems.problems.length;
-    LauncherContractValidator.checkStructure(problems, obj, path);
+    LauncherContractValidator._checkStructure(problems, obj, path);
     if (problems.problems.length === before) {
-      LauncherContractValidator.checkInvariants(problems, obj, path);
+      LauncherContractValidator._checkInvariants(problems, obj, path);
     }
   }
 
   /**
    * Record the problems that keep `obj` from being read as a launcher
    * contract (fields, types, names), without `checkInvariants`.
+   * @internal
    */
-  public static checkStructure(problems: ProblemCollector, obj: any, path: string): void {
+  public static _checkStructure(problems: ProblemCollector, obj: any, path: string): void {
     if (!isObject(obj)) {
       problems.add(path, '(document)', typeof obj === 'object' ? obj : typeof obj, 'must be a JSON object',
         `load a ${LauncherContract.KIND} document (data key "${LauncherContract.CONFIGMAP_KEY}" of the agent's ConfigMap)`);
@@ -49,8 +54,8 @@ export class LauncherContractValidator {
     if (obj.kind !== LauncherContract.KIND) {
       problems.add(path, 'kind', obj.kind, `must be "${LauncherContract.KIND}"`, 'load the contract document, not another object');
     }
-    TrustNames.checkDnsLabel(problems, path, 'agent', obj.agent);
-    TrustNames.checkDnsLabel(problems, path, 'namespace', obj.namespace);
+    TrustNames._checkDnsLabel(problems, path, 'agent', obj.agent);
+    TrustNames._checkDnsLabel(problems, path, 'namespace', obj.namespace);
     if (typeof obj.jobDeadlineSeconds !== 'number' || !Number.isInteger(obj.jobDeadlineSeconds) || obj.jobDeadlineSeconds <= 0) {
       problems.add(path, 'jobDeadlineSeconds', obj.jobDeadlineSeconds, 'must be a whole number of seconds > 0', 'e.g. 900');
     }
@@ -130,7 +135,7 @@ export class LauncherContractValidator {
       if (!isStringArray(obj.targetNamespaces)) {
         problems.add(path, 'targetNamespaces', obj.targetNamespaces, 'must be a list of namespace names', 'regenerate the contract from the fleet');
       } else {
-        obj.targetNamespaces.forEach((ns: string, i: number) => TrustNames.checkDnsLabel(problems, path, `targetNamespaces[${i}]`, ns));
+        obj.targetNamespaces.forEach((ns: string, i: number) => TrustNames._checkDnsLabel(problems, path, `targetNamespaces[${i}]`, ns));
       }
     }
     if (obj.allowedRegistries !== undefined
@@ -151,8 +156,9 @@ export class LauncherContractValidator {
    * consistent edit of the template and its own lists: `agent-trust verify`
    * compares contract files with their ConfigMaps, and admission checks
    * every Job.
+   * @internal
    */
-  public static checkInvariants(problems: ProblemCollector, doc: any, path: string): void {
+  public static _checkInvariants(problems: ProblemCollector, doc: any, path: string): void {
     const t = doc?.jobTemplate;
     const pod = t?.spec?.template?.spec;
     if (!isObject(t) || !isObject(t.spec) || !isObject(pod)) {
@@ -236,7 +242,7 @@ export class LauncherContractValidator {
         problems.add(path, f, row, 'must be an object', 'write { name, serviceAccount, vaultRole, vaultAuthMount, egress, vaultPaths }');
         return;
       }
-      const nameOk = TrustNames.checkDnsLabel(problems, path, `${f}.name`, row.name, TrustNames.MAX_PHASE_NAME);
+      const nameOk = TrustNames._checkDnsLabel(problems, path, `${f}.name`, row.name, TrustNames.MAX_PHASE_NAME);
       if (nameOk) {
         if (names.includes(row.name)) {
           problems.add(path, `${f}.name`, row.name, 'is listed twice', 'list every phase once');

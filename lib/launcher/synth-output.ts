@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LauncherContract } from '../model/launcher-contract';
 import { HelmText } from '../model/private/helm-text';
-import { AgentTrustErrors, ProblemCollector } from '../model/validation';
+import { AgentTrustErrors } from '../model/validation';
 import { YamlDocuments } from './private/yaml-documents';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 

@@ -1,3 +1,5 @@
+import { InputRules } from './private/input-rules';
+
 /**
  * The level of credentials a phase may request in one domain. Levels are
  * ordered; a phase at a level may request the credentials of that level and
@@ -23,11 +25,7 @@ export class AccessLevel {
   /** A level by name; throws on an unknown name, listing the known ones. */
   public static of(name: string): AccessLevel {
     const all = [AccessLevel.NONE, ...AccessLevel.credentialLevels()];
-    const found = all.find(l => l.name === name);
-    if (!found) {
-      throw new Error(`unknown access level ${JSON.stringify(name)}; use one of ${all.map(l => l.name).join(', ')}`);
-    }
-    return found;
+    return InputRules.findByName(all, l => l.name, name, (n, names) => `unknown access level ${n}; use one of ${names}`);
   }
 
   private constructor(

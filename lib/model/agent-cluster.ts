@@ -1,6 +1,6 @@
 import { EgressTarget } from './egress-target';
 import { TrustNames } from './trust-names';
-import { ProblemCollector } from './validation';
+import { ProblemCollector } from './private/problem-collector';
 
 /** Declaration of one Kubernetes cluster a fleet runs in. */
 export interface AgentClusterProps {
@@ -71,7 +71,7 @@ export class AgentCluster {
    * through JWT auth.
    */
   public validate(problems: ProblemCollector, path: string, needsIssuer: boolean): void {
-    TrustNames.checkDnsLabel(problems, path, 'name', this.name);
+    TrustNames._checkDnsLabel(problems, path, 'name', this.name);
     if (typeof this.apiServerUrl !== 'string' || !HTTPS_URL.test(this.apiServerUrl)) {
       problems.add(path, 'apiServerUrl', this.apiServerUrl, 'is not an https URL without credentials',
         'use the API server URL Vault reaches, e.g. "https://eu-1.k8s.example.com:6443"');
@@ -94,6 +94,6 @@ export class AgentCluster {
         'is required: the fleet logs agents in through JWT auth (vault.investigationIdentityMountPath), and this cluster\'s JWT mount must accept only tokens its own issuer signed',
         'set issuerUrl to the cluster\'s service-account issuer (kubectl get --raw /.well-known/openid-configuration | jq -r .issuer)');
     }
-    this.kubernetesApi?.validate(problems, `${path}/kubernetesApi`);
+    this.kubernetesApi?._validate(problems, `${path}/kubernetesApi`);
   }
 }

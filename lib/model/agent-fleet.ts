@@ -11,8 +11,10 @@ import { PhaseHostnames } from './phase-hostnames';
 import { SecretEngineKind } from './secret-engine-kind';
 import { TrustLadder } from './trust-ladder';
 import { TrustPhase } from './trust-phase';
-import { ProblemCollector, ValidationProblem } from './validation';
+import { ValidationProblem } from './validation';
 import { ProtectedNamespace, TargetNamespaceRules } from './target-namespace-rules';
+import { InputRules } from './private/input-rules';
+import { ProblemCollector } from './private/problem-collector';
 
 /** One agent of the fleet. */
 export interface AgentSpec {
@@ -115,7 +117,7 @@ export interface AgentFleetProps {
    * outlives a finished investigation by at most this TTL even when the
    * agent crashes before it can revoke. Whole seconds, at least 2 s, at
    * most the Job deadline.
-   * @default - `AgentFleet.DEFAULT_VAULT_TOKEN_TTL` (5 minutes), or the Job deadline when that is shorter
+   * @default - 5 minutes, or the Job deadline when that is shorter
    */
   readonly vaultTokenTtl?: TrustDuration;
   /**
@@ -190,6 +192,12 @@ export interface ResolvedDomain {
 
 const IMAGE = /^(?<repo>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
 
+/** Default Vault address. */
+const DEFAULT_VAULT_ADDRESS = 'https://vault.vault.svc:8200';
+
+/** Default TTL of agent Vault tokens (renewed by the agent up to deadline + margin). */
+const DEFAULT_VAULT_TOKEN_TTL = TrustDuration.minutes(5);
+
 /**
  * The whole declaration of an agent fleet in plain data: namespaces,
  * agents, ladder, domains, deadline. Kubernetes constructs, Vault
@@ -198,13 +206,6 @@ const IMAGE = /^(?<repo>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?
  * throws one `AgentTrustValidationError` listing every problem.
  */
 export class AgentFleet {
-  /** Default Vault address. */
-  public static readonly DEFAULT_VAULT_ADDRESS = 'https://vault.vault.svc:8200';
-  /** Default Kubernetes auth mount for agents. */
-  public static readonly DEFAULT_AUTH_MOUNT = TrustNames.DEFAULT_AUTH_MOUNT;
-  /** Default TTL of agent Vault tokens (renewed by the agent up to deadline + margin). */
-  public static readonly DEFAULT_VAULT_TOKEN_TTL = TrustDuration.minutes(5);
-
   /** Whether `image` names a tag or a digest (not `latest`). */
   public static isPinnedImage(image: string): boolean {
     const m = IMAGE.exec(image ?? '');
@@ -290,18 +291,19 @@ export class AgentFleet {
     this.domains = (props.domains ?? Domain.standard().map((domain): DomainSpec => ({ domain }))).map(spec => ({
       domain: spec.domain,
       engine: spec.engine ?? spec.domain.defaultEngine,
-      mountPath: (spec.mountPath ?? TrustNames.mountPath(spec.domain.name, this.vaultPrefix)).replace(/^\/+|\/+$/g, ''),
+      mountPath: InputRules.trimSlashes(spec.mountPath ?? TrustNames.mountPath(spec.domain.name, this.vaultPrefix)),
       egress: [...(spec.egress ?? [])],
     }));
     this.jobDeadline = props.jobDeadline ?? TrustDuration.minutes(15);
     this.ttlMargin = props.ttlMargin ?? TrustDuration.minutes(1);
     this.vaultTokenTtl = props.vaultTokenTtl
-      ?? (this.jobDeadline.toSeconds() < AgentFleet.DEFAULT_VAULT_TOKEN_TTL.toSeconds() ? this.jobDeadline : AgentFleet.DEFAULT_VAULT_TOKEN_TTL);
+      ?? (this.jobDeadline.toSeconds() < DEFAULT_VAULT_TOKEN_TTL.toSeconds() ? this.jobDeadline : DEFAULT_VAULT_TOKEN_TTL);
     this.explicitTokenTtl = props.vaultTokenTtl !== undefined;
     this.maxConcurrentInvestigations = props.maxConcurrentInvestigations ?? 10;
-    this.vaultAddress = props.vault?.address ?? AgentFleet.DEFAULT_VAULT_ADDRESS;
-    this.vaultAuthMountPath = (props.vault?.authMountPath ?? TrustNames.defaultAuthMount(this.vaultPrefix)).replace(/^\/+|\/+$/g, '');
-    this.investigationIdentityMountPath = props.vault?.investigationIdentityMountPath?.replace(/^\/+|\/+$/g, '');
+    this.vaultAddress = props.vault?.address ?? DEFAULT_VAULT_ADDRESS;
+    this.vaultAuthMountPath = InputRules.trimSlashes(props.vault?.authMountPath ?? TrustNames.defaultAuthMount(this.vaultPrefix));
+    const jwtMount = props.vault?.investigationIdentityMountPath;
+    this.investigationIdentityMountPath = jwtMount === undefined ? undefined : InputRules.trimSlashes(jwtMount);
     this.vaultEgress = props.vault?.egress
       ?? EgressTarget.inCluster('vault', { 'app.kubernetes.io/name': 'vault' }, [{ port: 8200, protocol: EgressProtocol.TCP }]);
     this.kubernetesApi = props.kubernetesApi;
@@ -376,20 +378,12 @@ export class AgentFleet {
 
   /** An agent by name; throws, listing the agents, when unknown. */
   public agent(name: string): AgentSpec {
-    const found = this.agents.find(a => a.name === name);
-    if (!found) {
-      throw new Error(`unknown agent ${JSON.stringify(name)}; this fleet has ${this.agents.map(a => a.name).join(', ')}`);
-    }
-    return found;
+    return InputRules.findByName(this.agents, a => a.name, name, (n, names) => `unknown agent ${n}; this fleet has ${names}`);
   }
 
   /** The resolved spec of a domain; throws when the fleet does not declare it. */
   public domain(domain: Domain): ResolvedDomain {
-    const found = this.domains.find(d => d.domain.name === domain.name);
-    if (!found) {
-      throw new Error(`domain ${JSON.stringify(domain.name)} is not declared in this fleet; declared: ${this.domains.map(d => d.domain.name).join(', ')}`);
-    }
-    return found;
+    return InputRules.findByName(this.domains, d => d.domain.name, domain.name, (n, names) => `domain ${n} is not declared in this fleet; declared: ${names}`);
   }
 
   /** The domains a phase may use (access above NONE). */
@@ -441,14 +435,14 @@ export class AgentFleet {
 
   private validate(problems: ProblemCollector): void {
     const path = 'AgentFleet';
-    TrustNames.checkDnsLabel(problems, path, 'namespace', this.namespace);
+    TrustNames._checkDnsLabel(problems, path, 'namespace', this.namespace);
     this.vaultNaming.check(problems, path, this.namespace, this.ladder.phases.map(p => p.name));
     if (this.targetNamespaces.length === 0) {
       problems.add(path, 'targetNamespaces', [], 'lists no namespace', 'name the namespaces agents investigate, e.g. ["payments"]');
     }
     const seenNs = new Set<string>();
     this.targetNamespaces.forEach((ns, i) => {
-      TrustNames.checkDnsLabel(problems, path, `targetNamespaces[${i}]`, ns);
+      TrustNames._checkDnsLabel(problems, path, `targetNamespaces[${i}]`, ns);
       if (seenNs.has(ns)) {
         problems.add(path, `targetNamespaces[${i}]`, ns, 'is listed twice', 'list each namespace once');
       }
@@ -465,18 +459,19 @@ export class AgentFleet {
       problems.add(path, 'maxConcurrentInvestigations', this.maxConcurrentInvestigations, 'must be a whole number ≥ 1',
         'set how many investigations may run at once, e.g. 10');
     }
-    if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(this.vaultAddress)) {
+    const vaultUrl = InputRules.urlProblem(this.vaultAddress, 'http');
+    if (vaultUrl === 'malformed') {
       problems.add(path, 'vault.address', this.vaultAddress, 'is not an http(s) URL', 'use e.g. "https://vault.vault.svc:8200"');
-    } else if (/^https?:\/\/[^/]*@/.test(this.vaultAddress)) {
+    } else if (vaultUrl === 'credentials') {
       problems.add(path, 'vault.address', this.vaultAddress, 'embeds credentials', 'remove the user:password@ part');
     }
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(this.vaultAuthMountPath)) {
+    if (!InputRules.isVaultMountPath(this.vaultAuthMountPath)) {
       problems.add(path, 'vault.authMountPath', this.vaultAuthMountPath, 'is not a Vault mount path',
         'use letters, digits, "-", "_", "." and "/" separators, e.g. "kubernetes-agents"');
     }
     const jwtMount = this.investigationIdentityMountPath;
     if (jwtMount !== undefined) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(jwtMount)) {
+      if (!InputRules.isVaultMountPath(jwtMount)) {
         problems.add(path, 'vault.investigationIdentityMountPath', jwtMount, 'is not a Vault mount path',
           'use letters, digits, "-", "_", "." and "/" separators, e.g. "jwt-agents"');
       } else if (jwtMount === this.vaultAuthMountPath) {
@@ -484,17 +479,17 @@ export class AgentFleet {
           'give the JWT auth mount its own path, e.g. "jwt-agents"');
       }
     }
-    this.vaultEgress.validate(problems, `${path}/vault.egress`);
-    this.kubernetesApi?.validate(problems, `${path}/kubernetesApi`);
+    this.vaultEgress._validate(problems, `${path}/vault.egress`);
+    this.kubernetesApi?._validate(problems, `${path}/kubernetesApi`);
     this.allowedRegistries.forEach((r, i) => {
       if (!/^[a-z0-9.-]+(:[0-9]+)?\/([a-z0-9._/-]*\/)?$/.test(r)) {
         problems.add(path, `allowedRegistries[${i}]`, r, 'is not a registry prefix ending in "/"',
           'write it as "registry.example.com/" or "registry.example.com/team/"');
       }
     });
-    this.ladder.validate(problems, `${path}/ladder`, this.domains.map(d => d.domain), this.targetNamespaces);
-    PhaseHostnames.validate(problems, this, path);
-    TargetNamespaceRules.check(problems, path, this.targetNamespaces, this.protectedNamespaces);
+    this.ladder._validate(problems, `${path}/ladder`, this.domains.map(d => d.domain), this.targetNamespaces);
+    PhaseHostnames._validate(problems, this, path);
+    TargetNamespaceRules._check(problems, path, this.targetNamespaces, this.protectedNamespaces);
     this.validateClusters(problems, path);
   }
 
@@ -524,7 +519,7 @@ export class AgentFleet {
       const targets = c.targetNamespaces ?? [];
       const seen = new Set<string>();
       targets.forEach((ns, j) => {
-        TrustNames.checkDnsLabel(problems, p, `targetNamespaces[${j}]`, ns);
+        TrustNames._checkDnsLabel(problems, p, `targetNamespaces[${j}]`, ns);
         if (seen.has(ns)) {
           problems.add(p, `targetNamespaces[${j}]`, ns, 'is listed twice', 'list each namespace once');
         }
@@ -538,7 +533,7 @@ export class AgentFleet {
         if (targets.length === 0) {
           problems.add(p, 'targetNamespaces', [], 'lists no namespace', 'name the namespaces agents investigate in this cluster, or leave it unset for the fleet\'s');
         }
-        TargetNamespaceRules.check(problems, p, targets, this.protectedNamespaces);
+        TargetNamespaceRules._check(problems, p, targets, this.protectedNamespaces);
       }
     });
   }
@@ -590,7 +585,7 @@ export class AgentFleet {
     const seen = new Set<string>();
     this.agents.forEach((agent, i) => {
       const p = `${path}/agents[${i}]`;
-      TrustNames.checkDnsLabel(problems, p, 'name', agent.name);
+      TrustNames._checkDnsLabel(problems, p, 'name', agent.name);
       if (seen.has(agent.name)) {
         problems.add(p, 'name', agent.name, 'is declared twice', 'give every agent a distinct name');
       }
@@ -613,27 +608,25 @@ export class AgentFleet {
     const seen = new Set<string>();
     this.domains.forEach((d, i) => {
       const p = `${path}/domains[${i}]`;
-      TrustNames.checkDnsLabel(problems, p, 'domain.name', d.domain.name);
+      TrustNames._checkDnsLabel(problems, p, 'domain.name', d.domain.name);
       if (seen.has(d.domain.name)) {
         problems.add(p, 'domain', d.domain.name, 'is declared twice', 'declare each domain once');
       }
       seen.add(d.domain.name);
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(d.mountPath)) {
+      if (!InputRules.isVaultMountPath(d.mountPath)) {
         problems.add(p, 'mountPath', d.mountPath, 'is not a Vault mount path', 'use segments of letters, digits, "-", "_", "." separated by "/"');
       }
-      if (d.mountPath === 'sys' || d.mountPath.startsWith('sys/') || d.mountPath === 'auth' || d.mountPath.startsWith('auth/')
-        || d.mountPath === 'identity' || d.mountPath.startsWith('identity/') || d.mountPath === 'cubbyhole') {
+      if (InputRules.isReservedVaultMount(d.mountPath)) {
         problems.add(p, 'mountPath', d.mountPath, 'is reserved by Vault', 'use a path under "agents/"');
       }
       this.domains.forEach((other, j) => {
-        if (j > i && (other.mountPath === d.mountPath || other.mountPath.startsWith(`${d.mountPath}/`)
-          || d.mountPath.startsWith(`${other.mountPath}/`))) {
+        if (j > i && InputRules.overlaps(other.mountPath, d.mountPath)) {
           problems.add(p, 'mountPath', d.mountPath,
             `collides with the mount of domain "${other.domain.name}" ("${other.mountPath}"): Vault mounts may not be equal or nested`,
             'give each domain its own path, e.g. the default "agents/<domain>"');
         }
       });
-      d.egress.forEach((t, j) => t.validate(problems, `${p}/egress[${j}]`));
+      d.egress.forEach((t, j) => t._validate(problems, `${p}/egress[${j}]`));
     });
   }
 

@@ -4,7 +4,8 @@ import { PhaseBinding } from './phase-binding';
 import { ResourceQuantity } from './quantity';
 import { TrustDuration } from './trust-duration';
 import { TrustNames } from './trust-names';
-import { ProblemCollector } from './validation';
+import { InputRules } from './private/input-rules';
+import { ProblemCollector } from './private/problem-collector';
 
 /**
  * The options of an investigation Job every form of its props shares: the
@@ -379,7 +380,7 @@ export class AgentJobSpec {
     if (!TrustNames.isLabelValue(this.appLabel) || this.appLabel.length === 0) {
       problems.add(path, 'appLabel', this.appLabel, 'is not a Kubernetes label value', 'use up to 63 letters, digits, "-", "_", "."');
     }
-    TrustNames.checkDnsLabel(problems, path, 'containerName', this.containerName);
+    TrustNames._checkDnsLabel(problems, path, 'containerName', this.containerName);
     AgentJobSpec.checkSeconds(problems, path, 'activeDeadline', this.activeDeadline, 1);
     if (this.activeDeadline.toSeconds() > fleet.jobDeadline.toSeconds()) {
       problems.add(path, 'activeDeadline', this.activeDeadline.toString(),
@@ -414,7 +415,7 @@ export class AgentJobSpec {
       }
       seen.add(code);
     });
-    if (this.otlpEndpoint !== undefined && !/^https?:\/\/[^\s/@]+(\/\S*)?$/.test(this.otlpEndpoint)) {
+    if (this.otlpEndpoint !== undefined && !InputRules.isUrl(this.otlpEndpoint, 'http')) {
       problems.add(path, 'otlpEndpoint', this.otlpEndpoint, 'is not an http(s) URL without credentials',
         'use e.g. "http://otel-collector.observability.svc:4318"');
     }
@@ -467,9 +468,9 @@ export class AgentJobSpec {
     const scratchPath = this.scratchPath;
     const tokenDir = this.tokenMountPath;
     for (const [field, p] of [['scratchPath', scratchPath], ['tokenMountPath', tokenDir]] as const) {
-      if (!/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(p) || p.split('/').includes('..')) {
+      if (!InputRules.isAbsolutePath(p)) {
         problems.add(path, field, p, 'is not an absolute path', 'use e.g. "/scratch"');
-      } else if (p === '/tmp' || p.startsWith('/tmp/')) {
+      } else if (InputRules.isAtOrBelow(p, '/tmp')) {
         problems.add(path, field, p, 'is inside /tmp, which is its own volume', 'choose another directory');
       }
     }
@@ -477,7 +478,7 @@ export class AgentJobSpec {
       problems.add(path, scratchPath === KUBE_API_MOUNT ? 'scratchPath' : 'tokenMountPath', KUBE_API_MOUNT,
         'is where kubernetesApiToken mounts the API credentials', 'choose another directory');
     }
-    if (scratchPath === tokenDir || scratchPath.startsWith(`${tokenDir}/`) || tokenDir.startsWith(`${scratchPath}/`)) {
+    if (InputRules.overlaps(scratchPath, tokenDir)) {
       problems.add(path, 'tokenMountPath', tokenDir, `overlaps scratchPath (${JSON.stringify(scratchPath)})`,
         'mount the token in a directory of its own');
     }

@@ -1,5 +1,6 @@
 import { hostnameFault } from './private/dns-name';
-import { ProblemCollector } from './validation';
+import { InputRules } from './private/input-rules';
+import { ProblemCollector } from './private/problem-collector';
 
 /** Transport protocol of an egress port. */
 export enum EgressProtocol {
@@ -72,34 +73,6 @@ export class EgressTarget {
       `${address ?? NODE_LOCAL_DNS}/32`, [], undefined, undefined, undefined, true);
   }
 
-  /**
-   * Parse an IPv4 CIDR into [network, prefixLength]; undefined if malformed.
-   */
-  public static parseIpv4Cidr(cidr: string): number[] | undefined {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-    if (!m) {
-      return undefined;
-    }
-    const octets = m.slice(1, 5).map(Number);
-    const prefix = Number(m[5]);
-    if (octets.some(o => o > 255) || prefix > 32) {
-      return undefined;
-    }
-    const address = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
-    return [address, prefix];
-  }
-
-  /** Whether IPv4 block `outer` contains block `inner` (both must parse). */
-  public static ipv4Contains(outer: string, inner: string): boolean {
-    const o = EgressTarget.parseIpv4Cidr(outer);
-    const i = EgressTarget.parseIpv4Cidr(inner);
-    if (!o || !i || i[1] < o[1]) {
-      return false;
-    }
-    const mask = o[1] === 0 ? 0 : (~0 << (32 - o[1])) >>> 0;
-    return ((o[0] & mask) >>> 0) === ((i[0] & mask) >>> 0);
-  }
-
   private constructor(
     /** Ports allowed to this target. */
     public readonly ports: EgressPort[],
@@ -122,17 +95,20 @@ export class EgressTarget {
   public get except(): string[] {
     const except = [...this.userExcept];
     for (const carved of [LINK_LOCAL_V4, SHARED_ADDRESS_V4]) {
-      const inner = EgressTarget.parseIpv4Cidr(carved)!;
-      const outer = this.ipBlock ? EgressTarget.parseIpv4Cidr(this.ipBlock) : undefined;
-      if (outer && outer[1] < inner[1] && EgressTarget.ipv4Contains(this.ipBlock!, carved) && !except.includes(carved)) {
+      const inner = InputRules.parseIpv4Cidr(carved)!;
+      const outer = this.ipBlock ? InputRules.parseIpv4Cidr(this.ipBlock) : undefined;
+      if (outer && outer[1] < inner[1] && InputRules.ipv4Contains(this.ipBlock!, carved) && !except.includes(carved)) {
         except.push(carved);
       }
     }
     return except;
   }
 
-  /** Record every problem with this target. */
-  public validate(problems: ProblemCollector, path: string): void {
+  /**
+   * Record every problem with this target.
+   * @internal
+   */
+  public _validate(problems: ProblemCollector, path: string): void {
     if (this.ports.length === 0) {
       problems.add(path, 'ports', this.ports, 'an egress target needs at least one port',
         'list the ports the agent talks to, e.g. [{ port: 443 }]');
@@ -146,17 +122,17 @@ export class EgressTarget {
       this.validateHostnames(problems, path);
     }
     if (this.ipBlock !== undefined) {
-      const parsed = EgressTarget.parseIpv4Cidr(this.ipBlock);
+      const parsed = InputRules.parseIpv4Cidr(this.ipBlock);
       if (!parsed) {
         problems.add(path, 'cidr', this.ipBlock, 'is not an IPv4 CIDR block', 'write it as a.b.c.d/n, e.g. "10.20.0.0/16"');
       } else if (this.isNodeLocalDns && parsed[1] !== 32) {
         problems.add(path, 'address', this.ipBlock, 'is not one IPv4 address', 'give the NodeLocal DNSCache address, e.g. "169.254.20.10"');
-      } else if (EgressTarget.ipv4Contains(LINK_LOCAL_V4, this.ipBlock) && !this.isNodeLocalDns) {
+      } else if (InputRules.ipv4Contains(LINK_LOCAL_V4, this.ipBlock) && !this.isNodeLocalDns) {
         problems.add(path, 'cidr', this.ipBlock, 'targets the link-local range that holds cloud metadata endpoints',
           'agents must never reach 169.254.0.0/16; remove this target');
       }
       this.userExcept.forEach((e, i) => {
-        if (!EgressTarget.parseIpv4Cidr(e) || !EgressTarget.ipv4Contains(this.ipBlock!, e)) {
+        if (!InputRules.parseIpv4Cidr(e) || !InputRules.ipv4Contains(this.ipBlock!, e)) {
           problems.add(path, `except[${i}]`, e, `is not an IPv4 CIDR block inside ${this.ipBlock}`,
             'list only sub-ranges of the target block');
         }

@@ -4,7 +4,7 @@ import { AgentRecordingRules } from './agent-recording-rules';
 import { TrustNames } from './trust-names';
 import { promqlAlternation } from './private/promql-literal';
 import { PromotionEvidenceQueries } from './promotion-evidence-queries';
-import { ProblemCollector } from './validation';
+import { ProblemCollector } from './private/problem-collector';
 
 /** Options of the agent dashboard. */
 export interface GrafanaDashboardOptions {

@@ -1,5 +1,5 @@
 import { TrustNames } from './trust-names';
-import { ProblemCollector } from './validation';
+import { ProblemCollector } from './private/problem-collector';
 
 /** An egress proxy agents reach hostnames through (`HostnameEnforcement.egressProxy`). */
 export interface EgressProxyProps {
@@ -36,6 +36,9 @@ export interface CiliumFqdnProps {
   readonly dnsPodLabels?: { [key: string]: string };
 }
 
+/** Default first port of the egress proxy (Squid's usual port). */
+const DEFAULT_PROXY_PORT = 3128;
+
 /**
  * How a fleet enforces hostname egress (`EgressTarget.hosts`), which core
  * NetworkPolicy cannot express:
@@ -49,8 +52,6 @@ export interface CiliumFqdnProps {
  *   DNS proxy learn their addresses; the NetworkPolicy default-deny stays.
  */
 export class HostnameEnforcement {
-  /** Default first port of the egress proxy (Squid's usual port). */
-  public static readonly DEFAULT_PROXY_PORT = 3128;
 
   /** Through a forward proxy, one port per phase. */
   public static egressProxy(props: EgressProxyProps): HostnameEnforcement {
@@ -58,7 +59,7 @@ export class HostnameEnforcement {
       namespace: props.namespace,
       podLabels: { ...(props.podLabels ?? {}) },
       serviceName: props.serviceName,
-      port: props.port ?? HostnameEnforcement.DEFAULT_PROXY_PORT,
+      port: props.port ?? DEFAULT_PROXY_PORT,
     }, undefined);
   }
 
@@ -85,7 +86,7 @@ export class HostnameEnforcement {
 
   /** The proxy port of the phase at `rank` (0 = lowest); undefined without a proxy. */
   public proxyPort(rank: number): number | undefined {
-    return this.proxy ? (this.proxy.port ?? HostnameEnforcement.DEFAULT_PROXY_PORT) + rank : undefined;
+    return this.proxy ? (this.proxy.port ?? DEFAULT_PROXY_PORT) + rank : undefined;
   }
 
   /** The proxy URL agents of the phase at `rank` use; undefined without a proxy. */
@@ -93,22 +94,25 @@ export class HostnameEnforcement {
     return this.proxy ? `http://${this.proxy.serviceName}.${this.proxy.namespace}.svc:${this.proxyPort(rank)}` : undefined;
   }
 
-  /** Record every problem; `phaseCount` bounds the proxy's port range. */
-  public validate(problems: ProblemCollector, path: string, phaseCount: number): void {
+  /**
+   * Record every problem; `phaseCount` bounds the proxy's port range.
+   * @internal
+   */
+  public _validate(problems: ProblemCollector, path: string, phaseCount: number): void {
     const p = this.proxy;
     if (p) {
-      TrustNames.checkDnsLabel(problems, path, 'namespace', p.namespace);
-      TrustNames.checkDnsLabel(problems, path, 'serviceName', p.serviceName);
+      TrustNames._checkDnsLabel(problems, path, 'namespace', p.namespace);
+      TrustNames._checkDnsLabel(problems, path, 'serviceName', p.serviceName);
       HostnameEnforcement.checkLabels(problems, path, 'podLabels', p.podLabels);
-      const port = p.port ?? HostnameEnforcement.DEFAULT_PROXY_PORT;
+      const port = p.port ?? DEFAULT_PROXY_PORT;
       if (!Number.isInteger(port) || port < 1 || port + phaseCount - 1 > 65535) {
         problems.add(path, 'port', port, `is not a port from which ${phaseCount} consecutive ports (one per phase) fit in 1-65535`,
-          `use e.g. ${HostnameEnforcement.DEFAULT_PROXY_PORT}`);
+          `use e.g. ${DEFAULT_PROXY_PORT}`);
       }
     }
     const c = this.ciliumDns;
     if (c) {
-      TrustNames.checkDnsLabel(problems, path, 'dnsNamespace', c.dnsNamespace ?? '');
+      TrustNames._checkDnsLabel(problems, path, 'dnsNamespace', c.dnsNamespace ?? '');
       HostnameEnforcement.checkLabels(problems, path, 'dnsPodLabels', c.dnsPodLabels);
     }
   }

@@ -3,6 +3,9 @@ import { AgentFleet } from './agent-fleet';
 import { LauncherContract } from './launcher-contract';
 import { lit, listLit } from './private/cel-literal';
 
+/** Default name of the promotion identity's ServiceAccount, in the agent namespace. */
+const DEFAULT_PROMOTER_NAME = 'agent-trust-promoter';
+
 /**
  * The rules of the params policy (issue #17 item 4): the ceilings ConfigMap
  * (`agent-trust-ceilings`, which the Job and Pod policies read) and every
@@ -12,14 +15,12 @@ import { lit, listLit } from './private/cel-literal';
  * params, or rewrite a contract the launcher renders from.
  */
 export class ParamsAdmissionRules {
-  /** Default name of the promotion identity's ServiceAccount, in the agent namespace. */
-  public static readonly DEFAULT_PROMOTER_NAME = 'agent-trust-promoter';
   /** Rule id: only the promotion identity writes the guarded ConfigMaps. */
   public static readonly WRITTEN_BY_PROMOTION_IDENTITY = 'params-written-by-promotion-identity';
 
   /** The default promotion identity of a fleet: `system:serviceaccount:<namespace>:agent-trust-promoter`. */
   public static defaultPromoters(fleet: AgentFleet): string[] {
-    return [AdmissionRules.serviceAccountUsername(fleet.namespace, ParamsAdmissionRules.DEFAULT_PROMOTER_NAME)];
+    return [AdmissionRules.serviceAccountUsername(fleet.namespace, DEFAULT_PROMOTER_NAME)];
   }
 
   /** The ConfigMaps guarded: the params and each agent's contract, sorted. */

@@ -3,7 +3,7 @@ import { EgressTarget, EgressProtocol } from './egress-target';
 import { HostnameEnforcement } from './hostname-enforcement';
 import { isWildcard } from './private/dns-name';
 import { TrustPhase } from './trust-phase';
-import { ProblemCollector } from './validation';
+import { ProblemCollector } from './private/problem-collector';
 
 /** One hostname a phase may reach on one port (a row of the launcher contract's `egressHostnames`). */
 export interface HostnameGrant {
@@ -116,10 +116,11 @@ export class PhaseHostnames {
    * Record the problems of the fleet's hostname egress: hostnames need an
    * enforcement, a proxy carries TCP only, and Vault and the API server are
    * never reached by name.
+   * @internal
    */
-  public static validate(problems: ProblemCollector, fleet: AgentFleet, path: string): void {
+  public static _validate(problems: ProblemCollector, fleet: AgentFleet, path: string): void {
     const enforcement: HostnameEnforcement | undefined = fleet.hostnameEnforcement;
-    enforcement?.validate(problems, `${path}/hostnameEnforcement`, fleet.ladder.phases.length);
+    enforcement?._validate(problems, `${path}/hostnameEnforcement`, fleet.ladder.phases.length);
     fleet.domains.forEach((d, i) => d.egress.forEach((t, j) => {
       if (t.hostnames === undefined) {
         return;
@@ -137,16 +138,17 @@ export class PhaseHostnames {
         });
       }
     }));
-    PhaseHostnames.refuseHostnames(problems, `${path}/vault.egress`, 'use EgressTarget.inCluster(…) for Vault\'s pods', fleet.vaultEgress);
-    PhaseHostnames.refuseHostnames(problems, `${path}/kubernetesApi`, 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)',
+    PhaseHostnames._refuseHostnames(problems, `${path}/vault.egress`, 'use EgressTarget.inCluster(…) for Vault\'s pods', fleet.vaultEgress);
+    PhaseHostnames._refuseHostnames(problems, `${path}/kubernetesApi`, 'give the API server\'s endpoint addresses with EgressTarget.cidr(…)',
       fleet.kubernetesApi);
   }
 
   /**
    * Record a problem when `target` names hostnames where only a NetworkPolicy
    * peer works (Vault, the API server, cluster DNS).
+   * @internal
    */
-  public static refuseHostnames(problems: ProblemCollector, path: string, hint: string, target?: EgressTarget): void {
+  public static _refuseHostnames(problems: ProblemCollector, path: string, hint: string, target?: EgressTarget): void {
     if (target?.hostnames !== undefined) {
       problems.add(path, 'hostnames', target.hostnames, 'is reached by name, which a NetworkPolicy cannot enforce', hint);
     }

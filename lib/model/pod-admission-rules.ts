@@ -4,57 +4,8 @@ import { LauncherContract, LauncherContractDocument } from './launcher-contract'
 import { TrustNames } from './trust-names';
 import { messagePrefix, rule } from './private/admission-rule-table';
 import { lit, listLit } from './private/cel-literal';
+import { InvestigationPodShape, PodVolumeShape, ProjectedSourceShape } from './private/investigation-pod-shape';
 import { PodSpecRoot } from './private/pod-spec-root';
-
-/** One source of a projected volume, as the admission compares it. */
-export interface ProjectedSourceShape {
-  /** The source type: `serviceAccountToken`, `configMap`, `downwardAPI`, … */
-  readonly kind: string;
-  /**
-   * Audience of a `serviceAccountToken` source; "" for the API server's own audience.
-   * @default - not a token source
-   */
-  readonly audience?: string;
-  /**
-   * Longest lifetime of a `serviceAccountToken` source, in seconds.
-   * @default - not a token source
-   */
-  readonly maxExpirationSeconds?: number;
-  /**
-   * Name of a `configMap` source.
-   * @default - not a configMap source
-   */
-  readonly configMapName?: string;
-}
-
-/** One volume an investigation Pod may have. */
-export interface PodVolumeShape {
-  /** Volume name. */
-  readonly name: string;
-  /** Its source type, the one key besides `name` (`emptyDir`, `projected`, …). */
-  readonly kind: string;
-  /**
-   * The sources of a projected volume, in order.
-   * @default - not a projected volume
-   */
-  readonly projectedSources?: ProjectedSourceShape[];
-}
-
-/**
- * What an agent's investigation Pod may contain, from its launcher
- * contract: the containers and init containers by name, and the volumes by
- * name and type.
- */
-export interface InvestigationPodShape {
-  /** The agent. */
-  readonly agent: string;
-  /** Names of the containers, exactly these. */
-  readonly containers: string[];
-  /** Names of the init containers allowed (a subset may be present). */
-  readonly initContainers: string[];
-  /** The volumes allowed (a subset may be present). */
-  readonly volumes: PodVolumeShape[];
-}
 
 const POD: PodSpecRoot = { path: 'object.spec', guard: 'has(object.spec)', field: 'spec', kind: 'Pod' };
 const SPEC = POD.path;
@@ -140,12 +91,12 @@ export class PodAdmissionRules {
    * Usernames the Job controller creates Pods as: its own ServiceAccount
    * (`--use-service-account-credentials`, the kubeadm default) and the
    * controller manager's identity on control planes without per-controller
-   * credentials.
+   * credentials. (A method, not a constant: callers get their own copy.)
+   * @internal
    */
-  public static readonly DEFAULT_POD_CREATORS: string[] = [
-    AdmissionRules.serviceAccountUsername('kube-system', 'job-controller'),
-    'system:kube-controller-manager',
-  ];
+  public static _defaultPodCreators(): string[] {
+    return [AdmissionRules.serviceAccountUsername('kube-system', 'job-controller'), 'system:kube-controller-manager'];
+  }
   /** Init container the Vault Agent injector adds in pre-populate-only mode. */
   public static readonly VAULT_AGENT_INIT_CONTAINER = 'vault-agent-init';
   /** Volumes the Vault Agent injector adds in pre-populate-only mode (memory-backed emptyDirs). */
@@ -171,7 +122,7 @@ export class PodAdmissionRules {
    * the Job template's containers, init containers and volumes, plus what
    * the Vault Agent injector adds when the template asks for it.
    */
-  public static shapeOf(contract: LauncherContractDocument): InvestigationPodShape {
+  private static shapeOf(contract: LauncherContractDocument): InvestigationPodShape {
     const template = contract?.jobTemplate?.spec?.template ?? {};
     const spec = template.spec ?? {};
     const names = (list: any): string[] => (Array.isArray(list) ? list : []).map((c: any) => String(c?.name));
@@ -221,8 +172,29 @@ export class PodAdmissionRules {
     }];
   }
 
-  /** Every rule of the Pod policy, in evaluation order. */
-  public static forFleet(fleet: AgentFleet, shapes: InvestigationPodShape[], podCreators: string[]): AdmissionRule[] {
+  /**
+   * The Pod shape of each agent's contract (one per distinct shape): what
+   * the Pod policy compares a Pod with.
+   * @internal
+   */
+  public static _shapesOf(contracts: LauncherContractDocument[]): InvestigationPodShape[] {
+    const seen = new Set<string>();
+    return contracts.map(c => PodAdmissionRules.shapeOf(c)).filter(shape => {
+      const key = JSON.stringify(shape);
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+  }
+
+  /** Every rule of the Pod policy, in evaluation order, for the agents' launcher contracts. */
+  public static forFleet(fleet: AgentFleet, contracts: LauncherContractDocument[], podCreators: string[]): AdmissionRule[] {
+    return PodAdmissionRules._forShapes(fleet, PodAdmissionRules._shapesOf(contracts), podCreators);
+  }
+
+  /**
+   * `forFleet` over shapes already computed (a synth reuses the shapes its validation read).
+   * @internal
+   */
+  public static _forShapes(fleet: AgentFleet, shapes: InvestigationPodShape[], podCreators: string[]): AdmissionRule[] {
     const p = messagePrefix;
     const idL = LauncherContract.INVESTIGATION_LABEL;
     const create = 'request.operation == "CREATE"';

@@ -1,7 +1,7 @@
 import { AgentFleet } from './agent-fleet';
 import { AgentRecordingRules } from './agent-recording-rules';
 import { PromotionCriteria } from './promotion';
-import { ProblemCollector } from './validation';
+import { ProblemCollector } from './private/problem-collector';
 
 /** PromQL for the figures of a promotion evidence document, over one window. */
 export interface PromotionEvidenceQuerySet {

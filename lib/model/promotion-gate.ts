@@ -1,7 +1,8 @@
 import { LauncherContractDocument } from './launcher-contract';
 import { DemotionTrigger, PromotionCriteria } from './promotion';
 import { TrustLadder } from './trust-ladder';
-import { ProblemCollector } from './validation';
+import { InputRules } from './private/input-rules';
+import { ProblemCollector } from './private/problem-collector';
 
 /** One human approval of a promotion. */
 export interface PromotionApproval {
@@ -337,11 +338,7 @@ export class PromotionGate {
 
   /** The criteria for entering a phase, or undefined when it has none; throws for an unknown phase. */
   public criteriaOf(phase: string): PromotionCriteria | undefined {
-    const rank = this.rankOf(phase);
-    if (rank < 0) {
-      throw new Error(`unknown trust phase ${JSON.stringify(phase)}; this ladder has ${this.phases.join(', ')}`);
-    }
-    return this.steps[rank].criteria;
+    return InputRules.findByName(this.steps, s => s.phase, phase, (n, names) => `unknown trust phase ${n}; this ladder has ${names}`).criteria;
   }
 
   private static rateOf(evidence: PromotionEvidence): number {

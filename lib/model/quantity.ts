@@ -1,4 +1,4 @@
-import { ProblemCollector } from './validation';
+import { ProblemCollector } from './private/problem-collector';
 
 const SUFFIX: { [key: string]: number } = {
   'n': 1e-9, 'u': 1e-6, 'm': 1e-3, '': 1, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,

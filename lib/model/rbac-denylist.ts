@@ -1,5 +1,6 @@
 import { KubernetesRule } from './kubernetes-rule';
-import { ProblemCollector } from './validation';
+import { InputRules } from './private/input-rules';
+import { ProblemCollector } from './private/problem-collector';
 
 const WORKLOAD_KINDS = ['pods', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs',
   'replicationcontrollers'];
@@ -87,11 +88,7 @@ export class DenyRule {
 
   /** A deny rule by id; throws with the list of ids when unknown. */
   public static of(id: string): DenyRule {
-    const found = DenyRule.all().find(r => r.id === id);
-    if (!found) {
-      throw new Error(`unknown deny rule ${JSON.stringify(id)}; use one of ${DenyRule.all().map(r => r.id).join(', ')}`);
-    }
-    return found;
+    return InputRules.findByName(DenyRule.all(), r => r.id, id, (n, names) => `unknown deny rule ${n}; use one of ${names}`);
   }
 
   private constructor(
@@ -150,8 +147,9 @@ export class RbacDenylist {
   /**
    * Record a problem for every denied permission in `rules` that no
    * override lifts, and for every override without a reason.
+   * @internal
    */
-  public static check(problems: ProblemCollector, path: string, field: string, rules: KubernetesRule[],
+  public static _check(problems: ProblemCollector, path: string, field: string, rules: KubernetesRule[],
     overrides?: DenylistOverride[]): void {
     const lifted = new Set<DenyRule>();
     (overrides ?? []).forEach((o, i) => {

@@ -1,5 +1,5 @@
 import { EgressTarget } from './egress-target';
-import { ProblemCollector } from './validation';
+import { ProblemCollector } from './private/problem-collector';
 
 /** A namespace agents must never act on, and why. */
 export interface ProtectedNamespace {
@@ -49,8 +49,11 @@ export class TargetNamespaceRules {
     return sets.length === 0 ? [] : [...sets[0]].filter(ns => sets.every(x => x.has(ns))).sort();
   }
 
-  /** Record a problem for every target namespace that is protected. */
-  public static check(problems: ProblemCollector, path: string, targetNamespaces: string[], protectedNamespaces: ProtectedNamespace[]): void {
+  /**
+   * Record a problem for every target namespace that is protected.
+   * @internal
+   */
+  public static _check(problems: ProblemCollector, path: string, targetNamespaces: string[], protectedNamespaces: ProtectedNamespace[]): void {
     targetNamespaces.forEach((ns, i) => {
       const hit = protectedNamespaces.find(p => p.namespace === ns);
       if (hit) {

@@ -6,7 +6,8 @@ import { PermissionSet } from './permission-set';
 import { DemotionTrigger, PromotionCriteria } from './promotion';
 import { DenylistOverride, RbacDenylist } from './rbac-denylist';
 import { TrustPhase } from './trust-phase';
-import { ProblemCollector } from './validation';
+import { InputRules } from './private/input-rules';
+import { ProblemCollector } from './private/problem-collector';
 
 /** The access level a phase has in one domain. */
 export interface DomainAccess {
@@ -166,11 +167,7 @@ export class TrustLadder {
 
   /** A phase by name; throws, listing the phases, when the ladder does not hold it. */
   public phase(name: string): TrustPhase {
-    const found = this.defs.find(d => d.phase.name === name);
-    if (!found) {
-      throw new Error(`unknown trust phase ${JSON.stringify(name)}; this ladder has ${this.phases.join(', ')}`);
-    }
-    return found.phase;
+    return this.definitionNamed(name).phase;
   }
 
   /** Whether `phase` is at or below `ceiling` (false when either is not on the ladder). */
@@ -194,11 +191,11 @@ export class TrustLadder {
 
   /** The definition of a phase; throws when the ladder does not hold it. */
   public definition(phase: TrustPhase): PhaseDefinition {
-    const def = this.defs[this.rankOf(phase)];
-    if (!def) {
-      throw new Error(`unknown trust phase ${JSON.stringify(phase.name)}; this ladder has ${this.phases.join(', ')}`);
-    }
-    return def;
+    return this.definitionNamed(phase.name);
+  }
+
+  private definitionNamed(name: string): PhaseDefinition {
+    return InputRules.findByName(this.defs, d => d.phase.name, name, (n, names) => `unknown trust phase ${n}; this ladder has ${names}`);
   }
 
   /** The access level a phase has in a domain. */
@@ -217,8 +214,9 @@ export class TrustLadder {
    * Record every problem of the ladder: phase names, duplicates, the
    * denylist, missing promotion criteria, and phases that grant less than
    * the phase below (Kubernetes rules in `namespaces`, and access in `domains`).
+   * @internal
    */
-  public validate(problems: ProblemCollector, path: string, domains: Domain[], namespaces: string[]): void {
+  public _validate(problems: ProblemCollector, path: string, domains: Domain[], namespaces: string[]): void {
     if (this.defs.length === 0) {
       problems.add(path, 'phases', [], 'a ladder needs at least one phase', 'use TrustLadder.standard() or list your phases');
       return;
@@ -227,12 +225,12 @@ export class TrustLadder {
     this.defs.forEach((def, i) => {
       const p = `${path}/phases[${i}]`;
       const name = def.phase?.name;
-      TrustNames.checkDnsLabel(problems, p, 'phase.name', name, TrustNames.MAX_PHASE_NAME);
+      TrustNames._checkDnsLabel(problems, p, 'phase.name', name, TrustNames.MAX_PHASE_NAME);
       if (seen.has(name)) {
         problems.add(p, 'phase.name', name, 'is declared twice in this ladder', 'give every phase a distinct name');
       }
       seen.add(name);
-      RbacDenylist.check(problems, p, 'kubernetesRules', def.kubernetesRules ?? [], def.allowDenied);
+      RbacDenylist._check(problems, p, 'kubernetesRules', def.kubernetesRules ?? [], def.allowDenied);
       this.validateRules(problems, p, def.kubernetesRules ?? []);
       if (i > 0) {
         this.validatePromotion(problems, p, def);

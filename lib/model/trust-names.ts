@@ -1,4 +1,4 @@
-import { ProblemCollector } from './validation';
+import { ProblemCollector } from './private/problem-collector';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -115,8 +115,9 @@ export class TrustNames {
   /**
    * Record a problem unless `value` is a DNS label of at most `maxLength`
    * characters. Returns whether it was valid.
+   * @internal
    */
-  public static checkDnsLabel(problems: ProblemCollector, path: string, field: string, value: string,
+  public static _checkDnsLabel(problems: ProblemCollector, path: string, field: string, value: string,
     maxLength?: number): boolean {
     const max = maxLength ?? TrustNames.MAX_DNS_LABEL;
     if (typeof value !== 'string' || value.length === 0) {

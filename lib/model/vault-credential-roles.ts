@@ -4,7 +4,7 @@ import { Domain } from './domain';
 import { TrustDuration } from './trust-duration';
 import { KubernetesRule } from './kubernetes-rule';
 import { RbacDenylist } from './rbac-denylist';
-import { ProblemCollector } from './validation';
+import { ProblemCollector } from './private/problem-collector';
 
 /** SQL run by the database secrets engine for one credential level. */
 export interface DatabaseLevelStatements {
@@ -93,6 +93,9 @@ function tablePrivileges(level: AccessLevel): string[] {
   return privileges;
 }
 
+/** Schemas the default PostgreSQL statements grant on when none are named. */
+const DEFAULT_POSTGRESQL_SCHEMAS: string[] = ['public'];
+
 /**
  * The content of the per-level credential roles of each engine kind, as
  * data: database statements, SSH principals, AWS role ARNs, Kubernetes
@@ -102,18 +105,16 @@ function tablePrivileges(level: AccessLevel): string[] {
  * `<mount>/creds/<level>` always names a role that exists.
  */
 export class CredentialRoles {
-  /** Schemas the default PostgreSQL statements grant on when none are named. */
-  public static readonly DEFAULT_POSTGRESQL_SCHEMAS: string[] = ['public'];
 
   /**
    * Default PostgreSQL statements per level on `schemas`: a LOGIN role that
    * expires with the lease, no superuser, no role or database creation;
    * read-only gets SELECT, limited-write adds INSERT/UPDATE (and sequence
    * usage for inserts), autonomous adds DELETE. No DDL at any level.
-   * @param schemas schema names (identifiers) @default CredentialRoles.DEFAULT_POSTGRESQL_SCHEMAS
+   * @param schemas schema names (identifiers) @default ["public"]
    */
   public static postgresqlStatements(schemas?: string[]): DatabaseLevelStatements[] {
-    const list = schemas ?? CredentialRoles.DEFAULT_POSTGRESQL_SCHEMAS;
+    const list = schemas ?? DEFAULT_POSTGRESQL_SCHEMAS;
     return AccessLevel.credentialLevels().map(level => {
       const creation = [
         'CREATE ROLE "{{name}}" WITH LOGIN PASSWORD \'{{password}}\' VALID UNTIL \'{{expiration}}\' NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;',
@@ -212,8 +213,9 @@ export class CredentialRoles {
    * Record a problem for TTLs that are not whole seconds ≥ 1, a default
    * longer than the deadline, a maximum longer than the agent token's
    * explicit max TTL (deadline + margin), or a default above the maximum.
+   * @internal
    */
-  public static checkTtls(problems: ProblemCollector, path: string, fleet: AgentFleet, defaultTtl?: TrustDuration, maxTtl?: TrustDuration): void {
+  public static _checkTtls(problems: ProblemCollector, path: string, fleet: AgentFleet, defaultTtl?: TrustDuration, maxTtl?: TrustDuration): void {
     const t = CredentialRoles.ttls(fleet, defaultTtl, maxTtl);
     const deadline = fleet.jobDeadline.toSeconds();
     const tokenMax = fleet.tokenMaxTtlSeconds;
@@ -240,8 +242,9 @@ export class CredentialRoles {
   /**
    * Record a problem for every level some phase may request in `domain` that
    * has no role in `provided` (and for levels provided twice).
+   * @internal
    */
-  public static checkCoverage(problems: ProblemCollector, path: string, field: string, fleet: AgentFleet, domain: Domain,
+  public static _checkCoverage(problems: ProblemCollector, path: string, field: string, fleet: AgentFleet, domain: Domain,
     provided: AccessLevel[]): void {
     const names = provided.map(l => l?.name);
     for (const level of CredentialRoles.requiredLevels(fleet, domain)) {
@@ -261,8 +264,11 @@ export class CredentialRoles {
     });
   }
 
-  /** Record a problem for every unsafe or malformed database statement list. */
-  public static checkDatabaseStatements(problems: ProblemCollector, path: string, field: string, statements: DatabaseLevelStatements[]): void {
+  /**
+   * Record a problem for every unsafe or malformed database statement list.
+   * @internal
+   */
+  public static _checkDatabaseStatements(problems: ProblemCollector, path: string, field: string, statements: DatabaseLevelStatements[]): void {
     statements.forEach((s, i) => {
       const f = `${field}[${i}]`;
       if (!s.creation || s.creation.length === 0) {
@@ -292,8 +298,11 @@ export class CredentialRoles {
     });
   }
 
-  /** Record a problem for every schema or database name that is not a plain SQL identifier. */
-  public static checkIdentifiers(problems: ProblemCollector, path: string, field: string, names: string[]): void {
+  /**
+   * Record a problem for every schema or database name that is not a plain SQL identifier.
+   * @internal
+   */
+  public static _checkIdentifiers(problems: ProblemCollector, path: string, field: string, names: string[]): void {
     if (names.length === 0) {
       problems.add(path, field, names, 'lists none', 'name at least one schema or database the agents may use');
     }
@@ -305,8 +314,11 @@ export class CredentialRoles {
     });
   }
 
-  /** Record a problem for every SSH principal that is empty, malformed, `root` or a wildcard. */
-  public static checkSshUsers(problems: ProblemCollector, path: string, field: string, entries: SshLevelUsers[]): void {
+  /**
+   * Record a problem for every SSH principal that is empty, malformed, `root` or a wildcard.
+   * @internal
+   */
+  public static _checkSshUsers(problems: ProblemCollector, path: string, field: string, entries: SshLevelUsers[]): void {
     entries.forEach((e, i) => {
       if (!e.users || e.users.length === 0) {
         problems.add(path, `${field}[${i}].users`, e.users ?? [], 'lists no user', 'name the device account, e.g. "agent-read-only"');
@@ -322,8 +334,11 @@ export class CredentialRoles {
     });
   }
 
-  /** Record a problem for every AWS role entry whose ARN is not an IAM role ARN. */
-  public static checkAwsRoles(problems: ProblemCollector, path: string, field: string, entries: AwsLevelRole[]): void {
+  /**
+   * Record a problem for every AWS role entry whose ARN is not an IAM role ARN.
+   * @internal
+   */
+  public static _checkAwsRoles(problems: ProblemCollector, path: string, field: string, entries: AwsLevelRole[]): void {
     entries.forEach((e, i) => {
       if (typeof e.roleArn !== 'string' || !ROLE_ARN.test(e.roleArn)) {
         problems.add(path, `${field}[${i}].roleArn`, e.roleArn, 'is not an IAM role ARN',
@@ -332,8 +347,11 @@ export class CredentialRoles {
     });
   }
 
-  /** Record a problem for every Kubernetes-engine role without exactly one of rules / role name, or with denied rules. */
-  public static checkKubernetesRoles(problems: ProblemCollector, path: string, field: string, entries: KubernetesLevelRole[]): void {
+  /**
+   * Record a problem for every Kubernetes-engine role without exactly one of rules / role name, or with denied rules.
+   * @internal
+   */
+  public static _checkKubernetesRoles(problems: ProblemCollector, path: string, field: string, entries: KubernetesLevelRole[]): void {
     entries.forEach((e, i) => {
       const f = `${field}[${i}]`;
       const hasRules = (e.rules ?? []).length > 0;
@@ -349,7 +367,7 @@ export class CredentialRoles {
               'drop the cluster-scoped rule (the phase ServiceAccount already holds cluster reads)');
           }
         });
-        RbacDenylist.check(problems, path, `${f}.rules`, e.rules ?? []);
+        RbacDenylist._check(problems, path, `${f}.rules`, e.rules ?? []);
       }
     });
   }

@@ -1,5 +1,5 @@
 import { TrustNames } from './trust-names';
-import { ProblemCollector } from './validation';
+import { ProblemCollector } from './private/problem-collector';
 
 /** Options of `VaultNaming.fleetScoped`. */
 export interface FleetScopedVaultNamingOptions {
@@ -72,6 +72,6 @@ export class VaultNaming {
         'shorten the phase names of the ladder');
       return;
     }
-    TrustNames.checkDnsLabel(problems, path, field, prefix, max);
+    TrustNames._checkDnsLabel(problems, path, field, prefix, max);
   }
 }

@@ -2,7 +2,7 @@ import { AgentFleet } from './agent-fleet';
 import { SecretEngineKind } from './secret-engine-kind';
 import { TrustPhase } from './trust-phase';
 import { VaultPathRules } from './private/vault-path-rules';
-import { ProblemCollector } from './validation';
+import { ProblemCollector } from './private/problem-collector';
 
 /** One path of a Vault policy and the capabilities granted on it. */
 export interface VaultPathRule {
@@ -100,8 +100,9 @@ export class VaultPolicyDocument {
    * `identity/` or `auth/` other than the token self paths, a wildcard
    * outside one engine's own credential path, `sudo` or an unknown
    * capability.
+   * @internal
    */
-  public static checkLadder(problems: ProblemCollector, path: string, fleet: AgentFleet, documents: VaultPolicyDocument[]): void {
+  public static _checkLadder(problems: ProblemCollector, path: string, fleet: AgentFleet, documents: VaultPolicyDocument[]): void {
     const phases = fleet.ladder.phases;
     for (const phase of phases) {
       const count = documents.filter(d => d.phase.name === phase.name).length;
@@ -117,7 +118,7 @@ export class VaultPolicyDocument {
       if (!fleet.ladder.has(doc.phase)) {
         problems.add(path, 'policies', doc.phase.name, 'is not a phase of the fleet\'s ladder', `use one of ${phases.join(', ')}`);
       }
-      doc.check(problems, `${path}/${doc.name}`, fleet);
+      doc._check(problems, `${path}/${doc.name}`, fleet);
     });
     let below: VaultPolicyDocument | undefined;
     for (const phase of phases) {
@@ -196,8 +197,11 @@ export class VaultPolicyDocument {
     return { path: paths };
   }
 
-  /** Record the problems of this one policy (see `checkLadder`). */
-  public check(problems: ProblemCollector, path: string, fleet: AgentFleet): void {
+  /**
+   * Record the problems of this one policy (see `checkLadder`).
+   * @internal
+   */
+  public _check(problems: ProblemCollector, path: string, fleet: AgentFleet): void {
     const self = VaultPolicyDocument.TOKEN_SELF_RULES.map(r => r.path);
     // Wildcards are allowed only right below one engine's own credential path (`<mount>/<segment>/…`).
     const credentialRoots = fleet.domains.map(d => `${d.mountPath}/${d.engine.segment}/`);

@@ -3,11 +3,14 @@ import { JwtAuthBackend } from '@cdktf/provider-vault/lib/jwt-auth-backend';
 import { JwtAuthBackendRole } from '@cdktf/provider-vault/lib/jwt-auth-backend-role';
 import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
-import { TerraformResource, TerraformStack, TerraformVariable, Token } from 'cdktf';
+import { TerraformResource, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { AgentFleet, PhaseBinding, ProblemCollector, TrustNames, TrustPhase } from '../model';
+import { AgentFleet, PhaseBinding, TrustNames, TrustPhase } from '../model';
 import { SecretInput } from './private/secret-input';
 import { VaultTokenType } from './vault-token-type';
+import { InputRules } from '../model/private/input-rules';
+import { StackMounts } from './private/stack-mounts';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /**
  * Optional per-investigation identity: a JWT auth mount that validates the
@@ -142,7 +145,7 @@ export class AgentVaultAuth extends Construct {
     this.tokenType = props.tokenType ?? VaultTokenType.SERVICE;
     const problems = new ProblemCollector();
     const path = this.node.path;
-    if (typeof props.kubernetesHost !== 'string' || !/^https:\/\/[^\s/@]+(\/\S*)?$/.test(props.kubernetesHost)) {
+    if (!InputRules.isUrl(props.kubernetesHost, 'https')) {
       problems.add(path, 'kubernetesHost', props.kubernetesHost, 'is not an https URL without credentials',
         'use e.g. "https://kubernetes.default.svc"');
     }
@@ -173,10 +176,10 @@ export class AgentVaultAuth extends Construct {
     }
     const cidrs = [...(props.tokenBoundCidrs ?? [])];
     cidrs.forEach((c, i) => {
-      const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(String(c));
-      if (!m || m.slice(1, 5).some(o => Number(o) > 255) || Number(m[5]) > 32) {
+      const cidr = InputRules.parseIpv4Cidr(String(c));
+      if (!cidr) {
         problems.add(path, `tokenBoundCidrs[${i}]`, c, 'is not an IPv4 CIDR', 'use e.g. "10.244.0.0/16" (the pod CIDR)');
-      } else if (Number(m[5]) === 0) {
+      } else if (cidr[1] === 0) {
         problems.add(path, `tokenBoundCidrs[${i}]`, c, 'binds the token to every address', 'name the pod CIDR, e.g. "10.244.0.0/16"');
       }
     });
@@ -203,6 +206,15 @@ export class AgentVaultAuth extends Construct {
     // agent does, and no mount or system tuning can lengthen it.
     // token_max_ttl stays unset: the explicit max is stricter and is what
     // `agent-trust verify` checks.
+    // Both auth methods issue the same tokens: short, renewable, ended at deadline + margin, the phase policy only.
+    const tokenFields = (b: PhaseBinding) => ({
+      tokenTtl: b.tokenTtlSeconds,
+      tokenExplicitMaxTtl: b.tokenMaxTtlSeconds,
+      tokenPolicies: [b.vaultPolicy],
+      tokenNoDefaultPolicy: true,
+      tokenType: this.tokenType.value,
+      ...bound,
+    });
     this.roles = this.bindings.map(b => new KubernetesAuthBackendRole(this, b.phase.name, {
       backend: this.backend.path,
       roleName: b.vaultRole,
@@ -210,12 +222,7 @@ export class AgentVaultAuth extends Construct {
       boundServiceAccountNamespaces: [b.namespace],
       audience: b.audience,
       aliasNameSource: 'serviceaccount_uid',
-      tokenTtl: b.tokenTtlSeconds,
-      tokenExplicitMaxTtl: b.tokenMaxTtlSeconds,
-      tokenPolicies: [b.vaultPolicy],
-      tokenNoDefaultPolicy: true,
-      tokenType: this.tokenType.value,
-      ...bound,
+      ...tokenFields(b),
     }));
 
     this.jwtRoles = [];
@@ -254,12 +261,7 @@ export class AgentVaultAuth extends Construct {
             '/kubernetes.io/namespace': 'namespace',
             '/kubernetes.io/serviceaccount/name': 'service_account_name',
           },
-          tokenTtl: b.tokenTtlSeconds,
-          tokenExplicitMaxTtl: b.tokenMaxTtlSeconds,
-          tokenPolicies: [b.vaultPolicy],
-          tokenNoDefaultPolicy: true,
-          tokenType: this.tokenType.value,
-          ...bound,
+          ...tokenFields(b),
         }));
       }
     }
@@ -292,7 +294,7 @@ export class AgentVaultAuth extends Construct {
         'point Vault at the cluster issuer, e.g. oidcDiscoveryUrl: "https://kubernetes.default.svc.cluster.local"');
     }
     for (const [field, url] of [['oidcDiscoveryUrl', identity.oidcDiscoveryUrl], ['jwksUrl', identity.jwksUrl]] as const) {
-      if (url !== undefined && !/^https:\/\/[^\s/@]+(\/\S*)?$/.test(url)) {
+      if (url !== undefined && !InputRules.isUrl(url, 'https')) {
         problems.add(path, `investigationIdentity.${field}`, url, 'is not an https URL without credentials',
           'use e.g. "https://kubernetes.default.svc.cluster.local"');
       }
@@ -310,25 +312,11 @@ export class AgentVaultAuth extends Construct {
   /** A problem for every other auth mount of the stack at the same or a nested path as one of ours (e.g. a second fleet on the default mount). */
   private mountCollisions(): string[] {
     const problems = new ProblemCollector();
-    const ours: TerraformResource[] = [this.backend, ...(this.jwtBackend ? [this.jwtBackend] : [])];
-    for (const c of TerraformStack.of(this).node.findAll()) {
-      if (!(c instanceof TerraformResource) || ours.includes(c)
-        || !['vault_auth_backend', 'vault_jwt_auth_backend'].includes(c.terraformResourceType)) {
-        continue;
-      }
-      const other = (c as any).pathInput;
-      if (typeof other !== 'string' || Token.isUnresolved(other)) {
-        continue;
-      }
-      const p = other.replace(/^\/+|\/+$/g, '');
-      for (const mine of ours) {
-        const m = (mine as any).pathInput as string;
-        if (p === m || p.startsWith(`${m}/`) || m.startsWith(`${p}/`)) {
-          problems.add(this.node.path, mine === this.backend ? 'fleet.vaultAuthMountPath' : 'fleet.investigationIdentityMountPath', m,
-            `collides with the ${c.terraformResourceType} at "${p}" (${c.node.path}): auth mounts may not be equal or nested`,
-            'give each fleet its own auth mounts: vaultNaming: VaultNaming.fleetScoped() in each AgentFleet (or distinct vault.authMountPath and vault.investigationIdentityMountPath)');
-        }
-      }
+    const ours = [this.backend, ...(this.jwtBackend ? [this.jwtBackend] : [])].map(r => ({ resource: r, path: (r as any).pathInput as string }));
+    for (const c of StackMounts.collisions(this, ['vault_auth_backend', 'vault_jwt_auth_backend'], ours)) {
+      problems.add(this.node.path, c.ours.resource === this.backend ? 'fleet.vaultAuthMountPath' : 'fleet.investigationIdentityMountPath', c.ours.path,
+        `collides with the ${c.resource.terraformResourceType} at "${c.path}" (${c.resource.node.path}): auth mounts may not be equal or nested`,
+        'give each fleet its own auth mounts: vaultNaming: VaultNaming.fleetScoped() in each AgentFleet (or distinct vault.authMountPath and vault.investigationIdentityMountPath)');
     }
     return problems.toMessages();
   }

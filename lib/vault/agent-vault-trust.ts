@@ -1,6 +1,6 @@
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { AgentFleet, Domain, TrustDuration, ProblemCollector, SecretEngineKind, TrustPhase } from '../model';
+import { AgentFleet, Domain, TrustDuration, SecretEngineKind, TrustPhase } from '../model';
 import { AgentVaultAuth, InvestigationIdentityOptions } from './agent-vault-auth';
 import { AuditDevice } from './audit-device';
 import { EngineConfig } from './engine-config';
@@ -9,6 +9,8 @@ import { TrustPhasePolicy } from './trust-phase-policy';
 import { VaultAuditDevices } from './vault-audit-devices';
 import { VaultDomainSecretEngine } from './vault-domain-secret-engine';
 import { VaultTokenType } from './vault-token-type';
+import { InputRules } from '../model/private/input-rules';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** The engine configuration of one domain of the fleet. */
 export interface DomainEngine {
@@ -227,19 +229,11 @@ export class AgentVaultTrust extends Construct {
 
   /** The engine of a domain; throws when the fleet has no engine for it here. */
   public engineFor(domain: Domain): VaultDomainSecretEngine {
-    const found = this.engines.find(e => e.domain.name === domain.name);
-    if (!found) {
-      throw new Error(`${this.node.path}: no engine for domain ${JSON.stringify(domain.name)}; engines: ${this.engines.map(e => e.domain.name).join(', ')}`);
-    }
-    return found;
+    return InputRules.findByName(this.engines, e => e.domain.name, domain.name, (n, names) => `${this.node.path}: no engine for domain ${n}; engines: ${names}`);
   }
 
   /** The policy of a phase; throws when the ladder does not hold it. */
   public policyFor(phase: TrustPhase): TrustPhasePolicy {
-    const found = this.policies.find(p => p.phase.name === phase.name);
-    if (!found) {
-      throw new Error(`${this.node.path}: unknown trust phase ${JSON.stringify(phase.name)}; this fleet has ${this.policies.map(p => p.phase.name).join(', ')}`);
-    }
-    return found;
+    return InputRules.findByName(this.policies, p => p.phase.name, phase.name, (n, names) => `${this.node.path}: unknown trust phase ${n}; this fleet has ${names}`);
   }
 }

@@ -44,7 +44,7 @@ export interface DatabaseEngineProps {
 export interface PostgresqlEngineProps extends DatabaseEngineProps {
   /**
    * Schemas the default statements grant on.
-   * @default CredentialRoles.DEFAULT_POSTGRESQL_SCHEMAS (`["public"]`)
+   * @default ["public"]
    */
   readonly schemas?: string[];
 }

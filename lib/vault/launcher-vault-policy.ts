@@ -1,7 +1,8 @@
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { LauncherRevocationPolicy, ProblemCollector } from '../model';
+import { LauncherRevocationPolicy } from '../model';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /**
  * The `vault_policy` `agent-launcher-revocation` (`LauncherRevocationPolicy`

@@ -1,8 +1,10 @@
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AgentFleet, ProblemCollector, SecretEngineKind, TrustPhase, VaultPathRule, VaultPolicyDocument } from '../model';
+import { AgentFleet, SecretEngineKind, TrustPhase, VaultPathRule, VaultPolicyDocument } from '../model';
 import { VaultDomainSecretEngine } from './vault-domain-secret-engine';
+import { FleetChecks } from '../model/private/fleet-checks';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Props of `TrustPhasePolicy`. */
 export interface TrustPhasePolicyProps {
@@ -88,13 +90,9 @@ export class TrustPhasePolicy extends Construct {
     this.fleet = props.fleet;
     this.phase = props.phase;
     this.enginesManagedElsewhere = props.enginesManagedElsewhere ?? false;
-    if (!props.phase || !props.fleet.ladder.has(props.phase)) {
-      problems.add(path, 'phase', props.phase?.name, 'is not a phase of the fleet\'s ladder',
-        `use one of ${props.fleet.ladder.phases.join(', ')}`);
-      problems.throwIfAny(path);
-    }
+    FleetChecks.requirePhaseOf(path, props.fleet, props.phase);
     this.document = VaultPolicyDocument.forPhase(props.fleet, props.phase, props.additionalRules);
-    this.document.check(problems, path, props.fleet);
+    this.document._check(problems, path, props.fleet);
     problems.throwIfAny(path);
     this.policy = new Policy(this, 'Resource', {
       name: this.document.name,

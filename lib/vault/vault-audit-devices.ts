@@ -1,8 +1,8 @@
 import { Audit } from '@cdktf/provider-vault/lib/audit';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
-import { ProblemCollector } from '../model';
 import { AuditDevice } from './audit-device';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Props of `VaultAuditDevices`. */
 export interface VaultAuditDevicesProps {
@@ -10,10 +10,13 @@ export interface VaultAuditDevicesProps {
    * The devices. Keep at least two: Vault refuses every request that no
    * device could log, so one full disk or one unreachable collector would
    * stop every agent (and every other Vault client).
-   * @default - a file device at `VaultAuditDevices.DEFAULT_FILE_PATH` and a syslog device
+   * @default - a file device at `/vault/audit/vault-audit.log` and a syslog device
    */
   readonly devices?: AuditDevice[];
 }
+
+/** Default file device path on Vault's nodes. */
+const DEFAULT_FILE_PATH = '/vault/audit/vault-audit.log';
 
 /**
  * Vault audit devices (`vault_audit`), two by default, so every agent
@@ -23,12 +26,10 @@ export interface VaultAuditDevicesProps {
  * (`AgentVaultTrust` `manageAuditDevices: false`) when they exist already.
  */
 export class VaultAuditDevices extends Construct {
-  /** Default file device path on Vault's nodes. */
-  public static readonly DEFAULT_FILE_PATH = '/vault/audit/vault-audit.log';
 
   /** The default devices: a file and syslog. */
   public static defaultDevices(): AuditDevice[] {
-    return [AuditDevice.file(VaultAuditDevices.DEFAULT_FILE_PATH), AuditDevice.syslog()];
+    return [AuditDevice.file(DEFAULT_FILE_PATH), AuditDevice.syslog()];
   }
 
   /** The devices, as given. */

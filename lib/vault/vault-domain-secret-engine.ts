@@ -9,17 +9,19 @@ import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { SshSecretBackendCa } from '@cdktf/provider-vault/lib/ssh-secret-backend-ca';
 import { SshSecretBackendRole } from '@cdktf/provider-vault/lib/ssh-secret-backend-role';
-import { TerraformResource, TerraformStack, Token } from 'cdktf';
+import { TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
-  AccessLevel, AgentFleet, CredentialRoles, CredentialTtls, DatabaseLevelStatements, Domain, TrustDuration,
-  KubernetesLevelRole, ProblemCollector, ResolvedDomain, SecretEngineKind, SshLevelUsers,
+  AccessLevel, AgentFleet, CredentialRoles, CredentialTtls, DatabaseLevelStatements, Domain, TrustDuration, KubernetesLevelRole, ResolvedDomain, SecretEngineKind, SshLevelUsers,
 } from '../model';
 import {
   AwsStsEngineProps, DatabaseEngineProps, EngineConfig, KubernetesEngineProps, KvV2EngineProps, SshCertificatesEngineProps,
 } from './engine-config';
 import { RenderedEngine } from './private/engine-binder';
 import { SecretInput } from './private/secret-input';
+import { InputRules } from '../model/private/input-rules';
+import { StackMounts } from './private/stack-mounts';
+import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Props of `VaultDomainSecretEngine`. */
 export interface VaultDomainSecretEngineProps {
@@ -116,7 +118,7 @@ export class VaultDomainSecretEngine extends Construct {
         `use the EngineConfig factory for ${domain.engine.name}, or change the domain's engine in the fleet`);
       problems.throwIfAny(path);
     }
-    CredentialRoles.checkTtls(problems, path, props.fleet, props.defaultTtl, props.maxTtl);
+    CredentialRoles._checkTtls(problems, path, props.fleet, props.defaultTtl, props.maxTtl);
     this.ttls = CredentialRoles.ttls(props.fleet, props.defaultTtl, props.maxTtl);
     this.levels = CredentialRoles.requiredLevels(props.fleet, domain.domain);
 
@@ -179,15 +181,15 @@ export class VaultDomainSecretEngine extends Construct {
     let statements: DatabaseLevelStatements[];
     if (isPg) {
       if (schemas !== undefined) {
-        CredentialRoles.checkIdentifiers(problems, path, 'config.schemas', schemas);
+        CredentialRoles._checkIdentifiers(problems, path, 'config.schemas', schemas);
       }
       statements = CredentialRoles.postgresqlStatements(schemas);
     } else {
-      CredentialRoles.checkIdentifiers(problems, path, 'config.databases', databases ?? []);
+      CredentialRoles._checkIdentifiers(problems, path, 'config.databases', databases ?? []);
       statements = CredentialRoles.mysqlStatements(databases ?? []);
     }
     if (props.statements) {
-      CredentialRoles.checkDatabaseStatements(problems, path, 'config.statements', props.statements);
+      CredentialRoles._checkDatabaseStatements(problems, path, 'config.statements', props.statements);
       props.statements.forEach((s, i) => {
         if (props.statements!.findIndex(o => o.level?.name === s.level?.name) !== i) {
           problems.add(path, `config.statements[${i}].level`, s.level?.name, 'is listed twice', 'give each level one entry');
@@ -232,8 +234,8 @@ export class VaultDomainSecretEngine extends Construct {
   private awsSts(domain: ResolvedDomain, props: AwsStsEngineProps, problems: ProblemCollector): () => Rendered {
     const path = this.node.path;
     const roles = props.roles ?? [];
-    CredentialRoles.checkCoverage(problems, path, 'config.roles', this.fleet, domain.domain, roles.map(r => r.level));
-    CredentialRoles.checkAwsRoles(problems, path, 'config.roles', roles);
+    CredentialRoles._checkCoverage(problems, path, 'config.roles', this.fleet, domain.domain, roles.map(r => r.level));
+    CredentialRoles._checkAwsRoles(problems, path, 'config.roles', roles);
     SecretInput.check(problems, path, 'config.accessKey', props.accessKey);
     SecretInput.check(problems, path, 'config.secretKey', props.secretKey);
     if ((props.accessKey === undefined) !== (props.secretKey === undefined)) {
@@ -268,14 +270,14 @@ export class VaultDomainSecretEngine extends Construct {
 
   private kubernetes(domain: ResolvedDomain, props: KubernetesEngineProps, problems: ProblemCollector): () => Rendered {
     const path = this.node.path;
-    if (typeof props.kubernetesHost !== 'string' || !/^https:\/\/[^\s/@]+(\/\S*)?$/.test(props.kubernetesHost)) {
+    if (!InputRules.isUrl(props.kubernetesHost, 'https')) {
       problems.add(path, 'config.kubernetesHost', props.kubernetesHost, 'is not an https URL without credentials',
         'use e.g. "https://kubernetes.default.svc"');
     }
     SecretInput.check(problems, path, 'config.serviceAccountJwt', props.serviceAccountJwt);
     const roles: KubernetesLevelRole[] = props.roles ?? CredentialRoles.kubernetesRoles(this.fleet, domain.domain);
-    CredentialRoles.checkCoverage(problems, path, 'config.roles', this.fleet, domain.domain, roles.map(r => r.level));
-    CredentialRoles.checkKubernetesRoles(problems, path, 'config.roles', roles);
+    CredentialRoles._checkCoverage(problems, path, 'config.roles', this.fleet, domain.domain, roles.map(r => r.level));
+    CredentialRoles._checkKubernetesRoles(problems, path, 'config.roles', roles);
     return () => {
       const mount = new KubernetesSecretBackend(this, 'Resource', {
         path: this.mountPath,
@@ -321,8 +323,8 @@ export class VaultDomainSecretEngine extends Construct {
   private ssh(domain: ResolvedDomain, props: SshCertificatesEngineProps, problems: ProblemCollector): () => Rendered {
     const path = this.node.path;
     const users: SshLevelUsers[] = props.users ?? CredentialRoles.sshUsers();
-    CredentialRoles.checkCoverage(problems, path, 'config.users', this.fleet, domain.domain, users.map(u => u.level));
-    CredentialRoles.checkSshUsers(problems, path, 'config.users', users);
+    CredentialRoles._checkCoverage(problems, path, 'config.users', this.fleet, domain.domain, users.map(u => u.level));
+    CredentialRoles._checkSshUsers(problems, path, 'config.users', users);
     SecretInput.check(problems, path, 'config.caPrivateKey', props.caPrivateKey);
     if ((props.caPrivateKey === undefined) !== (props.caPublicKey === undefined)) {
       problems.add(path, props.caPrivateKey ? 'config.caPublicKey' : 'config.caPrivateKey', undefined,
@@ -404,21 +406,10 @@ export class VaultDomainSecretEngine extends Construct {
   /** Problems of mount paths equal to or nested with another secrets mount of the same stack. */
   private collisions(): string[] {
     const problems = new ProblemCollector();
-    const stack = TerraformStack.of(this);
-    for (const c of stack.node.findAll()) {
-      if (!(c instanceof TerraformResource) || c === this.mount || !MOUNT_TYPES.includes(c.terraformResourceType)) {
-        continue;
-      }
-      const other = (c as any).pathInput;
-      if (typeof other !== 'string' || Token.isUnresolved(other)) {
-        continue;
-      }
-      const p = other.replace(/^\/+|\/+$/g, '');
-      if (p === this.mountPath || p.startsWith(`${this.mountPath}/`) || this.mountPath.startsWith(`${p}/`)) {
-        problems.add(this.node.path, 'mountPath', this.mountPath,
-          `collides with the ${c.terraformResourceType} at "${p}" (${c.node.path}): Vault mounts may not be equal or nested`,
-          'give each domain its own path (AgentFleet DomainSpec.mountPath) and create one engine per domain; for several fleets on one Vault, vaultNaming: VaultNaming.fleetScoped() in each AgentFleet');
-      }
+    for (const c of StackMounts.collisions(this, MOUNT_TYPES, [{ resource: this.mount, path: this.mountPath }])) {
+      problems.add(this.node.path, 'mountPath', this.mountPath,
+        `collides with the ${c.resource.terraformResourceType} at "${c.path}" (${c.resource.node.path}): Vault mounts may not be equal or nested`,
+        'give each domain its own path (AgentFleet DomainSpec.mountPath) and create one engine per domain; for several fleets on one Vault, vaultNaming: VaultNaming.fleetScoped() in each AgentFleet');
     }
     return problems.toMessages();
   }

@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import { TerraformOutput, Verifier, VerifyOptions, VerifyReport } from '../../lib/check';
-import { AgentTrustErrors, EgressTarget } from '../../lib/model';
+import { AgentTrustErrors } from '../../lib/model';
 import { verifyCommand } from '../../bin/verify-command';
 import { clone, obj, ParsedOutput, parseOutput, SynthDirs, synthExample, writeOutput } from './verify-fixture';
+import { InputRules } from '../../lib/model/private/input-rules';
 
 // The default example's output, synthesized once; the CLI test writes one edited copy.
 let base: SynthDirs;
@@ -20,7 +21,7 @@ function verifyEdited(edit: (out: ParsedOutput) => void, options?: VerifyOptions
 
 /** An egress rule to `cidr`, with the metadata range excepted as the library writes it (so only the rule under test fires). */
 const rule = (cidr: string, port = 443, protocol = 'TCP'): any => ({
-  to: [{ ipBlock: { cidr, ...(EgressTarget.ipv4Contains(cidr, '169.254.0.0/16') ? { except: ['169.254.0.0/16'] } : {}) } }],
+  to: [{ ipBlock: { cidr, ...(InputRules.ipv4Contains(cidr, '169.254.0.0/16') ? { except: ['169.254.0.0/16'] } : {}) } }],
   ports: [{ port, protocol }],
 });
 const addTo = (phase: string, ...rules: any[]) => (out: ParsedOutput): void => {

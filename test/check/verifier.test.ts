@@ -10,6 +10,7 @@ import { LauncherVaultPolicy } from '../../lib/vault';
 import {
   clone, editContract, editPolicy, obj, ParsedOutput, parseOutput, remove, resource, SynthDirs, synthExample, writeOutput,
 } from './verify-fixture';
+import { VerifyDefaults } from '../../lib/check/private/verify-defaults';
 
 const AWS_DOC_EXAMPLE_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
@@ -50,7 +51,7 @@ describe('the default example', () => {
     expect(report.agents).toEqual(['diagnostics']);
     expect(report.errorCount).toBe(0);
     expect(report.deadlineSeconds).toBe(900);
-    expect(report.marginSeconds).toBe(Verifier.DEFAULT_MARGIN_SECONDS);
+    expect(report.marginSeconds).toBe(VerifyDefaults.MARGIN_SECONDS);
   });
 
   test('verifies clean from a stack folder and from the cdk.tf.json file too', () => {
@@ -163,6 +164,26 @@ const CASES: Case[] = [
       remove(out, 'RoleBinding', 'agent-phase-shadow.checkout', 'checkout');
     },
     object: 'checkout', message: ['"shadow"', 'bound in payments', 'target namespace "checkout"'],
+  },
+  {
+    name: 'the Kubernetes API token removed from the template (and the contract)', id: 'kubernetes-api-unreachable',
+    edit: out => editContract(out, 'diagnostics', d => {
+      const spec = d.jobTemplate.spec.template.spec;
+      spec.volumes = spec.volumes.filter((v: any) => v.name !== 'kube-api-access');
+      for (const c of spec.containers) {
+        c.volumeMounts = c.volumeMounts.filter((m: any) => m.name !== 'kube-api-access');
+      }
+    }),
+    object: 'ConfigMap agents/diagnostics-launcher-contract',
+    message: ['"shadow", "read-only"', 'granted RBAC in checkout, payments', 'no Kubernetes API token', 'container "agent"'],
+  },
+  {
+    name: 'the API server egress removed from a phase NetworkPolicy', id: 'kubernetes-api-unreachable',
+    edit: out => {
+      const np = obj(out, 'NetworkPolicy', 'agent-phase-shadow', 'agents');
+      np.spec.egress = np.spec.egress.filter((r: any) => !(r.ports ?? []).some((p: any) => p.port === 6443));
+    },
+    object: 'NetworkPolicy agents/agent-phase-shadow', message: ['phase "shadow"', 'RBAC in checkout, payments', 'cannot reach the API server'],
   },
   {
     name: 'a phase ServiceAccount removed', id: 'sa-missing',
@@ -718,8 +739,10 @@ describe('each broken invariant yields exactly its finding', () => {
       np.spec.policyTypes = ['Ingress'];
       np.spec.egress.push({});
     });
-    // Egress rules of a policy without the Egress type are ignored by Kubernetes; default-deny-all still restricts egress.
-    expect(report.findings).toEqual([]);
+    // Egress rules of a policy without the Egress type are ignored by Kubernetes; default-deny-all still restricts egress,
+    // so egress stays denied by default (no egress-not-default-deny) and the phase, granted RBAC, no longer reaches the API server.
+    expect(report.findings.map(f => [f.id, f.object])).toEqual([['kubernetes-api-unreachable', 'NetworkPolicy agents/agent-phase-shadow']]);
+    expect(report.findings[0].message).toContain('no egress rule of default-deny-all');
   });
 
   test('a default deny that selects a single investigation does not count for the phase', () => {
@@ -884,7 +907,7 @@ describe('options', () => {
   });
 
   test('the token_ttl bound: 300 s by default, what the contract states otherwise, tightened (never widened) by tokenTtlBoundSeconds', () => {
-    expect(Verifier.DEFAULT_TOKEN_TTL_BOUND_SECONDS).toBe(300);
+    expect(VerifyDefaults.TOKEN_TTL_BOUND_SECONDS).toBe(300);
     expect(verifyEdited(() => undefined).tokenTtlBoundSeconds).toBe(300);
     // A reviewer's tighter bound: every phase role (4 Kubernetes + 4 JWT) is a finding.
     const tight = verifyEdited(() => undefined, { tokenTtlBoundSeconds: 120 });

@@ -2,8 +2,8 @@ import { Testing } from 'cdk8s';
 import { defaultChart } from '../../examples/default/k8s';
 import { PhaseDeltaReport } from '../../lib/check/phase-delta-report';
 import { LauncherContractLoader } from '../../lib/launcher';
-import { AgentTrustErrors } from '../../lib/model/validation';
 import { contractFixture } from '../launcher/fixtures';
+import { problemsOf } from '../helpers/problems';
 
 // GIVEN the synthesized default example (RBAC objects) and a contract with promotion criteria
 const manifests = Testing.synth(defaultChart(Testing.app()));
@@ -11,12 +11,7 @@ const synthesized = LauncherContractLoader.fromObjects(manifests, 'default examp
 const doc = contractFixture();
 
 function errorOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    return AgentTrustErrors.problemsOf(e).map(p => `${p.field}=${p.value}: ${p.message}`);
-  }
-  throw new Error('expected an error');
+  return problemsOf(fn).map(p => `${p.field}=${p.value}: ${p.message}`);
 }
 
 describe('PhaseDeltaReport', () => {

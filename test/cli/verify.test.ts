@@ -69,6 +69,23 @@ describe('agent-trust verify (command)', () => {
     expect(lines[2]).toBe('2 finding(s): 2 error(s), 0 warning(s) (agent(s) diagnostics)');
   });
 
+  test('a phase with RBAC but no route to the API server: exit 1 with exactly kubernetes-api-unreachable', () => {
+    const out = clone(parseOutput(base));
+    const np = out.manifests.find((m: any) => m.kind === 'NetworkPolicy' && m.metadata?.name === 'agent-phase-shadow');
+    np.spec.egress = np.spec.egress.filter((r: any) => !(r.ports ?? []).some((p: any) => p.port === 6443));
+    const dirs = writeOutput(out, base.stack);
+    try {
+      const r = run(dirs.k8sDir, dirs.tfDir);
+      expect(r.code).toBe(1);
+      const lines = r.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^ERROR kubernetes-api-unreachable NetworkPolicy agents\/agent-phase-shadow: phase "shadow" of agent diagnostics is granted RBAC in checkout, payments, .*cannot reach the API server\. Fix: declare kubernetesApi on the AgentFleet/);
+      expect(lines[1]).toBe('1 finding(s): 1 error(s), 0 warning(s) (agent(s) diagnostics)');
+    } finally {
+      fs.rmSync(dirs.root, { recursive: true, force: true });
+    }
+  });
+
   test('--format json: { findings, summary } for pipelines', () => {
     const r = run(broken.k8sDir, broken.tfDir, '--format', 'json');
     expect(r.code).toBe(1);

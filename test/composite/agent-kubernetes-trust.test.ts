@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import {
-  AdmissionApiVersion, AdmissionGuard, AgentFleet, AgentKubernetesTrust, AgentTrustErrors, EgressTarget, PodSecurityRestricted,
+  AdmissionApiVersion, AdmissionGuard, AgentFleet, AgentKubernetesTrust, AgentTrustErrors, EgressTarget, PodAdmissionRules, PodSecurityRestricted,
 } from '../../lib';
 import { twoAgentFleet } from '../helpers/k8s-fixtures';
 
@@ -29,7 +29,7 @@ describe('AgentKubernetesTrust', () => {
     const chart = Testing.chart();
     const trust = new AgentKubernetesTrust(chart, 'Trust', { fleet: fleet(), additionalJobCreators: ['system:serviceaccount:ops:l2'] });
     expect(trust.admission.jobCreators).toEqual([trust.launcher.username, 'system:serviceaccount:ops:l2']);
-    expect(trust.admission.podShapes.map(p => p.agent)).toEqual(['a', 'b']);
+    expect(PodAdmissionRules._shapesOf(trust.admission.contracts).map(p => p.agent)).toEqual(['a', 'b']);
     expect([trust.admission.podPolicy, trust.admission.tokenPolicy, trust.admission.connectPolicy, trust.admission.paramsPolicy]
       .every(p => p !== undefined)).toBe(true);
     expect(new AgentKubernetesTrust(Testing.chart(), 'T', { fleet: fleet(), promotionIdentities: ['system:serviceaccount:ci:promoter'] })

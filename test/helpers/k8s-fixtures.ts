@@ -1,18 +1,19 @@
 import { Chart, Testing } from 'cdk8s';
 import { AgentFleet, AgentFleetProps, Domain, EgressTarget, TrustPhase } from '../../lib';
+import { baseFleetProps } from './fleets';
+
+export { errorOf } from './problems';
 
 /** Props of a small valid fleet, to spread and override in tests. */
 export function fleetProps(): AgentFleetProps {
-  return {
-    namespace: 'agents',
-    targetNamespaces: ['payments', 'checkout'],
+  return baseFleetProps({
     agents: [{ name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2', ceiling: TrustPhase.READ_ONLY }],
     domains: [
       { domain: Domain.DATABASE, egress: [EgressTarget.cidr('10.30.0.0/16', [{ port: 5432 }])] },
       { domain: Domain.LLM },
       { domain: Domain.CLOUD, egress: [EgressTarget.cidr('0.0.0.0/0', [{ port: 443 }])] },
     ],
-  };
+  });
 }
 
 /** A small valid fleet. */
@@ -38,16 +39,6 @@ export function find(manifests: any[], kind: string, name: string, namespace?: s
     throw new Error(`no ${kind} ${namespace ?? ''}/${name} among ${manifests.map(m => `${m.kind} ${m.metadata?.name}`).join(', ')}`);
   }
   return found;
-}
-
-/** The message of the error `fn` throws (fails the test if it does not throw). */
-export function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error, but none was thrown');
 }
 
 /** Two agents (one capped at read-only) and one target namespace: the composite's and hand composition's fleet. */

@@ -12,6 +12,7 @@ import { AgentFleet, Domain, EgressTarget, HostnameEnforcement, PhaseHostnames, 
 import { validateManifest } from '../helpers/k8s-schema';
 import { fleetProps, testChart } from '../helpers/k8s-fixtures';
 import { problemsOf } from '../helpers/problems';
+import { InputRules } from '../../lib/model/private/input-rules';
 
 const synth = (build: (app: App) => Chart): any[] => Testing.synth(build(Testing.app()));
 
@@ -24,7 +25,7 @@ describe('default example: hostnames instead of the open internet', () => {
     const blocks = policies.flatMap(p => (p.spec.egress ?? []).flatMap((r: any) => (r.to ?? []).filter((t: any) => t.ipBlock).map((t: any) => t.ipBlock.cidr)));
     expect(blocks.length).toBeGreaterThan(0);
     for (const cidr of blocks) {
-      expect(EgressTarget.parseIpv4Cidr(cidr)![1]).toBeGreaterThanOrEqual(16);
+      expect(InputRules.parseIpv4Cidr(cidr)![1]).toBeGreaterThanOrEqual(16);
     }
     expect(JSON.stringify(policies)).not.toContain('0.0.0.0/0');
     // Every rule names its destinations.

@@ -60,7 +60,8 @@ describe('LauncherAccess', () => {
     new LauncherAccess(chart, 'Launcher', { fleet, serviceAccountName: 'launcher', serviceAccountNamespace: 'agent-system' });
     const out = Testing.synth(chart);
     expect(find(out, 'Role', 'launcher', 'agents').rules[1].resourceNames).toEqual(['capacity-launcher-contract', 'diagnostics-launcher-contract']);
-    expect(find(out, 'ServiceAccount', 'launcher', 'agent-system')).toBeDefined();
+    // The ServiceAccount lives in its own namespace (find throws otherwise) and keeps token automount off there too.
+    expect(find(out, 'ServiceAccount', 'launcher', 'agent-system').automountServiceAccountToken).toBe(false);
     expect(find(out, 'RoleBinding', 'launcher', 'agents').subjects).toEqual([{ kind: 'ServiceAccount', name: 'launcher', namespace: 'agent-system' }]);
   });
 

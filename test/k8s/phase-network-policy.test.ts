@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { Domain, EgressTarget, EgressProtocol, PhaseNetworkPolicy, TrustPhase } from '../../lib';
 import { errorOf, testChart, testFleet } from '../helpers/k8s-fixtures';
+import { InputRules } from '../../lib/model/private/input-rules';
 
 const DNS_RULE = {
   to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
@@ -82,20 +83,20 @@ describe('PhaseNetworkPolicy', () => {
     fc.assert(fc.property(octet, octet, fc.integer({ min: 0, max: 16 }), (a, b, prefix) => {
       const cidr = `${a}.${b}.0.0/${prefix}`;
       // Normalise to the network address the prefix implies, as a user would write it.
-      const parsed = EgressTarget.parseIpv4Cidr(cidr)!;
+      const parsed = InputRules.parseIpv4Cidr(cidr)!;
       const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
       const net = (parsed[0] & mask) >>> 0;
       const normal = `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${prefix}`;
-      if (EgressTarget.ipv4Contains('169.254.0.0/16', normal)) {
+      if (InputRules.ipv4Contains('169.254.0.0/16', normal)) {
         return; // the fleet refuses targets inside the metadata range
       }
       const fleet = testFleet({ domains: [{ domain: Domain.CLOUD, egress: [EgressTarget.cidr(normal, [{ port: 443 }])] }, { domain: Domain.LLM }] });
       const block = policyOf(TrustPhase.READ_ONLY, fleet).spec.egress[2].to[0].ipBlock;
       expect(block.cidr).toBe(normal);
-      const containsMetadata = EgressTarget.ipv4Contains(normal, '169.254.0.0/16');
+      const containsMetadata = InputRules.ipv4Contains(normal, '169.254.0.0/16');
       expect((block.except ?? []).includes('169.254.0.0/16')).toBe(containsMetadata);
       // The shared address space (100.64.0.0/10) is carved out of every block wider than it.
-      const containsShared = prefix < 10 && EgressTarget.ipv4Contains(normal, '100.64.0.0/10');
+      const containsShared = prefix < 10 && InputRules.ipv4Contains(normal, '100.64.0.0/10');
       expect((block.except ?? []).includes('100.64.0.0/10')).toBe(containsShared);
     }), { numRuns: 60 });
   });

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LauncherContractLoader, LauncherContractValidator, SynthOutput } from '../../lib/launcher';
 import { LauncherContract } from '../../lib/model/launcher-contract';
-import { ProblemCollector } from '../../lib/model/validation';
 import { problemsOf } from '../helpers/problems';
 import { contractConfigMap, contractFixture, FIXTURE_FILE, tempDir, yamlOf } from './fixtures';
+import { ProblemCollector } from '../../lib/model/private/problem-collector';
 
 
 function fieldsOf(obj: any): string[] {
@@ -110,7 +110,7 @@ describe('LauncherContractLoader', () => {
       doc.jobTemplate.spec.backoffLimit = 3;
       expect(fieldsOf(doc)).toEqual(['apiVersion="v9"']);
       const problems = new ProblemCollector();
-      LauncherContractValidator.checkInvariants(problems, doc, 'c');
+      LauncherContractValidator._checkInvariants(problems, doc, 'c');
       expect(problems.problems.map(p => p.field)).toEqual(['jobTemplate.spec.backoffLimit']);
     });
   });

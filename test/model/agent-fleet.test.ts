@@ -1,7 +1,8 @@
 import {
   AccessLevel, AgentFleet, Domain, TrustDuration, EgressTarget, TrustNames, SecretEngineKind, TrustPhase, VaultNaming,
 } from '../../lib';
-import { fleetProps, problemsOf } from './helpers';
+import { fleetProblemsOf, fleetProps } from './helpers';
+import { InputRules } from '../../lib/model/private/input-rules';
 
 describe('AgentFleet defaults', () => {
   const fleet = new AgentFleet(fleetProps());
@@ -120,7 +121,7 @@ describe('AgentFleet validation', () => {
     ['fractional token TTL', { vaultTokenTtl: TrustDuration.seconds(90.5) }, 'vaultTokenTtl'],
     ['token TTL above the deadline', { vaultTokenTtl: TrustDuration.minutes(16) }, 'vaultTokenTtl'],
   ])('%s is rejected', (_name, overrides, field) => {
-    const problems = problemsOf(fleetProps(overrides as never));
+    const problems = fleetProblemsOf(fleetProps(overrides as never));
     expect(problems.map(p => p.field)).toContain(field);
     for (const p of problems) {
       expect(p.hint.length).toBeGreaterThan(5);
@@ -129,7 +130,7 @@ describe('AgentFleet validation', () => {
   });
 
   test('colliding and nested mount paths are rejected, naming both domains', () => {
-    const problems = problemsOf(fleetProps({ domains: [
+    const problems = fleetProblemsOf(fleetProps({ domains: [
       { domain: Domain.DATABASE, mountPath: 'agents/shared' },
       { domain: Domain.LLM, mountPath: 'agents/shared' },
       { domain: Domain.CLOUD, mountPath: 'agents/shared/cloud' },
@@ -142,7 +143,7 @@ describe('AgentFleet validation', () => {
   });
 
   test('reserved and malformed mount paths, duplicate domains are rejected', () => {
-    const problems = problemsOf(fleetProps({ domains: [
+    const problems = fleetProblemsOf(fleetProps({ domains: [
       { domain: Domain.DATABASE, mountPath: 'sys/db' },
       { domain: Domain.LLM, mountPath: 'a//b' },
       { domain: Domain.of('llm', SecretEngineKind.KV_V2), mountPath: 'other' },
@@ -153,7 +154,7 @@ describe('AgentFleet validation', () => {
   });
 
   test('egress targets are validated: ports, CIDR syntax, metadata range', () => {
-    const problems = problemsOf(fleetProps({ domains: [
+    const problems = fleetProblemsOf(fleetProps({ domains: [
       { domain: Domain.LLM, egress: [EgressTarget.cidr('169.254.169.254/32', [{ port: 80 }])] },
       { domain: Domain.CLOUD, egress: [EgressTarget.cidr('10.0.0.0/33', []), EgressTarget.cidr('10.0.0.0/8', [{ port: 70000 }], ['192.168.0.0/16'])] },
     ] }));
@@ -182,11 +183,11 @@ describe('EgressTarget', () => {
   });
 
   test('CIDR containment', () => {
-    expect(EgressTarget.ipv4Contains('0.0.0.0/0', '169.254.0.0/16')).toBe(true);
-    expect(EgressTarget.ipv4Contains('169.254.0.0/16', '169.254.169.254/32')).toBe(true);
-    expect(EgressTarget.ipv4Contains('10.0.0.0/8', '169.254.0.0/16')).toBe(false);
-    expect(EgressTarget.ipv4Contains('10.0.0.0/16', '10.0.0.0/8')).toBe(false);
-    expect(EgressTarget.parseIpv4Cidr('256.0.0.0/8')).toBeUndefined();
+    expect(InputRules.ipv4Contains('0.0.0.0/0', '169.254.0.0/16')).toBe(true);
+    expect(InputRules.ipv4Contains('169.254.0.0/16', '169.254.169.254/32')).toBe(true);
+    expect(InputRules.ipv4Contains('10.0.0.0/8', '169.254.0.0/16')).toBe(false);
+    expect(InputRules.ipv4Contains('10.0.0.0/16', '10.0.0.0/8')).toBe(false);
+    expect(InputRules.parseIpv4Cidr('256.0.0.0/8')).toBeUndefined();
   });
 });
 
@@ -212,10 +213,10 @@ describe('Names', () => {
   });
 
   test('an id of 64 characters is rejected with its length in the message', () => {
-    const { ProblemCollector } = require('../../lib');
+    const { ProblemCollector } = require('../../lib/model/private/problem-collector');
     const problems = new ProblemCollector();
     const id = 'a'.repeat(64);
-    expect(TrustNames.checkDnsLabel(problems, 'launcher', 'investigationId', id, TrustNames.MAX_INVESTIGATION_ID)).toBe(false);
+    expect(TrustNames._checkDnsLabel(problems, 'launcher', 'investigationId', id, TrustNames.MAX_INVESTIGATION_ID)).toBe(false);
     expect(problems.toMessages()).toEqual([
       `launcher: investigationId = "${id}": is 64 characters, longer than the 49 allowed here. Fix: shorten it to at most 49 characters`,
     ]);
@@ -310,7 +311,7 @@ describe('AgentFleet vaultNaming', () => {
     ['empty', '', /must be a non-empty DNS label/],
     ['too long for the longest phase', 'a'.repeat(40), /is 40 characters, longer than the 37 allowed here/],
   ])('a prefix %s is rejected with path, field, value and fix', (_name, prefix, message) => {
-    const problems = problemsOf(fleetProps({ vaultNaming: VaultNaming.fleetScoped({ prefix }) }));
+    const problems = fleetProblemsOf(fleetProps({ vaultNaming: VaultNaming.fleetScoped({ prefix }) }));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ path: 'AgentFleet', field: 'vaultNaming.prefix', value: JSON.stringify(prefix) });
     expect(problems[0].message).toMatch(message);
@@ -319,7 +320,7 @@ describe('AgentFleet vaultNaming', () => {
 
   test('a namespace too long to be the default prefix is reported as the prefix', () => {
     const namespace = 'n'.repeat(50);
-    const problems = problemsOf(fleetProps({ namespace, vaultNaming: VaultNaming.fleetScoped() }));
+    const problems = fleetProblemsOf(fleetProps({ namespace, vaultNaming: VaultNaming.fleetScoped() }));
     expect(problems.map(p => [p.field, p.value])).toEqual([['vaultNaming.prefix (the namespace)', JSON.stringify(namespace)]]);
   });
 });

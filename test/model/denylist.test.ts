@@ -1,4 +1,5 @@
-import { DenyRule, KubernetesRule, ProblemCollector, RbacDenylist } from '../../lib';
+import { DenyRule, KubernetesRule, RbacDenylist } from '../../lib';
+import { ProblemCollector } from '../../lib/model/private/problem-collector';
 
 function rule(verbs: string[], resources: string[], apiGroups: string[] = ['']): KubernetesRule {
   return { apiGroups, resources, verbs };
@@ -66,7 +67,7 @@ describe('RBAC denylist', () => {
     const hit = DenyRule.all().filter(d => d.violations(r).length > 0).map(d => d.id);
     expect(hit).toEqual(ids);
     const problems = new ProblemCollector();
-    RbacDenylist.check(problems, 'Chart/phase', 'rules', [r]);
+    RbacDenylist._check(problems, 'Chart/phase', 'rules', [r]);
     expect(problems.problems).toHaveLength(ids.length);
     for (const p of problems.problems) {
       expect(p.path).toBe('Chart/phase');
@@ -87,7 +88,7 @@ describe('RBAC denylist', () => {
 
   test('problems of several rules are all collected', () => {
     const problems = new ProblemCollector();
-    RbacDenylist.check(problems, 'p', 'rules', [rule(['get'], ['secrets']), rule(['get'], ['pods']), rule(['*'], ['pods'])]);
+    RbacDenylist._check(problems, 'p', 'rules', [rule(['get'], ['secrets']), rule(['get'], ['pods']), rule(['*'], ['pods'])]);
     expect(problems.problems.map(p => p.field)).toEqual(['rules[0]', 'rules[2]']);
   });
 

@@ -1,24 +1,10 @@
-import { AgentFleet, AgentFleetProps, AgentTrustErrors, ValidationProblem } from '../../lib';
+import { AgentFleet, AgentFleetProps, ValidationProblem } from '../../lib';
+import { problemsOf } from '../helpers/problems';
 
 /** A valid fleet declaration to mutate in tests. */
-export function fleetProps(overrides: Partial<AgentFleetProps> = {}): AgentFleetProps {
-  return {
-    namespace: 'agents',
-    targetNamespaces: ['payments', 'checkout'],
-    agents: [{ name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2' }],
-    ...overrides,
-  };
-}
+export { baseFleetProps as fleetProps } from '../helpers/fleets';
 
 /** The problems thrown by building a fleet; fails the test if it does not throw a validation error. */
-export function problemsOf(props: AgentFleetProps): ValidationProblem[] {
-  try {
-    new AgentFleet(props);
-  } catch (e) {
-    if (!AgentTrustErrors.isValidationError(e)) {
-      throw e;
-    }
-    return AgentTrustErrors.problemsOf(e);
-  }
-  throw new Error('expected the fleet to be rejected, but it was accepted');
+export function fleetProblemsOf(props: AgentFleetProps): ValidationProblem[] {
+  return problemsOf(() => new AgentFleet(props));
 }

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import {
   AgentFleet, Domain, EgressTarget, HostnameEnforcement, EgressProtocol, PhaseHostnames, TrustPhase, ValidationProblem,
 } from '../../lib/model';
-import { fleetProps, problemsOf } from './helpers';
+import { fleetProblemsOf, fleetProps } from './helpers';
 
 const PROXY = HostnameEnforcement.egressProxy({ namespace: 'egress-proxy', serviceName: 'squid', podLabels: { app: 'squid' } });
 
@@ -12,7 +12,7 @@ function problemsWith(target: EgressTarget, enforcement: HostnameEnforcement | n
   try {
     new AgentFleet(props);
   } catch {
-    return problemsOf(props);
+    return fleetProblemsOf(props);
   }
   return [];
 }
@@ -99,7 +99,7 @@ describe('hostname validation (examples)', () => {
   });
 
   test('every problem is collected at once: an empty list, a duplicate, a bad port', () => {
-    const problems = problemsOf(fleetProps({
+    const problems = fleetProblemsOf(fleetProps({
       hostnameEnforcement: PROXY,
       domains: [
         { domain: Domain.LLM, egress: [EgressTarget.hosts([], [{ port: 443 }]), EgressTarget.hosts(['a.example.com', 'a.example.com'], [{ port: 0 }])] },
@@ -129,7 +129,7 @@ describe('hostname validation (examples)', () => {
   });
 
   test('Vault and the API server are never reached by name', () => {
-    const problems = problemsOf(fleetProps({
+    const problems = fleetProblemsOf(fleetProps({
       hostnameEnforcement: PROXY,
       vault: { address: 'https://vault.example.com:8200', egress: EgressTarget.hosts(['vault.example.com'], [{ port: 8200 }]) },
       kubernetesApi: EgressTarget.hosts(['api.cluster.example.com'], [{ port: 6443 }]),
@@ -138,7 +138,7 @@ describe('hostname validation (examples)', () => {
   });
 
   test('a bad proxy declaration is refused field by field', () => {
-    const problems = problemsOf(fleetProps({
+    const problems = fleetProblemsOf(fleetProps({
       hostnameEnforcement: HostnameEnforcement.egressProxy({ namespace: 'Egress', serviceName: '', podLabels: {}, port: 65534 }),
     }));
     expect(problems.map(p => `${p.path} ${p.field}`)).toEqual([
@@ -153,8 +153,8 @@ describe('hostname validation (examples)', () => {
     expect(cache.ipBlock).toBe('169.254.20.10/32');
     expect(cache.ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
     const problems = (t: EgressTarget): string[] => {
-      const c = new (require('../../lib/model').ProblemCollector)();
-      t.validate(c, 'dns');
+      const c = new (require('../../lib/model/private/problem-collector').ProblemCollector)();
+      t._validate(c, 'dns');
       return c.problems.map((p: ValidationProblem) => p.message);
     };
     expect(problems(cache)).toEqual([]);

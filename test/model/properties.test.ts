@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import {
-  AgentFleet, AgentTrustErrors, TrustDuration, TrustNames, ProblemCollector, ResourceQuantity, TrustLadder, TrustPhase,
+  AgentFleet, AgentTrustErrors, TrustDuration, TrustNames, ResourceQuantity, TrustLadder, TrustPhase,
 } from '../../lib';
 import { fleetProps } from './helpers';
+import { ProblemCollector } from '../../lib/model/private/problem-collector';
 
 const RUNS = { numRuns: 1000 };
 // Strings that are often valid labels, plus anything at all.
@@ -30,7 +31,7 @@ describe('property: names taken from users', () => {
   test('checkDnsLabel accepts exactly the labels within the limit and names the value otherwise', () => {
     fc.assert(fc.property(labelish, fc.integer({ min: 1, max: 63 }), (s, max) => {
       const problems = new ProblemCollector();
-      const ok = TrustNames.checkDnsLabel(problems, 'p', 'f', s, max);
+      const ok = TrustNames._checkDnsLabel(problems, 'p', 'f', s, max);
       expect(ok).toBe(referenceDnsLabel(s) && s.length <= max);
       if (!ok) {
         expect(problems.problems).toHaveLength(1);

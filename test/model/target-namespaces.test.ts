@@ -1,11 +1,11 @@
 import { fleetOfThree } from '../../examples/fleet/fleet';
 import { AgentFleet, EgressTarget, TargetNamespaceRules } from '../../lib';
-import { fleetProps, problemsOf } from './helpers';
+import { fleetProblemsOf, fleetProps } from './helpers';
 
 /** Issue #17 item 3: no system, Vault or egress-proxy namespace as an agent target. */
 describe('protected target namespaces are refused at synth', () => {
   test.each(TargetNamespaceRules.SYSTEM_NAMESPACES)('%s', (ns) => {
-    const problems = problemsOf(fleetProps({ targetNamespaces: ['payments', ns] }));
+    const problems = fleetProblemsOf(fleetProps({ targetNamespaces: ['payments', ns] }));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ path: 'AgentFleet', field: 'targetNamespaces[1]', value: JSON.stringify(ns) });
     expect(problems[0].message).toContain('Kubernetes system namespace');
@@ -13,13 +13,13 @@ describe('protected target namespaces are refused at synth', () => {
   });
 
   test('Vault\'s namespace, from the default Vault egress target', () => {
-    const [p] = problemsOf(fleetProps({ targetNamespaces: ['vault'] }));
+    const [p] = fleetProblemsOf(fleetProps({ targetNamespaces: ['vault'] }));
     expect(p.field).toBe('targetNamespaces[0]');
     expect(p.message).toContain('Vault\'s namespace');
   });
 
   test('Vault\'s namespace, from a <service>.<namespace>.svc address with a custom egress', () => {
-    const problems = problemsOf(fleetProps({
+    const problems = fleetProblemsOf(fleetProps({
       targetNamespaces: ['secrets-store'],
       vault: { address: 'https://vault.secrets-store.svc:8200', egress: EgressTarget.cidr('10.9.0.10/32', [{ port: 8200 }]) },
     }));
@@ -29,7 +29,7 @@ describe('protected target namespaces are refused at synth', () => {
   test('the egress proxy every phase reaches (the fleet example\'s egress-proxy)', () => {
     const base = fleetOfThree();
     expect(base.protectedNamespaces.map(p => p.namespace)).toEqual(['kube-system', 'kube-public', 'kube-node-lease', 'vault', 'egress-proxy']);
-    const problems = problemsOf({
+    const problems = fleetProblemsOf({
       namespace: base.namespace, agents: base.agents, targetNamespaces: ['payments', 'egress-proxy'],
       domains: base.domains.map(d => ({ domain: d.domain, engine: d.engine, egress: d.egress })), kubernetesApi: base.kubernetesApi,
     });

@@ -1,7 +1,7 @@
 import {
   AccessLevel, AgentFleet, DemotionTrigger, DenyRule, Domain, KubernetesRule, PermissionSet, TrustLadder, TrustPhase,
 } from '../../lib';
-import { fleetProps, problemsOf } from './helpers';
+import { fleetProblemsOf, fleetProps } from './helpers';
 
 const standard = TrustLadder.standard();
 
@@ -118,7 +118,7 @@ describe('custom ladders', () => {
 
   test('a phase name that is not a DNS label is rejected naming field and value', () => {
     const ladder = new TrustLadder([{ phase: TrustPhase.of('Read_Only'), description: 'x', kubernetesRules: [read] }]);
-    const problems = problemsOf(fleetProps({ ladder }));
+    const problems = fleetProblemsOf(fleetProps({ ladder }));
     expect(problems).toEqual([expect.objectContaining({
       path: 'AgentFleet/ladder/phases[0]', field: 'phase.name', value: '"Read_Only"', message: 'is not an RFC 1123 DNS label',
     })]);
@@ -127,7 +127,7 @@ describe('custom ladders', () => {
   test('a phase name too long for agent-phase-<name> is rejected', () => {
     const name = 'p'.repeat(52);
     const ladder = new TrustLadder([{ phase: TrustPhase.of(name), description: 'x', kubernetesRules: [read] }]);
-    const [problem] = problemsOf(fleetProps({ ladder }));
+    const [problem] = fleetProblemsOf(fleetProps({ ladder }));
     expect(problem.field).toBe('phase.name');
     expect(problem.message).toBe('is 52 characters, longer than the 51 allowed here');
   });
@@ -137,13 +137,13 @@ describe('custom ladders', () => {
       { phase: TrustPhase.of('watch'), description: 'x', kubernetesRules: [read] },
       { phase: TrustPhase.of('watch'), description: 'y', kubernetesRules: [read], promotion: criteria },
     ]);
-    expect(problemsOf(fleetProps({ ladder }))).toEqual([expect.objectContaining({
+    expect(fleetProblemsOf(fleetProps({ ladder }))).toEqual([expect.objectContaining({
       path: 'AgentFleet/ladder/phases[1]', field: 'phase.name', value: '"watch"', message: 'is declared twice in this ladder',
     })]);
   });
 
   test('an empty ladder is rejected', () => {
-    expect(problemsOf(fleetProps({ ladder: new TrustLadder([]), agents: [{ name: 'a', image: 'r.io/a:1', ceiling: TrustPhase.SHADOW }] })))
+    expect(fleetProblemsOf(fleetProps({ ladder: new TrustLadder([]), agents: [{ name: 'a', image: 'r.io/a:1', ceiling: TrustPhase.SHADOW }] })))
       .toEqual(expect.arrayContaining([expect.objectContaining({ field: 'phases', message: 'a ladder needs at least one phase' })]));
   });
 
@@ -152,7 +152,7 @@ describe('custom ladders', () => {
       { phase: TrustPhase.of('low'), description: 'x', kubernetesRules: [read, { apiGroups: [''], resources: ['events'], verbs: ['list'] }], defaultAccess: AccessLevel.LIMITED_WRITE },
       { phase: TrustPhase.of('high'), description: 'y', kubernetesRules: [read], defaultAccess: AccessLevel.READ_ONLY, promotion: criteria },
     ]);
-    const problems = problemsOf(fleetProps({ ladder, domains: [{ domain: Domain.DATABASE }] }));
+    const problems = fleetProblemsOf(fleetProps({ ladder, domains: [{ domain: Domain.DATABASE }] }));
     expect(problems).toEqual([
       expect.objectContaining({
         path: 'AgentFleet/ladder/phases[1]', field: 'kubernetesRules', value: '"high"',
@@ -171,7 +171,7 @@ describe('custom ladders', () => {
       { phase: TrustPhase.of('mid'), description: 'y', kubernetesRules: [read] },
       { phase: TrustPhase.of('top'), description: 'z', kubernetesRules: [read], promotion: { minInvestigations: -1, minSuccessRate: 90, minDays: 1.5, requiredApprovals: 0 } },
     ]);
-    const problems = problemsOf(fleetProps({ ladder }));
+    const problems = fleetProblemsOf(fleetProps({ ladder }));
     expect(problems.map(p => `${p.path} ${p.field}=${p.value}`)).toEqual([
       'AgentFleet/ladder/phases[1] promotion=(unset)',
       'AgentFleet/ladder/phases[2] promotion.minInvestigations=-1',
@@ -187,7 +187,7 @@ describe('custom ladders', () => {
         { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] },
       ],
     }]);
-    const problems = problemsOf(fleetProps({ ladder }));
+    const problems = fleetProblemsOf(fleetProps({ ladder }));
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatchObject({ field: 'kubernetesRules[0]', value: '"get */pods"' });
     expect(problems[0].message).toContain('apiGroups "*"');
@@ -205,11 +205,11 @@ describe('custom ladders', () => {
 
     const noReason = new TrustLadder([{ phase: TrustPhase.of('debug'), description: 'x', kubernetesRules: rules,
       allowDenied: [{ rule: DenyRule.POD_SHELL, reason: ' ' }] }]);
-    expect(problemsOf(fleetProps({ ladder: noReason })).map(p => p.field)).toEqual(['allowDenied[0].reason', 'kubernetesRules[0]']);
+    expect(fleetProblemsOf(fleetProps({ ladder: noReason })).map(p => p.field)).toEqual(['allowDenied[0].reason', 'kubernetesRules[0]']);
 
     const wrongRule = new TrustLadder([{ phase: TrustPhase.of('debug'), description: 'x', kubernetesRules: rules,
       allowDenied: [{ rule: DenyRule.SECRETS, reason: 'this does not cover exec at all' }] }]);
-    expect(problemsOf(fleetProps({ ladder: wrongRule }))[0].message).toContain('deny rule "pod-shell"');
+    expect(fleetProblemsOf(fleetProps({ ladder: wrongRule }))[0].message).toContain('deny rule "pod-shell"');
   });
 
   test('cluster-scoped writes and empty rule fields are rejected', () => {
@@ -217,7 +217,7 @@ describe('custom ladders', () => {
       { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch'], clusterScoped: true },
       { apiGroups: [], resources: ['pods'], verbs: [] },
     ] }]);
-    const problems = problemsOf(fleetProps({ ladder }));
+    const problems = fleetProblemsOf(fleetProps({ ladder }));
     expect(problems.map(p => p.field)).toEqual(['kubernetesRules[0].verbs', 'kubernetesRules[1].apiGroups', 'kubernetesRules[1].verbs']);
     expect(problems[0].message).toContain('a cluster-scoped rule may only read');
   });
@@ -225,7 +225,7 @@ describe('custom ladders', () => {
   test('domain access naming an undeclared custom domain is rejected; an undeclared standard domain grants nothing', () => {
     const ladder = new TrustLadder([{ phase: TrustPhase.of('x'), description: 'x', kubernetesRules: [read],
       domainAccess: [{ domain: Domain.of('billing'), level: AccessLevel.READ_ONLY }] }]);
-    expect(problemsOf(fleetProps({ ladder, domains: [{ domain: Domain.LLM }] }))).toEqual([expect.objectContaining({
+    expect(fleetProblemsOf(fleetProps({ ladder, domains: [{ domain: Domain.LLM }] }))).toEqual([expect.objectContaining({
       field: 'domainAccess[0].domain', value: '"billing"', message: 'is not a domain of this fleet',
     })]);
     // The standard ladder gives shadow the LLM domain; a fleet without it simply has no Vault path in shadow.

@@ -1,11 +1,11 @@
 import {
-  AccessLevel, AgentFleet, CredentialRoles, Domain, TrustDuration, ProblemCollector, TrustLadder, TrustPhase,
+  AccessLevel, AgentFleet, AgentFleetProps, CredentialRoles, Domain, TrustDuration, TrustLadder, TrustPhase,
 } from '../../lib/model';
+import { ProblemCollector } from '../../lib/model/private/problem-collector';
+import { baseFleet } from '../helpers/fleets';
 
-const AGENT = { name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2' };
-
-function fleet(extra: object = {}): AgentFleet {
-  return new AgentFleet({ targetNamespaces: ['payments'], agents: [AGENT], ...extra });
+function fleet(extra: Partial<AgentFleetProps> = {}): AgentFleet {
+  return baseFleet({ targetNamespaces: ['payments'], ...extra });
 }
 
 function collect(fn: (p: ProblemCollector) => void): string[] {
@@ -27,8 +27,8 @@ describe('CredentialRoles', () => {
     expect(byLevel[2].creation[2]).toBe('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "public" TO "{{name}}";');
     expect(byLevel[0].revocation[byLevel[0].revocation.length - 1]).toBe('DROP ROLE IF EXISTS "{{name}}";');
     // The defaults pass their own checks.
-    expect(collect(p => CredentialRoles.checkDatabaseStatements(p, 'X', 's', byLevel))).toEqual([]);
-    expect(collect(p => CredentialRoles.checkDatabaseStatements(p, 'X', 's', CredentialRoles.mysqlStatements(['orders'])))).toEqual([]);
+    expect(collect(p => CredentialRoles._checkDatabaseStatements(p, 'X', 's', byLevel))).toEqual([]);
+    expect(collect(p => CredentialRoles._checkDatabaseStatements(p, 'X', 's', CredentialRoles.mysqlStatements(['orders'])))).toEqual([]);
   });
 
   test('MySQL statements grant on the named databases only', () => {
@@ -41,7 +41,7 @@ describe('CredentialRoles', () => {
   });
 
   test('statement checks name each offending statement', () => {
-    const messages = collect(p => CredentialRoles.checkDatabaseStatements(p, 'X', 'statements', [
+    const messages = collect(p => CredentialRoles._checkDatabaseStatements(p, 'X', 'statements', [
       { level: AccessLevel.READ_ONLY, creation: ['GRANT ALL PRIVILEGES ON *.* TO \'{{name}}\'@\'%\';'], revocation: ['DROP USER \'{{name}}\';'] },
       { level: AccessLevel.LIMITED_WRITE, creation: ['CREATE USER agent IDENTIFIED BY \'{{password}}\';'], revocation: ['x'] },
       { level: AccessLevel.AUTONOMOUS, creation: ['CREATE ROLE "{{name}}" WITH LOGIN CREATEROLE PASSWORD \'{{password}}\';'], revocation: ['x'] },
@@ -54,15 +54,15 @@ describe('CredentialRoles', () => {
   });
 
   test('identifiers, SSH users and role ARNs are checked', () => {
-    expect(collect(p => CredentialRoles.checkIdentifiers(p, 'X', 'schemas', ['ok_1', 'bad-name', '"x"']))).toEqual([
+    expect(collect(p => CredentialRoles._checkIdentifiers(p, 'X', 'schemas', ['ok_1', 'bad-name', '"x"']))).toEqual([
       expect.stringMatching(/schemas\[1\] = "bad-name": is not a plain SQL identifier/),
       expect.stringMatching(/schemas\[2\] = "\\"x\\"": is not a plain SQL identifier/),
     ]);
-    expect(collect(p => CredentialRoles.checkSshUsers(p, 'X', 'users', [{ level: AccessLevel.READ_ONLY, users: ['netops', 'admin', 'a,b'] }]))).toEqual([
+    expect(collect(p => CredentialRoles._checkSshUsers(p, 'X', 'users', [{ level: AccessLevel.READ_ONLY, users: ['netops', 'admin', 'a,b'] }]))).toEqual([
       expect.stringMatching(/users\[0\]\.users\[1\] = "admin": is an administrator account/),
       expect.stringMatching(/users\[0\]\.users\[2\] = "a,b": is not a plain login name/),
     ]);
-    expect(collect(p => CredentialRoles.checkAwsRoles(p, 'X', 'roles', [
+    expect(collect(p => CredentialRoles._checkAwsRoles(p, 'X', 'roles', [
       { level: AccessLevel.READ_ONLY, roleArn: 'arn:aws:iam::123456789012:role/agents/read-only' },
       { level: AccessLevel.AUTONOMOUS, roleArn: 'arn:aws:iam::123456789012:user/admin' },
     ]))).toEqual([expect.stringMatching(/roles\[1\]\.roleArn = "arn:aws:iam::123456789012:user\/admin": is not an IAM role ARN/)]);
@@ -75,7 +75,7 @@ describe('CredentialRoles', () => {
     const small = fleet({ ladder: new TrustLadder([{ phase: TrustPhase.SHADOW, description: 'x', kubernetesRules: rules, domainAccess: [{ domain: Domain.LLM, level: AccessLevel.LIMITED_WRITE }] }]) });
     expect(CredentialRoles.requiredLevels(small, Domain.LLM).map(l => l.name)).toEqual(['read-only', 'limited-write']);
     expect(CredentialRoles.requiredLevels(small, Domain.CLOUD)).toEqual([]);
-    expect(collect(p => CredentialRoles.checkCoverage(p, 'X', 'roles', f, Domain.CLOUD, [AccessLevel.READ_ONLY, AccessLevel.READ_ONLY]))).toEqual([
+    expect(collect(p => CredentialRoles._checkCoverage(p, 'X', 'roles', f, Domain.CLOUD, [AccessLevel.READ_ONLY, AccessLevel.READ_ONLY]))).toEqual([
       expect.stringMatching(/roles = \["read-only","read-only"\]: has no credential role for level "limited-write", which phase\(s\) limited-write, autonomous may request/),
       expect.stringMatching(/roles = .*level "autonomous", which phase\(s\) autonomous may request/),
       expect.stringMatching(/roles\[1\]\.level = "read-only": is listed twice/),
@@ -89,21 +89,21 @@ describe('CredentialRoles', () => {
     const readOnlyRules = f.ladder.definition(TrustPhase.READ_ONLY).kubernetesRules.filter(r => !r.clusterScoped);
     expect(roles[0].rules).toEqual(readOnlyRules);
     expect(roles.every(r => (r.rules ?? []).every(x => !x.clusterScoped))).toBe(true);
-    expect(collect(p => CredentialRoles.checkKubernetesRoles(p, 'X', 'roles', roles))).toEqual([]);
+    expect(collect(p => CredentialRoles._checkKubernetesRoles(p, 'X', 'roles', roles))).toEqual([]);
   });
 
   test('TTLs default to deadline and deadline + margin; longer or inverted ones are reported', () => {
     const f = fleet({ jobDeadline: TrustDuration.minutes(10), ttlMargin: TrustDuration.seconds(30) });
     expect(CredentialRoles.ttls(f)).toEqual({ defaultTtlSeconds: 600, maxTtlSeconds: 630 });
-    expect(collect(p => CredentialRoles.checkTtls(p, 'X', f))).toEqual([]);
-    expect(collect(p => CredentialRoles.checkTtls(p, 'X', f, TrustDuration.seconds(601), TrustDuration.seconds(631)))).toEqual([
+    expect(collect(p => CredentialRoles._checkTtls(p, 'X', f))).toEqual([]);
+    expect(collect(p => CredentialRoles._checkTtls(p, 'X', f, TrustDuration.seconds(601), TrustDuration.seconds(631)))).toEqual([
       'X: defaultTtl = 601s: is longer than the Job deadline (600s): credentials would outlive the investigation. Fix: use at most 600s, or leave it unset to use the deadline',
       'X: maxTtl = 631s: is longer than the agent token\'s explicit max TTL (Job deadline + margin = 630s): a lease must not outlive the token it is revoked with. Fix: use at most 630s, or leave it unset',
     ]);
-    expect(collect(p => CredentialRoles.checkTtls(p, 'X', f, TrustDuration.seconds(500), TrustDuration.seconds(300)))).toEqual([
+    expect(collect(p => CredentialRoles._checkTtls(p, 'X', f, TrustDuration.seconds(500), TrustDuration.seconds(300)))).toEqual([
       'X: defaultTtl = 500s: is longer than maxTtl (300s). Fix: make the default at most the maximum',
     ]);
-    expect(collect(p => CredentialRoles.checkTtls(p, 'X', f, TrustDuration.seconds(0.5)))).toEqual([
+    expect(collect(p => CredentialRoles._checkTtls(p, 'X', f, TrustDuration.seconds(0.5)))).toEqual([
       expect.stringMatching(/^X: defaultTtl = 0.5s: must be at least one whole second/),
     ]);
   });

@@ -1,15 +1,16 @@
 import * as fc from 'fast-check';
 import { defaultFleet } from '../../examples/default/fleet';
 import {
-  AccessLevel, AgentFleet, Domain, PhaseDefinition, ProblemCollector, TrustLadder, TrustPhase, VaultPolicyDocument,
+  AccessLevel, AgentFleet, Domain, PhaseDefinition, TrustLadder, TrustPhase, VaultPolicyDocument,
 } from '../../lib/model';
+import { ProblemCollector } from '../../lib/model/private/problem-collector';
+import { baseFleet } from '../helpers/fleets';
 
-const AGENT = { name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2' };
 const RULES = [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }];
 const PROMOTION = { minInvestigations: 1, minSuccessRate: 0.5, minDays: 1, requiredApprovals: 1 };
 
 function fleetWith(ladder?: TrustLadder): AgentFleet {
-  return new AgentFleet({ targetNamespaces: ['payments'], agents: [AGENT], ladder });
+  return baseFleet({ targetNamespaces: ['payments'], ladder });
 }
 
 describe('VaultPolicyDocument', () => {
@@ -45,7 +46,7 @@ describe('VaultPolicyDocument', () => {
     const [shadow, readOnly] = VaultPolicyDocument.forFleet(f);
     const greedyShadow = VaultPolicyDocument.forPhase(f, TrustPhase.SHADOW, [{ path: 'agents/llm/data/extra', capabilities: ['read'] }]);
     const problems = new ProblemCollector();
-    VaultPolicyDocument.checkLadder(problems, 'Vault', f, [greedyShadow, readOnly, readOnly]);
+    VaultPolicyDocument._checkLadder(problems, 'Vault', f, [greedyShadow, readOnly, readOnly]);
     expect(problems.problems.map(p => `${p.path} ${p.field} = ${p.value}: ${p.message}`)).toEqual([
       'Vault policies = "read-only": phase "read-only" has 2 Vault policies with the same name',
       expect.stringMatching(/^Vault policies = "limited-write": phase "limited-write" has no Vault policy/),
@@ -53,7 +54,7 @@ describe('VaultPolicyDocument', () => {
       'Vault/agent-phase-read-only paths = "read-only": grants fewer paths than the phase below ("shadow"): missing agents/llm/data/extra read',
     ]);
     const clean = new ProblemCollector();
-    VaultPolicyDocument.checkLadder(clean, 'Vault', f, VaultPolicyDocument.forFleet(f));
+    VaultPolicyDocument._checkLadder(clean, 'Vault', f, VaultPolicyDocument.forFleet(f));
     expect(clean.problems).toEqual([]);
     expect(shadow.missing(readOnly)).toHaveLength(4);
   });
@@ -93,7 +94,7 @@ describe('VaultPolicyDocument', () => {
         expect(doc.paths.some(p => p.startsWith('sys/'))).toBe(false);
       });
       const problems = new ProblemCollector();
-      VaultPolicyDocument.checkLadder(problems, 'Vault', f, docs);
+      VaultPolicyDocument._checkLadder(problems, 'Vault', f, docs);
       expect(problems.problems).toEqual([]);
     }), { numRuns: 60 });
   });

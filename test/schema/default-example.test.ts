@@ -6,6 +6,7 @@ import {
 import { defaultFleet } from '../../examples/default/fleet';
 import { defaultChart } from '../../examples/default/k8s';
 import { knownKinds, validateManifest } from '../helpers/k8s-schema';
+import { objectDigests, rbacLines } from '../helpers/summary';
 
 const manifests: any[] = Testing.synth(defaultChart(Testing.app()));
 const fleet: AgentFleet = defaultFleet();
@@ -176,7 +177,14 @@ describe('default example: no secret material', () => {
     expect(admission).toHaveLength(11);
     const observability = manifests.filter(m => m.kind === 'PrometheusRule' || m.metadata.labels?.grafana_dashboard === '1');
     expect(observability).toHaveLength(2);
-    expect(manifests.filter(m => !admission.includes(m) && !observability.includes(m))).toMatchSnapshot();
+    const chart = manifests.filter(m => !admission.includes(m) && !observability.includes(m));
+    // Every byte through the digests; the egress table and the RBAC readably (the other fields are asserted above and in test/k8s).
+    expect(objectDigests(chart)).toMatchSnapshot();
+    expect(rbacLines(chart)).toMatchSnapshot();
+    expect(chart.filter(m => m.kind === 'NetworkPolicy').map(np => `${np.metadata.name}: ${(np.spec.egress ?? []).map((r: any) =>
+      `${(r.ports ?? []).map((p: any) => `${p.port}/${p.protocol}`).join('+')}→${(r.to ?? []).map((t: any) => t.ipBlock?.cidr
+        ?? `${Object.values(t.namespaceSelector?.matchLabels ?? {}).join(',')}:${Object.entries(t.podSelector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')}`).join('|')}`).join('; ')}`))
+      .toMatchSnapshot();
   });
 });
 

@@ -1,16 +1,9 @@
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { AccessLevel, AgentFleet, AgentFleetProps, Domain, EngineConfig, DomainEngine } from '../../lib';
+import { AccessLevel, Domain, EngineConfig, DomainEngine } from '../../lib';
 
 /** A fleet like the default example's, with overrides. */
-export function fleet(overrides: Partial<AgentFleetProps> = {}): AgentFleet {
-  return new AgentFleet({
-    namespace: 'agents',
-    targetNamespaces: ['payments', 'checkout'],
-    agents: [{ name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2' }],
-    ...overrides,
-  });
-}
+export { baseFleet as fleet } from '../helpers/fleets';
 
 /** A test stack with the provider, so `Testing.synth(stack, true)` runs every validation. */
 export function stack(): TerraformStack {
@@ -61,17 +54,7 @@ export function engines(s: TerraformStack): DomainEngine[] {
   ];
 }
 
-export { problemsOf } from '../helpers/problems';
-
-/** The message of the error a function throws (fails the test when nothing is thrown). */
-export function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return String((e as Error).message);
-  }
-  throw new Error('expected an error, but nothing was thrown');
-}
+export { errorOf, problemsOf } from '../helpers/problems';
 
 /** Resources of a type in synthesized JSON, by logical id. */
 export function resources(json: any, type: string): { [id: string]: any } {

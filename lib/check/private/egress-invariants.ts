@@ -1,12 +1,10 @@
-import { EgressTarget } from '../../model/egress-target';
-import { LauncherContractDocument } from '../../model/launcher-contract';
 import { SquidAllowlist } from '../../model/squid-allowlist';
 import { VerifyRule } from '../verify-rule';
-import { agentPodLabels, selects } from './k8s-invariants';
+import { agentPodLabels, contractObject, selects } from './k8s-invariants';
 import { objectName, verifiedPhases, show, VerifyContext } from './verify-context';
+import { InputRules } from '../../model/private/input-rules';
 
-/** Default: an IPv4 block with a prefix shorter than /8 counts as internet-wide. */
-export const DEFAULT_MIN_EGRESS_PREFIX = 8;
+import { VerifyDefaults } from './verify-defaults';
 /** IPv6 blocks shorter than /16 count as internet-wide (`2000::/3` is all global unicast). */
 const MIN_EGRESS_PREFIX_V6 = 16;
 const DNS_PORT = 53;
@@ -21,7 +19,7 @@ interface Cidr {
 /** Family and prefix length of a CIDR; undefined when it is not one. */
 function parseCidr(value: unknown): Cidr | undefined {
   const text = typeof value === 'string' ? value.trim() : '';
-  const v4 = EgressTarget.parseIpv4Cidr(text);
+  const v4 = InputRules.parseIpv4Cidr(text);
   if (v4) {
     return { v6: false, prefix: v4[1] };
   }
@@ -93,7 +91,7 @@ function plainSelector(selector: any): any {
  * labelled DNS pods or a single cache address.
  */
 export function checkEgressBreadth(ctx: VerifyContext): void {
-  const minV4 = ctx.minEgressPrefixLength ?? DEFAULT_MIN_EGRESS_PREFIX;
+  const minV4 = ctx.minEgressPrefixLength ?? VerifyDefaults.MIN_EGRESS_PREFIX;
   const isWide = (c: Cidr): boolean => c.prefix < (c.v6 ? MIN_EGRESS_PREFIX_V6 : minV4);
   const bound = `shorter than /${minV4} (IPv6: /${MIN_EGRESS_PREFIX_V6})`;
   for (const row of verifiedPhases(ctx.contracts)) {
@@ -251,7 +249,7 @@ export function checkHostnameEnforcement(ctx: VerifyContext): void {
       const cm = ctx.manifests.find(m => m.kind === 'ConfigMap' && m.metadata?.labels?.['agent-trust.io/agent-namespace'] === c.namespace
         && typeof m.data?.[SquidAllowlist.CONFIG_KEY] === 'string');
       if (!cm) {
-        ctx.report(VerifyRule.EGRESS_HOSTNAMES_UNENFORCED, contractObjectName(c),
+        ctx.report(VerifyRule.EGRESS_HOSTNAMES_UNENFORCED, contractObject(c),
           'the contract enforces hostnames through an egress proxy, but no allowlist ConfigMap (label agent-trust.io/agent-namespace, key squid.conf) is in the output',
           'emit EgressProxyAllowlist (AgentKubernetesTrust does when the fleet uses an egress proxy)');
         continue;
@@ -268,10 +266,6 @@ export function checkHostnameEnforcement(ctx: VerifyContext): void {
       }
     }
   }
-}
-
-function contractObjectName(c: LauncherContractDocument): string {
-  return `ConfigMap ${c.namespace}/${c.agent}-launcher-contract`;
 }
 
 function compare(ctx: VerifyContext, where: string, contract: string[], enforced: string[], fix: string): void {

@@ -11,6 +11,7 @@ import { ADMISSION_VERSIONS, covers } from './admission-match';
 import { isDnsCachePeer } from './egress-invariants';
 import { ManifestIndex } from './manifest-index';
 import { ladderSteps, objectName, verifiedPhases, show, VerifyContext } from './verify-context';
+import { InputRules } from '../../model/private/input-rules';
 
 const LINK_LOCAL = EgressTarget.METADATA_CIDR;
 /** The admission rules that tie a Job to the contract's names and the agent's ceiling. */
@@ -86,13 +87,18 @@ export function selects(selector: any, labels: { [key: string]: string }, every 
   return true;
 }
 
+/** The NetworkPolicies of a phase: in its namespace, selecting by its phase label (one value). */
+export function phasePolicies(manifests: readonly any[], namespace: string, phase: string): any[] {
+  return manifests.filter(m => m.kind === 'NetworkPolicy' && m.metadata?.namespace === namespace
+    && (m.spec?.podSelector?.matchLabels?.[LauncherContract.PHASE_LABEL] === phase
+      || (m.spec?.podSelector?.matchExpressions ?? []).some((e: any) => e?.key === LauncherContract.PHASE_LABEL
+        && e.operator === 'In' && (e.values ?? []).length === 1 && e.values[0] === phase)));
+}
+
 /** Egress and ingress: per-phase policies exist; every policy selecting agent pods denies by default and blocks metadata. */
 export function checkNetworkPolicies(ctx: VerifyContext): void {
   for (const row of verifiedPhases(ctx.contracts)) {
-    const own = ctx.manifests.filter(m => m.kind === 'NetworkPolicy' && m.metadata?.namespace === row.agentNamespace
-      && (m.spec?.podSelector?.matchLabels?.[LauncherContract.PHASE_LABEL] === row.name
-        || (m.spec?.podSelector?.matchExpressions ?? []).some((e: any) => e?.key === LauncherContract.PHASE_LABEL
-          && e.operator === 'In' && (e.values ?? []).length === 1 && e.values[0] === row.name)));
+    const own = phasePolicies(ctx.manifests, row.agentNamespace, row.name);
     if (own.length === 0) {
       ctx.report(VerifyRule.EGRESS_POLICY_MISSING, `Namespace ${row.agentNamespace} phase ${row.name}`,
         `no NetworkPolicy selects ${LauncherContract.PHASE_LABEL}=${row.name}, so the phase's pods get only what other policies allow`,
@@ -136,16 +142,16 @@ export function checkNetworkPolicies(ctx: VerifyContext): void {
           return;
         }
         const cidr = typeof peer.ipBlock.cidr === 'string' ? peer.ipBlock.cidr.trim() : '';
-        if (!EgressTarget.parseIpv4Cidr(cidr)) {
+        if (!InputRules.parseIpv4Cidr(cidr)) {
           return;
         }
         const field = `spec.egress[${i}].to[${j}].ipBlock`;
-        if (EgressTarget.ipv4Contains(LINK_LOCAL, cidr) && !isDnsCachePeer(rule, peer)) {
+        if (InputRules.ipv4Contains(LINK_LOCAL, cidr) && !isDnsCachePeer(rule, peer)) {
           ctx.report(VerifyRule.EGRESS_METADATA, where, `${field}.cidr ${show(peer.ipBlock.cidr)} lies inside ${LINK_LOCAL} (cloud metadata endpoints)`,
             'remove the rule: agents never talk to link-local addresses');
-        } else if (EgressTarget.ipv4Contains(cidr, LINK_LOCAL)) {
+        } else if (InputRules.ipv4Contains(cidr, LINK_LOCAL)) {
           const excepted = (peer.ipBlock.except ?? []).some((e: unknown) =>
-            typeof e === 'string' && EgressTarget.ipv4Contains(e.trim(), LINK_LOCAL));
+            typeof e === 'string' && InputRules.ipv4Contains(e.trim(), LINK_LOCAL));
           if (!excepted) {
             ctx.report(VerifyRule.EGRESS_METADATA, where,
               `${field}.cidr ${show(peer.ipBlock.cidr)} contains ${LINK_LOCAL} and except is ${show(peer.ipBlock.except)}, so pods reach the cloud metadata endpoint 169.254.169.254`,

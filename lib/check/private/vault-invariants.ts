@@ -6,6 +6,8 @@ import { TerraformOutput, TerraformResource } from '../terraform-output';
 import { VerifyRule } from '../verify-rule';
 import { contractObject } from './k8s-invariants';
 import { ladderSteps, VerifiedPhase, verifiedPhases, show, ttlSeconds, VerifyContext, forEachScalar } from './verify-context';
+import { InputRules } from '../../model/private/input-rules';
+import { VerifyDefaults } from './verify-defaults';
 
 const K8S_ROLE = 'vault_kubernetes_auth_backend_role';
 const JWT_ROLE = 'vault_jwt_auth_backend_role';
@@ -13,8 +15,6 @@ const TTL_KEY = /(^|_)ttl(_seconds)?$/;
 const RENEW_SELF = 'auth/token/renew-self';
 const REVOKE_SELF = 'auth/token/revoke-self';
 
-/** Upper bound on a phase role's token_ttl when the contract states none, in seconds (the fleet default, 5 minutes). */
-export const DEFAULT_TOKEN_TTL_BOUND_SECONDS = 300;
 
 /**
  * The token_ttl bound of phase roles used by `contracts`: the shortest TTL
@@ -22,8 +22,8 @@ export const DEFAULT_TOKEN_TTL_BOUND_SECONDS = 300;
  * that states none), lowered by the reviewer's own bound when given.
  */
 export function tokenTtlBound(contracts: LauncherContractDocument[], reviewerBound?: number): number {
-  const stated = contracts.map(c => (typeof c.vaultToken?.ttlSeconds === 'number' ? c.vaultToken.ttlSeconds : DEFAULT_TOKEN_TTL_BOUND_SECONDS));
-  return Math.min(...(stated.length ? stated : [DEFAULT_TOKEN_TTL_BOUND_SECONDS]), ...(reviewerBound !== undefined ? [reviewerBound] : []));
+  const stated = contracts.map(c => (typeof c.vaultToken?.ttlSeconds === 'number' ? c.vaultToken.ttlSeconds : VerifyDefaults.TOKEN_TTL_BOUND_SECONDS));
+  return Math.min(...(stated.length ? stated : [VerifyDefaults.TOKEN_TTL_BOUND_SECONDS]), ...(reviewerBound !== undefined ? [reviewerBound] : []));
 }
 
 /** The value of an env variable of the contract template's agent container. */
@@ -382,7 +382,7 @@ function parsePolicy(text: unknown): Map<string, string[]> | undefined {
 function engineMounts(tf: TerraformOutput): string[] {
   return tf.resources.filter(r => r.type === 'vault_mount' || /_secret_backend$|_secrets_mount$/.test(r.type))
     .map(r => tf.resolve(r.attributes.path, r.stack)).filter((p): p is string => typeof p === 'string' && p.length > 0)
-    .map(p => p.replace(/^\/+|\/+$/g, ''));
+    .map(p => InputRules.trimSlashes(p));
 }
 
 /**

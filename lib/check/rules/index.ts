@@ -5,6 +5,7 @@ import { EGRESS_BREADTH_CHECK } from './egress-breadth';
 import { HOSTNAME_ENFORCEMENT_CHECK } from './hostname-enforcement';
 import { JOB_CONTRACT_GUARD_CHECK } from './job-contract-guard';
 import { JOB_DEADLINE_CHECK } from './job-deadline';
+import { KUBERNETES_API_ACCESS_CHECK } from './kubernetes-api-access';
 import { KUBERNETES_MONOTONIC_CHECK } from './kubernetes-monotonic';
 import { LEASE_TTLS_CHECK } from './lease-ttls';
 import { MANIFEST_SECRETS_CHECK } from './manifest-secrets';
@@ -42,6 +43,7 @@ export const VERIFY_CHECKS: VerifyCheck[] = [
   EGRESS_BREADTH_CHECK,
   HOSTNAME_ENFORCEMENT_CHECK,
   PHASE_RBAC_CHECK,
+  KUBERNETES_API_ACCESS_CHECK,
   RBAC_DENYLIST_CHECK,
   TARGET_NAMESPACES_CHECK,
   PARAMS_GUARD_CHECK,

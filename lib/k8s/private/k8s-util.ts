@@ -3,8 +3,11 @@ import * as path from 'path';
 import { ApiObject, App, Chart, IResolver, JsonPatch, ResolutionContext, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AgentFleet, ProblemCollector, ResourceQuantity, TrustPhase } from '../../model';
+import { ResourceQuantity } from '../../model';
 import { HelmText } from '../../model/private/helm-text';
+
+/** The launcher's ServiceAccount name when `LauncherAccess` is given none (the Job policy's default creator). */
+export const DEFAULT_LAUNCHER_NAME = 'agent-launcher';
 
 /**
  * Cluster-scoped objects must not carry a namespace. cdk8s copies a Chart's
@@ -112,13 +115,4 @@ export function isHelmTemplates(scope: Construct): boolean {
   const root = scope.node.root;
   return root instanceof App && path.basename(path.resolve(root.outdir)) === 'templates'
     && fs.existsSync(path.join(root.outdir, '..', 'Chart.yaml'));
-}
-
-/** Record a problem when `phase` is not a phase of the fleet's ladder; whether it is one. */
-export function checkPhaseOf(problems: ProblemCollector, path: string, fleet: AgentFleet, phase: TrustPhase | undefined): boolean {
-  if (phase && fleet.ladder.has(phase)) {
-    return true;
-  }
-  problems.add(path, 'phase', phase?.name, 'is not a phase of the fleet\'s ladder', `use one of ${fleet.ladder.phases.join(', ')}`);
-  return false;
 }

@@ -1,5 +1,5 @@
 import { hostnameFault } from '../../model/private/dns-name';
-import { ProblemCollector } from '../../model/validation';
+import { ProblemCollector } from '../../model/private/problem-collector';
 
 const ENFORCEMENTS = ['egress-proxy', 'cilium'];
 const PROXY_URL = /^http:\/\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\.[a-z0-9]([-a-z0-9]*[a-z0-9])?\.svc:([0-9]{1,5})$/;

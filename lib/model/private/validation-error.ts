@@ -1,4 +1,5 @@
-import { ProblemCollector, ValidationProblem } from '../validation';
+import type { ValidationProblem } from '../validation';
+import { ProblemCollector } from './problem-collector';
 
 /**
  * Thrown when a declaration is invalid. Holds every problem found, each

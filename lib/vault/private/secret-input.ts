@@ -1,5 +1,5 @@
 import { TerraformVariable, Token } from 'cdktf';
-import { ProblemCollector } from '../../model';
+import { ProblemCollector } from '../../model/private/problem-collector';
 
 /**
  * Checks shared by every construct that takes a secret: a secret may only
