@@ -121,12 +121,12 @@ export class AgentNamespace extends Construct {
 
     const problems = new ProblemCollector();
     const values: { [field: string]: number | undefined } = {
-      defaultCpuRequest: ResourceQuantity.check(problems, path, 'defaultCpuRequest', cpuRequest),
-      defaultMemoryRequest: ResourceQuantity.check(problems, path, 'defaultMemoryRequest', memoryRequest),
-      defaultCpuLimit: ResourceQuantity.check(problems, path, 'defaultCpuLimit', cpuLimit),
-      defaultMemoryLimit: ResourceQuantity.check(problems, path, 'defaultMemoryLimit', memoryLimit),
-      maxCpu: ResourceQuantity.check(problems, path, 'maxCpu', maxCpu),
-      maxMemory: ResourceQuantity.check(problems, path, 'maxMemory', maxMemory),
+      defaultCpuRequest: ResourceQuantity._check(problems, path, 'defaultCpuRequest', cpuRequest),
+      defaultMemoryRequest: ResourceQuantity._check(problems, path, 'defaultMemoryRequest', memoryRequest),
+      defaultCpuLimit: ResourceQuantity._check(problems, path, 'defaultCpuLimit', cpuLimit),
+      defaultMemoryLimit: ResourceQuantity._check(problems, path, 'defaultMemoryLimit', memoryLimit),
+      maxCpu: ResourceQuantity._check(problems, path, 'maxCpu', maxCpu),
+      maxMemory: ResourceQuantity._check(problems, path, 'maxMemory', maxMemory),
     };
     const notBelow = (high: string, low: string, highText: string, lowText: string): void => {
       const h = values[high];

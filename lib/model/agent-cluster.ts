@@ -1,5 +1,6 @@
 import { EgressTarget } from './egress-target';
 import { TrustNames } from './trust-names';
+import { InputRules } from './private/input-rules';
 import { ProblemCollector } from './private/problem-collector';
 
 /** Declaration of one Kubernetes cluster a fleet runs in. */
@@ -34,8 +35,6 @@ export interface AgentClusterProps {
   readonly targetNamespaces?: string[];
 }
 
-const HTTPS_URL = /^https:\/\/[^\s/@]+(\/\S*)?$/;
-
 /**
  * One Kubernetes cluster of a fleet (`AgentFleetProps.clusters`). Each
  * cluster gets its own output directory and, on Vault, its own Kubernetes
@@ -69,10 +68,11 @@ export class AgentCluster {
    * Record every problem of this cluster's own fields at `path`
    * (`AgentFleet/clusters[i]`); `needsIssuer` when the fleet logs agents in
    * through JWT auth.
+   * @internal
    */
-  public validate(problems: ProblemCollector, path: string, needsIssuer: boolean): void {
+  public _validate(problems: ProblemCollector, path: string, needsIssuer: boolean): void {
     TrustNames._checkDnsLabel(problems, path, 'name', this.name);
-    if (typeof this.apiServerUrl !== 'string' || !HTTPS_URL.test(this.apiServerUrl)) {
+    if (!InputRules.isUrl(this.apiServerUrl, 'https')) {
       problems.add(path, 'apiServerUrl', this.apiServerUrl, 'is not an https URL without credentials',
         'use the API server URL Vault reaches, e.g. "https://eu-1.k8s.example.com:6443"');
     }
@@ -85,7 +85,7 @@ export class AgentCluster {
           'pass the API server CA certificate as PEM ("-----BEGIN CERTIFICATE-----…")');
       }
     }
-    if (this.issuerUrl !== undefined && !HTTPS_URL.test(this.issuerUrl)) {
+    if (this.issuerUrl !== undefined && !InputRules.isUrl(this.issuerUrl, 'https')) {
       problems.add(path, 'issuerUrl', this.issuerUrl, 'is not an https URL without credentials',
         'use the cluster\'s service-account issuer, e.g. "https://oidc.eu-1.k8s.example.com"');
     }

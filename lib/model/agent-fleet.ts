@@ -436,7 +436,7 @@ export class AgentFleet {
   private validate(problems: ProblemCollector): void {
     const path = 'AgentFleet';
     TrustNames._checkDnsLabel(problems, path, 'namespace', this.namespace);
-    this.vaultNaming.check(problems, path, this.namespace, this.ladder.phases.map(p => p.name));
+    this.vaultNaming._check(problems, path, this.namespace, this.ladder.phases.map(p => p.name));
     if (this.targetNamespaces.length === 0) {
       problems.add(path, 'targetNamespaces', [], 'lists no namespace', 'name the namespaces agents investigate, e.g. ["payments"]');
     }
@@ -502,7 +502,7 @@ export class AgentFleet {
         problems.add(p, '', c, 'is not an AgentCluster', 'declare it with new AgentCluster({ name, apiServerUrl, caCertificate })');
         return;
       }
-      c.validate(problems, p, this.investigationIdentityMountPath !== undefined);
+      c._validate(problems, p, this.investigationIdentityMountPath !== undefined);
       if (names.has(c.name)) {
         problems.add(p, 'name', c.name, 'is declared twice in this fleet: both would write the same output directory and Vault mounts',
           'give every cluster a distinct name');
@@ -543,8 +543,9 @@ export class AgentFleet {
    * stack, one cluster's output): two declarations with the same Vault
    * prefix, and a target namespace two fleets claim in one cluster.
    * `fleets` may hold per-cluster views; each declaration counts once.
+   * @internal
    */
-  public static checkTogether(problems: ProblemCollector, path: string, fleets: AgentFleet[]): void {
+  public static _checkTogether(problems: ProblemCollector, path: string, fleets: AgentFleet[]): void {
     const declarations = [...new Set(fleets.map(f => f.declaration))];
     declarations.forEach((a, i) => {
       for (const b of declarations.slice(i + 1)) {

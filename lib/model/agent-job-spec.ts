@@ -428,10 +428,10 @@ export class AgentJobSpec {
   /** Checks the requests and limits; returns the memory limit in bytes when it is valid. */
   private validateResources(problems: ProblemCollector, path: string): number | undefined {
     const q = {
-      cpuRequest: ResourceQuantity.check(problems, path, 'cpuRequest', this.cpuRequest),
-      memoryRequest: ResourceQuantity.check(problems, path, 'memoryRequest', this.memoryRequest),
-      cpuLimit: ResourceQuantity.check(problems, path, 'cpuLimit', this.cpuLimit),
-      memoryLimit: ResourceQuantity.check(problems, path, 'memoryLimit', this.memoryLimit),
+      cpuRequest: ResourceQuantity._check(problems, path, 'cpuRequest', this.cpuRequest),
+      memoryRequest: ResourceQuantity._check(problems, path, 'memoryRequest', this.memoryRequest),
+      cpuLimit: ResourceQuantity._check(problems, path, 'cpuLimit', this.cpuLimit),
+      memoryLimit: ResourceQuantity._check(problems, path, 'memoryLimit', this.memoryLimit),
     };
     if (q.cpuLimit !== undefined && q.cpuRequest !== undefined && q.cpuLimit < q.cpuRequest) {
       problems.add(path, 'cpuLimit', this.cpuLimit, `is below cpuRequest (${JSON.stringify(this.cpuRequest)})`,

@@ -33,8 +33,9 @@ export class ResourceQuantity {
   /**
    * Record a problem unless `text` is a positive Kubernetes quantity;
    * returns its value in base units, or undefined when it is not one.
+   * @internal
    */
-  public static check(problems: ProblemCollector, path: string, field: string, text: string): number | undefined {
+  public static _check(problems: ProblemCollector, path: string, field: string, text: string): number | undefined {
     if (!ResourceQuantity.isValid(text)) {
       problems.add(path, field, text, 'is not a Kubernetes quantity', 'write it like "500m", "2", "1Gi" or "512Mi"');
       return undefined;

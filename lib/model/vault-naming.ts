@@ -58,8 +58,9 @@ export class VaultNaming {
    * Record a problem unless the resolved prefix is a DNS label that keeps
    * every derived role and policy name (`<prefix>-agent-phase-<phase>`) a
    * DNS label for the longest of `phaseNames`.
+   * @internal
    */
-  public check(problems: ProblemCollector, path: string, namespace: string, phaseNames: string[]): void {
+  public _check(problems: ProblemCollector, path: string, namespace: string, phaseNames: string[]): void {
     const prefix = this.prefixFor(namespace);
     if (prefix === undefined || (this.prefix === undefined && !TrustNames.isDnsLabel(namespace))) {
       return; // an invalid namespace is reported as the namespace

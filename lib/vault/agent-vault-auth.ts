@@ -333,7 +333,7 @@ export class AgentVaultAuth extends Construct {
       return [];
     }
     const problems = new ProblemCollector();
-    AgentFleet.checkTogether(problems, TerraformStack.of(this).node.path, auths.map(a => a.fleet));
+    AgentFleet._checkTogether(problems, TerraformStack.of(this).node.path, auths.map(a => a.fleet));
     return problems.toMessages();
   }
 
