@@ -54,6 +54,20 @@ export class TrustNames {
     return `${name}.${namespace}`;
   }
 
+  /**
+   * The ServiceAccount a Kubernetes secrets engine mints tokens of `level`
+   * for, pre-created in every target namespace (issue #17): `<mount>-<level>`
+   * with the mount path's non-alphanumerics as `-`, e.g.
+   * `agents-application-read-only`. The same name in every namespace,
+   * because a Vault role names one `service_account_name`; both halves
+   * compute it here. At most 63 characters (the mount part is shortened).
+   */
+  public static kubernetesEngineServiceAccount(mountPath: string, levelName: string): string {
+    const mount = mountPath.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    const room = TrustNames.MAX_DNS_LABEL - levelName.length - 1;
+    return `${mount.slice(0, room).replace(/-+$/, '')}-${levelName}`;
+  }
+
   /** Default mount path of a domain's secrets engine: `agents/<domain>`. */
   public static mountPath(domainName: string): string {
     return `${TrustNames.MOUNT_PREFIX}${domainName}`;

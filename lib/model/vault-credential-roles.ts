@@ -32,17 +32,21 @@ export interface AwsLevelRole {
   readonly roleArn: string;
 }
 
-/** What a dynamic Kubernetes token of one level may do in the target namespaces. */
+/**
+ * What a dynamic Kubernetes token of one level may do in the target
+ * namespaces: the Role its pre-created ServiceAccount is bound to there
+ * (`VaultKubernetesEngineAccess` renders both; Vault only requests tokens).
+ */
 export interface KubernetesLevelRole {
   /** The level (also the Vault role name). */
   readonly level: AccessLevel;
   /**
-   * Rules of a Role Vault creates in the namespace for each token (checked against the RBAC denylist).
+   * Rules of the level's Role in each target namespace (checked against the RBAC denylist).
    * @default - none: `kubernetesRoleName` must be set
    */
   readonly rules?: KubernetesRule[];
   /**
-   * An existing Role (or ClusterRole, see `clusterRole`) the token is bound to instead of generated rules.
+   * An existing Role (or ClusterRole, see `clusterRole`) the level's ServiceAccount is bound to instead of generated rules.
    * @default - none: `rules` must be set
    */
   readonly kubernetesRoleName?: string;
@@ -168,7 +172,7 @@ export class CredentialRoles {
    * Default Kubernetes-engine roles of a domain, derived from the ladder so
    * no rule is written twice: the token of level L gets the namespaced rules
    * of the lowest phase that holds L in this domain (cluster-scoped rules
-   * are left out: the engine creates a Role per target namespace). Levels no
+   * are left out: the level's Role is per target namespace). Levels no
    * phase can request get no role.
    */
   public static kubernetesRoles(fleet: AgentFleet, domain: Domain): KubernetesLevelRole[] {
@@ -345,7 +349,7 @@ export class CredentialRoles {
       if (hasRules) {
         (e.rules ?? []).forEach((r, j) => {
           if (r.clusterScoped) {
-            problems.add(path, `${f}.rules[${j}].clusterScoped`, true, 'the Kubernetes engine creates namespaced Roles only',
+            problems.add(path, `${f}.rules[${j}].clusterScoped`, true, 'the level Roles are namespaced Roles',
               'drop the cluster-scoped rule (the phase ServiceAccount already holds cluster reads)');
           }
         });

@@ -1,6 +1,6 @@
 import { TerraformVariable } from 'cdktf';
 import {
-  AccessLevel, AwsLevelRole, DatabaseLevelStatements, KubernetesLevelRole, SecretEngineKind, SshLevelUsers,
+  AccessLevel, AwsLevelRole, DatabaseLevelStatements, SecretEngineKind, SshLevelUsers,
 } from '../model';
 import type { EngineBinder, RenderedEngine } from './private/engine-binder';
 
@@ -80,7 +80,12 @@ export interface AwsStsEngineProps {
   readonly secretKey?: TerraformVariable;
 }
 
-/** The Kubernetes secrets engine issuing short-lived service-account tokens into the target namespaces. */
+/**
+ * The Kubernetes secrets engine issuing short-lived tokens of the level
+ * ServiceAccounts `VaultKubernetesEngineAccess` pre-creates in the target
+ * namespaces (each Vault role names its level's `service_account_name`;
+ * what a level may do is that construct's `roles`).
+ */
 export interface KubernetesEngineProps {
   /** API server URL as Vault reaches it, e.g. `https://kubernetes.default.svc`. */
   readonly kubernetesHost: string;
@@ -96,11 +101,6 @@ export interface KubernetesEngineProps {
    * @default - none: Vault uses its own pod's token (`disable_local_ca_jwt = false`), the recommended in-cluster setup
    */
   readonly serviceAccountJwt?: TerraformVariable;
-  /**
-   * Per-level roles.
-   * @default - `CredentialRoles.kubernetesRoles(fleet, domain)`: the namespaced rules of the lowest phase holding each level
-   */
-  readonly roles?: KubernetesLevelRole[];
 }
 
 /** The SSH secrets engine signing short-lived user certificates for network devices. */

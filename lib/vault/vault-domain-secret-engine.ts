@@ -13,7 +13,7 @@ import { TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   AccessLevel, AgentFleet, CredentialRoles, CredentialTtls, DatabaseLevelStatements, Domain, TrustDuration,
-  KubernetesLevelRole, ProblemCollector, ResolvedDomain, SecretEngineKind, SshLevelUsers,
+  ProblemCollector, ResolvedDomain, SecretEngineKind, SshLevelUsers, TrustNames,
 } from '../model';
 import {
   AwsStsEngineProps, DatabaseEngineProps, EngineConfig, KubernetesEngineProps, KvV2EngineProps, SshCertificatesEngineProps,
@@ -273,9 +273,11 @@ export class VaultDomainSecretEngine extends Construct {
         'use e.g. "https://kubernetes.default.svc"');
     }
     SecretInput.check(problems, path, 'config.serviceAccountJwt', props.serviceAccountJwt);
-    const roles: KubernetesLevelRole[] = props.roles ?? CredentialRoles.kubernetesRoles(this.fleet, domain.domain);
-    CredentialRoles.checkCoverage(problems, path, 'config.roles', this.fleet, domain.domain, roles.map(r => r.level));
-    CredentialRoles.checkKubernetesRoles(problems, path, 'config.roles', roles);
+    if ((props as any).roles !== undefined) {
+      // Moved to the Kubernetes side (issue #17); a JavaScript caller would otherwise lose it silently.
+      problems.add(path, 'config.roles', '(set)', 'is no longer read here: the level rules are the Roles of the pre-created ServiceAccounts',
+        'pass the roles to VaultKubernetesEngineAccess (props.roles) instead');
+    }
     return () => {
       const mount = new KubernetesSecretBackend(this, 'Resource', {
         path: this.mountPath,
@@ -287,33 +289,16 @@ export class VaultDomainSecretEngine extends Construct {
         ...(props.serviceAccountJwt ? { serviceAccountJwt: props.serviceAccountJwt.stringValue } : {}),
         disableLocalCaJwt: false,
       });
-      const out = this.levels.map(level => {
-        const r = roles.find(x => x.level.name === level.name)!;
-        const binding = r.kubernetesRoleName
-          ? { kubernetesRoleName: r.kubernetesRoleName, kubernetesRoleType: r.clusterRole ? 'ClusterRole' : 'Role' }
-          : {
-            kubernetesRoleType: 'Role',
-            generatedRoleRules: JSON.stringify({
-              rules: (r.rules ?? []).map(rule => ({
-                apiGroups: rule.apiGroups, resources: rule.resources, verbs: rule.verbs,
-                ...(rule.resourceNames ? { resourceNames: rule.resourceNames } : {}),
-              })),
-            }),
-          };
-        return new KubernetesSecretBackendRole(this, level.name, {
-          backend: mount.path,
-          name: level.name,
-          allowedKubernetesNamespaces: [...this.fleet.targetNamespaces],
-          tokenDefaultTtl: this.ttls.defaultTtlSeconds,
-          tokenMaxTtl: this.ttls.maxTtlSeconds,
-          extraLabels: {
-            'app.kubernetes.io/managed-by': 'vault',
-            'agent-trust/domain': domain.domain.name,
-            'agent-trust/level': level.name,
-          },
-          ...binding,
-        });
-      });
+      // service_account_name mode (issue #17): Vault only requests a token for the level's
+      // pre-created ServiceAccount (VaultKubernetesEngineAccess), so it needs no RBAC writes.
+      const out = this.levels.map(level => new KubernetesSecretBackendRole(this, level.name, {
+        backend: mount.path,
+        name: level.name,
+        allowedKubernetesNamespaces: [...this.fleet.targetNamespaces],
+        tokenDefaultTtl: this.ttls.defaultTtlSeconds,
+        tokenMaxTtl: this.ttls.maxTtlSeconds,
+        serviceAccountName: TrustNames.kubernetesEngineServiceAccount(this.mountPath, level.name),
+      }));
       return { mount, roles: out };
     };
   }
