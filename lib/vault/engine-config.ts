@@ -53,6 +53,14 @@ export interface PostgresqlEngineProps extends DatabaseEngineProps {
 export interface MysqlEngineProps extends DatabaseEngineProps {
   /** Databases the default statements grant on (MySQL has no safe default). */
   readonly databases: string[];
+  /**
+   * Sessions each dynamic user may hold (`WITH MAX_USER_CONNECTIONS`); the
+   * revocation kills up to this many, so a revoked credential keeps no open
+   * session. Vault's MySQL account needs `PROCESS` and `CONNECTION_ADMIN`.
+   * Custom `statements` must do the same (checked at synth).
+   * @default CredentialRoles.DEFAULT_MYSQL_MAX_CONNECTIONS (5)
+   */
+  readonly maxConnectionsPerUser?: number;
 }
 
 /**
@@ -164,12 +172,13 @@ export interface KvV2EngineProps {
 export class EngineConfig {
   /** PostgreSQL database secrets engine. */
   public static postgresql(props: PostgresqlEngineProps): EngineConfig {
-    return new EngineConfig(SecretEngineKind.POSTGRESQL, b => b.database(SecretEngineKind.POSTGRESQL, props, props?.schemas, undefined));
+    return new EngineConfig(SecretEngineKind.POSTGRESQL, b => b.database(SecretEngineKind.POSTGRESQL, props, props?.schemas, undefined, undefined));
   }
 
   /** MySQL database secrets engine. */
   public static mysql(props: MysqlEngineProps): EngineConfig {
-    return new EngineConfig(SecretEngineKind.MYSQL, b => b.database(SecretEngineKind.MYSQL, props, undefined, props?.databases ?? []));
+    return new EngineConfig(SecretEngineKind.MYSQL, b => b.database(SecretEngineKind.MYSQL, props, undefined, props?.databases ?? [],
+      props?.maxConnectionsPerUser));
   }
 
   /** AWS secrets engine with STS assumed-role credentials. */

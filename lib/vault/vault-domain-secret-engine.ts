@@ -143,7 +143,7 @@ export class VaultDomainSecretEngine extends Construct {
   /** Validate the kind-specific props and return the function that creates the resources (the config picks its kind's renderer). */
   private renderer(domain: ResolvedDomain, config: EngineConfig, problems: ProblemCollector): () => Rendered {
     return config._bind({
-      database: (kind, props, schemas, databases) => this.database(domain, kind, props, schemas, databases, problems),
+      database: (kind, props, schemas, databases, maxConnections) => this.database(domain, kind, props, schemas, databases, maxConnections, problems),
       awsSts: props => this.awsSts(domain, props, problems),
       kubernetes: props => this.kubernetes(domain, props, problems),
       sshCertificates: props => this.ssh(domain, props, problems),
@@ -156,7 +156,7 @@ export class VaultDomainSecretEngine extends Construct {
   }
 
   private database(domain: ResolvedDomain, kind: SecretEngineKind, props: DatabaseEngineProps, schemas: string[] | undefined,
-    databases: string[] | undefined, problems: ProblemCollector): () => Rendered {
+    databases: string[] | undefined, maxConnections: number | undefined, problems: ProblemCollector): () => Rendered {
     const path = this.node.path;
     const isPg = kind === SecretEngineKind.POSTGRESQL;
     SecretInput.checkUrl(problems, path, 'config.connectionUrl', props.connectionUrl);
@@ -184,10 +184,15 @@ export class VaultDomainSecretEngine extends Construct {
       statements = CredentialRoles.postgresqlStatements(schemas);
     } else {
       CredentialRoles.checkIdentifiers(problems, path, 'config.databases', databases ?? []);
-      statements = CredentialRoles.mysqlStatements(databases ?? []);
+      CredentialRoles.checkMysqlMaxConnections(problems, path, 'config.maxConnectionsPerUser', maxConnections);
+      statements = CredentialRoles.mysqlStatements(databases ?? [],
+        maxConnections !== undefined && CredentialRoles.isMysqlMaxConnections(maxConnections) ? maxConnections : undefined);
     }
     if (props.statements) {
       CredentialRoles.checkDatabaseStatements(problems, path, 'config.statements', props.statements);
+      if (!isPg) {
+        CredentialRoles.checkMysqlSessionKill(problems, path, 'config.statements', props.statements);
+      }
       props.statements.forEach((s, i) => {
         if (props.statements!.findIndex(o => o.level?.name === s.level?.name) !== i) {
           problems.add(path, `config.statements[${i}].level`, s.level?.name, 'is listed twice', 'give each level one entry');

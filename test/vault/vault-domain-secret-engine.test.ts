@@ -9,7 +9,7 @@ import { SshSecretBackendCa } from '@cdktf/provider-vault/lib/ssh-secret-backend
 import { SshSecretBackendRole } from '@cdktf/provider-vault/lib/ssh-secret-backend-role';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import {
-  AccessLevel, Domain, TrustDuration, EngineConfig, SecretEngineKind, TrustLadder, TrustNames, TrustPhase, VaultDomainSecretEngine,
+  AccessLevel, CredentialRoles, Domain, TrustDuration, EngineConfig, SecretEngineKind, TrustLadder, TrustNames, TrustPhase, VaultDomainSecretEngine,
 } from '../../lib';
 import { errorOf, fleet, problemsOf, resources, secretVar, stack, synthJson } from './fixtures';
 
@@ -167,9 +167,9 @@ describe('VaultDomainSecretEngine: MySQL', () => {
     });
     expect(out).toHaveResourceWithProperties(DatabaseSecretBackendRole, {
       name: 'autonomous',
-      creation_statements: ['CREATE USER \'{{name}}\'@\'%\' IDENTIFIED BY \'{{password}}\';', 'GRANT SELECT, INSERT, UPDATE, DELETE ON `orders`.* TO \'{{name}}\'@\'%\';'],
-      revocation_statements: ['REVOKE IF EXISTS ALL PRIVILEGES, GRANT OPTION FROM \'{{name}}\'@\'%\' IGNORE UNKNOWN USER;',
-        'DROP USER IF EXISTS \'{{name}}\'@\'%\';'],
+      creation_statements: ['CREATE USER \'{{name}}\'@\'%\' IDENTIFIED BY \'{{password}}\' WITH MAX_USER_CONNECTIONS 5;',
+        'GRANT SELECT, INSERT, UPDATE, DELETE ON `orders`.* TO \'{{name}}\'@\'%\';'],
+      revocation_statements: CredentialRoles.mysqlRevocation(5),
     });
     expect(JSON.parse(out)).toMatchSnapshot();
     // Without databases it fails, naming the field.
@@ -181,6 +181,30 @@ describe('VaultDomainSecretEngine: MySQL', () => {
     }));
     expect(problems.map(p => p.field)).toEqual(expect.arrayContaining(['config.connectionUrl', 'config.databases']));
     expect(problems.find(p => p.field === 'config.connectionUrl')!.value).toBe('"vault:***@tcp(mysql:3306)/"');
+  });
+
+  test('maxConnectionsPerUser sets the cap and the kill rounds; a bad value and custom statements that leave sessions open fail', () => {
+    const f = fleet({ domains: [{ domain: Domain.DATABASE, engine: SecretEngineKind.MYSQL }, { domain: Domain.LLM }] });
+    const conn = (scope: TerraformStack) => ({ connectionUrl: '{{username}}:{{password}}@tcp(h:3306)/', username: 'u', password: secretVar(scope, 'p'),
+      databases: ['orders'] });
+    const out = Testing.synthScope(scope => {
+      new VaultDomainSecretEngine(scope, 'Database', { fleet: f, domain: Domain.DATABASE,
+        config: EngineConfig.mysql({ ...conn(scope as TerraformStack), maxConnectionsPerUser: 2 }) });
+    });
+    expect(out).toHaveResourceWithProperties(DatabaseSecretBackendRole, {
+      name: 'read-only', revocation_statements: CredentialRoles.mysqlRevocation(2),
+      creation_statements: expect.arrayContaining([expect.stringMatching(/WITH MAX_USER_CONNECTIONS 2;$/)]),
+    });
+    const s = stack();
+    const problems = problemsOf(() => new VaultDomainSecretEngine(s, 'Database', { fleet: f, domain: Domain.DATABASE,
+      config: EngineConfig.mysql({ ...conn(s), maxConnectionsPerUser: 1e9, statements: [
+        { level: AccessLevel.READ_ONLY, creation: ['CREATE USER \'{{name}}\'@\'%\' IDENTIFIED BY \'{{password}}\';'],
+          revocation: ['DROP USER IF EXISTS \'{{name}}\'@\'%\';'] },
+      ] }) }));
+    expect(problems).toEqual([
+      expect.objectContaining({ field: 'config.maxConnectionsPerUser', value: '1000000000' }),
+      expect.objectContaining({ field: 'config.statements[0].creation', message: expect.stringMatching(/does not cap the user's sessions/) }),
+    ]);
   });
 
   test('a config of another kind than the fleet declares fails, naming both kinds', () => {
