@@ -36,37 +36,36 @@ export interface VaultKubernetesEngineAccessProps {
 
 /**
  * What Vault's Kubernetes secrets engine needs to issue the domain's
- * dynamic tokens, and nothing more (issue #17): in every target namespace,
- * one pre-created ServiceAccount per credential level
- * (`TrustNames.kubernetesEngineServiceAccount`, token automount off) bound
+ * dynamic tokens, and nothing more (issue #17): one pre-created
+ * ServiceAccount per credential level (`TrustNames.kubernetesEngineServiceAccount`,
+ * token automount off) in the first target namespace
+ * (`TrustNames.kubernetesEngineNamespace`), bound in every target namespace
  * to that level's Role (the ladder's namespaced rules, or an existing
- * Role/ClusterRole), and one Role for Vault granting only `create` on
- * `serviceaccounts/token` with `resourceNames` = exactly those
- * ServiceAccounts. The Vault roles (`VaultDomainSecretEngine`) name the
- * ServiceAccount (`service_account_name`), so Vault only requests tokens
- * for it: it creates no ServiceAccounts, Roles or RoleBindings, holds no
- * RBAC writes and cannot mint a token for any other ServiceAccount.
- *
- * The ServiceAccounts share one name across the target namespaces (a Vault
- * role names one), so with `YamlOutputType.FILE_PER_RESOURCE` and several
- * target namespaces synth fails (the files would collide): use
- * `FILE_PER_CHART` or `FILE_PER_APP`.
+ * Role/ClusterRole); and one Role for Vault, in that namespace only,
+ * granting only `create` on `serviceaccounts/token` with `resourceNames` =
+ * exactly those ServiceAccounts. The Vault roles (`VaultDomainSecretEngine`)
+ * name the ServiceAccount (`service_account_name`) and that namespace, so
+ * Vault only requests tokens for it: it creates no ServiceAccounts, Roles
+ * or RoleBindings, holds no RBAC writes and cannot mint a token for any
+ * other ServiceAccount. A level token acts in every target namespace.
  * @see https://developer.hashicorp.com/vault/docs/secrets/kubernetes
  */
 export class VaultKubernetesEngineAccess extends Construct {
-  /** The rules Vault holds in each target namespace (one: `create serviceaccounts/token` on the level ServiceAccounts). */
+  /** The rules Vault holds in `namespace` (one: `create serviceaccounts/token` on the level ServiceAccounts). */
   public readonly rules: KubernetesRule[];
-  /** Vault's Role in each target namespace. */
+  /** The namespace of the level ServiceAccounts and of Vault's Role (`TrustNames.kubernetesEngineNamespace`: the first target namespace). */
+  public readonly namespace: string;
+  /** Vault's Role (one, in `namespace`). */
   public readonly roles: kplus.k8s.KubeRole[];
-  /** Vault's RoleBinding in each target namespace. */
+  /** Vault's RoleBinding (one, in `namespace`). */
   public readonly roleBindings: kplus.k8s.KubeRoleBinding[];
-  /** The level ServiceAccount names, lowest level first (the same in every target namespace). */
+  /** The level ServiceAccount names, lowest level first. */
   public readonly serviceAccountNames: string[];
-  /** The level ServiceAccounts, per target namespace and level. */
+  /** The level ServiceAccounts, in `namespace`, lowest level first. */
   public readonly serviceAccounts: kplus.k8s.KubeServiceAccount[];
   /** The generated per-level Roles (none for a level bound to an existing Role). */
   public readonly levelRoles: kplus.k8s.KubeRole[];
-  /** The per-level RoleBindings, binding each level ServiceAccount to its Role. */
+  /** The per-level RoleBindings in every target namespace, binding each level ServiceAccount to its Role there. */
   public readonly levelRoleBindings: kplus.k8s.KubeRoleBinding[];
 
   public constructor(scope: Construct, id: string, props: VaultKubernetesEngineAccessProps) {
@@ -105,20 +104,23 @@ export class VaultKubernetesEngineAccess extends Construct {
     ];
     const name = `vault-${mountPath.replace(/[^a-z0-9]+/g, '-')}`.slice(0, TrustNames.MAX_DNS_LABEL).replace(/-+$/, '');
     const labels = { 'app.kubernetes.io/managed-by': 'cdk-agent-trust', 'agent-trust.io/purpose': 'vault-kubernetes-engine' };
+    this.namespace = TrustNames.kubernetesEngineNamespace(fleet.targetNamespaces);
     this.roles = [];
     this.roleBindings = [];
     this.serviceAccounts = [];
     this.levelRoles = [];
     this.levelRoleBindings = [];
+    levels.forEach((level, i) => {
+      this.serviceAccounts.push(new kplus.k8s.KubeServiceAccount(this, `ServiceAccount-${level.name}`, {
+        metadata: { name: this.serviceAccountNames[i], namespace: this.namespace, labels: { ...labels, 'agent-trust.io/level': level.name } },
+        automountServiceAccountToken: false,
+      }));
+    });
     for (const ns of fleet.targetNamespaces) {
       levels.forEach((level, i) => {
         const saName = this.serviceAccountNames[i];
         const entry = levelRoles.find(r => r.level?.name === level.name)!;
         const levelLabels = { ...labels, 'agent-trust.io/level': level.name };
-        this.serviceAccounts.push(new kplus.k8s.KubeServiceAccount(this, `ServiceAccount-${ns}-${level.name}`, {
-          metadata: { name: saName, namespace: ns, labels: levelLabels },
-          automountServiceAccountToken: false,
-        }));
         // The namespace in the name keeps every Role through cdk8s's per-resource output types.
         const levelRoleName = TrustNames.perNamespace(saName, ns);
         let roleRef: kplus.k8s.RoleRef;
@@ -134,20 +136,21 @@ export class VaultKubernetesEngineAccess extends Construct {
         this.levelRoleBindings.push(new kplus.k8s.KubeRoleBinding(this, `LevelBinding-${ns}-${level.name}`, {
           metadata: { name: levelRoleName, namespace: ns, labels: levelLabels },
           roleRef,
-          subjects: [{ kind: 'ServiceAccount', name: saName, namespace: ns }],
+          subjects: [{ kind: 'ServiceAccount', name: saName, namespace: this.namespace }],
         }));
       });
-      const roleName = TrustNames.perNamespace(name, ns);
-      this.roles.push(new kplus.k8s.KubeRole(this, `Role-${ns}`, {
-        metadata: { name: roleName, namespace: ns, labels },
-        rules: this.rules.map(r => VaultKubernetesEngineAccess.policyRule(r)),
-      }));
-      this.roleBindings.push(new kplus.k8s.KubeRoleBinding(this, `Binding-${ns}`, {
-        metadata: { name: roleName, namespace: ns, labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
-        subjects: [{ kind: 'ServiceAccount', name: vaultSa, namespace: vaultNamespace }],
-      }));
     }
+    // Vault may mint tokens only in the ServiceAccounts' namespace, only for them.
+    const roleName = TrustNames.perNamespace(name, this.namespace);
+    this.roles.push(new kplus.k8s.KubeRole(this, `Role-${this.namespace}`, {
+      metadata: { name: roleName, namespace: this.namespace, labels },
+      rules: this.rules.map(r => VaultKubernetesEngineAccess.policyRule(r)),
+    }));
+    this.roleBindings.push(new kplus.k8s.KubeRoleBinding(this, `Binding-${this.namespace}`, {
+      metadata: { name: roleName, namespace: this.namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
+      subjects: [{ kind: 'ServiceAccount', name: vaultSa, namespace: vaultNamespace }],
+    }));
   }
 
   /** A rule as a Role's PolicyRule. */

@@ -295,11 +295,12 @@ export class VaultDomainSecretEngine extends Construct {
         disableLocalCaJwt: false,
       });
       // service_account_name mode (issue #17): Vault only requests a token for the level's
-      // pre-created ServiceAccount (VaultKubernetesEngineAccess), so it needs no RBAC writes.
+      // pre-created ServiceAccount in its one namespace (VaultKubernetesEngineAccess; the
+      // ServiceAccount's RoleBindings reach every target namespace), so it needs no RBAC writes.
       const out = this.levels.map(level => new KubernetesSecretBackendRole(this, level.name, {
         backend: mount.path,
         name: level.name,
-        allowedKubernetesNamespaces: [...this.fleet.targetNamespaces],
+        allowedKubernetesNamespaces: [TrustNames.kubernetesEngineNamespace(this.fleet.targetNamespaces)],
         tokenDefaultTtl: this.ttls.defaultTtlSeconds,
         tokenMaxTtl: this.ttls.maxTtlSeconds,
         serviceAccountName: TrustNames.kubernetesEngineServiceAccount(this.mountPath, level.name),

@@ -107,7 +107,7 @@ describe('exec, attach, port-forward and proxy', () => {
     // The Kubernetes engine's credential-level ServiceAccounts (one per target namespace) are checked too.
     expect(accounts.map(a => a[1]).sort()).toEqual(['agent-launcher', 'agent-phase-autonomous', 'agent-phase-limited-write',
       'agent-phase-read-only', 'agent-phase-shadow',
-      ...['autonomous', 'limited-write', 'read-only'].flatMap(l => [`agents-application-${l}`, `agents-application-${l}`])]);
+      ...['autonomous', 'limited-write', 'read-only'].map(l => `agents-application-${l}`)]);
     const namespaces = [...new Set(objects.filter(o => o.metadata?.namespace).map(o => o.metadata.namespace))];
     expect(namespaces.length).toBeGreaterThan(1);
     // The computation does see the grants: read-only reads pods somewhere.

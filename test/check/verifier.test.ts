@@ -523,10 +523,10 @@ const CASES: Case[] = [
   {
     name: 'Vault given free RoleBinding create/delete (the generated-Role mode)', id: 'vault-engine-rbac',
     edit: out => {
-      obj(out, 'Role', 'vault-agents-application.checkout', 'checkout').rules
+      obj(out, 'Role', 'vault-agents-application.payments', 'payments').rules
         .push({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['create', 'delete'] });
     },
-    object: 'Role checkout/vault-agents-application.checkout', message: ['create/delete roles, rolebindings in "checkout"'],
+    object: 'Role payments/vault-agents-application.payments', message: ['create/delete roles, rolebindings in "payments"'],
   },
   {
     name: 'pod creation added to the launcher', id: 'rbac-denylist',

@@ -104,40 +104,44 @@ describe('VaultKubernetesEngineAccess', () => {
     agents: [{ name: 'a', image: 'registry.example.com/a:1' }],
   });
 
-  test('in each target namespace: one ServiceAccount per level bound to its Role; Vault may only mint tokens for exactly those', () => {
+  test('one ServiceAccount per level in the first target namespace, bound to its Role in each; Vault may only mint tokens for exactly those', () => {
     const chart = Testing.chart();
     const access = new VaultKubernetesEngineAccess(chart, 'Vault', { fleet: f });
     const objs = Testing.synth(chart);
     const levels = CredentialRoles.kubernetesRoles(f, Domain.APPLICATION);
     const names = levels.map((l: any) => `agents-application-${l.level.name}`);
     expect(access.serviceAccountNames).toEqual(names);
+    expect(access.namespace).toBe('payments');
     expect(kinds(objs)).toEqual([
-      'Role/vault-agents-application.checkout', 'Role/vault-agents-application.payments',
-      ...['checkout', 'payments'].flatMap(ns => names.map((n: string) => `Role/${n}.${ns}`)).sort(),
-      'RoleBinding/vault-agents-application.checkout', 'RoleBinding/vault-agents-application.payments',
-      ...['checkout', 'payments'].flatMap(ns => names.map((n: string) => `RoleBinding/${n}.${ns}`)).sort(),
-      ...names.map((n: string) => `ServiceAccount/${n}`).flatMap((n: string) => [n, n]).sort(),
+      'Role/vault-agents-application.payments',
+      ...['checkout', 'payments'].flatMap(ns => names.map((n: string) => `Role/${n}.${ns}`)),
+      'RoleBinding/vault-agents-application.payments',
+      ...['checkout', 'payments'].flatMap(ns => names.map((n: string) => `RoleBinding/${n}.${ns}`)),
+      ...names.map((n: string) => `ServiceAccount/${n}`),
     ].sort());
+    expect(objs.filter((o: any) => o.kind === 'ServiceAccount').map((o: any) => o.metadata.namespace)).toEqual(['payments', 'payments', 'payments']);
     const perms = EffectivePermissions.fromManifests(objs);
     const vault = perms.forServiceAccount('vault', 'vault');
+    for (const n of names) {
+      expect(vault.allows('payments', '', 'serviceaccounts/token', 'create', n)).toBe(true);
+      expect(vault.allows('checkout', '', 'serviceaccounts/token', 'create', n)).toBe(false);
+    }
+    expect(vault.toStrings()).toHaveLength(names.length);
     for (const ns of f.targetNamespaces) {
-      for (const n of names) {
-        expect(vault.allows(ns, '', 'serviceaccounts/token', 'create', n)).toBe(true);
-      }
       // Any other ServiceAccount (a phase's, a workload's): no token; no RBAC writes, no ServiceAccount writes.
       expect(vault.allows(ns, '', 'serviceaccounts/token', 'create', 'agent-phase-autonomous')).toBe(false);
       expect(vault.allows(ns, '', 'serviceaccounts/token', 'create', 'default')).toBe(false);
       expect(vault.allows(ns, 'rbac.authorization.k8s.io', 'roles', 'create')).toBe(false);
       expect(vault.allows(ns, 'rbac.authorization.k8s.io', 'rolebindings', 'delete')).toBe(false);
       expect(vault.allows(ns, '', 'serviceaccounts', 'create')).toBe(false);
-      // Each level's ServiceAccount holds exactly its level's rules there, nothing elsewhere.
-      levels.forEach((level: any, i: number) => {
-        const sa = perms.forServiceAccount(ns, names[i]);
-        expect(sa.missing(PermissionSet.fromRules(level.rules, [ns]))).toEqual([]);
-        expect(PermissionSet.fromRules(level.rules, [ns]).missing(sa)).toEqual([]);
-      });
     }
-    expect(vault.toStrings()).toHaveLength(names.length * f.targetNamespaces.length);
+    // Each level's ServiceAccount holds exactly its level's rules in every target namespace, nothing elsewhere.
+    levels.forEach((level: any, i: number) => {
+      const sa = perms.forServiceAccount('payments', names[i]);
+      const want = PermissionSet.fromRules(level.rules, [...f.targetNamespaces]);
+      expect(sa.missing(want)).toEqual([]);
+      expect(want.missing(sa)).toEqual([]);
+    });
     for (const sa of objs.filter((o: any) => o.kind === 'ServiceAccount')) {
       expect(sa.automountServiceAccountToken).toBe(false);
     }
@@ -148,8 +152,7 @@ describe('VaultKubernetesEngineAccess', () => {
     new VaultKubernetesEngineAccess(chart, 'Vault', { fleet: f, vaultNamespace: 'hashicorp', vaultServiceAccountName: 'vault-server',
       roles: CredentialRoles.kubernetesRoles(f, Domain.APPLICATION).map((r: any) => ({ level: r.level, kubernetesRoleName: 'view', clusterRole: true })) });
     const objs = Testing.synth(chart);
-    expect(objs.filter((o: any) => o.kind === 'Role').map((o: any) => o.metadata.name).sort())
-      .toEqual(['vault-agents-application.checkout', 'vault-agents-application.payments']);
+    expect(objs.filter((o: any) => o.kind === 'Role').map((o: any) => o.metadata.name)).toEqual(['vault-agents-application.payments']);
     expect(objs.find((o: any) => o.metadata.name === 'agents-application-read-only.payments').roleRef)
       .toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' });
     expect(objs.find((o: any) => o.metadata.name === 'vault-agents-application.payments' && o.kind === 'RoleBinding').subjects)

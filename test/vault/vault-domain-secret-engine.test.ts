@@ -279,7 +279,7 @@ describe('VaultDomainSecretEngine: AWS STS', () => {
 });
 
 describe('VaultDomainSecretEngine: Kubernetes secrets engine', () => {
-  test('roles limited to the target namespaces, each naming its level\'s pre-created ServiceAccount (no generated Roles)', () => {
+  test('roles limited to the first target namespace, each naming its level\'s pre-created ServiceAccount (no generated Roles)', () => {
     const f = fleet();
     const out = Testing.synthScope(scope => {
       new VaultDomainSecretEngine(scope, 'Application', { fleet: f, domain: Domain.APPLICATION,
@@ -292,7 +292,8 @@ describe('VaultDomainSecretEngine: Kubernetes secrets engine', () => {
     const roles = Object.values(resources(json, 'vault_kubernetes_secret_backend_role')) as any[];
     expect(roles.map(r => r.name).sort()).toEqual([...LEVELS].sort());
     for (const r of roles) {
-      expect(r.allowed_kubernetes_namespaces).toEqual(['payments', 'checkout']);
+      // The level ServiceAccounts live in the first target namespace; their RoleBindings reach the others.
+      expect(r.allowed_kubernetes_namespaces).toEqual(['payments']);
       // service_account_name mode: Vault creates no ServiceAccount, Role or RoleBinding (issue #17).
       expect(r.service_account_name).toBe(TrustNames.kubernetesEngineServiceAccount('agents/application', r.name));
       expect(r.service_account_name).toBe(`agents-application-${r.name}`);
