@@ -28,7 +28,6 @@ import { SshSecretBackendRole } from '@cdktf/provider-vault/lib/ssh-secret-backe
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { FleetParams } from './fleet-params';
-import { AUTONOMOUS, LIMITED_WRITE, namespaced, READ_ONLY } from './standard-ladder-rules';
 
 const PHASES = ['shadow', 'read-only', 'limited-write', 'autonomous'];
 const LEVELS = ['read-only', 'limited-write', 'autonomous'];
@@ -36,10 +35,6 @@ const TTL = 900;
 const MAX_TTL = 960;
 /** Agent token TTL: short, renewed by the agent up to MAX_TTL. */
 const TOKEN_TTL = 300;
-/** Kubernetes rules of the dynamic service account per credential level (the namespaced rules of the phase of that name). */
-const K8S_RULES: { [level: string]: unknown[] } = {
-  'read-only': namespaced(READ_ONLY), 'limited-write': namespaced(LIMITED_WRITE), 'autonomous': namespaced(AUTONOMOUS),
-};
 /** Table privileges per level for PostgreSQL. */
 const TABLE_PRIVILEGES: { [level: string]: string } = {
   'read-only': 'SELECT', 'limited-write': 'SELECT, INSERT, UPDATE', 'autonomous': 'SELECT, INSERT, UPDATE, DELETE',
@@ -179,7 +174,7 @@ export class BaselineVaultStack extends TerraformStack {
       });
     }
 
-    // application: Kubernetes secrets engine, dynamic service accounts in the target namespaces.
+    // application: Kubernetes secrets engine, tokens of the pre-created level service accounts in the first target namespace.
     const application = new Construct(root, 'Engine-application');
     const kube = new KubernetesSecretBackend(application, 'Resource', {
       path: 'agents/application', description: describe('kubernetes', 'application'), ...leases,
@@ -189,12 +184,10 @@ export class BaselineVaultStack extends TerraformStack {
       new KubernetesSecretBackendRole(application, level, {
         backend: kube.path,
         name: level,
-        allowedKubernetesNamespaces: p.targetNamespaces,
-        kubernetesRoleType: 'Role',
-        generatedRoleRules: JSON.stringify({ rules: K8S_RULES[level] }),
+        allowedKubernetesNamespaces: [p.targetNamespaces[0]],
         tokenDefaultTtl: TTL,
         tokenMaxTtl: MAX_TTL,
-        extraLabels: { 'agent-trust/domain': 'application', 'agent-trust/level': level, 'app.kubernetes.io/managed-by': 'vault' },
+        serviceAccountName: `agents-application-${level}`,
       });
     }
 
@@ -226,7 +219,7 @@ export class BaselineVaultStack extends TerraformStack {
           paths[`agents/${domain}/${ENGINE[domain][0]}/${level}`] = domain === 'application'
             ? {
               capabilities: [ENGINE[domain][1]],
-              allowed_parameters: { kubernetes_namespace: [...p.targetNamespaces], ttl: [] },
+              allowed_parameters: { kubernetes_namespace: [p.targetNamespaces[0]], ttl: [] },
               denied_parameters: { cluster_role_binding: [], audiences: [] },
             }
             : { capabilities: [ENGINE[domain][1]] };

@@ -152,6 +152,13 @@ export class VerifyRule {
   /** A target namespace (or a phase RoleBinding) is a system, Vault or shared-infrastructure namespace. */
   public static readonly TARGET_NAMESPACE_PROTECTED = new VerifyRule('target-namespace-protected', VerifySeverity.ERROR,
     'no phase holds Roles in kube-system, kube-public, kube-node-lease, Vault\'s namespace or the egress proxy\'s');
+  /**
+   * Vault's identity (the subject of the Kubernetes secrets engine's
+   * bindings, or any ServiceAccount of Vault's namespace) may mint a token
+   * for any ServiceAccount, or write RBAC.
+   */
+  public static readonly VAULT_ENGINE_RBAC = new VerifyRule('vault-engine-rbac', VerifySeverity.ERROR,
+    'Vault holds only create on serviceaccounts/token with resourceNames naming ServiceAccounts of the output in that namespace (no phase ServiceAccount, nothing cluster-wide), and no RBAC writes');
   /** No bound policy limits writes to the ceilings and contract ConfigMaps to the promotion identity. */
   public static readonly PARAMS_GUARD_MISSING = new VerifyRule('admission-params-guard-missing', VerifySeverity.ERROR,
     'only the promotion identity may create, update or delete the ceilings and launcher-contract ConfigMaps');
@@ -224,7 +231,7 @@ export class VerifyRule {
       VerifyRule.VAULT_POLICY_SYSTEM, VerifyRule.VAULT_POLICY_GLOB, VerifyRule.VAULT_POLICY_SUDO,
       VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.PHASE_RBAC_MISSING, VerifyRule.KUBERNETES_API_UNREACHABLE,
       VerifyRule.RBAC_DENYLIST,
-      VerifyRule.TARGET_NAMESPACE_PROTECTED, VerifyRule.PARAMS_GUARD_MISSING,
+      VerifyRule.TARGET_NAMESPACE_PROTECTED, VerifyRule.VAULT_ENGINE_RBAC, VerifyRule.PARAMS_GUARD_MISSING,
       VerifyRule.JOB_CONTRACT_GUARD_MISSING, VerifyRule.POD_SECURITY,
       VerifyRule.POD_AUTOMOUNT, VerifyRule.EGRESS_POLICY_MISSING, VerifyRule.EGRESS_NOT_DENIED, VerifyRule.EGRESS_METADATA,
       VerifyRule.EGRESS_INTERNET_WIDE, VerifyRule.EGRESS_DNS_WIDE, VerifyRule.EGRESS_HOSTNAMES_UNENFORCED,

@@ -204,8 +204,15 @@ export class JobRenderer {
     podTemplate.spec.serviceAccountName = row.serviceAccount;
     const container = podTemplate.spec.containers[this.containerIndex];
     const names = this.document.env;
+    // Hostname egress through the proxy (issue #17): the phase's own proxy port, and what bypasses it.
+    const proxy = row.egressProxy
+      ? [{ name: LauncherContract.HTTPS_PROXY_ENV, value: row.egressProxy },
+        { name: LauncherContract.NO_PROXY_ENV, value: LauncherContract.noProxy(LauncherContract.vaultAddressOf(this.document)) }]
+      : [];
+    const filled = new Set([names.otelResourceAttributes, ...proxy.map(e => e.name)]);
     container.env = [
-      ...(container.env ?? []).filter((e: any) => e.name !== names.otelResourceAttributes),
+      ...(container.env ?? []).filter((e: any) => !filled.has(e.name)),
+      ...proxy,
       { name: names.investigationId, value: '' },
       { name: names.trustPhase, value: row.name },
       { name: names.vaultRole, value: row.vaultRole },

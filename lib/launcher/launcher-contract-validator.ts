@@ -223,6 +223,10 @@ export class LauncherContractValidator {
         problems.add(path, `env.${key}`, value, 'must be an environment variable name', 'e.g. "INVESTIGATION_ID"');
       } else if (names.includes(value)) {
         problems.add(path, `env.${key}`, value, 'is used for two values', 'give every variable its own name');
+      } else if (value === LauncherContract.HTTPS_PROXY_ENV || value === LauncherContract.NO_PROXY_ENV) {
+        // The renderer sets these from the phase's egressProxy (issue #17); one name cannot carry two values.
+        problems.add(path, `env.${key}`, value, 'is the proxy variable the renderer sets from the phase\'s egressProxy',
+          'give the variable another name (LauncherContract.defaultEnvNames())');
       } else {
         names.push(value);
       }

@@ -202,7 +202,8 @@ export class JobContractAdmissionRules {
         `no container may override ${COMMAND_FIELDS.join(', ')}: the contract's image runs its own entrypoint`),
       rule(JobContractAdmissionRules.ENV_FROM_CONTRACT,
         'Environment variables are the contract\'s with the same values (the investigation id, phase, Vault role and '
-          + 'OpenTelemetry attributes filled in for this Job); no envFrom and no valueFrom but the contract\'s '
+          + 'OpenTelemetry attributes filled in for this Job; HTTPS_PROXY = the phase\'s egressProxy and NO_PROXY, both '
+          + 'present, for a phase with hostname egress through the proxy); no envFrom and no valueFrom but the contract\'s '
           + '(a secretRef or secretKeyRef would hand a Secret to the agent; a changed VAULT_ADDR would send its token elsewhere).',
         everyContainer(byAgent(c => perContainer(c, 'c', k => JobContractAdmissionRules.envPredicate(c, k)))),
         'every container\'s env must be the contract\'s (same values; only the investigation id and phase vary) '
@@ -268,11 +269,29 @@ export class JobContractAdmissionRules {
   /** The env predicate over `c` for container `k` of contract `contract`. */
   private static envPredicate(contract: LauncherContractDocument, k: any): string {
     const env: any[] = Array.isArray(k.env) ? k.env : [];
-    const fixed = env.filter(e => e && typeof e.name === 'string');
+    const isAgent = k.name === contract.containerName;
+    // The proxy variables are the renderer's per phase (issue #17), never the template's.
+    const proxied = isAgent ? contract.phases.filter(r => typeof r.egressProxy === 'string' && r.egressProxy !== '') : [];
+    const proxyNames = [LauncherContract.HTTPS_PROXY_ENV, LauncherContract.NO_PROXY_ENV];
+    const fixed = env.filter(e => e && typeof e.name === 'string' && !(proxied.length > 0 && proxyNames.includes(e.name)));
     const clauses = fixed.map(e => `(e.name == ${lit(e.name)} && ${e.valueFrom !== undefined
       ? `!has(e.value) && has(e.valueFrom) && ${equalsJson('e.valueFrom', e.valueFrom)}`
       : `!has(e.valueFrom) && ${e.value === undefined ? '(!has(e.value) || e.value == "")' : `has(e.value) && e.value == ${lit(String(e.value))}`}`})`);
-    if (k.name === contract.containerName) {
+    let proxyPresent = 'true';
+    if (proxied.length > 0) {
+      // A phase with hostname egress keeps HTTPS_PROXY (its own proxy port) and NO_PROXY: pointed elsewhere,
+      // the agent's HTTPS would leave through another phase's port or a host of the attacker's choosing.
+      const proxies = `{${proxied.map(r => `${lit(r.name)}: ${lit(String(r.egressProxy))}`).join(', ')}}`;
+      const noProxy = lit(LauncherContract.noProxy(LauncherContract.vaultAddressOf(contract)));
+      const value = (v: string): string => `!has(e.valueFrom) && has(e.value) && e.value == ${v}`;
+      clauses.push(
+        `(e.name == ${lit(LauncherContract.HTTPS_PROXY_ENV)} && variables.phase in ${proxies} && ${value(`${proxies}[variables.phase]`)})`,
+        `(e.name == ${lit(LauncherContract.NO_PROXY_ENV)} && variables.phase in ${proxies} && ${value(noProxy)})`,
+      );
+      proxyPresent = `(!(variables.phase in ${proxies}) || (has(c.env)`
+        + proxyNames.map(n => ` && c.env.exists(e, has(e.name) && e.name == ${lit(n)})`).join('') + '))';
+    }
+    if (isAgent) {
       // The four values the renderer fills in, derived here from the Job's own labels.
       const n = contract.env;
       const roles = `{${contract.phases.map(r => `${lit(r.name)}: ${lit(r.vaultRole)}`).join(', ')}}`;
@@ -291,7 +310,7 @@ export class JobContractAdmissionRules {
     const envFromOk = Array.isArray(k.envFrom) && k.envFrom.length > 0
       ? `has(c.envFrom) && ${equalsJson('c.envFrom', k.envFrom)}`
       : '(!has(c.envFrom) || size(c.envFrom) == 0)';
-    return `${envOk} && ${envFromOk}`;
+    return `${envOk} && ${proxyPresent} && ${envFromOk}`;
   }
 
   /** A predicate over `v` (one volume) matching the contract's volume `shape`. */

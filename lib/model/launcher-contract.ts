@@ -173,6 +173,37 @@ export class LauncherContract {
   public static readonly RENEW_INTERVAL_ENV = 'VAULT_TOKEN_RENEW_INTERVAL';
   /** Env variable telling the agent to revoke its Vault token on exit (`"true"`). */
   public static readonly REVOKE_ON_EXIT_ENV = 'VAULT_REVOKE_ON_EXIT';
+  /** Env variable the renderer sets to the phase's `egressProxy` (issue #17), when the phase has one. */
+  public static readonly HTTPS_PROXY_ENV = 'HTTPS_PROXY';
+  /** Env variable the renderer sets beside `HTTPS_PROXY`: what never goes through the proxy (`noProxy`). */
+  public static readonly NO_PROXY_ENV = 'NO_PROXY';
+
+  /**
+   * `NO_PROXY` of a phase that uses the egress proxy: loopback, in-cluster
+   * names (`.svc`, `.cluster.local`: Vault, the API server's Service, the
+   * OTLP collector), the API server's Service IP (Kubernetes expands
+   * `$(KUBERNETES_SERVICE_HOST)` when the container starts; in-cluster
+   * clients connect to that IP) and Vault's host from `vaultAddress` when it
+   * is outside the cluster. The proxy would refuse all of these: its
+   * allowlist holds only the phase's hostnames.
+   */
+  public static noProxy(vaultAddress: string): string {
+    const entries = ['localhost', '127.0.0.1', '::1', '.svc', '.cluster.local', '$(KUBERNETES_SERVICE_HOST)'];
+    const host = /^https?:\/\/(\[[0-9a-fA-F:.]+\]|[^/:?#@\s]+)/.exec(vaultAddress ?? '')?.[1]?.toLowerCase();
+    if (host && !host.endsWith('.svc') && !host.endsWith('.cluster.local') && !entries.includes(host)) {
+      entries.push(host);
+    }
+    return entries.join(',');
+  }
+
+  /** The template's `VAULT_ADDR` (the agent container's), or "" when it has none. */
+  public static vaultAddressOf(contract: LauncherContractDocument): string {
+    const containers: any[] = contract?.jobTemplate?.spec?.template?.spec?.containers ?? [];
+    const agent = containers.find(c => c?.name === contract?.containerName);
+    const value = (Array.isArray(agent?.env) ? agent.env : []).find((e: any) => e?.name === 'VAULT_ADDR')?.value;
+    return typeof value === 'string' ? value : '';
+  }
+
   /** Default environment variable names. */
   public static defaultEnvNames(): ContractEnvNames {
     return {

@@ -75,6 +75,31 @@ export class TrustNames {
   }
 
   /**
+   * The ServiceAccount a Kubernetes secrets engine mints tokens of `level`
+   * for (issue #17): `<mount>-<level>` with the mount path's
+   * non-alphanumerics as `-`, e.g. `agents-application-read-only`, in
+   * `kubernetesEngineNamespace`; bound to the level's Role in every target
+   * namespace. Both halves compute it here. At most 63 characters (the
+   * mount part is shortened).
+   */
+  public static kubernetesEngineServiceAccount(mountPath: string, levelName: string): string {
+    const mount = mountPath.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    const room = TrustNames.MAX_DNS_LABEL - levelName.length - 1;
+    return `${mount.slice(0, room).replace(/-+$/, '')}-${levelName}`;
+  }
+
+  /**
+   * The namespace holding the Kubernetes secrets engine's level
+   * ServiceAccounts: the first target namespace. One namespace, because a
+   * Vault role names one `service_account_name` and cdk8s's per-resource
+   * output layouts keep one file per kind and name; the ServiceAccounts'
+   * RoleBindings give their tokens the level's rules in every target namespace.
+   */
+  public static kubernetesEngineNamespace(targetNamespaces: string[]): string {
+    return targetNamespaces[0];
+  }
+
+  /**
    * Default mount path of a domain's secrets engine: `agents/<domain>`, or
    * `agents-<prefix>/<domain>` when the fleet's Vault names are
    * fleet-scoped (never nested in another fleet's mounts).

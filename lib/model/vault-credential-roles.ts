@@ -32,17 +32,21 @@ export interface AwsLevelRole {
   readonly roleArn: string;
 }
 
-/** What a dynamic Kubernetes token of one level may do in the target namespaces. */
+/**
+ * What a dynamic Kubernetes token of one level may do in the target
+ * namespaces: the Role its pre-created ServiceAccount is bound to there
+ * (`VaultKubernetesEngineAccess` renders both; Vault only requests tokens).
+ */
 export interface KubernetesLevelRole {
   /** The level (also the Vault role name). */
   readonly level: AccessLevel;
   /**
-   * Rules of a Role Vault creates in the namespace for each token (checked against the RBAC denylist).
+   * Rules of the level's Role in each target namespace (checked against the RBAC denylist).
    * @default - none: `kubernetesRoleName` must be set
    */
   readonly rules?: KubernetesRule[];
   /**
-   * An existing Role (or ClusterRole, see `clusterRole`) the token is bound to instead of generated rules.
+   * An existing Role (or ClusterRole, see `clusterRole`) the level's ServiceAccount is bound to instead of generated rules.
    * @default - none: `rules` must be set
    */
   readonly kubernetesRoleName?: string;
@@ -136,28 +140,120 @@ export class CredentialRoles {
     });
   }
 
+  /** Default `MAX_USER_CONNECTIONS` of a dynamic MySQL user: the revocation kills this many sessions. */
+  public static readonly DEFAULT_MYSQL_MAX_CONNECTIONS = 5;
+  /** Largest `maxConnectionsPerUser` accepted (each session costs five revocation statements). */
+  public static readonly MAX_MYSQL_MAX_CONNECTIONS = 20;
+
   /**
    * Default MySQL statements per level on `databases` (MySQL has no safe
    * default database, so they must be named): read-only gets SELECT,
    * limited-write adds INSERT/UPDATE, autonomous adds DELETE; no server
-   * privileges, no grant option, no DDL.
+   * privileges, no grant option, no DDL. Each user may hold at most
+   * `maxConnections` sessions (`WITH MAX_USER_CONNECTIONS`), so the
+   * revocation can end every one of them (`mysqlRevocation`).
+   * @param databases database names (identifiers)
+   * @param maxConnections sessions per user @default CredentialRoles.DEFAULT_MYSQL_MAX_CONNECTIONS
    */
-  public static mysqlStatements(databases: string[]): DatabaseLevelStatements[] {
+  public static mysqlStatements(databases: string[], maxConnections?: number): DatabaseLevelStatements[] {
+    const n = maxConnections ?? CredentialRoles.DEFAULT_MYSQL_MAX_CONNECTIONS;
     return AccessLevel.credentialLevels().map(level => ({
       level,
       creation: [
-        'CREATE USER \'{{name}}\'@\'%\' IDENTIFIED BY \'{{password}}\';',
+        `CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}' WITH MAX_USER_CONNECTIONS ${n};`,
         ...databases.map(db => `GRANT ${tablePrivileges(level).join(', ')} ON \`${db}\`.* TO '{{name}}'@'%';`),
       ],
-      // Revoke first (issue #17): DROP USER alone leaves open sessions their
-      // database-level privileges until their next USE. IF EXISTS … IGNORE
-      // UNKNOWN USER (MySQL 8.0.30+) keeps a repeated revocation from failing.
-      // Open sessions are not killed here: see README (MySQL revocation).
-      revocation: [
-        'REVOKE IF EXISTS ALL PRIVILEGES, GRANT OPTION FROM \'{{name}}\'@\'%\' IGNORE UNKNOWN USER;',
-        'DROP USER IF EXISTS \'{{name}}\'@\'%\';',
-      ],
+      revocation: CredentialRoles.mysqlRevocation(n),
     }));
+  }
+
+  /**
+   * MySQL revocation that ends the user's open sessions (issue #17):
+   * `DROP USER` leaves them open — they keep their table privileges, and
+   * their database-level ones until their next `USE` — and MySQL has no
+   * statement that kills every session of a user. So, in order: lock the
+   * account (no new session can start), revoke every privilege, then kill
+   * the user's sessions one by one — `maxConnections` rounds of "the
+   * user's next session id above the last one" from
+   * `information_schema.PROCESSLIST`, killed through a prepared `KILL
+   * CONNECTION` (`DO 0` once none is left) — and finally drop the user. The
+   * creation statements cap the user at `maxConnections` sessions, so that
+   * many rounds end them all. Plain SQL without a helper procedure, because
+   * Vault's MySQL plugin runs each `;`-separated statement as sent (in one
+   * transaction, `{{name}}` substituted). Vault's MySQL account needs
+   * `PROCESS` (to see other users' sessions: without it the rounds silently
+   * find none) and `CONNECTION_ADMIN` (or `SUPER`) to kill them; `IF
+   * EXISTS … IGNORE UNKNOWN USER` needs MySQL ≥ 8.0.30 and keeps a repeated
+   * revocation from failing.
+   * @param maxConnections sessions to kill (the user's `MAX_USER_CONNECTIONS`)
+   */
+  public static mysqlRevocation(maxConnections: number): string[] {
+    if (!CredentialRoles.isMysqlMaxConnections(maxConnections)) {
+      throw new RangeError(`maxConnections = ${maxConnections}: must be a whole number from 1 to ${CredentialRoles.MAX_MYSQL_MAX_CONNECTIONS}`);
+    }
+    const rounds: string[] = [];
+    for (let i = 0; i < maxConnections; i++) {
+      rounds.push(
+        // NULL once no session is left, and NULL stays NULL (ID > NULL matches nothing).
+        'SET @agent_trust_session = (SELECT MIN(ID) FROM information_schema.PROCESSLIST WHERE USER = \'{{name}}\' AND ID > @agent_trust_session);',
+        'SET @agent_trust_kill = IF(@agent_trust_session IS NULL, \'DO 0\', CONCAT(\'KILL CONNECTION \', @agent_trust_session));',
+        'PREPARE agent_trust_kill FROM @agent_trust_kill;',
+        'EXECUTE agent_trust_kill;',
+        'DEALLOCATE PREPARE agent_trust_kill;',
+      );
+    }
+    return [
+      'ALTER USER IF EXISTS \'{{name}}\'@\'%\' ACCOUNT LOCK;',
+      'REVOKE IF EXISTS ALL PRIVILEGES, GRANT OPTION FROM \'{{name}}\'@\'%\' IGNORE UNKNOWN USER;',
+      'SET @agent_trust_session = 0;',
+      ...rounds,
+      'DROP USER IF EXISTS \'{{name}}\'@\'%\';',
+    ];
+  }
+
+  /** Whether `maxConnections` is a whole number from 1 to `MAX_MYSQL_MAX_CONNECTIONS`. */
+  public static isMysqlMaxConnections(maxConnections: number): boolean {
+    return Number.isInteger(maxConnections) && maxConnections >= 1 && maxConnections <= CredentialRoles.MAX_MYSQL_MAX_CONNECTIONS;
+  }
+
+  /** Record a problem unless `maxConnections` is a whole number from 1 to `MAX_MYSQL_MAX_CONNECTIONS`.
+   * @internal
+   */
+  public static _checkMysqlMaxConnections(problems: ProblemCollector, path: string, field: string, maxConnections: number | undefined): void {
+    if (maxConnections !== undefined && !CredentialRoles.isMysqlMaxConnections(maxConnections)) {
+      problems.add(path, field, maxConnections, `must be a whole number from 1 to ${CredentialRoles.MAX_MYSQL_MAX_CONNECTIONS}`,
+        `e.g. ${CredentialRoles.DEFAULT_MYSQL_MAX_CONNECTIONS}: each session the user may open is one the revocation must kill`);
+    }
+  }
+
+  /**
+   * Record a problem for every MySQL statement list whose revocation cannot
+   * end the user's sessions: creation without `MAX_USER_CONNECTIONS <n>`
+   * (unbounded sessions cannot all be killed by a fixed list), or a
+   * revocation with fewer than n `KILL CONNECTION` rounds or without
+   * `ACCOUNT LOCK` before them.
+   * @internal
+   */
+  public static _checkMysqlSessionKill(problems: ProblemCollector, path: string, field: string, statements: DatabaseLevelStatements[]): void {
+    statements.forEach((s, i) => {
+      const f = `${field}[${i}]`;
+      const cap = /\bMAX_USER_CONNECTIONS\s+(\d+)/i.exec((s.creation ?? []).join('\n'));
+      const revocation = (s.revocation ?? []).join('\n');
+      const kills = (revocation.match(/\bKILL\s+CONNECTION\b/gi) ?? []).length;
+      const fix = `use CredentialRoles.mysqlRevocation(n) as the revocation and WITH MAX_USER_CONNECTIONS n in CREATE USER (CredentialRoles.mysqlStatements does both)`;
+      if (!cap || Number(cap[1]) < 1) {
+        problems.add(path, `${f}.creation`, s.creation ?? [],
+          'does not cap the user\'s sessions (WITH MAX_USER_CONNECTIONS n), so the revocation cannot kill all of them: a dropped MySQL user keeps its open sessions', fix);
+      } else if (kills < Number(cap[1])) {
+        problems.add(path, `${f}.revocation`, s.revocation ?? [],
+          `kills ${kills} session(s) but the user may hold ${cap[1]}: a dropped MySQL user keeps its open sessions`, fix);
+      }
+      const lock = revocation.search(/\bACCOUNT\s+LOCK\b/i);
+      if (cap && kills >= Number(cap[1]) && (lock < 0 || lock > revocation.search(/\bKILL\s+CONNECTION\b/i))) {
+        problems.add(path, `${f}.revocation`, s.revocation ?? [],
+          'kills sessions without locking the account first, so the user can open a new session while they are killed', fix);
+      }
+    });
   }
 
   /** Default SSH principals: one account per level, `agent-<level>`, to be created on the devices with matching rights. */
@@ -169,7 +265,7 @@ export class CredentialRoles {
    * Default Kubernetes-engine roles of a domain, derived from the ladder so
    * no rule is written twice: the token of level L gets the namespaced rules
    * of the lowest phase that holds L in this domain (cluster-scoped rules
-   * are left out: the engine creates a Role per target namespace). Levels no
+   * are left out: the level's Role is per target namespace). Levels no
    * phase can request get no role.
    */
   public static kubernetesRoles(fleet: AgentFleet, domain: Domain): KubernetesLevelRole[] {
@@ -363,7 +459,7 @@ export class CredentialRoles {
       if (hasRules) {
         (e.rules ?? []).forEach((r, j) => {
           if (r.clusterScoped) {
-            problems.add(path, `${f}.rules[${j}].clusterScoped`, true, 'the Kubernetes engine creates namespaced Roles only',
+            problems.add(path, `${f}.rules[${j}].clusterScoped`, true, 'the level Roles are namespaced Roles',
               'drop the cluster-scoped rule (the phase ServiceAccount already holds cluster reads)');
           }
         });

@@ -1,6 +1,7 @@
 import { AgentFleet } from './agent-fleet';
 import { SecretEngineKind } from './secret-engine-kind';
 import { TrustPhase } from './trust-phase';
+import { TrustNames } from './trust-names';
 import { VaultPathRules } from './private/vault-path-rules';
 import { ProblemCollector } from './private/problem-collector';
 
@@ -47,13 +48,15 @@ function sortRules(rules: VaultPathRule[]): VaultPathRule[] {
 
 /**
  * The parameters an agent may send to a Kubernetes secrets engine creds
- * path (issue #17): the namespace, among the fleet's targets, and a TTL.
+ * path (issue #17): the namespace of the level ServiceAccounts
+ * (`TrustNames.kubernetesEngineNamespace`; their tokens hold the level's
+ * rules in every target namespace), and a TTL.
  * No `cluster_role_binding` (cluster-wide rights) and no caller-chosen
  * `audiences` (a token for another service).
  */
 function kubernetesCredsParameters(fleet: AgentFleet): Pick<VaultPathRule, 'allowedParameters' | 'deniedParameters'> {
   return {
-    allowedParameters: { kubernetes_namespace: [...fleet.targetNamespaces], ttl: [] },
+    allowedParameters: { kubernetes_namespace: [TrustNames.kubernetesEngineNamespace(fleet.targetNamespaces)], ttl: [] },
     deniedParameters: { cluster_role_binding: [], audiences: [] },
   };
 }

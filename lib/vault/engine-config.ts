@@ -1,6 +1,6 @@
 import { TerraformVariable } from 'cdktf';
 import {
-  AccessLevel, AwsLevelRole, DatabaseLevelStatements, KubernetesLevelRole, SecretEngineKind, SshLevelUsers,
+  AccessLevel, AwsLevelRole, DatabaseLevelStatements, SecretEngineKind, SshLevelUsers,
 } from '../model';
 import type { EngineBinder, RenderedEngine } from './private/engine-binder';
 
@@ -53,6 +53,14 @@ export interface PostgresqlEngineProps extends DatabaseEngineProps {
 export interface MysqlEngineProps extends DatabaseEngineProps {
   /** Databases the default statements grant on (MySQL has no safe default). */
   readonly databases: string[];
+  /**
+   * Sessions each dynamic user may hold (`WITH MAX_USER_CONNECTIONS`); the
+   * revocation kills up to this many, so a revoked credential keeps no open
+   * session. Vault's MySQL account needs `PROCESS` and `CONNECTION_ADMIN`.
+   * Custom `statements` must do the same (checked at synth).
+   * @default CredentialRoles.DEFAULT_MYSQL_MAX_CONNECTIONS (5)
+   */
+  readonly maxConnectionsPerUser?: number;
 }
 
 /**
@@ -80,7 +88,12 @@ export interface AwsStsEngineProps {
   readonly secretKey?: TerraformVariable;
 }
 
-/** The Kubernetes secrets engine issuing short-lived service-account tokens into the target namespaces. */
+/**
+ * The Kubernetes secrets engine issuing short-lived tokens of the level
+ * ServiceAccounts `VaultKubernetesEngineAccess` pre-creates in the target
+ * namespaces (each Vault role names its level's `service_account_name`;
+ * what a level may do is that construct's `roles`).
+ */
 export interface KubernetesEngineProps {
   /** API server URL as Vault reaches it, e.g. `https://kubernetes.default.svc`. */
   readonly kubernetesHost: string;
@@ -96,11 +109,6 @@ export interface KubernetesEngineProps {
    * @default - none: Vault uses its own pod's token (`disable_local_ca_jwt = false`), the recommended in-cluster setup
    */
   readonly serviceAccountJwt?: TerraformVariable;
-  /**
-   * Per-level roles.
-   * @default - `CredentialRoles.kubernetesRoles(fleet, domain)`: the namespaced rules of the lowest phase holding each level
-   */
-  readonly roles?: KubernetesLevelRole[];
 }
 
 /** The SSH secrets engine signing short-lived user certificates for network devices. */
@@ -164,12 +172,13 @@ export interface KvV2EngineProps {
 export class EngineConfig {
   /** PostgreSQL database secrets engine. */
   public static postgresql(props: PostgresqlEngineProps): EngineConfig {
-    return new EngineConfig(SecretEngineKind.POSTGRESQL, b => b.database(SecretEngineKind.POSTGRESQL, props, props?.schemas, undefined));
+    return new EngineConfig(SecretEngineKind.POSTGRESQL, b => b.database(SecretEngineKind.POSTGRESQL, props, props?.schemas, undefined, undefined));
   }
 
   /** MySQL database secrets engine. */
   public static mysql(props: MysqlEngineProps): EngineConfig {
-    return new EngineConfig(SecretEngineKind.MYSQL, b => b.database(SecretEngineKind.MYSQL, props, undefined, props?.databases ?? []));
+    return new EngineConfig(SecretEngineKind.MYSQL, b => b.database(SecretEngineKind.MYSQL, props, undefined, props?.databases ?? [],
+      props?.maxConnectionsPerUser));
   }
 
   /** AWS secrets engine with STS assumed-role credentials. */

@@ -12,7 +12,8 @@ import { SshSecretBackendRole } from '@cdktf/provider-vault/lib/ssh-secret-backe
 import { TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
-  AccessLevel, AgentFleet, CredentialRoles, CredentialTtls, DatabaseLevelStatements, Domain, TrustDuration, KubernetesLevelRole, ResolvedDomain, SecretEngineKind, SshLevelUsers,
+  AccessLevel, AgentFleet, CredentialRoles, CredentialTtls, DatabaseLevelStatements, Domain, TrustDuration,
+  ResolvedDomain, SecretEngineKind, SshLevelUsers, TrustNames,
 } from '../model';
 import {
   AwsStsEngineProps, DatabaseEngineProps, EngineConfig, KubernetesEngineProps, KvV2EngineProps, SshCertificatesEngineProps,
@@ -145,7 +146,7 @@ export class VaultDomainSecretEngine extends Construct {
   /** Validate the kind-specific props and return the function that creates the resources (the config picks its kind's renderer). */
   private renderer(domain: ResolvedDomain, config: EngineConfig, problems: ProblemCollector): () => Rendered {
     return config._bind({
-      database: (kind, props, schemas, databases) => this.database(domain, kind, props, schemas, databases, problems),
+      database: (kind, props, schemas, databases, maxConnections) => this.database(domain, kind, props, schemas, databases, maxConnections, problems),
       awsSts: props => this.awsSts(domain, props, problems),
       kubernetes: props => this.kubernetes(domain, props, problems),
       sshCertificates: props => this.ssh(domain, props, problems),
@@ -158,7 +159,7 @@ export class VaultDomainSecretEngine extends Construct {
   }
 
   private database(domain: ResolvedDomain, kind: SecretEngineKind, props: DatabaseEngineProps, schemas: string[] | undefined,
-    databases: string[] | undefined, problems: ProblemCollector): () => Rendered {
+    databases: string[] | undefined, maxConnections: number | undefined, problems: ProblemCollector): () => Rendered {
     const path = this.node.path;
     const isPg = kind === SecretEngineKind.POSTGRESQL;
     SecretInput.checkUrl(problems, path, 'config.connectionUrl', props.connectionUrl);
@@ -186,10 +187,15 @@ export class VaultDomainSecretEngine extends Construct {
       statements = CredentialRoles.postgresqlStatements(schemas);
     } else {
       CredentialRoles._checkIdentifiers(problems, path, 'config.databases', databases ?? []);
-      statements = CredentialRoles.mysqlStatements(databases ?? []);
+      CredentialRoles._checkMysqlMaxConnections(problems, path, 'config.maxConnectionsPerUser', maxConnections);
+      statements = CredentialRoles.mysqlStatements(databases ?? [],
+        maxConnections !== undefined && CredentialRoles.isMysqlMaxConnections(maxConnections) ? maxConnections : undefined);
     }
     if (props.statements) {
       CredentialRoles._checkDatabaseStatements(problems, path, 'config.statements', props.statements);
+      if (!isPg) {
+        CredentialRoles._checkMysqlSessionKill(problems, path, 'config.statements', props.statements);
+      }
       props.statements.forEach((s, i) => {
         if (props.statements!.findIndex(o => o.level?.name === s.level?.name) !== i) {
           problems.add(path, `config.statements[${i}].level`, s.level?.name, 'is listed twice', 'give each level one entry');
@@ -275,9 +281,11 @@ export class VaultDomainSecretEngine extends Construct {
         'use e.g. "https://kubernetes.default.svc"');
     }
     SecretInput.check(problems, path, 'config.serviceAccountJwt', props.serviceAccountJwt);
-    const roles: KubernetesLevelRole[] = props.roles ?? CredentialRoles.kubernetesRoles(this.fleet, domain.domain);
-    CredentialRoles._checkCoverage(problems, path, 'config.roles', this.fleet, domain.domain, roles.map(r => r.level));
-    CredentialRoles._checkKubernetesRoles(problems, path, 'config.roles', roles);
+    if ((props as any).roles !== undefined) {
+      // Moved to the Kubernetes side (issue #17); a JavaScript caller would otherwise lose it silently.
+      problems.add(path, 'config.roles', '(set)', 'is no longer read here: the level rules are the Roles of the pre-created ServiceAccounts',
+        'pass the roles to VaultKubernetesEngineAccess (props.roles) instead');
+    }
     return () => {
       const mount = new KubernetesSecretBackend(this, 'Resource', {
         path: this.mountPath,
@@ -289,33 +297,17 @@ export class VaultDomainSecretEngine extends Construct {
         ...(props.serviceAccountJwt ? { serviceAccountJwt: props.serviceAccountJwt.stringValue } : {}),
         disableLocalCaJwt: false,
       });
-      const out = this.levels.map(level => {
-        const r = roles.find(x => x.level.name === level.name)!;
-        const binding = r.kubernetesRoleName
-          ? { kubernetesRoleName: r.kubernetesRoleName, kubernetesRoleType: r.clusterRole ? 'ClusterRole' : 'Role' }
-          : {
-            kubernetesRoleType: 'Role',
-            generatedRoleRules: JSON.stringify({
-              rules: (r.rules ?? []).map(rule => ({
-                apiGroups: rule.apiGroups, resources: rule.resources, verbs: rule.verbs,
-                ...(rule.resourceNames ? { resourceNames: rule.resourceNames } : {}),
-              })),
-            }),
-          };
-        return new KubernetesSecretBackendRole(this, level.name, {
-          backend: mount.path,
-          name: level.name,
-          allowedKubernetesNamespaces: [...this.fleet.targetNamespaces],
-          tokenDefaultTtl: this.ttls.defaultTtlSeconds,
-          tokenMaxTtl: this.ttls.maxTtlSeconds,
-          extraLabels: {
-            'app.kubernetes.io/managed-by': 'vault',
-            'agent-trust/domain': domain.domain.name,
-            'agent-trust/level': level.name,
-          },
-          ...binding,
-        });
-      });
+      // service_account_name mode (issue #17): Vault only requests a token for the level's
+      // pre-created ServiceAccount in its one namespace (VaultKubernetesEngineAccess; the
+      // ServiceAccount's RoleBindings reach every target namespace), so it needs no RBAC writes.
+      const out = this.levels.map(level => new KubernetesSecretBackendRole(this, level.name, {
+        backend: mount.path,
+        name: level.name,
+        allowedKubernetesNamespaces: [TrustNames.kubernetesEngineNamespace(this.fleet.targetNamespaces)],
+        tokenDefaultTtl: this.ttls.defaultTtlSeconds,
+        tokenMaxTtl: this.ttls.maxTtlSeconds,
+        serviceAccountName: TrustNames.kubernetesEngineServiceAccount(this.mountPath, level.name),
+      }));
       return { mount, roles: out };
     };
   }

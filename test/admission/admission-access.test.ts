@@ -104,8 +104,10 @@ describe('exec, attach, port-forward and proxy', () => {
     const objects = defaultChart(new App()).toJson();
     const permissions = EffectivePermissions.fromManifests(objects);
     const accounts = objects.filter(o => o.kind === 'ServiceAccount').map(o => [o.metadata.namespace, o.metadata.name] as const);
+    // The Kubernetes engine's credential-level ServiceAccounts (one per target namespace) are checked too.
     expect(accounts.map(a => a[1]).sort()).toEqual(['agent-launcher', 'agent-phase-autonomous', 'agent-phase-limited-write',
-      'agent-phase-read-only', 'agent-phase-shadow']);
+      'agent-phase-read-only', 'agent-phase-shadow',
+      ...['autonomous', 'limited-write', 'read-only'].map(l => `agents-application-${l}`)]);
     const namespaces = [...new Set(objects.filter(o => o.metadata?.namespace).map(o => o.metadata.namespace))];
     expect(namespaces.length).toBeGreaterThan(1);
     // The computation does see the grants: read-only reads pods somewhere.

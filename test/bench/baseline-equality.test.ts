@@ -38,12 +38,13 @@ describe('bench baseline vs library, 3 target namespaces and 2 agents', () => {
     expect(canonicalTerraform(baseTf)).toEqual(canonicalTerraform(libTf));
   });
 
-  test('Vault: target namespaces reach the Kubernetes secrets engine roles on both sides', () => {
+  test('Vault: the Kubernetes secrets engine roles name the level ServiceAccounts in the first target namespace on both sides', () => {
     for (const tf of [libTf, baseTf]) {
       const roles = Object.values<any>(tf.resource.vault_kubernetes_secret_backend_role);
       expect(roles).toHaveLength(3);
       for (const role of roles) {
-        expect(role.allowed_kubernetes_namespaces).toEqual(params.targetNamespaces);
+        expect(role.allowed_kubernetes_namespaces).toEqual([params.targetNamespaces[0]]);
+        expect(role.service_account_name).toBe(`agents-application-${role.name}`);
       }
     }
   });

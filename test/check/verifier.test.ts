@@ -531,6 +531,25 @@ const CASES: Case[] = [
     object: 'RoleBinding kube-system/agent-phase-autonomous.payments', message: ['agent-phase-autonomous', '"kube-system"', 'system namespace'],
   },
   {
+    name: 'Vault may mint a token for any ServiceAccount of a target namespace (resourceNames dropped)', id: 'vault-engine-rbac',
+    edit: out => { delete obj(out, 'Role', 'vault-agents-application.payments', 'payments').rules[0].resourceNames; },
+    object: 'Role payments/vault-agents-application.payments',
+    message: ['serviceaccounts/token for any ServiceAccount in "payments"', 'RoleBinding payments/vault-agents-application.payments'],
+  },
+  {
+    name: 'Vault may mint a phase ServiceAccount\'s token', id: 'vault-engine-rbac',
+    edit: out => { obj(out, 'Role', 'vault-agents-application.payments', 'payments').rules[0].resourceNames.push('agent-phase-autonomous'); },
+    object: 'Role payments/vault-agents-application.payments', message: ['"agent-phase-autonomous"', 'phase ServiceAccount'],
+  },
+  {
+    name: 'Vault given free RoleBinding create/delete (the generated-Role mode)', id: 'vault-engine-rbac',
+    edit: out => {
+      obj(out, 'Role', 'vault-agents-application.payments', 'payments').rules
+        .push({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['create', 'delete'] });
+    },
+    object: 'Role payments/vault-agents-application.payments', message: ['create/delete roles, rolebindings in "payments"'],
+  },
+  {
     name: 'pod creation added to the launcher', id: 'rbac-denylist',
     edit: out => { obj(out, 'Role', 'agent-launcher', 'agents').rules.push({ apiGroups: [''], resources: ['pods'], verbs: ['create'] }); },
     object: 'Role agents/agent-launcher', message: ['create-workloads: create pods'],

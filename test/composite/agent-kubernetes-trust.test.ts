@@ -104,33 +104,76 @@ describe('VaultKubernetesEngineAccess', () => {
     agents: [{ name: 'a', image: 'registry.example.com/a:1' }],
   });
 
-  test('in each target namespace, Vault may manage ServiceAccounts, tokens and Roles, and holds every rule it generates', () => {
+  test('one ServiceAccount per level in the first target namespace, bound to its Role in each; Vault may only mint tokens for exactly those', () => {
     const chart = Testing.chart();
-    new VaultKubernetesEngineAccess(chart, 'Vault', { fleet: f });
+    const access = new VaultKubernetesEngineAccess(chart, 'Vault', { fleet: f });
     const objs = Testing.synth(chart);
+    const levels = CredentialRoles.kubernetesRoles(f, Domain.APPLICATION);
+    const names = levels.map((l: any) => `agents-application-${l.level.name}`);
+    expect(access.serviceAccountNames).toEqual(names);
+    expect(access.namespace).toBe('payments');
     expect(kinds(objs)).toEqual([
-      'Role/vault-agents-application.checkout', 'Role/vault-agents-application.payments',
-      'RoleBinding/vault-agents-application.checkout', 'RoleBinding/vault-agents-application.payments',
-    ]);
-    expect(objs.map((o: any) => o.metadata.namespace).sort()).toEqual(['checkout', 'checkout', 'payments', 'payments']);
-    const vault = EffectivePermissions.fromManifests(objs).forServiceAccount('vault', 'vault');
-    for (const ns of f.targetNamespaces) {
-      expect(vault.allows(ns, '', 'serviceaccounts/token', 'create')).toBe(true);
-      expect(vault.allows(ns, 'rbac.authorization.k8s.io', 'roles', 'create')).toBe(true);
-      // Kubernetes' escalation check: a Role may only grant what its creator holds.
-      for (const level of CredentialRoles.kubernetesRoles(f, Domain.APPLICATION)) {
-        expect(vault.missing(PermissionSet.fromRules(level.rules, [ns]))).toEqual([]);
-      }
+      'Role/vault-agents-application.payments',
+      ...['checkout', 'payments'].flatMap(ns => names.map((n: string) => `Role/${n}.${ns}`)),
+      'RoleBinding/vault-agents-application.payments',
+      ...['checkout', 'payments'].flatMap(ns => names.map((n: string) => `RoleBinding/${n}.${ns}`)),
+      ...names.map((n: string) => `ServiceAccount/${n}`),
+    ].sort());
+    expect(objs.filter((o: any) => o.kind === 'ServiceAccount').map((o: any) => o.metadata.namespace)).toEqual(['payments', 'payments', 'payments']);
+    const perms = EffectivePermissions.fromManifests(objs);
+    const vault = perms.forServiceAccount('vault', 'vault');
+    for (const n of names) {
+      expect(vault.allows('payments', '', 'serviceaccounts/token', 'create', n)).toBe(true);
+      expect(vault.allows('checkout', '', 'serviceaccounts/token', 'create', n)).toBe(false);
     }
-    expect(vault.toStrings().filter((g: string) => g.startsWith('(cluster)') || /: (escalate|bind|impersonate) |secrets|\*/.test(g))).toEqual([]);
+    expect(vault.toStrings()).toHaveLength(names.length);
+    for (const ns of f.targetNamespaces) {
+      // Any other ServiceAccount (a phase's, a workload's): no token; no RBAC writes, no ServiceAccount writes.
+      expect(vault.allows(ns, '', 'serviceaccounts/token', 'create', 'agent-phase-autonomous')).toBe(false);
+      expect(vault.allows(ns, '', 'serviceaccounts/token', 'create', 'default')).toBe(false);
+      expect(vault.allows(ns, 'rbac.authorization.k8s.io', 'roles', 'create')).toBe(false);
+      expect(vault.allows(ns, 'rbac.authorization.k8s.io', 'rolebindings', 'delete')).toBe(false);
+      expect(vault.allows(ns, '', 'serviceaccounts', 'create')).toBe(false);
+    }
+    // Each level's ServiceAccount holds exactly its level's rules in every target namespace, nothing elsewhere.
+    levels.forEach((level: any, i: number) => {
+      const sa = perms.forServiceAccount('payments', names[i]);
+      const want = PermissionSet.fromRules(level.rules, [...f.targetNamespaces]);
+      expect(sa.missing(want)).toEqual([]);
+      expect(want.missing(sa)).toEqual([]);
+    });
+    for (const sa of objs.filter((o: any) => o.kind === 'ServiceAccount')) {
+      expect(sa.automountServiceAccountToken).toBe(false);
+    }
   });
 
-  test('custom Vault identity; a domain not served by the Kubernetes engine fails naming field and value', () => {
+  test('a level bound to an existing ClusterRole; custom Vault identity; bad props fail naming field and value', () => {
     const chart = Testing.chart();
-    new VaultKubernetesEngineAccess(chart, 'Vault', { fleet: f, vaultNamespace: 'hashicorp', vaultServiceAccountName: 'vault-server' });
-    expect(Testing.synth(chart)[1].subjects).toEqual([{ kind: 'ServiceAccount', name: 'vault-server', namespace: 'hashicorp' }]);
+    new VaultKubernetesEngineAccess(chart, 'Vault', { fleet: f, vaultNamespace: 'hashicorp', vaultServiceAccountName: 'vault-server',
+      roles: CredentialRoles.kubernetesRoles(f, Domain.APPLICATION).map((r: any) => ({ level: r.level, kubernetesRoleName: 'view', clusterRole: true })) });
+    const objs = Testing.synth(chart);
+    expect(objs.filter((o: any) => o.kind === 'Role').map((o: any) => o.metadata.name)).toEqual(['vault-agents-application.payments']);
+    expect(objs.find((o: any) => o.metadata.name === 'agents-application-read-only.payments').roleRef)
+      .toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' });
+    expect(objs.find((o: any) => o.metadata.name === 'vault-agents-application.payments' && o.kind === 'RoleBinding').subjects)
+      .toEqual([{ kind: 'ServiceAccount', name: 'vault-server', namespace: 'hashicorp' }]);
     expect(() => new VaultKubernetesEngineAccess(Testing.chart(), 'Vault', { fleet: f, domain: Domain.DATABASE, vaultNamespace: 'Vault' }))
       .toThrow(/test\/Vault: domain = "database": is served by the "postgresql" engine, not the Kubernetes secrets engine[\s\S]*vaultNamespace = "Vault": is not an RFC 1123 DNS label/);
+    const { AccessLevel, AgentTrustErrors } = require('../../lib');
+    let problems: any[] = [];
+    try {
+      new VaultKubernetesEngineAccess(Testing.chart(), 'Vault', { fleet: f, roles: [
+        { level: AccessLevel.READ_ONLY, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] },
+        { level: AccessLevel.LIMITED_WRITE },
+      ] });
+    } catch (e) {
+      problems = AgentTrustErrors.problemsOf(e);
+    }
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.objectContaining({ field: 'roles', message: expect.stringMatching(/level "autonomous"/) }),
+      expect.objectContaining({ field: 'roles[1]', message: expect.stringMatching(/exactly one of rules or kubernetesRoleName/) }),
+      expect.objectContaining({ field: expect.stringMatching(/^roles\[0\]\.rules/), message: expect.stringMatching(/secret/i) }),
+    ]));
     expect(SecretEngineKind.KUBERNETES.name).toBe('kubernetes');
   });
 });

@@ -34,10 +34,56 @@ describe('CredentialRoles', () => {
   test('MySQL statements grant on the named databases only', () => {
     const s = CredentialRoles.mysqlStatements(['orders', 'users']);
     expect(s[1].creation).toEqual([
-      'CREATE USER \'{{name}}\'@\'%\' IDENTIFIED BY \'{{password}}\';',
+      'CREATE USER \'{{name}}\'@\'%\' IDENTIFIED BY \'{{password}}\' WITH MAX_USER_CONNECTIONS 5;',
       'GRANT SELECT, INSERT, UPDATE ON `orders`.* TO \'{{name}}\'@\'%\';',
       'GRANT SELECT, INSERT, UPDATE ON `users`.* TO \'{{name}}\'@\'%\';',
     ]);
+  });
+
+  test('MySQL revocation locks the account, revokes, kills every session the user may hold, then drops it (issue #17)', () => {
+    const [s] = CredentialRoles.mysqlStatements(['orders'], 2);
+    expect(s.creation[0]).toBe('CREATE USER \'{{name}}\'@\'%\' IDENTIFIED BY \'{{password}}\' WITH MAX_USER_CONNECTIONS 2;');
+    const round = [
+      'SET @agent_trust_session = (SELECT MIN(ID) FROM information_schema.PROCESSLIST WHERE USER = \'{{name}}\' AND ID > @agent_trust_session);',
+      'SET @agent_trust_kill = IF(@agent_trust_session IS NULL, \'DO 0\', CONCAT(\'KILL CONNECTION \', @agent_trust_session));',
+      'PREPARE agent_trust_kill FROM @agent_trust_kill;',
+      'EXECUTE agent_trust_kill;',
+      'DEALLOCATE PREPARE agent_trust_kill;',
+    ];
+    expect(s.revocation).toEqual([
+      'ALTER USER IF EXISTS \'{{name}}\'@\'%\' ACCOUNT LOCK;',
+      'REVOKE IF EXISTS ALL PRIVILEGES, GRANT OPTION FROM \'{{name}}\'@\'%\' IGNORE UNKNOWN USER;',
+      'SET @agent_trust_session = 0;',
+      ...round, ...round,
+      'DROP USER IF EXISTS \'{{name}}\'@\'%\';',
+    ]);
+    // Vault's MySQL plugin splits on ";" and substitutes {{name}}: one statement per entry, no ";" inside one.
+    for (const stmt of s.revocation) {
+      expect(stmt.split(';').filter(x => x.trim()).length).toBe(1);
+    }
+    expect(CredentialRoles.mysqlStatements(['orders'])[0].revocation.filter(x => x.startsWith('EXECUTE'))).toHaveLength(5);
+    expect(() => CredentialRoles.mysqlRevocation(0)).toThrow(/maxConnections = 0: must be a whole number from 1 to 20/);
+    expect(() => CredentialRoles.mysqlRevocation(1e9)).toThrow(RangeError);
+    expect(collect(p => CredentialRoles._checkMysqlMaxConnections(p, 'X', 'max', 2.5))).toEqual([
+      expect.stringMatching(/^X: max = 2\.5: must be a whole number from 1 to 20/),
+    ]);
+  });
+
+  test('custom MySQL statements that cannot end every session are refused', () => {
+    const drop = ['DROP USER IF EXISTS \'{{name}}\'@\'%\';'];
+    const create = (n?: number) => [`CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'${n ? ` WITH MAX_USER_CONNECTIONS ${n}` : ''};`];
+    const unlocked = CredentialRoles.mysqlRevocation(2).filter(x => !/ACCOUNT LOCK/.test(x));
+    const messages = collect(p => CredentialRoles._checkMysqlSessionKill(p, 'X', 'statements', [
+      { level: AccessLevel.READ_ONLY, creation: create(), revocation: drop },
+      { level: AccessLevel.LIMITED_WRITE, creation: create(3), revocation: CredentialRoles.mysqlRevocation(2) },
+      { level: AccessLevel.AUTONOMOUS, creation: create(2), revocation: unlocked },
+    ]));
+    expect(messages).toEqual([
+      expect.stringMatching(/^X: statements\[0\]\.creation = .*does not cap the user's sessions/),
+      expect.stringMatching(/^X: statements\[1\]\.revocation = .*kills 2 session\(s\) but the user may hold 3/),
+      expect.stringMatching(/^X: statements\[2\]\.revocation = .*without locking the account first/),
+    ]);
+    expect(collect(p => CredentialRoles._checkMysqlSessionKill(p, 'X', 's', CredentialRoles.mysqlStatements(['orders'], 3)))).toEqual([]);
   });
 
   test('statement checks name each offending statement', () => {

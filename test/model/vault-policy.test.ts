@@ -101,13 +101,13 @@ describe('VaultPolicyDocument', () => {
 });
 
 describe('Kubernetes secrets engine creds paths carry parameter limits (issue #17)', () => {
-  test('only kubernetes_namespace (a target) and ttl; cluster_role_binding and audiences refused; other engines untouched', () => {
+  test('only kubernetes_namespace (the level ServiceAccounts\' namespace) and ttl; cluster_role_binding and audiences refused; other engines untouched', () => {
     const f = defaultFleet();
     const doc = VaultPolicyDocument.forPhase(f, TrustPhase.AUTONOMOUS).toJson();
     const k8s = Object.entries<any>(doc.path).filter(([p]) => p.startsWith('agents/application/creds/'));
     expect(k8s.length).toBeGreaterThan(0);
     for (const [, rule] of k8s) {
-      expect(rule.allowed_parameters).toEqual({ kubernetes_namespace: f.targetNamespaces, ttl: [] });
+      expect(rule.allowed_parameters).toEqual({ kubernetes_namespace: [f.targetNamespaces[0]], ttl: [] });
       expect(rule.denied_parameters).toEqual({ cluster_role_binding: [], audiences: [] });
     }
     const others = Object.entries<any>(doc.path).filter(([p]) => !p.startsWith('agents/application/'));

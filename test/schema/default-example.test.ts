@@ -28,8 +28,8 @@ describe('default example: Kubernetes schemas (kubernetes-models 4.5.1)', () => 
     counts.ConfigMap -= 1;
     expect(counts).toMatchObject({
       Namespace: 1, ResourceQuota: 1, LimitRange: 1,
-      ServiceAccount: 5, // four phases + the launcher
-      Role: 11, RoleBinding: 11, // 4 phases × 2 target namespaces + launcher + Vault's engine access × 2
+      ServiceAccount: 8, // four phases + the launcher + 3 credential levels (the Kubernetes engine's, in the first target namespace)
+      Role: 16, RoleBinding: 16, // 4 phases × 2 target namespaces + launcher + Vault's engine access + 3 credential levels × 2
       ClusterRole: 3, ClusterRoleBinding: 3, // every phase from read-only up reads nodes/namespaces
       NetworkPolicy: 5, // default deny + one per phase
       ConfigMap: 3, // the diagnostics contract + the admission params + the egress proxy's allowlist

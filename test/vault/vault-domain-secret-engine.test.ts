@@ -3,14 +3,13 @@ import { AwsSecretBackendRole } from '@cdktf/provider-vault/lib/aws-secret-backe
 import { DatabaseSecretBackendRole } from '@cdktf/provider-vault/lib/database-secret-backend-role';
 import { DatabaseSecretsMount } from '@cdktf/provider-vault/lib/database-secrets-mount';
 import { KubernetesSecretBackend } from '@cdktf/provider-vault/lib/kubernetes-secret-backend';
-import { KubernetesSecretBackendRole } from '@cdktf/provider-vault/lib/kubernetes-secret-backend-role';
 import { KvSecretV2 } from '@cdktf/provider-vault/lib/kv-secret-v2';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { SshSecretBackendCa } from '@cdktf/provider-vault/lib/ssh-secret-backend-ca';
 import { SshSecretBackendRole } from '@cdktf/provider-vault/lib/ssh-secret-backend-role';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import {
-  AccessLevel, Domain, TrustDuration, EngineConfig, SecretEngineKind, TrustLadder, TrustPhase, VaultDomainSecretEngine,
+  AccessLevel, CredentialRoles, Domain, TrustDuration, EngineConfig, SecretEngineKind, TrustLadder, TrustNames, TrustPhase, VaultDomainSecretEngine,
 } from '../../lib';
 import { errorOf, fleet, problemsOf, resources, secretVar, stack, synthJson } from './fixtures';
 
@@ -168,9 +167,9 @@ describe('VaultDomainSecretEngine: MySQL', () => {
     });
     expect(out).toHaveResourceWithProperties(DatabaseSecretBackendRole, {
       name: 'autonomous',
-      creation_statements: ['CREATE USER \'{{name}}\'@\'%\' IDENTIFIED BY \'{{password}}\';', 'GRANT SELECT, INSERT, UPDATE, DELETE ON `orders`.* TO \'{{name}}\'@\'%\';'],
-      revocation_statements: ['REVOKE IF EXISTS ALL PRIVILEGES, GRANT OPTION FROM \'{{name}}\'@\'%\' IGNORE UNKNOWN USER;',
-        'DROP USER IF EXISTS \'{{name}}\'@\'%\';'],
+      creation_statements: ['CREATE USER \'{{name}}\'@\'%\' IDENTIFIED BY \'{{password}}\' WITH MAX_USER_CONNECTIONS 5;',
+        'GRANT SELECT, INSERT, UPDATE, DELETE ON `orders`.* TO \'{{name}}\'@\'%\';'],
+      revocation_statements: CredentialRoles.mysqlRevocation(5),
     });
     expect(JSON.parse(out)).toMatchSnapshot();
     // Without databases it fails, naming the field.
@@ -182,6 +181,30 @@ describe('VaultDomainSecretEngine: MySQL', () => {
     }));
     expect(problems.map(p => p.field)).toEqual(expect.arrayContaining(['config.connectionUrl', 'config.databases']));
     expect(problems.find(p => p.field === 'config.connectionUrl')!.value).toBe('"vault:***@tcp(mysql:3306)/"');
+  });
+
+  test('maxConnectionsPerUser sets the cap and the kill rounds; a bad value and custom statements that leave sessions open fail', () => {
+    const f = fleet({ domains: [{ domain: Domain.DATABASE, engine: SecretEngineKind.MYSQL }, { domain: Domain.LLM }] });
+    const conn = (scope: TerraformStack) => ({ connectionUrl: '{{username}}:{{password}}@tcp(h:3306)/', username: 'u', password: secretVar(scope, 'p'),
+      databases: ['orders'] });
+    const out = Testing.synthScope(scope => {
+      new VaultDomainSecretEngine(scope, 'Database', { fleet: f, domain: Domain.DATABASE,
+        config: EngineConfig.mysql({ ...conn(scope as TerraformStack), maxConnectionsPerUser: 2 }) });
+    });
+    expect(out).toHaveResourceWithProperties(DatabaseSecretBackendRole, {
+      name: 'read-only', revocation_statements: CredentialRoles.mysqlRevocation(2),
+      creation_statements: expect.arrayContaining([expect.stringMatching(/WITH MAX_USER_CONNECTIONS 2;$/)]),
+    });
+    const s = stack();
+    const problems = problemsOf(() => new VaultDomainSecretEngine(s, 'Database', { fleet: f, domain: Domain.DATABASE,
+      config: EngineConfig.mysql({ ...conn(s), maxConnectionsPerUser: 1e9, statements: [
+        { level: AccessLevel.READ_ONLY, creation: ['CREATE USER \'{{name}}\'@\'%\' IDENTIFIED BY \'{{password}}\';'],
+          revocation: ['DROP USER IF EXISTS \'{{name}}\'@\'%\';'] },
+      ] }) }));
+    expect(problems).toEqual([
+      expect.objectContaining({ field: 'config.maxConnectionsPerUser', value: '1000000000' }),
+      expect.objectContaining({ field: 'config.statements[0].creation', message: expect.stringMatching(/does not cap the user's sessions/) }),
+    ]);
   });
 
   test('a config of another kind than the fleet declares fails, naming both kinds', () => {
@@ -256,7 +279,7 @@ describe('VaultDomainSecretEngine: AWS STS', () => {
 });
 
 describe('VaultDomainSecretEngine: Kubernetes secrets engine', () => {
-  test('roles limited to the target namespaces with the ladder\'s namespaced rules per level', () => {
+  test('roles limited to the first target namespace, each naming its level\'s pre-created ServiceAccount (no generated Roles)', () => {
     const f = fleet();
     const out = Testing.synthScope(scope => {
       new VaultDomainSecretEngine(scope, 'Application', { fleet: f, domain: Domain.APPLICATION,
@@ -269,46 +292,28 @@ describe('VaultDomainSecretEngine: Kubernetes secrets engine', () => {
     const roles = Object.values(resources(json, 'vault_kubernetes_secret_backend_role')) as any[];
     expect(roles.map(r => r.name).sort()).toEqual([...LEVELS].sort());
     for (const r of roles) {
-      expect(r.allowed_kubernetes_namespaces).toEqual(['payments', 'checkout']);
-      expect(r.kubernetes_role_type).toBe('Role');
+      // The level ServiceAccounts live in the first target namespace; their RoleBindings reach the others.
+      expect(r.allowed_kubernetes_namespaces).toEqual(['payments']);
+      // service_account_name mode: Vault creates no ServiceAccount, Role or RoleBinding (issue #17).
+      expect(r.service_account_name).toBe(TrustNames.kubernetesEngineServiceAccount('agents/application', r.name));
+      expect(r.service_account_name).toBe(`agents-application-${r.name}`);
+      expect(r).not.toHaveProperty('generated_role_rules');
+      expect(r).not.toHaveProperty('kubernetes_role_name');
+      expect(r).not.toHaveProperty('kubernetes_role_type');
       expect(r.token_default_ttl).toBe(900);
       expect(r.token_max_ttl).toBe(960);
-      const rules = JSON.parse(r.generated_role_rules).rules as any[];
-      // Never secrets, never cluster-scoped reads (nodes) in a namespaced Role.
-      expect(rules.flatMap(x => x.resources)).not.toContain('secrets');
-      expect(rules.flatMap(x => x.resources)).not.toContain('nodes');
     }
-    const verbsOf = (name: string) => new Set((JSON.parse(roles.find(r => r.name === name).generated_role_rules).rules as any[])
-      .flatMap(x => x.resources.flatMap((res: string) => x.verbs.map((v: string) => `${res}:${v}`))));
-    expect(verbsOf('read-only').has('pods:delete')).toBe(false);
-    expect(verbsOf('limited-write').has('pods:delete')).toBe(true);
-    expect(verbsOf('limited-write').has('deployments:patch')).toBe(false);
-    // A pod-template write (deny rule workload-template-write, issue #17): no level holds it.
-    expect(verbsOf('autonomous').has('deployments:patch')).toBe(false);
-    expect(verbsOf('autonomous').has('deployments/scale:patch')).toBe(true);
     expect(json).toMatchSnapshot();
   });
 
-  test('an existing ClusterRole may be named per level; denied rules and missing levels fail', () => {
+  test('roles passed here (they moved to VaultKubernetesEngineAccess) and a bad host fail naming the field', () => {
     const f = fleet();
-    const out = Testing.synthScope(scope => {
-      new VaultDomainSecretEngine(scope, 'Application', { fleet: f, domain: Domain.APPLICATION,
-        config: EngineConfig.kubernetes({ kubernetesHost: 'https://kubernetes.default.svc', roles: AccessLevel.credentialLevels().map(level => ({
-          level, kubernetesRoleName: 'view', clusterRole: true,
-        })) }) });
-    });
-    expect(out).toHaveResourceWithProperties(KubernetesSecretBackendRole, { name: 'read-only', kubernetes_role_name: 'view', kubernetes_role_type: 'ClusterRole' });
     const problems = problemsOf(() => new VaultDomainSecretEngine(stack(), 'Application', { fleet: f, domain: Domain.APPLICATION,
-      config: EngineConfig.kubernetes({ kubernetesHost: 'http://user:pw@api', roles: [
-        { level: AccessLevel.READ_ONLY, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] },
-        { level: AccessLevel.LIMITED_WRITE },
-      ] }) }));
-    expect(problems).toEqual(expect.arrayContaining([
+      config: EngineConfig.kubernetes({ kubernetesHost: 'http://user:pw@api', roles: [] } as any) }));
+    expect(problems).toEqual([
       expect.objectContaining({ field: 'config.kubernetesHost' }),
-      expect.objectContaining({ field: 'config.roles', message: expect.stringMatching(/level "autonomous"/) }),
-      expect.objectContaining({ field: 'config.roles[1]', message: expect.stringMatching(/exactly one of rules or kubernetesRoleName/) }),
-      expect.objectContaining({ field: expect.stringMatching(/^config\.roles\[0\]\.rules/), message: expect.stringMatching(/secret/i) }),
-    ]));
+      expect.objectContaining({ field: 'config.roles', hint: expect.stringMatching(/VaultKubernetesEngineAccess/) }),
+    ]);
   });
 });
 

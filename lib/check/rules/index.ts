@@ -20,6 +20,7 @@ import { TARGET_NAMESPACES_CHECK } from './target-namespaces';
 import { TERRAFORM_SECRETS_CHECK } from './terraform-secrets';
 import { TOKEN_DUTIES_CHECK } from './token-duties';
 import { VAULT_POLICIES_CHECK } from './vault-policies';
+import { VAULT_ENGINE_RBAC_CHECK } from './vault-engine-rbac';
 import { VAULT_ROLES_CHECK } from './vault-roles';
 import { VAULT_TTLS_CHECK } from './vault-ttls';
 import { VerifyCheck } from './verify-check';
@@ -46,6 +47,7 @@ export const VERIFY_CHECKS: VerifyCheck[] = [
   KUBERNETES_API_ACCESS_CHECK,
   RBAC_DENYLIST_CHECK,
   TARGET_NAMESPACES_CHECK,
+  VAULT_ENGINE_RBAC_CHECK,
   PARAMS_GUARD_CHECK,
   JOB_CONTRACT_GUARD_CHECK,
   VAULT_POLICIES_CHECK,

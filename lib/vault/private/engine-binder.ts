@@ -20,7 +20,8 @@ export interface RenderedEngine {
  * Each returns the function that creates the resources once all props are validated.
  */
 export interface EngineBinder {
-  database(kind: SecretEngineKind, props: DatabaseEngineProps, schemas: string[] | undefined, databases: string[] | undefined): () => RenderedEngine;
+  database(kind: SecretEngineKind, props: DatabaseEngineProps, schemas: string[] | undefined, databases: string[] | undefined,
+    maxConnections: number | undefined): () => RenderedEngine;
   awsSts(props: AwsStsEngineProps): () => RenderedEngine;
   kubernetes(props: KubernetesEngineProps): () => RenderedEngine;
   sshCertificates(props: SshCertificatesEngineProps): () => RenderedEngine;
