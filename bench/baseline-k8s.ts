@@ -101,7 +101,7 @@ function vaultPaths(p: FleetParams, phase: Phase): string[] {
 }
 
 /** The Job template of the launcher contract, keys in the order cdk8s writes them (sorted). */
-function jobTemplate(p: FleetParams, agent: string, image: string): any {
+function jobTemplate(p: FleetParams, agent: string, image: string, suffix: string): any {
   const labels = { 'agent-trust.io/agent': agent, 'app': 'autonomous-diagnostics' };
   return {
     apiVersion: 'batch/v1',
@@ -125,7 +125,7 @@ function jobTemplate(p: FleetParams, agent: string, image: string): any {
             env: [
               { name: 'OTEL_SERVICE_NAME', value: agent },
               { name: 'VAULT_ADDR', value: 'https://vault.vault.svc:8200' },
-              { name: 'VAULT_AUTH_MOUNT', value: 'jwt-agents' },
+              { name: 'VAULT_AUTH_MOUNT', value: `jwt-agents${suffix}` },
               { name: 'VAULT_AUTH_METHOD', value: 'jwt' },
               { name: 'VAULT_K8S_TOKEN_PATH', value: '/var/run/secrets/vault/token' },
               { name: 'VAULT_TOKEN_RENEW_INTERVAL', value: '150' },
@@ -176,7 +176,7 @@ function jobTemplate(p: FleetParams, agent: string, image: string): any {
   };
 }
 
-function contract(p: FleetParams, agent: { name: string; image: string; ceiling: string }): string {
+function contract(p: FleetParams, agent: { name: string; image: string; ceiling: string }, suffix: string): string {
   return JSON.stringify({
     apiVersion: 'agent-trust.io/v1alpha1',
     kind: 'LauncherContract',
@@ -203,21 +203,27 @@ function contract(p: FleetParams, agent: { name: string; image: string; ceiling:
       name: phase.name,
       serviceAccount: `agent-phase-${phase.name}`,
       vaultRole: `agent-phase-${phase.name}`,
-      vaultAuthMount: 'kubernetes-agents',
-      vaultJwtAuthMount: 'jwt-agents',
+      vaultAuthMount: `kubernetes-agents${suffix}`,
+      vaultJwtAuthMount: `jwt-agents${suffix}`,
       egress: phaseEgress(p, phase).map(egressText),
       vaultPaths: vaultPaths(p, phase),
       promotion: phase.promotion,
       demotionTriggers: phase.demotion,
     })),
-    jobTemplate: jobTemplate(p, agent.name, agent.image),
+    jobTemplate: jobTemplate(p, agent.name, agent.image, suffix),
     targetNamespaces: p.targetNamespaces,
     allowedRegistries: ['registry.example.com/'],
   }, undefined, 2);
 }
 
-/** Every Kubernetes object of the fleet, written by hand; synthesized with `chart.toJson()`. */
-export function baselineK8s(p: FleetParams): any[] {
+/**
+ * Every Kubernetes object of the fleet, written by hand; synthesized with
+ * `chart.toJson()`. With `cluster`, the objects of that cluster: the same,
+ * except that agents log in to its own Vault mounts (`kubernetes-agents-<cluster>`,
+ * `jwt-agents-<cluster>`).
+ */
+export function baselineK8s(p: FleetParams, cluster?: string): any[] {
+  const suffix = cluster === undefined ? '' : `-${cluster}`;
   const app = new App();
   const chart = new Chart(app, 'agent-trust', { disableResourceNameHashes: true });
   const ns = p.namespace;
@@ -311,7 +317,7 @@ export function baselineK8s(p: FleetParams): any[] {
         namespace: ns,
         labels: { 'agent-trust.io/launcher-contract': 'true', 'agent-trust.io/agent': agent.name, ...MANAGED },
       },
-      data: { 'contract.json': contract(p, agent) },
+      data: { 'contract.json': contract(p, agent, suffix) },
     });
   }
 
@@ -370,4 +376,9 @@ export function baselineK8s(p: FleetParams): any[] {
     data: ceilings,
   });
   return chart.toJson();
+}
+
+/** One cluster's objects per declared cluster (one App each, as a hand-writer keeps one directory per cluster). */
+export function baselineClustersK8s(p: FleetParams): any[][] {
+  return p.clusters ? p.clusters.map(c => baselineK8s(p, c.name)) : [baselineK8s(p)];
 }

@@ -57,57 +57,67 @@ export class BaselineVaultStack extends TerraformStack {
     });
     const root = new Construct(this, 'AgentTrust');
 
-    // Agent auth: one Kubernetes-auth role and one JWT role per phase.
-    const authScope = new Construct(root, 'Auth');
-    const auth = new AuthBackend(authScope, 'Resource', {
-      type: 'kubernetes', path: 'kubernetes-agents', description: `cdk-agent-trust: agent logins from namespace "${ns}"`,
-    });
-    new KubernetesAuthBackendConfig(authScope, 'Config', {
-      backend: auth.path, kubernetesHost: 'https://kubernetes.default.svc', disableLocalCaJwt: false,
-    });
-    for (const phase of PHASES) {
-      const role = `agent-phase-${phase}`;
-      new KubernetesAuthBackendRole(authScope, phase, {
+    // Agent auth: one Kubernetes-auth role and one JWT role per phase; with
+    // declared clusters, a Kubernetes and a JWT mount per cluster, each
+    // trusting only that cluster's API server, CA and issuer.
+    const clusters = p.clusters ?? [undefined];
+    for (const cluster of clusters) {
+      const suffix = cluster ? `-${cluster.name}` : '';
+      const authScope = new Construct(root, `Auth${suffix}`);
+      const auth = new AuthBackend(authScope, 'Resource', {
+        type: 'kubernetes', path: `kubernetes-agents${suffix}`, description: `cdk-agent-trust: agent logins from namespace "${ns}"`,
+      });
+      new KubernetesAuthBackendConfig(authScope, 'Config', {
         backend: auth.path,
-        roleName: role,
-        boundServiceAccountNames: [role],
-        boundServiceAccountNamespaces: [ns],
-        audience: 'vault',
-        aliasNameSource: 'serviceaccount_uid',
-        tokenTtl: TOKEN_TTL,
-        tokenExplicitMaxTtl: MAX_TTL,
-        tokenPolicies: [role],
-        tokenNoDefaultPolicy: true,
-        tokenType: 'service',
+        kubernetesHost: cluster?.apiServerUrl ?? 'https://kubernetes.default.svc',
+        kubernetesCaCert: cluster?.caCertificate,
+        disableLocalCaJwt: false,
       });
-    }
-    const jwt = new JwtAuthBackend(authScope, 'Jwt', {
-      type: 'jwt', path: `jwt-${ns}`, oidcDiscoveryUrl: 'https://kubernetes.default.svc.cluster.local',
-      boundIssuer: 'https://kubernetes.default.svc.cluster.local',
-      description: `cdk-agent-trust: per-investigation agent identity for namespace "${ns}"`,
-    });
-    for (const phase of PHASES) {
-      const role = `agent-phase-${phase}`;
-      new JwtAuthBackendRole(authScope, `Jwt-${phase}`, {
-        backend: jwt.path,
-        roleName: role,
-        roleType: 'jwt',
-        boundAudiences: ['vault'],
-        userClaim: 'sub',
-        boundClaims: { 'sub': `system:serviceaccount:${ns}:${role}`, '/kubernetes.io/pod/name': 'investigation-*' },
-        boundClaimsType: 'glob',
-        claimMappings: {
-          '/kubernetes.io/namespace': 'namespace',
-          '/kubernetes.io/pod/name': 'pod_name',
-          '/kubernetes.io/pod/uid': 'pod_uid',
-          '/kubernetes.io/serviceaccount/name': 'service_account_name',
-        },
-        tokenTtl: TOKEN_TTL,
-        tokenExplicitMaxTtl: MAX_TTL,
-        tokenPolicies: [role],
-        tokenNoDefaultPolicy: true,
-        tokenType: 'service',
+      for (const phase of PHASES) {
+        const role = `agent-phase-${phase}`;
+        new KubernetesAuthBackendRole(authScope, phase, {
+          backend: auth.path,
+          roleName: role,
+          boundServiceAccountNames: [role],
+          boundServiceAccountNamespaces: [ns],
+          audience: 'vault',
+          aliasNameSource: 'serviceaccount_uid',
+          tokenTtl: TOKEN_TTL,
+          tokenExplicitMaxTtl: MAX_TTL,
+          tokenPolicies: [role],
+          tokenNoDefaultPolicy: true,
+          tokenType: 'service',
+        });
+      }
+      const issuer = cluster?.issuerUrl ?? 'https://kubernetes.default.svc.cluster.local';
+      const jwt = new JwtAuthBackend(authScope, 'Jwt', {
+        type: 'jwt', path: `jwt-${ns}${suffix}`, oidcDiscoveryUrl: issuer, boundIssuer: issuer,
+        oidcDiscoveryCaPem: cluster?.caCertificate,
+        description: `cdk-agent-trust: per-investigation agent identity for namespace "${ns}"`,
       });
+      for (const phase of PHASES) {
+        const role = `agent-phase-${phase}`;
+        new JwtAuthBackendRole(authScope, `Jwt-${phase}`, {
+          backend: jwt.path,
+          roleName: role,
+          roleType: 'jwt',
+          boundAudiences: ['vault'],
+          userClaim: 'sub',
+          boundClaims: { 'sub': `system:serviceaccount:${ns}:${role}`, '/kubernetes.io/pod/name': 'investigation-*' },
+          boundClaimsType: 'glob',
+          claimMappings: {
+            '/kubernetes.io/namespace': 'namespace',
+            '/kubernetes.io/pod/name': 'pod_name',
+            '/kubernetes.io/pod/uid': 'pod_uid',
+            '/kubernetes.io/serviceaccount/name': 'service_account_name',
+          },
+          tokenTtl: TOKEN_TTL,
+          tokenExplicitMaxTtl: MAX_TTL,
+          tokenPolicies: [role],
+          tokenNoDefaultPolicy: true,
+          tokenType: 'service',
+        });
+      }
     }
 
     const describe = (kind: string, domain: string): string =>

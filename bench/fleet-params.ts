@@ -27,12 +27,22 @@ export interface AgentParams {
   readonly ceiling: string;
 }
 
+/** One declared cluster (its Vault auth mounts trust its CA and issuer). */
+export interface ClusterParams {
+  readonly name: string;
+  readonly apiServerUrl: string;
+  readonly caCertificate: string;
+  readonly issuerUrl: string;
+}
+
 /** The whole fleet as plain data. */
 export interface FleetParams {
   readonly namespace: string;
   readonly targetNamespaces: string[];
   readonly agents: AgentParams[];
   readonly domains: DomainParams[];
+  /** Declared clusters, each with the fleet's target namespaces; none = the one implicit cluster. */
+  readonly clusters?: ClusterParams[];
 }
 
 /** The default example's domains and endpoints (examples/default/fleet.ts). */
@@ -62,5 +72,25 @@ export function fleetParams(targets: number, agents: number): FleetParams {
       ceiling: 'read-only',
     })),
     domains: defaultDomains(),
+  };
+}
+
+/**
+ * `fleetParams(targets, agents)` declared in `clusters` clusters
+ * (`c-01`, …), each with the fleet's `targets` target namespaces, its own
+ * API server, CA and token issuer.
+ */
+export function clusterFleetParams(clusters: number, targets: number, agents: number): FleetParams {
+  return {
+    ...fleetParams(targets, agents),
+    clusters: Array.from({ length: clusters }, (_, i) => {
+      const name = `c-${String(i + 1).padStart(2, '0')}`;
+      return {
+        name,
+        apiServerUrl: `https://api.${name}.k8s.example.com:6443`,
+        caCertificate: `-----BEGIN CERTIFICATE-----\nMIIBbench${name.replace(/-/g, '')}ca\n-----END CERTIFICATE-----\n`,
+        issuerUrl: `https://oidc.${name}.k8s.example.com`,
+      };
+    }),
   };
 }

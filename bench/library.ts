@@ -3,12 +3,14 @@
  * example (examples/default/k8s.ts and vault.ts), for a generated fleet.
  */
 import { App, Chart } from 'cdk8s';
-import { App as TfApp, Testing } from 'cdktf';
+import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
+import { App as TfApp, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { Construct } from 'constructs';
 import { defaultFleetProps } from '../examples/default/fleet';
 import { defaultChart } from '../examples/default/k8s';
 import { DefaultVaultStack } from '../examples/default/vault';
 import {
-  AgentFleet, AgentJobTemplate, AgentNamespace, Domain, EgressTarget, LadderServiceAccounts, LauncherAccess,
+  AccessLevel, AgentCluster, AgentFleet, AgentJobTemplate, AgentVaultTrust, EngineConfig, AgentNamespace, Domain, EgressTarget, LadderServiceAccounts, LauncherAccess,
   PhaseNetworkPolicy, TrustPhase, TrustPhaseAdmission, AdmissionGuard,
 } from '../lib';
 import { EgressParams, FleetParams } from './fleet-params';
@@ -29,12 +31,25 @@ export function libraryFleet(p: FleetParams): AgentFleet {
     domains: p.domains.map(d => ({ domain: Domain.of(d.name), egress: d.egress.map(egress) })),
     // As the default example: per-investigation identity through JWT auth.
     vault: { address: 'https://vault.vault.svc:8200', investigationIdentityMountPath: 'jwt-agents' },
+    clusters: p.clusters?.map(c => new AgentCluster(c)),
   });
 }
 
 /** Kubernetes half: the chart of examples/default/k8s.ts, synthesized with `chart.toJson()`. */
 export function libraryK8s(p: FleetParams): any[] {
-  const fleet = libraryFleet(p);
+  return fleetChart(libraryFleet(p));
+}
+
+/**
+ * Kubernetes half of a fleet with clusters: one App per cluster, as
+ * examples/multi-cluster/k8s.ts writes them, each the chart of `libraryK8s`
+ * for that cluster's view of the fleet (`fleet.clusterFleets`).
+ */
+export function libraryClustersK8s(p: FleetParams): any[][] {
+  return libraryFleet(p).clusterFleets.map(fleetChart);
+}
+
+function fleetChart(fleet: AgentFleet): any[] {
   const app = new App();
   const chart = new Chart(app, 'agent-trust', { disableResourceNameHashes: true });
   new AgentNamespace(chart, 'Namespace', { fleet });
@@ -58,8 +73,56 @@ export function libraryK8s(p: FleetParams): any[] {
 /** Vault half: examples/default/vault.ts's stack, synthesized with `Testing.synth` (sorted JSON, metadata stripped). */
 export function libraryVault(p: FleetParams, outdir?: string): any {
   const app: TfApp = Testing.app(outdir ? { outdir } : {});
-  const stack = new DefaultVaultStack(app, 'agent-trust-vault', libraryFleet(p));
+  const fleet = libraryFleet(p);
+  const stack = p.clusters ? new ClustersVaultStack(app, 'agent-trust-vault', fleet) : new DefaultVaultStack(app, 'agent-trust-vault', fleet);
   return JSON.parse(Testing.synth(stack));
+}
+
+/**
+ * examples/default/vault.ts's stack for a fleet that declares its clusters:
+ * the same engines, and instead of the one in-cluster `kubernetesHost` and
+ * issuer, each cluster's API server, CA and issuer (from the fleet), one
+ * Kubernetes and one JWT auth mount per cluster.
+ */
+class ClustersVaultStack extends TerraformStack {
+  public constructor(scope: Construct, id: string, fleet: AgentFleet) {
+    super(scope, id);
+    new VaultProvider(this, 'vault', { address: fleet.vaultAddress });
+    const databasePassword = new TerraformVariable(this, 'database_password', {
+      type: 'string',
+      sensitive: true,
+      description: 'Password of vault_admin on postgres.payments.svc (sent write-only; not stored in state)',
+    });
+    new AgentVaultTrust(this, 'AgentTrust', {
+      fleet,
+      engines: [
+        { domain: Domain.NETWORK, config: EngineConfig.sshCertificates() },
+        {
+          domain: Domain.DATABASE,
+          config: EngineConfig.postgresql({
+            connectionUrl: 'postgresql://{{username}}:{{password}}@postgres.payments.svc:5432/payments?sslmode=verify-full',
+            username: 'vault_admin',
+            password: databasePassword,
+            schemas: ['payments'],
+            verifyConnection: false,
+          }),
+        },
+        { domain: Domain.APPLICATION, config: EngineConfig.kubernetes({ kubernetesHost: 'https://kubernetes.default.svc' }) },
+        { domain: Domain.LLM, config: EngineConfig.kvV2() },
+        {
+          domain: Domain.CLOUD,
+          config: EngineConfig.awsSts({
+            region: 'eu-west-1',
+            roles: [
+              { level: AccessLevel.READ_ONLY, roleArn: 'arn:aws:iam::123456789012:role/agent-read-only' },
+              { level: AccessLevel.LIMITED_WRITE, roleArn: 'arn:aws:iam::123456789012:role/agent-limited-write' },
+              { level: AccessLevel.AUTONOMOUS, roleArn: 'arn:aws:iam::123456789012:role/agent-autonomous' },
+            ],
+          }),
+        },
+      ],
+    });
+  }
 }
 
 /**
