@@ -73,9 +73,14 @@ function fleetChart(fleet: AgentFleet): any[] {
 /** Vault half: examples/default/vault.ts's stack, synthesized with `Testing.synth` (sorted JSON, metadata stripped). */
 export function libraryVault(p: FleetParams, outdir?: string): any {
   const app: TfApp = Testing.app(outdir ? { outdir } : {});
-  const fleet = libraryFleet(p);
-  const stack = p.clusters ? new ClustersVaultStack(app, 'agent-trust-vault', fleet) : new DefaultVaultStack(app, 'agent-trust-vault', fleet);
-  return JSON.parse(Testing.synth(stack));
+  return JSON.parse(Testing.synth(vaultStack(app, libraryFleet(p))));
+}
+
+/** examples/default/vault.ts's stack, or with declared clusters its per-cluster variant. */
+export function vaultStack(app: Construct, fleet: AgentFleet): TerraformStack {
+  return fleet.clusters.length > 0
+    ? new ClustersVaultStack(app, 'agent-trust-vault', fleet)
+    : new DefaultVaultStack(app, 'agent-trust-vault', fleet);
 }
 
 /**
@@ -84,7 +89,7 @@ export function libraryVault(p: FleetParams, outdir?: string): any {
  * issuer, each cluster's API server, CA and issuer (from the fleet), one
  * Kubernetes and one JWT auth mount per cluster.
  */
-class ClustersVaultStack extends TerraformStack {
+export class ClustersVaultStack extends TerraformStack {
   public constructor(scope: Construct, id: string, fleet: AgentFleet) {
     super(scope, id);
     new VaultProvider(this, 'vault', { address: fleet.vaultAddress });
@@ -137,6 +142,7 @@ export function defaultShapeFleet(p: FleetParams): AgentFleet {
     namespace: p.namespace,
     targetNamespaces: p.targetNamespaces,
     agents: p.agents.map(a => ({ name: a.name, image: a.image, ceiling: TrustPhase.of(a.ceiling) })),
+    clusters: p.clusters?.map(c => new AgentCluster(c)),
   });
 }
 
@@ -148,5 +154,5 @@ export function defaultShapeK8s(p: FleetParams): any[] {
 /** Vault half of the default shape, synthesized with `Testing.synth`. */
 export function defaultShapeVault(p: FleetParams, outdir?: string): any {
   const app: TfApp = Testing.app(outdir ? { outdir } : {});
-  return JSON.parse(Testing.synth(new DefaultVaultStack(app, 'agent-trust-vault', defaultShapeFleet(p))));
+  return JSON.parse(Testing.synth(vaultStack(app, defaultShapeFleet(p))));
 }

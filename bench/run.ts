@@ -13,13 +13,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { defaultChart } from '../examples/default/k8s';
-import { baselineK8s } from './baseline-k8s';
+import { baselineClustersK8s, baselineK8s } from './baseline-k8s';
 import { baselineVault } from './baseline-vault';
 import {
   canonicalK8s, canonicalTerraform, firstDifferences, kindCounts, resourceCount, resourceCounts,
 } from './compare';
-import { FleetParams, fleetParams } from './fleet-params';
-import { defaultShapeK8s, defaultShapeVault, libraryK8s, libraryVault } from './library';
+import { FleetParams, clusterFleetParams, fleetParams } from './fleet-params';
+import { defaultShapeK8s, defaultShapeVault, libraryClustersK8s, libraryK8s, libraryVault } from './library';
 import { writeFleetOutput } from './verify-fleet';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -36,6 +36,21 @@ const CASES: Case[] = [
   { series: 'agents', targets: 10, agents: 100 },
   { series: 'agents', targets: 10, agents: 300 },
 ];
+/** Clusters series (issue #12): each cluster with `targets` target namespaces, the benchmark's shape otherwise. */
+interface ClusterCase { readonly clusters: number; readonly targets: number; readonly agents: number }
+const CLUSTER_CASES: ClusterCase[] = [1, 5, 20].map(clusters => ({ clusters, targets: 100, agents: 1 }));
+
+/**
+ * Which parts run: `BENCH_SERIES=clusters` (or a comma list of synthesis,
+ * clusters, shape, verify, launcher, synth) runs only those; unset, all.
+ */
+const SERIES = (process.env.BENCH_SERIES ?? '').split(',').map(x => x.trim()).filter(x => x !== '');
+const PARTS = ['synthesis', 'clusters', 'shape', 'verify', 'launcher', 'synth'];
+for (const part of SERIES) {
+  if (!PARTS.includes(part)) throw new Error(`BENCH_SERIES: unknown part "${part}"; use a comma list of ${PARTS.join(', ')}`);
+}
+const runs = (part: string): boolean => SERIES.length === 0 || SERIES.includes(part);
+
 /** `agent-trust verify` is timed on the same series, plus the fleet of issue #14 (1,000 target namespaces, 100 agents). */
 const VERIFY_CASES: Case[] = [...CASES, { series: 'fleet', targets: 1000, agents: 100 }];
 
@@ -66,23 +81,29 @@ function sampleRss(): void {
   rssHighWater = Math.max(rssHighWater, process.memoryUsage().rss);
 }
 
-/** Same objects on both sides? Count, kinds and canonical content. */
-function checkEqual(p: FleetParams): { k8sObjects: number; tfResources: number; equal: boolean; notes: string[] } {
-  const lk = libraryK8s(p);
-  const bk = baselineK8s(p);
-  const lv = libraryVault(p, TF_OUT);
-  const bv = baselineVault(p, TF_OUT);
+/** Same objects on both sides? Count, kinds and canonical content, per cluster output and of the one Vault stack. */
+function compareSides(lks: any[][], bks: any[][], lv: any, bv: any): { k8sObjects: number; tfResources: number; equal: boolean; notes: string[] } {
   const notes: string[] = [];
-  if (lk.length !== bk.length) notes.push(`k8s object count: library ${lk.length}, baseline ${bk.length}`);
-  if (JSON.stringify(kindCounts(lk)) !== JSON.stringify(kindCounts(bk))) {
-    notes.push(`k8s kinds: library ${JSON.stringify(kindCounts(lk))}, baseline ${JSON.stringify(kindCounts(bk))}`);
-  }
-  notes.push(...firstDifferences(canonicalK8s(lk), canonicalK8s(bk)));
+  if (lks.length !== bks.length) notes.push(`cluster outputs: library ${lks.length}, baseline ${bks.length}`);
+  lks.forEach((lk, i) => {
+    const bk = bks[i] ?? [];
+    const where = lks.length > 1 ? `cluster ${i + 1}: ` : '';
+    if (lk.length !== bk.length) notes.push(`${where}k8s object count: library ${lk.length}, baseline ${bk.length}`);
+    if (JSON.stringify(kindCounts(lk)) !== JSON.stringify(kindCounts(bk))) {
+      notes.push(`${where}k8s kinds: library ${JSON.stringify(kindCounts(lk))}, baseline ${JSON.stringify(kindCounts(bk))}`);
+    }
+    notes.push(...firstDifferences(canonicalK8s(lk), canonicalK8s(bk)).map(d => `${where}${d}`));
+  });
   if (JSON.stringify(resourceCounts(lv)) !== JSON.stringify(resourceCounts(bv))) {
     notes.push(`terraform resources: library ${JSON.stringify(resourceCounts(lv))}, baseline ${JSON.stringify(resourceCounts(bv))}`);
   }
   notes.push(...firstDifferences(canonicalTerraform(lv), canonicalTerraform(bv)));
-  return { k8sObjects: lk.length, tfResources: resourceCount(lv), equal: notes.length === 0, notes };
+  const k8sObjects = lks.reduce((n, lk) => n + lk.length, 0);
+  return { k8sObjects, tfResources: resourceCount(lv), equal: notes.length === 0, notes };
+}
+
+function checkEqual(p: FleetParams): { k8sObjects: number; tfResources: number; equal: boolean; notes: string[] } {
+  return compareSides([libraryK8s(p)], [baselineK8s(p)], libraryVault(p, TF_OUT), baselineVault(p, TF_OUT));
 }
 
 function peakRssMiB(side: string, c: Case): number {
@@ -148,12 +169,14 @@ function defaultShapeRefusal(c: Case): string | undefined {
   }
 }
 
-function benchCase(c: Case, modulesOnly: number): CaseResult {
-  const p = fleetParams(c.targets, c.agents);
-  const eq = checkEqual(p);
-  if (!eq.equal) {
-    process.stdout.write(`!! ${c.targets} namespaces / ${c.agents} agents: library and baseline differ:\n  ${eq.notes.join('\n  ')}\n`);
-  }
+/** Median wall and CPU ms of each half of each side (keys libK8s, baseVaultCpu, lib, baseCpu, …) and the batch size. */
+interface SideTimes { readonly ms: { [key: string]: number }; readonly reps: number }
+
+/**
+ * Times the library and the baseline, each as its Kubernetes half then its
+ * Vault half, alternating which side goes first after a warm-up.
+ */
+function timeSides(lib: { k8s: () => unknown; vault: () => unknown }, base: { k8s: () => unknown; vault: () => unknown }): SideTimes {
   const runs: { [key: string]: number[] } = {
     libK8s: [], baseK8s: [], libVault: [], baseVault: [], lib: [], base: [],
     libCpu: [], baseCpu: [], libK8sCpu: [], baseK8sCpu: [], libVaultCpu: [], baseVaultCpu: [],
@@ -173,16 +196,27 @@ function benchCase(c: Case, modulesOnly: number): CaseResult {
     runs[`${name}K8sCpu`].push(k.cpu); runs[`${name}VaultCpu`].push(v.cpu); runs[`${name}Cpu`].push(k.cpu + v.cpu);
     sampleRss();
   };
-  const lib = (): void => side('lib', () => libraryK8s(p), () => libraryVault(p, TF_OUT));
-  const base = (): void => side('base', () => baselineK8s(p), () => baselineVault(p, TF_OUT));
+  const libSide = (): void => side('lib', lib.k8s, lib.vault);
+  const baseSide = (): void => side('base', base.k8s, base.vault);
   // Warm-up (JIT, module caches) and calibration, then alternate which side goes first.
-  lib(); base();
+  libSide(); baseSide();
   reps = Math.max(1, Math.min(100, Math.round(150 / Math.min(runs.libK8s[0], runs.baseK8s[0], runs.libVault[0], runs.baseVault[0]))));
   for (const key of Object.keys(runs)) runs[key] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    if (r % 2 === 0) { lib(); base(); } else { base(); lib(); }
+    if (r % 2 === 0) { libSide(); baseSide(); } else { baseSide(); libSide(); }
   }
-  const ms = Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, median(xs)]));
+  return { ms: Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, median(xs)])), reps };
+}
+
+function benchCase(c: Case, modulesOnly: number): CaseResult {
+  const p = fleetParams(c.targets, c.agents);
+  const eq = checkEqual(p);
+  if (!eq.equal) {
+    process.stdout.write(`!! ${c.targets} namespaces / ${c.agents} agents: library and baseline differ:\n  ${eq.notes.join('\n  ')}\n`);
+  }
+  const { ms, reps } = timeSides(
+    { k8s: () => libraryK8s(p), vault: () => libraryVault(p, TF_OUT) },
+    { k8s: () => baselineK8s(p), vault: () => baselineVault(p, TF_OUT) });
   const objects = eq.k8sObjects + eq.tfResources;
   return {
     case: c,
@@ -195,6 +229,75 @@ function benchCase(c: Case, modulesOnly: number): CaseResult {
     usPerObject: { library: (ms.libCpu * 1000) / objects, baseline: (ms.baseCpu * 1000) / objects },
     peakRssMiB: { library: peakRssMiB('library', c), baseline: peakRssMiB('baseline', c), modulesOnly },
   };
+}
+
+interface ClusterResult {
+  readonly case: ClusterCase;
+  readonly k8sObjects: number;
+  readonly tfResources: number;
+  readonly equal: boolean;
+  readonly ms: { [key: string]: number };
+  readonly reps: number;
+  readonly ratio: { k8s: number; vault: number; total: number; wall: number };
+  readonly usPerObject: { library: number; baseline: number };
+  /** Kubernetes CPU ms per cluster output. */
+  readonly k8sPerCluster: { library: number; baseline: number };
+  /** `Verifier.verifyClusterPaths` over the default shape's output of every cluster and the one stack (median CPU ms), and its objects. */
+  readonly verify: { cpuMs: number; objects: number; usPerObject: number };
+}
+
+/**
+ * A fleet declared in `c.clusters` clusters: the library writes one chart
+ * per cluster view and one Vault stack with a Kubernetes and a JWT mount
+ * per cluster; the baseline writes the same by hand. Both halves timed.
+ */
+function clusterCase(c: ClusterCase): ClusterResult {
+  const p = clusterFleetParams(c.clusters, c.targets, c.agents);
+  const eq = compareSides(libraryClustersK8s(p), baselineClustersK8s(p), libraryVault(p, TF_OUT), baselineVault(p, TF_OUT));
+  if (!eq.equal) {
+    process.stdout.write(`!! ${c.clusters} clusters × ${c.targets} namespaces: library and baseline differ:\n  ${eq.notes.join('\n  ')}\n`);
+  }
+  const { ms, reps } = timeSides(
+    { k8s: () => libraryClustersK8s(p), vault: () => libraryVault(p, TF_OUT) },
+    { k8s: () => baselineClustersK8s(p), vault: () => baselineVault(p, TF_OUT) });
+  const objects = eq.k8sObjects + eq.tfResources;
+  return {
+    case: c,
+    k8sObjects: eq.k8sObjects,
+    tfResources: eq.tfResources,
+    equal: eq.equal,
+    ms,
+    reps,
+    ratio: { k8s: ms.libK8sCpu / ms.baseK8sCpu, vault: ms.libVaultCpu / ms.baseVaultCpu, total: ms.libCpu / ms.baseCpu, wall: ms.lib / ms.base },
+    usPerObject: { library: (ms.libCpu * 1000) / objects, baseline: (ms.baseCpu * 1000) / objects },
+    k8sPerCluster: { library: ms.libK8sCpu / c.clusters, baseline: ms.baseK8sCpu / c.clusters },
+    verify: verifyClusters(p),
+  };
+}
+
+/** `agent-trust verify --clusters` in this process on the default shape's output of every cluster and the one stack. */
+function verifyClusters(p: FleetParams): { cpuMs: number; objects: number; usPerObject: number } {
+  const { Verifier } = require(path.join(ROOT, 'build', 'lib', 'check', 'verifier')) as typeof import('../lib/check/verifier');
+  const { SynthOutput } = require(path.join(ROOT, 'build', 'lib', 'launcher', 'synth-output')) as typeof import('../lib/launcher/synth-output');
+  const { TerraformOutput } = require(path.join(ROOT, 'build', 'lib', 'check', 'terraform-output')) as typeof import('../lib/check/terraform-output');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-trust-verify-clusters-'));
+  const files = writeFleetOutput(p, dir);
+  const verify = (): void => {
+    const report = Verifier.verifyClusterPaths(files.clusterDirs, files.tfDir);
+    if (report.findings.length > 0) {
+      throw new Error(`verify found ${report.findings.length} finding(s) in ${files.clusterDirs.length} clusters: ${report.findings[0].message}`);
+    }
+  };
+  verify(); // warm-up
+  const cpu: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    cpu.push(measure(verify).cpu);
+    sampleRss();
+  }
+  const objects = files.clusterDirs.reduce((n, d) => n + SynthOutput.readDirectory(d.kubernetesPath).length, 0)
+    + TerraformOutput.fromPath(files.tfDir).resources.length;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { cpuMs: median(cpu), objects, usPerObject: (median(cpu) * 1000) / objects };
 }
 
 /** CPU seconds (user + system) of every child this process has waited for; Linux only (else NaN). */
@@ -356,6 +459,37 @@ function synthFigures(): { [step: string]: CommandTiming } {
   return figures;
 }
 
+/** The clusters series: library vs baseline per cluster count, printed as a Markdown table. */
+function clusterSection(started: number): ClusterResult[] {
+  const results = CLUSTER_CASES.map(c => {
+    process.stderr.write(`bench: ${c.clusters} clusters × ${c.targets} target namespaces (${fmt((Date.now() - started) / 1000)} s)\n`);
+    return clusterCase(c);
+  });
+  process.stdout.write('## Clusters: library vs hand-written baseline\n\n'
+    + `One fleet (${CLUSTER_CASES[0].agents} agent, the benchmark's shape) declared in 1, 5 and 20 clusters (\`AgentCluster\`), each cluster with `
+    + `${CLUSTER_CASES[0].targets} target namespaces: the Kubernetes half is one chart per cluster (\`fleet.clusterFleets\`, as examples/multi-cluster/k8s.ts), `
+    + 'the Vault half one stack with a Kubernetes and a JWT auth mount per cluster; the baseline writes the same by hand. '
+    + 'Per synthesis of all clusters, CPU, median of the rounds, batches as above. '
+    + 'Verify: `Verifier.verifyClusterPaths` in this process over the default shape\'s output of every cluster and the one stack (median of 3, CPU; every fleet verifies clean).\n\n'
+    + '| clusters | target ns per cluster | reps | k8s objects (all clusters) | tf resources | same output | library CPU ms (k8s + vault) | baseline CPU ms (k8s + vault) '
+    + '| ratio k8s | ratio vault | **ratio total** | k8s ms per cluster lib / base | µs/object lib | µs/object base | verify CPU ms (µs/object) |\n'
+    + '| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
+  for (const r of results) {
+    process.stdout.write(`| ${r.case.clusters} | ${r.case.targets} | ${r.reps} | ${r.k8sObjects} | ${r.tfResources} | ${r.equal ? 'yes' : '**NO**'} `
+      + `| ${fmt(r.ms.libCpu)} (${fmt(r.ms.libK8sCpu)} + ${fmt(r.ms.libVaultCpu)}) | ${fmt(r.ms.baseCpu)} (${fmt(r.ms.baseK8sCpu)} + ${fmt(r.ms.baseVaultCpu)}) `
+      + `| ${fmt(r.ratio.k8s, 2)} | ${fmt(r.ratio.vault, 2)} | **${fmt(r.ratio.total, 2)}** `
+      + `| ${fmt(r.k8sPerCluster.library)} / ${fmt(r.k8sPerCluster.baseline)} | ${fmt(r.usPerObject.library)} | ${fmt(r.usPerObject.baseline)} `
+      + `| ${fmt(r.verify.cpuMs)} (${fmt(r.verify.usPerObject)}) |\n`);
+  }
+  const first = results[0];
+  const last = results[results.length - 1];
+  process.stdout.write(`\nCost per object at ${last.case.clusters} vs ${first.case.clusters} cluster(s): library ×${fmt(last.usPerObject.library / first.usPerObject.library, 2)}, `
+    + `baseline ×${fmt(last.usPerObject.baseline / first.usPerObject.baseline, 2)}`
+    + `, verify ×${fmt(last.verify.usPerObject / first.verify.usPerObject, 2)}`
+    + ` (1.00 = flat); load average now ${os.loadavg().map(l => fmt(l, 2)).join(' ')}.\n\n`);
+  return results;
+}
+
 function main(): void {
   const started = Date.now();
   const cpu = os.cpus()[0]?.model ?? 'unknown';
@@ -364,100 +498,119 @@ function main(): void {
     + `load average at start ${os.loadavg().map(l => fmt(l, 2)).join(' ')}, `
     + `${ROUNDS} rounds after a warm-up, medians; gc ${(global as any).gc ? 'forced before each timed synthesis' : 'NOT exposed (run with --expose-gc)'}\n\n`);
 
-  const modulesOnly = Number(execFileSync(process.execPath, [path.join(__dirname, 'peak.js'), 'none'], { cwd: ROOT, encoding: 'utf8' }).trim()) / 1024;
-  const results = CASES.map(c => {
-    process.stderr.write(`bench: ${c.targets} target namespaces, ${c.agents} agents (${fmt((Date.now() - started) / 1000)} s)\n`);
-    return benchCase(c, modulesOnly);
-  });
+  let results: CaseResult[] = [];
+  if (runs('synthesis')) {
+    const modulesOnly = Number(execFileSync(process.execPath, [path.join(__dirname, 'peak.js'), 'none'], { cwd: ROOT, encoding: 'utf8' }).trim()) / 1024;
+    results = CASES.map(c => {
+      process.stderr.write(`bench: ${c.targets} target namespaces, ${c.agents} agents (${fmt((Date.now() - started) / 1000)} s)\n`);
+      return benchCase(c, modulesOnly);
+    });
 
-  const header = '| series | target ns | agents | reps | k8s objects | tf resources | same output | library CPU ms (k8s + vault) | baseline CPU ms (k8s + vault) | ratio k8s | ratio vault | **ratio total** | wall lib / base ms (ratio) | µs/object lib | µs/object base | peak RSS lib / base MiB |\n'
-    + '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n';
-  process.stdout.write('## Synthesis: library vs hand-written baseline\n\n'
-    + 'Per synthesis, median of the rounds; each round times a batch of syntheses (`reps`, ≥ ~150 ms of work per half) and divides. '
-    + 'Ratios and µs/object use CPU time (user + system of this process); wall time is shown for reference.\n\n' + header);
-  for (const r of results) {
-    process.stdout.write(`| ${r.case.series} | ${r.case.targets} | ${r.case.agents} | ${r.reps} | ${r.k8sObjects} | ${r.tfResources} | ${r.equal ? 'yes' : '**NO**'} `
-      + `| ${fmt(r.ms.libCpu)} (${fmt(r.ms.libK8sCpu)} + ${fmt(r.ms.libVaultCpu)}) | ${fmt(r.ms.baseCpu)} (${fmt(r.ms.baseK8sCpu)} + ${fmt(r.ms.baseVaultCpu)}) `
-      + `| ${fmt(r.ratio.k8s, 2)} | ${fmt(r.ratio.vault, 2)} | **${fmt(r.ratio.total, 2)}** | ${fmt(r.ms.lib)} / ${fmt(r.ms.base)} (${fmt(r.ratio.wall, 2)}) `
-      + `| ${fmt(r.usPerObject.library)} | ${fmt(r.usPerObject.baseline)} | ${fmt(r.peakRssMiB.library)} / ${fmt(r.peakRssMiB.baseline)} |\n`);
+    const header = '| series | target ns | agents | reps | k8s objects | tf resources | same output | library CPU ms (k8s + vault) | baseline CPU ms (k8s + vault) | ratio k8s | ratio vault | **ratio total** | wall lib / base ms (ratio) | µs/object lib | µs/object base | peak RSS lib / base MiB |\n'
+      + '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n';
+    process.stdout.write('## Synthesis: library vs hand-written baseline\n\n'
+      + 'Per synthesis, median of the rounds; each round times a batch of syntheses (`reps`, ≥ ~150 ms of work per half) and divides. '
+      + 'Ratios and µs/object use CPU time (user + system of this process); wall time is shown for reference.\n\n' + header);
+    for (const r of results) {
+      process.stdout.write(`| ${r.case.series} | ${r.case.targets} | ${r.case.agents} | ${r.reps} | ${r.k8sObjects} | ${r.tfResources} | ${r.equal ? 'yes' : '**NO**'} `
+        + `| ${fmt(r.ms.libCpu)} (${fmt(r.ms.libK8sCpu)} + ${fmt(r.ms.libVaultCpu)}) | ${fmt(r.ms.baseCpu)} (${fmt(r.ms.baseK8sCpu)} + ${fmt(r.ms.baseVaultCpu)}) `
+        + `| ${fmt(r.ratio.k8s, 2)} | ${fmt(r.ratio.vault, 2)} | **${fmt(r.ratio.total, 2)}** | ${fmt(r.ms.lib)} / ${fmt(r.ms.base)} (${fmt(r.ratio.wall, 2)}) `
+        + `| ${fmt(r.usPerObject.library)} | ${fmt(r.usPerObject.baseline)} | ${fmt(r.peakRssMiB.library)} / ${fmt(r.peakRssMiB.baseline)} |\n`);
+    }
+    const ns = results.filter(r => r.case.series === 'namespaces');
+    const flat = ns[ns.length - 1].usPerObject.library / ns[0].usPerObject.library;
+    process.stdout.write(`\nPeak RSS: maxRSS of a fresh child process that loads both sides' modules and synthesizes the fleet once (both halves); `
+      + `loading the modules alone peaks at ${fmt(modulesOnly)} MiB. In-process RSS high-water of this run: ${fmt(rssHighWater / 2 ** 20)} MiB.\n`);
+    process.stdout.write(`Library cost per object at ${ns[ns.length - 1].case.targets} vs ${ns[0].case.targets} target namespaces: ×${fmt(flat, 2)} `
+      + `(1.00 = flat).\n\n`);
   }
-  const ns = results.filter(r => r.case.series === 'namespaces');
-  const flat = ns[ns.length - 1].usPerObject.library / ns[0].usPerObject.library;
-  process.stdout.write(`\nPeak RSS: maxRSS of a fresh child process that loads both sides' modules and synthesizes the fleet once (both halves); `
-    + `loading the modules alone peaks at ${fmt(modulesOnly)} MiB. In-process RSS high-water of this run: ${fmt(rssHighWater / 2 ** 20)} MiB.\n`);
-  process.stdout.write(`Library cost per object at ${ns[ns.length - 1].case.targets} vs ${ns[0].case.targets} target namespaces: ×${fmt(flat, 2)} `
-    + `(1.00 = flat).\n\n`);
 
-  process.stdout.write('## The default example\'s shape (library only)\n\n'
-    + 'The baseline types the benchmark\'s shape: the identity guards (Pod, Job-contract, token-request, exec and params policies, '
-    + 'Job-creator rule) off, no API server egress, the LLM and cloud domains as IP blocks, no egress proxy allowlist, '
-    + 'no VaultKubernetesEngineAccess Roles, no alerts or dashboard. What users of the default example synthesize is the full shape; '
-    + 'its cost over the benchmark\'s shape, both on the library, CPU per synthesis (k8s + vault), median of the rounds:\n\n'
-    + '| series | target ns | agents | reps | k8s objects (full) | tf resources (full) | benchmark shape CPU ms | default shape CPU ms | **default / benchmark shape** | µs/object (full) |\n'
-    + '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
-  process.stderr.write(`bench: default shape (${fmt((Date.now() - started) / 1000)} s)\n`);
+  let clusters: ClusterResult[] = [];
+  if (runs('clusters')) {
+    clusters = clusterSection(started);
+  }
+
   const shapes: ShapeResult[] = [];
-  const refused: string[] = [];
-  for (const c of CASES) {
-    const why = defaultShapeRefusal(c);
-    if (why) refused.push(`${c.targets} target namespaces × ${c.agents} agents: ${why}`);
-    else shapes.push(shapeCase(c));
+  if (runs('shape')) {
+    process.stdout.write('## The default example\'s shape (library only)\n\n'
+      + 'The baseline types the benchmark\'s shape: the identity guards (Pod, Job-contract, token-request, exec and params policies, '
+      + 'Job-creator rule) off, no API server egress, the LLM and cloud domains as IP blocks, no egress proxy allowlist, '
+      + 'no VaultKubernetesEngineAccess Roles, no alerts or dashboard. What users of the default example synthesize is the full shape; '
+      + 'its cost over the benchmark\'s shape, both on the library, CPU per synthesis (k8s + vault), median of the rounds:\n\n'
+      + '| series | target ns | agents | reps | k8s objects (full) | tf resources (full) | benchmark shape CPU ms | default shape CPU ms | **default / benchmark shape** | µs/object (full) |\n'
+      + '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
+    process.stderr.write(`bench: default shape (${fmt((Date.now() - started) / 1000)} s)\n`);
+    const refused: string[] = [];
+    for (const c of CASES) {
+      const why = defaultShapeRefusal(c);
+      if (why) refused.push(`${c.targets} target namespaces × ${c.agents} agents: ${why}`);
+      else shapes.push(shapeCase(c));
+    }
+    for (const s of shapes) {
+      process.stdout.write(`| ${s.case.series} | ${s.case.targets} | ${s.case.agents} | ${s.reps} | ${s.k8sObjects} | ${s.tfResources} `
+        + `| ${fmt(s.benchShapeCpu)} | ${fmt(s.defaultShapeCpu)} | **${fmt(s.defaultShapeCpu / s.benchShapeCpu, 2)}** `
+        + `| ${fmt((s.defaultShapeCpu * 1000) / (s.k8sObjects + s.tfResources))} |\n`);
+    }
+    process.stdout.write(refused.map(r => `\nNot synthesizable in the default shape: ${r}\n`).join('') + '\n');
   }
-  for (const s of shapes) {
-    process.stdout.write(`| ${s.case.series} | ${s.case.targets} | ${s.case.agents} | ${s.reps} | ${s.k8sObjects} | ${s.tfResources} `
-      + `| ${fmt(s.benchShapeCpu)} | ${fmt(s.defaultShapeCpu)} | **${fmt(s.defaultShapeCpu / s.benchShapeCpu, 2)}** `
-      + `| ${fmt((s.defaultShapeCpu * 1000) / (s.k8sObjects + s.tfResources))} |\n`);
-  }
-  process.stdout.write(refused.map(r => `\nNot synthesizable in the default shape: ${r}\n`).join('') + '\n');
 
-  process.stdout.write('## `agent-trust verify` at scale\n\n'
-    + 'Output of the default example\'s composition and fleet shape (every admission guard on, egress proxy, alerts, dashboard, contract files written), scaled to each fleet, '
-    + 'verified in this process (`Verifier.verifyPaths`: read + every check; median of the rounds after a warm-up, CPU time) '
-    + 'and as the CLI runs it in a fresh process (node start and module loading included; wall, CPU and peak RSS of that process). '
-    + 'Every fleet verifies clean.\n\n'
-    + '| series | target ns | agents | objects (k8s + tf) | output MB | verify CPU ms | µs/object | process wall ms | process CPU ms | process peak RSS MiB |\n'
-    + '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
-  process.stderr.write(`bench: verify (${fmt((Date.now() - started) / 1000)} s)\n`);
-  const verify = verifyFigures();
-  for (const v of verify) {
-    process.stdout.write(`| ${v.case.series} | ${v.case.targets} | ${v.case.agents} | ${v.objects} | ${fmt(v.megabytes)} | ${fmt(v.cpuMs)} | ${fmt(v.usPerObject)} `
-      + `| ${fmt(v.process.wallMs, 0)} | ${fmt(v.process.cpuMs, 0)} | ${fmt(v.process.maxRssMiB)} |\n`);
+  let verify: VerifyResult[] = [];
+  if (runs('verify')) {
+    process.stdout.write('## `agent-trust verify` at scale\n\n'
+      + 'Output of the default example\'s composition and fleet shape (every admission guard on, egress proxy, alerts, dashboard, contract files written), scaled to each fleet, '
+      + 'verified in this process (`Verifier.verifyPaths`: read + every check; median of the rounds after a warm-up, CPU time) '
+      + 'and as the CLI runs it in a fresh process (node start and module loading included; wall, CPU and peak RSS of that process). '
+      + 'Every fleet verifies clean.\n\n'
+      + '| series | target ns | agents | objects (k8s + tf) | output MB | verify CPU ms | µs/object | process wall ms | process CPU ms | process peak RSS MiB |\n'
+      + '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
+    process.stderr.write(`bench: verify (${fmt((Date.now() - started) / 1000)} s)\n`);
+    verify = verifyFigures();
+    for (const v of verify) {
+      process.stdout.write(`| ${v.case.series} | ${v.case.targets} | ${v.case.agents} | ${v.objects} | ${fmt(v.megabytes)} | ${fmt(v.cpuMs)} | ${fmt(v.usPerObject)} `
+        + `| ${fmt(v.process.wallMs, 0)} | ${fmt(v.process.cpuMs, 0)} | ${fmt(v.process.maxRssMiB)} |\n`);
+    }
+    for (const c of verifyRefused) {
+      process.stdout.write(`| ${c.series} | ${c.targets} | ${c.agents} | not synthesizable in the default shape (see above) | | | | | | |\n`);
+    }
+    const vns = verify.filter(v => v.case.series === 'namespaces');
+    process.stdout.write(`\nVerify cost per object at ${vns[vns.length - 1].case.targets} vs ${vns[0].case.targets} target namespaces: `
+      + `×${fmt(vns[vns.length - 1].usPerObject / vns[0].usPerObject, 2)} (1.00 = flat). `
+      + `Summary line of the largest fleet: \`${verify[verify.length - 1].process.summary}\`\n\n`);
   }
-  for (const c of verifyRefused) {
-    process.stdout.write(`| ${c.series} | ${c.targets} | ${c.agents} | not synthesizable in the default shape (see above) | | | | | | |\n`);
+
+  let launcher: LauncherFigures | undefined;
+  if (runs('launcher')) {
+    process.stdout.write('## Launcher\n\n');
+    process.stderr.write(`bench: launcher (${fmt((Date.now() - started) / 1000)} s)\n`);
+    launcher = launcherFigures();
+    process.stdout.write(`| figure | wall | CPU |\n| --- | ---: | ---: |\n`
+      + `| \`node -e "require('./build/lib/launcher')"\` (whole process, median of 15) | ${fmt(launcher.processMs)} ms | ${fmt(launcher.processCpuMs)} ms |\n`
+      + `| \`node -e ''\` (bare node, median of 15) | ${fmt(launcher.bareNodeMs)} ms | ${fmt(launcher.bareNodeCpuMs)} ms |\n`
+      + `| difference | ${fmt(launcher.processMs - launcher.bareNodeMs)} ms | ${fmt(launcher.processCpuMs - launcher.bareNodeCpuMs)} ms |\n`
+      + `| **\`require('./build/lib/launcher')\` timed inside the process** (median of 15) | **${fmt(launcher.requireWallMs)} ms** | ${fmt(launcher.requireCpuMs)} ms |\n`
+      + `| **JobRenderer.render** (median of 3 × ${launcher.jobs} Jobs, per CPU second) | **${Math.round(launcher.rendersPerSecond).toLocaleString('en-US')} Jobs/s** | |\n\n`
+      + 'Child-process CPU is counted in clock ticks (10 ms); the in-process figure is the precise one.\n\n');
   }
-  const vns = verify.filter(v => v.case.series === 'namespaces');
-  process.stdout.write(`\nVerify cost per object at ${vns[vns.length - 1].case.targets} vs ${vns[0].case.targets} target namespaces: `
-    + `×${fmt(vns[vns.length - 1].usPerObject / vns[0].usPerObject, 2)} (1.00 = flat). `
-    + `Summary line of the largest fleet: \`${verify[verify.length - 1].process.summary}\`\n\n`);
 
-  process.stdout.write('## Launcher\n\n');
-  process.stderr.write(`bench: launcher (${fmt((Date.now() - started) / 1000)} s)\n`);
-  const launcher = launcherFigures();
-  process.stdout.write(`| figure | wall | CPU |\n| --- | ---: | ---: |\n`
-    + `| \`node -e "require('./build/lib/launcher')"\` (whole process, median of 15) | ${fmt(launcher.processMs)} ms | ${fmt(launcher.processCpuMs)} ms |\n`
-    + `| \`node -e ''\` (bare node, median of 15) | ${fmt(launcher.bareNodeMs)} ms | ${fmt(launcher.bareNodeCpuMs)} ms |\n`
-    + `| difference | ${fmt(launcher.processMs - launcher.bareNodeMs)} ms | ${fmt(launcher.processCpuMs - launcher.bareNodeCpuMs)} ms |\n`
-    + `| **\`require('./build/lib/launcher')\` timed inside the process** (median of 15) | **${fmt(launcher.requireWallMs)} ms** | ${fmt(launcher.requireCpuMs)} ms |\n`
-    + `| **JobRenderer.render** (median of 3 × ${launcher.jobs} Jobs, per CPU second) | **${Math.round(launcher.rendersPerSecond).toLocaleString('en-US')} Jobs/s** | |\n\n`
-    + 'Child-process CPU is counted in clock ticks (10 ms); the in-process figure is the precise one.\n\n');
-
-  process.stdout.write('## `npm run synth` of the default example (spawned from the repository root, median of 3)\n\n'
-    + 'CPU = user + system time of the command and its children: on a busy machine wall time grows, CPU time barely does.\n\n'
-    + '| step | wall ms | CPU ms |\n| --- | ---: | ---: |\n');
-  process.stderr.write(`bench: npm run synth (${fmt((Date.now() - started) / 1000)} s)\n`);
-  const synth = process.env.BENCH_SKIP_SYNTH ? {} : synthFigures();
-  for (const [step, t] of Object.entries(synth)) {
-    process.stdout.write(`| ${step} | ${fmt(t.medianMs, 0)}${t.ok ? '' : ' (failed)'} | ${fmt(t.cpuMs, 0)} |\n`);
+  let synth: { [step: string]: CommandTiming } = {};
+  if (runs('synth')) {
+    process.stdout.write('## `npm run synth` of the default example (spawned from the repository root, median of 3)\n\n'
+      + 'CPU = user + system time of the command and its children: on a busy machine wall time grows, CPU time barely does.\n\n'
+      + '| step | wall ms | CPU ms |\n| --- | ---: | ---: |\n');
+    process.stderr.write(`bench: npm run synth (${fmt((Date.now() - started) / 1000)} s)\n`);
+    synth = process.env.BENCH_SKIP_SYNTH ? {} : synthFigures();
+    for (const [step, t] of Object.entries(synth)) {
+      process.stdout.write(`| ${step} | ${fmt(t.medianMs, 0)}${t.ok ? '' : ' (failed)'} | ${fmt(t.cpuMs, 0)} |\n`);
+    }
   }
 
   const out = path.join(ROOT, '.bench-out');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify({ node: process.version, cpu, results, shapes, verify, launcher, synth }, undefined, 2));
+  fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify({ node: process.version, cpu, results, clusters, shapes, verify, launcher, synth }, undefined, 2));
   fs.rmSync(TF_OUT, { recursive: true, force: true });
   process.stdout.write(`\nload average at end ${os.loadavg().map(l => fmt(l, 2)).join(' ')}\n`);
   process.stdout.write(`\nbench finished in ${fmt((Date.now() - started) / 1000)} s; raw figures in .bench-out/results.json\n`);
-  if (results.some(r => !r.equal)) {
+  if (results.some(r => !r.equal) || clusters.some(r => !r.equal)) {
     process.exitCode = 1;
   }
 }

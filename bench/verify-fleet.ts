@@ -12,13 +12,15 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { App as TfApp } from 'cdktf';
 import { defaultChart } from '../examples/default/k8s';
-import { DefaultVaultStack } from '../examples/default/vault';
 import { LauncherContractFiles } from '../lib/k8s';
 import { FleetParams, fleetParams } from './fleet-params';
-import { defaultShapeFleet } from './library';
+import { defaultShapeFleet, vaultStack } from './library';
 
 export interface FleetOutput {
+  /** The Kubernetes output; with declared clusters the directory holding one directory per cluster. */
   readonly k8sDir: string;
+  /** Each declared cluster's name and output directory (`<k8sDir>/<cluster>`); empty without. */
+  readonly clusterDirs: Array<{ name: string; kubernetesPath: string }>;
   readonly tfDir: string;
   /** Bytes of YAML and JSON written. */
   readonly bytes: number;
@@ -28,12 +30,18 @@ export function writeFleetOutput(p: FleetParams, dir: string): FleetOutput {
   const k8sDir = path.join(dir, 'dist');
   const tfDir = path.join(dir, 'cdktf.out');
   fs.rmSync(dir, { recursive: true, force: true });
-  const app = new App({ outdir: k8sDir });
-  defaultChart(app, defaultShapeFleet(p));
-  app.synth();
-  LauncherContractFiles.write(app);
+  const fleet = defaultShapeFleet(p);
+  // One App per cluster writing to <k8sDir>/<cluster>, as examples/multi-cluster/k8s.ts does.
+  const clusterDirs = fleet.clusterFleets.filter(view => view.cluster)
+    .map(view => ({ name: view.cluster!.name, kubernetesPath: path.join(k8sDir, view.cluster!.name) }));
+  for (const view of fleet.clusterFleets) {
+    const app = new App({ outdir: view.cluster ? path.join(k8sDir, view.cluster.name) : k8sDir });
+    defaultChart(app, view);
+    app.synth();
+    LauncherContractFiles.write(app);
+  }
   const tf = new TfApp({ outdir: (fs.mkdirSync(tfDir, { recursive: true }), tfDir) });
-  new DefaultVaultStack(tf, 'agent-trust-vault', defaultShapeFleet(p));
+  vaultStack(tf, fleet);
   tf.synth();
   let bytes = 0;
   const visit = (d: string): void => {
@@ -43,7 +51,7 @@ export function writeFleetOutput(p: FleetParams, dir: string): FleetOutput {
     }
   };
   visit(dir);
-  return { k8sDir, tfDir, bytes };
+  return { k8sDir, clusterDirs, tfDir, bytes };
 }
 
 if (require.main === module) {
