@@ -76,7 +76,7 @@ describe('default example: synthesized YAML → contract → rendered Jobs → p
       job.spec.template.metadata.labels[LauncherContract.PHASE_LABEL] = phase;
       job.spec.template.spec.serviceAccountName = row.serviceAccount;
       const denials = harness.denials({ object: job, params }).map(d => d.message);
-      expect(denials.some(m => m.startsWith('agent-trust [phase-within-ceiling]'))).toBe(true);
+      expect(denials.some(m => String(m).startsWith('agent-trust [phase-within-ceiling]'))).toBe(true);
     }
   });
 
