@@ -29,6 +29,8 @@ export function libraryFleet(p: FleetParams): AgentFleet {
     domains: p.domains.map(d => ({ domain: Domain.of(d.name), egress: d.egress.map(egress) })),
     // As the default example: per-investigation identity through JWT auth.
     vault: { address: 'https://vault.vault.svc:8200', investigationIdentityMountPath: 'jwt-agents' },
+    // The hand-written baseline renders every phase of the ladder: measure the same shape.
+    renderAllPhases: true,
   });
 }
 
