@@ -12,7 +12,8 @@ export interface LadderServiceAccountsProps {
   /**
    * Extra rules per phase name, added on top of the ladder's rules. A rule
    * added to a phase is not inherited by higher phases: add it there too,
-   * or synth fails the monotonicity check.
+   * or synth fails the monotonicity check. Rules of a phase above every
+   * agent's ceiling are accepted and rendered once a ceiling reaches it.
    * @default - none
    */
   readonly additionalRules?: { [phase: string]: KubernetesRule[] };
