@@ -32,6 +32,8 @@ export function libraryFleet(p: FleetParams): AgentFleet {
     // As the default example: per-investigation identity through JWT auth.
     vault: { address: 'https://vault.vault.svc:8200', investigationIdentityMountPath: 'jwt-agents' },
     clusters: p.clusters?.map(c => new AgentCluster(c)),
+    // The hand-written baseline renders every phase of the ladder: measure the same shape.
+    renderAllPhases: true,
   });
 }
 

@@ -64,6 +64,7 @@ Exit codes: 0 eligible; 1 not eligible (unmet criteria, skipped phase, demotion 
     }
     let gate: PromotionGate;
     let hint: string | undefined;
+    let ceilingNote: string | undefined;
     if (typeof values.contract === 'string') {
       const doc = withProblems(ExitCode.INPUT, () => LauncherContractLoader.fromPath(values.contract as string, agent));
       gate = PromotionGate.fromContract(doc);
@@ -72,6 +73,13 @@ Exit codes: 0 eligible; 1 not eligible (unmet criteria, skipped phase, demotion 
       }
       if (doc.ceiling !== evidence.currentPhase) {
         io.err(`warning: the contract's ceiling is "${doc.ceiling}" but the evidence was collected in "${evidence.currentPhase}"`);
+      }
+      const names = doc.phases.map(p => p.name);
+      const to = values.to as string;
+      if (names.includes(to) && names.indexOf(to) > names.indexOf(doc.ceiling)) {
+        // The fleet renders identities only up to the highest ceiling: promotion is a code change, never a label.
+        ceilingNote = `"${to}" is above the ceiling "${doc.ceiling}" of "${agent}": to promote, raise the agent's ceiling to "${to}" in the fleet `
+          + `and re-synthesize (then apply both outputs); phases above every agent's ceiling have no ServiceAccount, RBAC, NetworkPolicy or Vault role and policy until then`;
       }
     } else {
       gate = PromotionGate.fromLadder(TrustLadder.standard());
@@ -84,6 +92,9 @@ Exit codes: 0 eligible; 1 not eligible (unmet criteria, skipped phase, demotion 
     }
     if (!decision.eligible && hint) {
       io.err(`hint: ${hint}`);
+    }
+    if (ceilingNote) {
+      io.err(`note: ${ceilingNote}`);
     }
     return decision.eligible ? ExitCode.OK : ExitCode.REFUSED;
   },

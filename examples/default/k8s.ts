@@ -14,7 +14,7 @@ export function defaultChart(app: App, fleet: AgentFleet = defaultFleet()): Char
   const chart = new Chart(app, 'agent-trust', { disableResourceNameHashes: true });
   new AgentNamespace(chart, 'Namespace', { fleet });
   new LadderServiceAccounts(chart, 'Phases', { fleet });
-  for (const phase of fleet.ladder.phases) {
+  for (const phase of fleet.renderedPhases) {
     new PhaseNetworkPolicy(chart, `Network-${phase.name}`, { fleet, phase, apiServer: fleet.kubernetesApi });
   }
   // The egress proxy's per-phase hostname allowlist (a Squid configuration), in the proxy's namespace.

@@ -66,6 +66,14 @@ export interface PhaseDelta {
   readonly demotionTriggers: string[];
   /** Whether the step raises the agent above its current ceiling (a proposed promotion). */
   readonly raisesCeiling: boolean;
+  /**
+   * Whether the upper phase has no identities in the output: it is above
+   * every agent's ceiling, so the fleet renders no ServiceAccount or RBAC
+   * for it (`AgentFleet.renderedPhases`) and `addedPermissions` is empty.
+   * Raise the ceiling, re-synthesize and report on that output to see the
+   * Kubernetes verbs the promotion adds.
+   */
+  readonly unrendered: boolean;
 }
 
 /** Credential endpoints whose secrets Vault cannot revoke (the second-last path segment): they end at their own TTL. */
@@ -152,11 +160,15 @@ export class PhaseDeltaReport {
     const rbac = EffectivePermissions.fromManifests(manifests);
     const warnings: string[] = [];
     const sets = new Map<string, PermissionSet>();
+    const ceiling = phases.indexOf(document.ceiling);
+    // A phase above the ceiling with no RBAC at all is not rendered (AgentFleet.renderedPhases), not broken.
+    const unrendered = (row: ContractPhase): boolean => phases.indexOf(row.name) > ceiling
+      && rbac.forServiceAccount(document.namespace, row.serviceAccount).size === 0;
     const setOf = (row: ContractPhase): PermissionSet => {
       let set = sets.get(row.name);
       if (!set) {
         set = rbac.forServiceAccount(document.namespace, row.serviceAccount);
-        if (set.size === 0) {
+        if (set.size === 0 && !unrendered(row)) {
           warnings.push(`no RBAC grant reaches ServiceAccount ${document.namespace}/${row.serviceAccount} in these manifests; `
             + 'report from the complete synth output (Roles, ClusterRoles and their bindings)');
         }
@@ -164,20 +176,20 @@ export class PhaseDeltaReport {
       }
       return set;
     };
-    const ceiling = phases.indexOf(document.ceiling);
     this.deltas = steps.map(([from, to]) => {
       const lower = document.phases[from];
       const upper = document.phases[to];
       const lowerSet = setOf(lower);
       const upperSet = setOf(upper);
-      const removed = group(upperSet.missing(lowerSet));
+      const hidden = unrendered(upper);
+      const removed = hidden ? [] : group(upperSet.missing(lowerSet));
       if (removed.length > 0) {
         warnings.push(`"${upper.name}" lacks Kubernetes grants "${lower.name}" holds: the ladder is not monotonic`);
       }
       const delta: PhaseDelta = {
         fromPhase: lower.name,
         toPhase: upper.name,
-        addedPermissions: group(upperSet.addedOver(lowerSet)),
+        addedPermissions: hidden ? [] : group(upperSet.addedOver(lowerSet)),
         removedPermissions: removed,
         addedVaultPaths: difference(upper.vaultPaths, lower.vaultPaths),
         removedVaultPaths: difference(lower.vaultPaths, upper.vaultPaths),
@@ -188,6 +200,7 @@ export class PhaseDeltaReport {
         criteria: upper.promotion,
         demotionTriggers: upper.demotionTriggers ?? DEFAULT_TRIGGERS.map(t => t.id),
         raisesCeiling: to > ceiling,
+        unrendered: hidden,
       };
       if (delta.removedVaultPaths.length > 0 || delta.removedEgress.length > 0 || delta.removedHostnames.length > 0) {
         warnings.push(`"${upper.name}" drops Vault paths or egress "${lower.name}" holds: the ladder is not monotonic`);
@@ -286,7 +299,13 @@ export class PhaseDeltaReport {
       : `Status: in effect — \`${delta.toPhase}\` is at or below the current ceiling \`${this.document.ceiling}\`.`, '');
     out.push('### Kubernetes permissions added', '');
     out.push(`ServiceAccount \`${this.document.namespace}/${from.serviceAccount}\` → \`${this.document.namespace}/${to.serviceAccount}\`.`, '');
-    out.push(...permissionTable(delta.addedPermissions, 'Verbs added'), '');
+    if (delta.unrendered) {
+      out.push(`_Not in this output: \`${delta.toPhase}\` is above every agent's ceiling, so the fleet renders no ServiceAccount, RBAC, `
+        + `NetworkPolicy or Vault role for it. Raise the ceiling of \`${this.agent}\` to \`${delta.toPhase}\`, re-synthesize and run this report `
+        + 'on that output to see the verbs the promotion adds (and review them in the same change)._', '');
+    } else {
+      out.push(...permissionTable(delta.addedPermissions, 'Verbs added'), '');
+    }
     if (delta.removedPermissions.length > 0) {
       out.push('### Kubernetes permissions removed (ladder not monotonic)', '');
       out.push(...permissionTable(delta.removedPermissions, 'Verbs removed'), '');

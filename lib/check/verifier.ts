@@ -6,7 +6,7 @@ import { LauncherContract, LauncherContractDocument } from '../model/launcher-co
 import { DenyRule } from '../model/rbac-denylist';
 import { AgentTrustErrors } from '../model/validation';
 import { shapeProblems } from './private/shapes';
-import { ClusterContracts, objectName, VerifyContext } from './private/verify-context';
+import { ClusterContracts, objectName, renderedContracts, VerifyContext } from './private/verify-context';
 import { agentSummary } from './private/agent-summary';
 import { deadlineOf, tokenTtlBound } from './private/vault-invariants';
 import { VerifyDefaults } from './private/verify-defaults';
@@ -191,7 +191,7 @@ export class Verifier {
     problems.throwIfAny(`verify ${(clusters ?? []).map(c => `${c?.name}=${c?.kubernetesPath}`).join(' ')} ${terraformPath}`);
     const contracts: ClusterContracts[] = inputs.map(x => ({
       name: x.name,
-      contracts: Verifier.contractsOf(x.manifests.filter(m => m !== null && typeof m === 'object' && !Array.isArray(m) && shapeProblems(m).length === 0), () => undefined),
+      contracts: renderedContracts(Verifier.contractsOf(x.manifests.filter(m => m !== null && typeof m === 'object' && !Array.isArray(m) && shapeProblems(m).length === 0), () => undefined), x.manifests, terraform),
     }));
     const reports = inputs.map(x => ({ name: x.name, report: Verifier.run(x.manifests, terraform!, options, x.contractFiles, contracts, x.name) }));
     // One finding per (rule, object, message), naming every cluster whose pass found it.
@@ -282,7 +282,7 @@ export class Verifier {
     Verifier.checkContractFiles(contractFiles, contracts, report);
     const denyIds = DenyRule.all().map(r => r.id);
     const ctx: VerifyContext = {
-      manifests: objects, terraform, contracts, marginSeconds: margin, tokenTtlBoundSeconds: bound,
+      manifests: objects, terraform, contracts: renderedContracts(contracts, objects, terraform), ladderContracts: contracts, marginSeconds: margin, tokenTtlBoundSeconds: bound,
       allowDenied: suppressions.filter(x => x.id === VerifyRule.RBAC_DENYLIST.id).flatMap(x => (x.appliesTo ?? []).filter(a => denyIds.includes(a))),
       minEgressPrefixLength: minPrefix,
       report,

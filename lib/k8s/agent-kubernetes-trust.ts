@@ -107,9 +107,9 @@ export interface AgentKubernetesTrustProps {
 export class AgentKubernetesTrust extends Construct {
   /** Namespace, quota, limits. */
   public readonly namespace: AgentNamespace;
-  /** One ServiceAccount (and RBAC) per phase. */
+  /** One ServiceAccount (and RBAC) per rendered phase (`fleet.renderedPhases`). */
   public readonly phases: LadderServiceAccounts;
-  /** One egress policy per phase, lowest first. */
+  /** One egress policy per rendered phase, lowest first. */
   public readonly networkPolicies: PhaseNetworkPolicy[];
   /** One Job template per agent, in fleet order. */
   public readonly jobTemplates: AgentJobTemplate[];
@@ -135,7 +135,7 @@ export class AgentKubernetesTrust extends Construct {
     });
     // The API token and the egress to the API server come together from the fleet's
     // kubernetesApi: the constructs' own defaults, so hand composition renders the same.
-    this.networkPolicies = fleet.ladder.phases.map(phase => new PhaseNetworkPolicy(this, `Network-${phase.name}`, { fleet, phase }));
+    this.networkPolicies = fleet.renderedPhases.map(phase => new PhaseNetworkPolicy(this, `Network-${phase.name}`, { fleet, phase }));
     this.jobTemplates = fleet.agents.map(agent => new AgentJobTemplate(this, `Job-${agent.name}`, {
       fleet, agent: agent.name, otlpEndpoint: props.otlpEndpoint, runtimeClassName: props.runtimeClassName,
     }));

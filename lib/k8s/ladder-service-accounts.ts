@@ -7,12 +7,13 @@ import { ProblemCollector } from '../model/private/problem-collector';
 
 /** Properties of `LadderServiceAccounts`. */
 export interface LadderServiceAccountsProps {
-  /** The fleet; one `PhaseServiceAccount` is created per phase of its ladder. */
+  /** The fleet; one `PhaseServiceAccount` is created per rendered phase (`fleet.renderedPhases`). */
   readonly fleet: AgentFleet;
   /**
    * Extra rules per phase name, added on top of the ladder's rules. A rule
    * added to a phase is not inherited by higher phases: add it there too,
-   * or synth fails the monotonicity check.
+   * or synth fails the monotonicity check. Rules of a phase above every
+   * agent's ceiling are accepted and rendered once a ceiling reaches it.
    * @default - none
    */
   readonly additionalRules?: { [phase: string]: KubernetesRule[] };
@@ -24,7 +25,8 @@ export interface LadderServiceAccountsProps {
 }
 
 /**
- * Every phase of a ladder at once: one `PhaseServiceAccount` per phase
+ * Every rendered phase of a ladder at once (`fleet.renderedPhases`: up to
+ * the highest agent ceiling): one `PhaseServiceAccount` per phase
  * (child id = phase name), and a synth-time validation that each phase
  * grants at least everything the phase below it grants, computed over the
  * rules actually synthesized (ladder rules + additional rules) in every
@@ -52,7 +54,8 @@ export class LadderServiceAccounts extends Construct {
     }
     problems.throwIfAny(path);
 
-    this.serviceAccounts = fleet.ladder.phases.map(phase => new PhaseServiceAccount(this, phase.name, {
+    // Only the rendered phases: a phase above every agent's ceiling gets no ServiceAccount or RBAC.
+    this.serviceAccounts = fleet.renderedPhases.map(phase => new PhaseServiceAccount(this, phase.name, {
       fleet,
       phase,
       additionalRules: props.additionalRules?.[phase.name],

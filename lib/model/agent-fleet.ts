@@ -168,6 +168,17 @@ export interface AgentFleetProps {
    * @default - one implicit cluster: today's single-cluster output, mounts as declared
    */
   readonly clusters?: AgentCluster[];
+  /**
+   * Render the identities of every phase of the ladder (ServiceAccount,
+   * RBAC, NetworkPolicy, Vault auth role and policy, engine credential
+   * roles), even of phases above the highest agent ceiling, which no agent
+   * can run at. Loosening: such identities are dormant privileges anyone
+   * who can create a pod as their ServiceAccount, or log in with their
+   * Vault role, could use. Leave it off and raise an agent's `ceiling`
+   * (a reviewed change) to add a phase's identities.
+   * @default false - only the phases from the lowest up to the highest ceiling of `agents` (`renderedPhases`)
+   */
+  readonly renderAllPhases?: boolean;
 }
 
 /** Marks the props of a per-cluster view (`AgentFleet.clusterFleets`); not part of the public props. */
@@ -274,6 +285,8 @@ export class AgentFleet {
   public readonly kubernetesApi?: EgressTarget;
   /** How hostname egress is enforced, if the fleet uses any. */
   public readonly hostnameEnforcement?: HostnameEnforcement;
+  /** Whether the identities of phases above the highest ceiling are rendered too (`AgentFleetProps.renderAllPhases`). */
+  public readonly renderAllPhases: boolean;
   /** Built on first use: most fleets of a test or an app never need every binding. */
   private bindings?: PhaseBinding[];
 
@@ -308,6 +321,7 @@ export class AgentFleet {
       ?? EgressTarget.inCluster('vault', { 'app.kubernetes.io/name': 'vault' }, [{ port: 8200, protocol: EgressProtocol.TCP }]);
     this.kubernetesApi = props.kubernetesApi;
     this.hostnameEnforcement = props.hostnameEnforcement;
+    this.renderAllPhases = props.renderAllPhases ?? false;
     this.allowedRegistries = props.allowedRegistries
       ?? [...new Set(this.agents.filter(a => typeof a.image === 'string').map(a => AgentFleet.registryOf(a.image)))];
 
@@ -347,19 +361,70 @@ export class AgentFleet {
   }
 
   /**
-   * One binding per phase of the ladder, lowest first: the names, mounts,
-   * TTLs, credential paths and egress of each phase, which every construct
-   * and the launcher contract render.
+   * The highest ceiling of any agent of the fleet (the lowest phase when no
+   * agent declares one): no agent can run above it until a ceiling is raised.
+   */
+  public get highestCeiling(): TrustPhase {
+    let rank = 0;
+    for (const agent of this.agents) {
+      rank = Math.max(rank, this.ladder.rankOf(this.ceilingOf(agent)));
+    }
+    return this.ladder.phases[rank];
+  }
+
+  /**
+   * The phases whose identities the fleet renders (ServiceAccount, RBAC,
+   * NetworkPolicy, Vault auth role and policy, engine credential roles), in
+   * ladder order: from the lowest phase up to `highestCeiling`, or the whole
+   * ladder with `renderAllPhases`. A phase above every ceiling gets no
+   * identity, so it holds no dormant privilege; raising an agent's ceiling
+   * and re-synthesizing adds it. Promotion criteria, the ceilings params and
+   * the launcher contract still describe the whole `ladder`.
+   */
+  public get renderedPhases(): TrustPhase[] {
+    const phases = this.ladder.phases;
+    return this.renderAllPhases ? phases : phases.slice(0, this.ladder.rankOf(this.highestCeiling) + 1);
+  }
+
+  /** Whether the fleet renders the identities of `phase` (it is one of `renderedPhases`). */
+  public isRendered(phase: TrustPhase): boolean {
+    return this.renderedPhases.some(p => p.name === phase?.name);
+  }
+
+  /**
+   * One binding per rendered phase (`renderedPhases`), lowest first: the
+   * names, mounts, TTLs, credential paths and egress of each phase, which
+   * every construct renders.
    */
   public get phaseBindings(): PhaseBinding[] {
+    const rendered = this.renderedPhases.length;
+    return this.builtBindings().slice(0, rendered);
+  }
+
+  /**
+   * One binding per phase of the whole ladder, lowest first, including the
+   * phases above the highest ceiling, which are not rendered: the names a
+   * phase will get once an agent's ceiling reaches it. The launcher contract
+   * describes the whole ladder with them (promotion criteria, what a
+   * promotion would grant); constructs render `phaseBindings` only.
+   */
+  public get ladderBindings(): PhaseBinding[] {
     return [...this.builtBindings()];
   }
 
-  /** The binding of a phase; throws, listing the phases, when the ladder does not hold it. */
+  /**
+   * The binding of a rendered phase; throws, naming the fix, when the ladder
+   * does not hold the phase or when it is above the highest ceiling of the
+   * fleet (not rendered unless an agent's ceiling is raised).
+   */
   public bindingOf(phase: TrustPhase): PhaseBinding {
     const found = this.builtBindings().find(b => b.phase.name === phase?.name);
     if (!found) {
       throw new Error(`unknown trust phase ${JSON.stringify(phase?.name)}; this fleet has ${this.ladder.phases.join(', ')}`);
+    }
+    if (!this.isRendered(found.phase)) {
+      throw new Error(`trust phase "${found.phase.name}" of fleet "${this.namespace}" is above the highest agent ceiling ("${this.highestCeiling.name}"), so it has no identities (ServiceAccount, RBAC, NetworkPolicy, Vault role and policy); `
+        + `raise an agent's ceiling to "${found.phase.name}" and re-synthesize (a reviewed promotion), or render only ${this.renderedPhases.join(', ')}`);
     }
     return found;
   }

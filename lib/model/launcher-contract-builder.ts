@@ -36,7 +36,8 @@ export class LauncherContractBuilder {
         c.env = c.env.filter((e: { name: string }) => !filled.has(e.name));
       }
     }
-    const bindings = fleet.phaseBindings;
+    // The whole ladder, rendered or not: the launcher ranks phases and promote-check reads their criteria.
+    const bindings = fleet.ladderBindings;
     return {
       apiVersion: LauncherContract.API_VERSION,
       kind: LauncherContract.KIND,

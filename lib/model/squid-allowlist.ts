@@ -21,7 +21,7 @@ export class SquidAllowlist {
   /** The plain hostname list of every phase, keyed by `hostsKey`. */
   public static hostLists(fleet: AgentFleet): { [key: string]: string } {
     const out: { [key: string]: string } = {};
-    for (const phase of fleet.ladder.phases) {
+    for (const phase of fleet.renderedPhases) {
       const grants = PhaseHostnames.of(fleet, phase);
       out[SquidAllowlist.hostsKey(phase.name)] = grants.map(g => `${PhaseHostnames.describe(g)}\n`).join('');
     }
@@ -38,7 +38,8 @@ export class SquidAllowlist {
       `# cdk-agent-trust: hostname egress of the agents in namespace "${fleet.namespace}". Generated; do not edit.`,
       '# One port per trust phase: each phase\'s NetworkPolicy lets its pods reach only their own port.',
     ];
-    const phases = fleet.ladder.phases;
+    // Rendered phases only (a prefix of the ladder, so the ports keep their ranks): no pod can run above the highest ceiling.
+    const phases = fleet.renderedPhases;
     phases.forEach((phase, rank) => lines.push(`http_port ${enforcement.proxyPort(rank)} name=${phase.name}`));
     const ports = new Set<number>();
     const access: string[] = [];

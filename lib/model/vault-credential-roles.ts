@@ -279,10 +279,14 @@ export class CredentialRoles {
     });
   }
 
-  /** The credential levels some phase of the ladder may request in a domain, lowest first. */
+  /**
+   * The credential levels some rendered phase (`fleet.renderedPhases`) may
+   * request in a domain, lowest first: a level only phases above every
+   * agent's ceiling use gets no engine role, so no dormant credential exists.
+   */
   public static requiredLevels(fleet: AgentFleet, domain: Domain): AccessLevel[] {
     const used = new Set<string>();
-    for (const phase of fleet.ladder.phases) {
+    for (const phase of fleet.renderedPhases) {
       fleet.ladder.accessFor(phase, domain).grantedLevels().forEach(l => used.add(l.name));
     }
     return AccessLevel.credentialLevels().filter(l => used.has(l.name));

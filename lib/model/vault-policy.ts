@@ -91,14 +91,14 @@ export class VaultPolicyDocument {
       [...(additionalRules ?? [])]);
   }
 
-  /** The policies of every phase of the fleet's ladder, lowest first. */
+  /** The policies of every rendered phase of the fleet (`renderedPhases`), lowest first. */
   public static forFleet(fleet: AgentFleet): VaultPolicyDocument[] {
-    return fleet.ladder.phases.map(p => VaultPolicyDocument.forPhase(fleet, p));
+    return fleet.renderedPhases.map(p => VaultPolicyDocument.forPhase(fleet, p));
   }
 
   /**
-   * Record every problem of a set of phase policies for a fleet: a phase of
-   * the ladder without a policy (or with two), a phase granting fewer paths
+   * Record every problem of a set of phase policies for a fleet: a rendered
+   * phase (`fleet.renderedPhases`) without a policy (or with two), a phase granting fewer paths
    * or capabilities than the phase below it, a path under `sys/`,
    * `identity/` or `auth/` other than the token self paths, a wildcard
    * outside one engine's own credential path, `sudo` or an unknown
@@ -106,7 +106,8 @@ export class VaultPolicyDocument {
    * @internal
    */
   public static _checkLadder(problems: ProblemCollector, path: string, fleet: AgentFleet, documents: VaultPolicyDocument[]): void {
-    const phases = fleet.ladder.phases;
+    // Rendered phases only: a phase above every agent's ceiling has no auth role, so it needs no policy.
+    const phases = fleet.renderedPhases;
     for (const phase of phases) {
       const count = documents.filter(d => d.phase.name === phase.name).length;
       if (count === 0) {
@@ -119,7 +120,7 @@ export class VaultPolicyDocument {
     }
     documents.forEach(doc => {
       if (!fleet.ladder.has(doc.phase)) {
-        problems.add(path, 'policies', doc.phase.name, 'is not a phase of the fleet\'s ladder', `use one of ${phases.join(', ')}`);
+        problems.add(path, 'policies', doc.phase.name, 'is not a phase of the fleet\'s ladder', `use one of ${fleet.ladder.phases.join(', ')}`);
       }
       doc._check(problems, `${path}/${doc.name}`, fleet);
     });

@@ -54,9 +54,9 @@ const POLICY_SYMBOL = Symbol.for('cdk-agent-trust.TrustPhasePolicy');
  * stack, or when two policies exist for one phase.
  */
 export class TrustPhasePolicy extends Construct {
-  /** One policy per phase of the fleet's ladder, lowest first, as children `Policy-<phase>` of `scope`. */
+  /** One policy per rendered phase of the fleet (`fleet.renderedPhases`), lowest first, as children `Policy-<phase>` of `scope`. */
   public static forFleet(scope: Construct, fleet: AgentFleet, options: TrustPhasePoliciesOptions = {}): TrustPhasePolicy[] {
-    return fleet.ladder.phases.map(phase => new TrustPhasePolicy(scope, `Policy-${phase.name}`, {
+    return fleet.renderedPhases.map(phase => new TrustPhasePolicy(scope, `Policy-${phase.name}`, {
       fleet, phase, enginesManagedElsewhere: options.enginesManagedElsewhere,
     }));
   }

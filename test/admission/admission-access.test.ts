@@ -1,7 +1,8 @@
 import { App } from 'cdk8s';
+import { defaultFleetProps } from '../../examples/default/fleet';
 import { defaultChart } from '../../examples/default/k8s';
 import { EffectivePermissions } from '../../lib/check/effective-permissions';
-import { AccessAdmissionRules, AdmissionRules } from '../../lib/model';
+import { AccessAdmissionRules, AdmissionRules, AgentFleet } from '../../lib/model';
 import { copy } from './fixtures';
 import {
   ADMIN, ALICE, CRONJOB_CONTROLLER, JOB_CONTROLLER, KUBELET, guardSetup, jobCreate, podConnect, tokenRequest,
@@ -101,7 +102,8 @@ describe('exec, attach, port-forward and proxy', () => {
   });
 
   test('nothing the library grants allows pods/exec, pods/attach, pods/portforward or pods/proxy: the launcher and every phase', () => {
-    const objects = defaultChart(new App()).toJson();
+    // Every phase rendered (renderAllPhases), so the higher phases are checked too.
+    const objects = defaultChart(new App(), new AgentFleet({ ...defaultFleetProps(), renderAllPhases: true })).toJson();
     const permissions = EffectivePermissions.fromManifests(objects);
     const accounts = objects.filter(o => o.kind === 'ServiceAccount').map(o => [o.metadata.namespace, o.metadata.name] as const);
     // The Kubernetes engine's credential-level ServiceAccounts (one per target namespace) are checked too.

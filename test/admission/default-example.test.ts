@@ -9,7 +9,7 @@ import { JobRenderer } from '../../lib/launcher/job-renderer';
 import { LauncherContractLoader } from '../../lib/launcher/launcher-contract-loader';
 import { SynthOutput } from '../../lib/launcher/synth-output';
 import { EffectivePermissions } from '../../lib/check/effective-permissions';
-import { AdmissionRules, PermissionSet } from '../../lib/model';
+import { AdmissionRules, LauncherContract, PermissionSet } from '../../lib/model';
 import { CelHarness } from '../helpers/cel-harness';
 import { launcherCreate } from './fixtures';
 
@@ -62,6 +62,24 @@ describe('default example: synthesized YAML → contract → rendered Jobs → p
     expect(contract.namespace).toBe(policy.spec.matchConstraints.namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
   });
 
+  test('a Job claiming a phase above the ceiling, whose identities are not rendered, is denied', () => {
+    const contract = LauncherContractLoader.fromDirectory(outdir, 'diagnostics');
+    const harness = new CelHarness(policy.spec.validations, policy.spec.matchConditions, policy.spec.variables, launcherCreate(defaultFleet()));
+    // No identity of limited-write or autonomous exists in the output ...
+    const accounts = objects.filter(o => o.kind === 'ServiceAccount').map(o => o.metadata.name);
+    expect(accounts.filter(a => /^agent-phase-(limited-write|autonomous)$/.test(a))).toEqual([]);
+    for (const phase of ['limited-write', 'autonomous']) {
+      // ... and a Job relabelled into that phase (as a launcher ignoring the ceiling would create it) is refused by the ceiling rule.
+      const job = new JobRenderer(contract).render({ investigationId: 'e2e-2', phase: 'read-only' });
+      const row = contract.phases.find(p => p.name === phase)!;
+      job.metadata.labels[LauncherContract.PHASE_LABEL] = phase;
+      job.spec.template.metadata.labels[LauncherContract.PHASE_LABEL] = phase;
+      job.spec.template.spec.serviceAccountName = row.serviceAccount;
+      const denials = harness.denials({ object: job, params }).map(d => d.message);
+      expect(denials.some(m => String(m).startsWith('agent-trust [phase-within-ceiling]'))).toBe(true);
+    }
+  });
+
   test('the Pod Security labels of the namespace and the policy agree: restricted is enforced twice', () => {
     const ns = objects.find(o => o.kind === 'Namespace');
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
@@ -72,7 +90,7 @@ describe('default example: synthesized YAML → contract → rendered Jobs → p
   test('no ServiceAccount of the chart (launcher, phases) can change the ceilings or the policy', () => {
     const permissions = EffectivePermissions.fromManifests(objects);
     const accounts = objects.filter(o => o.kind === 'ServiceAccount').map(o => [o.metadata.namespace, o.metadata.name] as const);
-    expect(accounts.map(a => a[1])).toEqual(expect.arrayContaining(['agent-launcher', 'agent-phase-shadow', 'agent-phase-autonomous']));
+    expect(accounts.map(a => a[1])).toEqual(expect.arrayContaining(['agent-launcher', 'agent-phase-shadow', 'agent-phase-read-only']));
     const ns = params.metadata.namespace;
     // The computation sees the Roles: the launcher does create Jobs.
     expect(permissions.forServiceAccount(ns, 'agent-launcher').allows(ns, 'batch', 'jobs', 'create')).toBe(true);

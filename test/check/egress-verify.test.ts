@@ -2,14 +2,15 @@ import * as fs from 'fs';
 import { TerraformOutput, Verifier, VerifyOptions, VerifyReport } from '../../lib/check';
 import { AgentTrustErrors } from '../../lib/model';
 import { verifyCommand } from '../../bin/verify-command';
-import { clone, obj, ParsedOutput, parseOutput, SynthDirs, synthExample, writeOutput } from './verify-fixture';
+import { clone, obj, ParsedOutput, parseOutput, SynthDirs, synthDefaultWholeLadder, synthExample, writeOutput } from './verify-fixture';
 import { InputRules } from '../../lib/model/private/input-rules';
 
 // The default example's output, synthesized once; the CLI test writes one edited copy.
 let base: SynthDirs;
 let parsed: ParsedOutput;
 let edited: SynthDirs | undefined;
-beforeAll(() => { parsed = parseOutput(base = synthExample('default')); });
+// The edits reach the higher phases too: the default example with every phase rendered (renderAllPhases).
+beforeAll(() => { parsed = parseOutput(base = synthDefaultWholeLadder()); });
 afterAll(() => [base, edited].forEach(d => d && fs.rmSync(d.root, { recursive: true, force: true })));
 
 /** The default output, edited, verified in memory. */

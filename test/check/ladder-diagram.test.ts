@@ -24,7 +24,9 @@ describe('agent-trust report: the ladder as a Mermaid flowchart', () => {
     const md = PhaseDeltaReport.compute(doc, manifests).toMarkdown();
     expect(md.indexOf('```mermaid\nflowchart LR')).toBeGreaterThan(0);
     expect(md.indexOf('```mermaid')).toBeLessThan(md.indexOf('## `shadow` → `read-only`'));
-    expect(md).toContain('| `payments` | `core/pods` | delete |');
+    // Identities up to the ceiling read-only: the step above says where its verbs come from.
+    expect(md).toContain('| `payments` | `core/pods/log` | get, list, watch |');
+    expect(md).toContain('_Not in this output: `limited-write` is above every agent\'s ceiling');
     expect(md).toContain('Under review: `read-only` → `limited-write` (thick edge, highlighted).');
   });
 
@@ -53,7 +55,8 @@ describe('agent-trust report: the ladder as a Mermaid flowchart', () => {
     expect(readOnly.text).toContain('+ RBAC: get,list,watch core/nodes');
     expect(readOnly.text).toContain('+ Vault: agents/application/creds/read-only');
     expect(readOnly.text).toContain('+ egress: 10.30.0.0/16:5432/TCP');
-    expect(limited.text).toContain('+ RBAC: delete core/pods');
+    // limited-write is above the ceiling, so the default output holds no RBAC for it (AgentFleet.renderedPhases).
+    expect(limited.text).toContain('+ RBAC: not rendered (raise the ceiling)');
     expect(limited.text).not.toContain('egress');
     // Long lists are cut with a count, so a node stays readable.
     expect(readOnly.text).toMatch(/\+ RBAC: \+\d+ more/);

@@ -8,7 +8,7 @@ import { problemsOf } from '../helpers/problems';
 import { AdmissionGuard, AgentTrustErrors } from '../../lib/model';
 import { LauncherVaultPolicy } from '../../lib/vault';
 import {
-  clone, editContract, editPolicy, obj, ParsedOutput, parseOutput, remove, resource, SynthDirs, synthExample, writeOutput,
+  clone, editContract, editPolicy, obj, ParsedOutput, parseOutput, remove, resource, SynthDirs, synthDefaultWholeLadder, synthExample, writeOutput,
 } from './verify-fixture';
 import { VerifyDefaults } from '../../lib/check/private/verify-defaults';
 
@@ -19,7 +19,8 @@ let parsed: ParsedOutput;
 const written: string[] = [];
 
 beforeAll(() => {
-  base = synthExample('default');
+  // The breakage tests edit the higher phases too: the whole ladder rendered (renderAllPhases).
+  base = synthDefaultWholeLadder();
   parsed = parseOutput(base);
 });
 
@@ -45,7 +46,25 @@ function ids(report: VerifyReport): string[] {
 }
 
 describe('the default example', () => {
-  test('verifies clean from the folders cdk8s and cdktf write', () => {
+  test('as shipped (identities only up to the ceiling read-only) verifies clean; its contract still lists the whole ladder', () => {
+    const dirs = synthExample('default');
+    written.push(dirs.root);
+    const report = Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir);
+    expect(report.findings).toEqual([]);
+    const out = parseOutput(dirs);
+    const accounts = out.manifests.filter(m => m.kind === 'ServiceAccount' && m.metadata.namespace === 'agents').map(m => m.metadata.name);
+    expect(accounts).toEqual(expect.arrayContaining(['agent-phase-shadow', 'agent-phase-read-only']));
+    expect(accounts.filter(a => /limited-write|autonomous/.test(a))).toEqual([]);
+    expect(Object.keys(out.terraform.resource.vault_policy).some(k => /autonomous|limited-write/.test(k))).toBe(false);
+    expect(Object.values(out.contracts)[0].phases.map((p: any) => p.name)).toEqual(['shadow', 'read-only', 'limited-write', 'autonomous']);
+  });
+
+  test('a phase above every ceiling whose identities are absent is no finding, but one whose ServiceAccount is present is checked', () => {
+    // With renderAllPhases the autonomous identities exist, so breaking them is found (the higher phases stay verified).
+    expect(ids(verifyEdited(out => remove(out, 'ServiceAccount', 'agent-phase-autonomous')))).toContain('sa-missing');
+  });
+
+  test('with renderAllPhases (every phase rendered) verifies clean from the folders cdk8s and cdktf write', () => {
     const report = Verifier.verifyPaths(base.k8sDir, base.tfDir);
     expect(report.findings).toEqual([]);
     expect(report.agents).toEqual(['diagnostics']);

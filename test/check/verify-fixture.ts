@@ -34,6 +34,30 @@ export function synthExample(example: string): SynthDirs {
   return { root, k8sDir, tfDir, stack: stacks[0] };
 }
 
+/**
+ * The default example with `renderAllPhases: true`: every phase of the
+ * ladder has its identities, so the breakage tests can break the higher
+ * phases too. Runs the compiled example modules (`npm test` builds first)
+ * in a child process with the outdirs the CLIs would set.
+ */
+export function synthDefaultWholeLadder(): SynthDirs {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-default-whole-ladder-'));
+  const k8sDir = path.join(root, 'dist');
+  const tfDir = path.join(root, 'cdktf.out');
+  const b = (f: string): string => JSON.stringify(path.join(ROOT, 'build', f));
+  const script = [
+    `const { App } = require('cdk8s'); const tf = require('cdktf');`,
+    `const { AgentFleet } = require(${b('lib/model')}); const { LauncherContractFiles } = require(${b('lib/k8s')});`,
+    `const { defaultFleetProps } = require(${b('examples/default/fleet.js')}); const { defaultChart } = require(${b('examples/default/k8s.js')});`,
+    `const { DefaultVaultStack } = require(${b('examples/default/vault.js')});`,
+    `const fleet = new AgentFleet({ ...defaultFleetProps(), renderAllPhases: true });`,
+    `const app = new App(); defaultChart(app, fleet); app.synth(); LauncherContractFiles.write(app);`,
+    `const tfApp = new tf.App(); new DefaultVaultStack(tfApp, 'agent-trust-vault', fleet); tfApp.synth();`,
+  ].join('\n');
+  execFileSync(process.execPath, ['-e', script], { env: { ...process.env, CDK8S_OUTDIR: k8sDir, CDKTF_OUTDIR: tfDir }, cwd: ROOT, stdio: 'pipe' });
+  return { root, k8sDir, tfDir, stack: fs.readdirSync(path.join(tfDir, 'stacks'))[0] };
+}
+
 /** The parsed output of a synth: every Kubernetes object, the contract files and the stack's Terraform JSON. */
 export interface ParsedOutput {
   manifests: any[];

@@ -1,12 +1,14 @@
 import { Testing } from 'cdk8s';
+import { defaultFleetProps } from '../../examples/default/fleet';
 import { defaultChart } from '../../examples/default/k8s';
+import { AgentFleet } from '../../lib/model';
 import { PhaseDeltaReport } from '../../lib/check/phase-delta-report';
 import { LauncherContractLoader } from '../../lib/launcher';
 import { contractFixture } from '../launcher/fixtures';
 import { problemsOf } from '../helpers/problems';
 
-// GIVEN the synthesized default example (RBAC objects) and a contract with promotion criteria
-const manifests = Testing.synth(defaultChart(Testing.app()));
+// GIVEN the synthesized default example with every phase rendered (RBAC objects) and a contract with promotion criteria
+const manifests = Testing.synth(defaultChart(Testing.app(), new AgentFleet({ ...defaultFleetProps(), renderAllPhases: true })));
 const synthesized = LauncherContractLoader.fromObjects(manifests, 'default example', 'diagnostics');
 const doc = contractFixture();
 
@@ -16,6 +18,22 @@ function errorOf(fn: () => unknown): string[] {
 
 describe('PhaseDeltaReport', () => {
   const report = PhaseDeltaReport.compute(doc, manifests, { source: 'dist/' });
+
+  test('on the default output (identities only up to the ceiling) the steps above it say to raise the ceiling, with no warning', () => {
+    const shipped = PhaseDeltaReport.compute(doc, Testing.synth(defaultChart(Testing.app())));
+    expect(shipped.warnings).toEqual([]);
+    expect(shipped.deltas.map(d => d.unrendered)).toEqual([false, true, true]);
+    expect(shipped.deltas[0].addedPermissions.length).toBeGreaterThan(0);
+    expect(shipped.deltas[1].addedPermissions).toEqual([]);
+    // The Vault paths still come from the contract, which lists the whole ladder.
+    expect(shipped.deltas[1].addedVaultPaths.length).toBeGreaterThan(0);
+    const md = shipped.toMarkdown();
+    expect(md).toContain('_Not in this output: `limited-write` is above every agent\'s ceiling, so the fleet renders no ServiceAccount, RBAC, NetworkPolicy or Vault role for it. '
+      + 'Raise the ceiling of `diagnostics` to `limited-write`, re-synthesize');
+    expect(md).toContain('+ RBAC: not rendered (raise the ceiling)');
+    // A phase above the ceiling whose RBAC exists is reported as usual (renderAllPhases).
+    expect(report.deltas.map(d => d.unrendered)).toEqual([false, false, false]);
+  });
 
   test('one delta per step, with no warnings for a monotonic, complete output', () => {
     expect(report.deltas.map(d => `${d.fromPhase}→${d.toPhase}`)).toEqual(['shadow→read-only', 'read-only→limited-write', 'limited-write→autonomous']);

@@ -127,7 +127,8 @@ describe('agent-trust verify (command)', () => {
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect([...new Set(doc.findings.map((f: any) => f.id))]).toEqual(['vault-token-ttl-bound']);
-    expect(doc.findings).toHaveLength(8);
+    // Two rendered phases (shadow, read-only; the ceiling is read-only), a Kubernetes and a JWT role each.
+    expect(doc.findings).toHaveLength(4);
     expect(doc.summary.tokenTtlBoundSeconds).toBe(120);
     expect(run(base.k8sDir, base.tfDir, '--token-ttl-bound', '300').code).toBe(0);
   });

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { defaultChart } from '../../examples/default/k8s';
-import { defaultFleet } from '../../examples/default/fleet';
+import { defaultFleet, defaultFleetProps } from '../../examples/default/fleet';
 import { customLadderChart } from '../../examples/custom-ladder/k8s';
 import { customLadderFleet } from '../../examples/custom-ladder/fleet';
 import { AgentKubernetesTrust, EgressProxyAllowlist, PhaseCiliumNetworkPolicy, PhaseNetworkPolicy } from '../../lib/k8s';
@@ -17,9 +17,16 @@ import { InputRules } from '../../lib/model/private/input-rules';
 const synth = (build: (app: App) => Chart): any[] => Testing.synth(build(Testing.app()));
 
 describe('default example: hostnames instead of the open internet', () => {
-  const manifests = synth(defaultChart);
+  // Every phase rendered (renderAllPhases), so each phase's port and names are checked.
+  const fleet = new AgentFleet({ ...defaultFleetProps(), renderAllPhases: true });
+  const manifests = synth(app => defaultChart(app, fleet));
   const policies = manifests.filter(m => m.kind === 'NetworkPolicy');
-  const fleet = defaultFleet();
+
+  test('as shipped (ceiling read-only) the proxy serves only the rendered phases: no port or names for limited-write or autonomous', () => {
+    const shipped = synth(defaultChart).find(m => m.metadata?.name === 'agents-egress-allowlist');
+    expect(Object.keys(shipped.data).sort()).toEqual(['read-only.hosts', 'shadow.hosts', 'squid.conf']);
+    expect(shipped.data['squid.conf']).not.toMatch(/limited-write|autonomous/);
+  });
 
   test('no NetworkPolicy rule reaches 0.0.0.0/0, nor any block wider than a /16', () => {
     const blocks = policies.flatMap(p => (p.spec.egress ?? []).flatMap((r: any) => (r.to ?? []).filter((t: any) => t.ipBlock).map((t: any) => t.ipBlock.cidr)));
@@ -105,7 +112,7 @@ if (!squid && process.env.CI) {
 (squid ? describe : describe.skip)('the Squid configuration, run by Squid (needs the squid binary)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'squid-'));
   fs.chmodSync(dir, 0o777);
-  fs.writeFileSync(path.join(dir, 'allow.conf'), SquidAllowlist.render(defaultFleet()));
+  fs.writeFileSync(path.join(dir, 'allow.conf'), SquidAllowlist.render(new AgentFleet({ ...defaultFleetProps(), renderAllPhases: true })));
   // Test-only settings: no DNS server (an allowed name fails to resolve: 503; a denied one is 403 before any lookup).
   fs.writeFileSync(path.join(dir, 'run.conf'), [`pid_filename ${dir}/squid.pid`, `cache_log ${dir}/cache.log`, 'access_log none',
     'dns_nameservers 127.0.0.1', 'dns_timeout 2 seconds', 'shutdown_lifetime 0 seconds', `include ${dir}/allow.conf`, ''].join('\n'));
@@ -226,7 +233,7 @@ describe('Cilium: a CiliumNetworkPolicy per phase with toFQDNs for exactly its h
     const out = synth(customLadderChart);
     const fleetC = customLadderFleet();
     const names = out.filter(m => m.kind === 'CiliumNetworkPolicy').map(m => m.metadata.name);
-    expect(names).toEqual(fleetC.ladder.phases.filter(p => PhaseHostnames.of(fleetC, p).length > 0).map(p => `agent-phase-${p.name}-fqdn`));
+    expect(names).toEqual(fleetC.renderedPhases.filter(p => PhaseHostnames.of(fleetC, p).length > 0).map(p => `agent-phase-${p.name}-fqdn`));
     expect(names.length).toBeGreaterThan(0);
   });
 
@@ -273,7 +280,7 @@ describe('AgentKubernetesTrust with hostname egress', () => {
     const trust = new AgentKubernetesTrust(chart, 'Trust', { fleet });
     expect(trust.egressProxyAllowlist).toBeUndefined();
     expect(trust.networkPolicies.map(p => p.fqdnPolicy !== undefined))
-      .toEqual(fleet.ladder.phases.map(p => PhaseHostnames.of(fleet, p).length > 0));
+      .toEqual(fleet.renderedPhases.map(p => PhaseHostnames.of(fleet, p).length > 0));
   });
 });
 

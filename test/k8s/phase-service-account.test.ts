@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   AgentTrustErrors, DenyRule, EffectivePermissions, KubernetesRule, LadderServiceAccounts, PermissionSet,
-  PhaseServiceAccount, RbacDenylist, TrustPhase,
+  PhaseNetworkPolicy, PhaseServiceAccount, RbacDenylist, TrustPhase,
 } from '../../lib';
 import { errorOf, find, ofKind, testChart, testFleet } from '../helpers/k8s-fixtures';
 import { objectDigests, rbacLines } from '../helpers/summary';
@@ -256,5 +256,43 @@ describe('LadderServiceAccounts', () => {
       allowDenied: { autonomous: [{ rule: DenyRule.POD_SHELL, reason }] },
     });
     expect(find(Testing.synth(chart), 'Role', 'agent-phase-autonomous.payments', 'payments').rules).toContainEqual(rule);
+  });
+});
+
+describe('phases above the highest ceiling get no identities (issue #17)', () => {
+  const readOnlyFleet = (): ReturnType<typeof testFleet> => testFleet({
+    renderAllPhases: false,
+    agents: [{ name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2', ceiling: TrustPhase.READ_ONLY }],
+  });
+
+  test('LadderServiceAccounts renders ServiceAccounts, Roles and bindings only up to the highest ceiling', () => {
+    const chart = testChart();
+    const ladder = new LadderServiceAccounts(chart, 'Phases', { fleet: readOnlyFleet() });
+    expect(ladder.serviceAccounts.map(s => s.phase.name)).toEqual(['shadow', 'read-only']);
+    const out = Testing.synth(chart);
+    const names = out.map(m => `${m.kind}/${m.metadata.name}`);
+    expect(names.filter(n => /limited-write|autonomous/.test(n))).toEqual([]);
+    expect(ofKind(out, 'ServiceAccount').map(m => m.metadata.name)).toEqual(['agent-phase-shadow', 'agent-phase-read-only']);
+    expect(() => ladder.forPhase('autonomous')).toThrow(/unknown phase "autonomous"; use one of shadow, read-only/);
+  });
+
+  test('a construct asked to render a phase above the highest ceiling fails at synth naming the fix', () => {
+    const fleet = readOnlyFleet();
+    for (const make of [
+      (c: Chart) => new PhaseServiceAccount(c, 'Autonomous', { fleet, phase: TrustPhase.AUTONOMOUS }),
+      (c: Chart) => new PhaseNetworkPolicy(c, 'Autonomous', { fleet, phase: TrustPhase.AUTONOMOUS }),
+    ]) {
+      expect(() => make(testChart())).toThrow('trust phase "autonomous" of fleet "agents" is above the highest agent ceiling ("read-only"), '
+        + 'so it has no identities (ServiceAccount, RBAC, NetworkPolicy, Vault role and policy); raise an agent\'s ceiling to "autonomous" '
+        + 'and re-synthesize (a reviewed promotion), or render only shadow, read-only');
+    }
+  });
+
+  test('raising the ceiling (or renderAllPhases) adds the phase', () => {
+    const raised = testFleet({ renderAllPhases: false,
+      agents: [{ name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2', ceiling: TrustPhase.AUTONOMOUS }] });
+    expect(new LadderServiceAccounts(testChart(), 'Phases', { fleet: raised }).serviceAccounts).toHaveLength(4);
+    const all = testFleet({ agents: [{ name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2' }], renderAllPhases: true });
+    expect(new PhaseServiceAccount(testChart(), 'A', { fleet: all, phase: TrustPhase.AUTONOMOUS }).phase).toBe(TrustPhase.AUTONOMOUS);
   });
 });

@@ -1,5 +1,5 @@
 import {
-  AccessLevel, AgentFleet, Domain, TrustDuration, EgressTarget, TrustNames, SecretEngineKind, TrustPhase, VaultNaming,
+  AccessLevel, AgentFleet, Domain, TrustDuration, EgressTarget, TrustNames, SecretEngineKind, TrustLadder, TrustPhase, VaultNaming,
 } from '../../lib';
 import { fleetProblemsOf, fleetProps } from './helpers';
 import { InputRules } from '../../lib/model/private/input-rules';
@@ -282,12 +282,65 @@ describe('AccessLevel and engines', () => {
   });
 });
 
+describe('AgentFleet renderedPhases: identities only up to the highest ceiling', () => {
+  const agent = (name: string, ceiling?: TrustPhase): { name: string; image: string; ceiling?: TrustPhase } =>
+    ({ name, image: `registry.example.com/agents/${name}:1.0.0`, ...(ceiling ? { ceiling } : {}) });
+
+  test('the default ceiling (the lowest phase) renders only the lowest phase', () => {
+    const f = new AgentFleet(fleetProps({ agents: [agent('a')], renderAllPhases: false }));
+    expect(f.highestCeiling).toBe(TrustPhase.SHADOW);
+    expect(f.renderedPhases.map(p => p.name)).toEqual(['shadow']);
+    expect(f.phaseBindings.map(b => b.serviceAccount)).toEqual(['agent-phase-shadow']);
+    // The whole ladder stays known: ranks, promotion criteria, the contract.
+    expect(f.ladderBindings.map(b => b.phase.name)).toEqual(['shadow', 'read-only', 'limited-write', 'autonomous']);
+  });
+
+  test('several agents: from the lowest phase to the highest ceiling of any agent, in ladder order', () => {
+    const f = new AgentFleet(fleetProps({ agents: [agent('a', TrustPhase.READ_ONLY), agent('b', TrustPhase.LIMITED_WRITE), agent('c')], renderAllPhases: false }));
+    expect(f.highestCeiling).toBe(TrustPhase.LIMITED_WRITE);
+    expect(f.renderedPhases.map(p => p.name)).toEqual(['shadow', 'read-only', 'limited-write']);
+    expect(f.isRendered(TrustPhase.LIMITED_WRITE)).toBe(true);
+    expect(f.isRendered(TrustPhase.AUTONOMOUS)).toBe(false);
+    const top = new AgentFleet(fleetProps({ agents: [agent('a', TrustPhase.AUTONOMOUS), agent('b', TrustPhase.SHADOW)], renderAllPhases: false }));
+    expect(top.renderedPhases).toEqual(top.ladder.phases);
+  });
+
+  test('bindingOf a phase above the highest ceiling fails naming the fix; an unknown phase still lists the ladder', () => {
+    const f = new AgentFleet(fleetProps({ agents: [agent('a', TrustPhase.READ_ONLY)], renderAllPhases: false }));
+    expect(() => f.bindingOf(TrustPhase.AUTONOMOUS)).toThrow(
+      'trust phase "autonomous" of fleet "agents" is above the highest agent ceiling ("read-only"), so it has no identities '
+      + '(ServiceAccount, RBAC, NetworkPolicy, Vault role and policy); raise an agent\'s ceiling to "autonomous" and re-synthesize '
+      + '(a reviewed promotion), or render only shadow, read-only');
+    expect(f.bindingOf(TrustPhase.READ_ONLY).serviceAccount).toBe('agent-phase-read-only');
+    expect(() => f.bindingOf(TrustPhase.of('canary'))).toThrow('unknown trust phase "canary"; this fleet has shadow, read-only, limited-write, autonomous');
+  });
+
+  test('renderAllPhases (loosening) renders the whole ladder whatever the ceilings; cluster views inherit it', () => {
+    const f = new AgentFleet(fleetProps({ agents: [agent('a')], renderAllPhases: true }));
+    expect(f.renderAllPhases).toBe(true);
+    expect(f.renderedPhases.map(p => p.name)).toEqual(['shadow', 'read-only', 'limited-write', 'autonomous']);
+    expect(f.bindingOf(TrustPhase.AUTONOMOUS).vaultRole).toBe('agent-phase-autonomous');
+    expect(new AgentFleet(fleetProps({ agents: [agent('a')], renderAllPhases: false })).renderAllPhases).toBe(false);
+  });
+
+  test('a custom ladder: the rank of the ceiling decides', () => {
+    const promotion = { minInvestigations: 1, minSuccessRate: 1, maxPolicyViolations: 0, minDays: 1, requiredApprovals: 1 };
+    const ladder = new TrustLadder([
+      { phase: TrustPhase.of('observe'), description: 'reads', kubernetesRules: [] },
+      { phase: TrustPhase.of('canary'), description: 'some', kubernetesRules: [], promotion },
+      { phase: TrustPhase.of('full'), description: 'all', kubernetesRules: [], promotion },
+    ]);
+    const f = new AgentFleet(fleetProps({ ladder, domains: [], agents: [agent('a', TrustPhase.of('canary'))], renderAllPhases: false }));
+    expect(f.renderedPhases.map(p => p.name)).toEqual(['observe', 'canary']);
+  });
+});
+
 describe('AgentFleet vaultNaming', () => {
   test('UNSCOPED (the default) keeps today\'s names', () => {
     const f = new AgentFleet(fleetProps());
     expect(f.vaultNaming).toBe(VaultNaming.UNSCOPED);
     expect(f.vaultPrefix).toBeUndefined();
-    expect(f.ladder.phases.map(p => f.bindingOf(p).vaultRole)).toEqual(f.ladder.phases.map(p => TrustNames.serviceAccount(p.name)));
+    expect(f.ladderBindings.map(b => b.vaultRole)).toEqual(f.ladder.phases.map(p => TrustNames.serviceAccount(p.name)));
   });
 
   test('fleetScoped() prefixes roles, policies and default mounts with the namespace', () => {

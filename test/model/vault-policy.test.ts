@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { defaultFleet } from '../../examples/default/fleet';
+import { defaultFleet, defaultFleetProps } from '../../examples/default/fleet';
 import {
   AccessLevel, AgentFleet, Domain, PhaseDefinition, TrustLadder, TrustPhase, VaultPolicyDocument,
 } from '../../lib/model';
@@ -102,7 +102,9 @@ describe('VaultPolicyDocument', () => {
 
 describe('Kubernetes secrets engine creds paths carry parameter limits (issue #17)', () => {
   test('only kubernetes_namespace (the level ServiceAccounts\' namespace) and ttl; cluster_role_binding and audiences refused; other engines untouched', () => {
-    const f = defaultFleet();
+    // The default example with every phase rendered, so the autonomous policy exists.
+    const f = new AgentFleet({ ...defaultFleetProps(), renderAllPhases: true });
+    expect(() => VaultPolicyDocument.forPhase(defaultFleet(), TrustPhase.AUTONOMOUS)).toThrow(/above the highest agent ceiling \("read-only"\)/);
     const doc = VaultPolicyDocument.forPhase(f, TrustPhase.AUTONOMOUS).toJson();
     const k8s = Object.entries<any>(doc.path).filter(([p]) => p.startsWith('agents/application/creds/'));
     expect(k8s.length).toBeGreaterThan(0);

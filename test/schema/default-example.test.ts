@@ -28,10 +28,11 @@ describe('default example: Kubernetes schemas (kubernetes-models 4.5.1)', () => 
     counts.ConfigMap -= 1;
     expect(counts).toMatchObject({
       Namespace: 1, ResourceQuota: 1, LimitRange: 1,
-      ServiceAccount: 8, // four phases + the launcher + 3 credential levels (the Kubernetes engine's, in the first target namespace)
-      Role: 16, RoleBinding: 16, // 4 phases × 2 target namespaces + launcher + Vault's engine access + 3 credential levels × 2
-      ClusterRole: 3, ClusterRoleBinding: 3, // every phase from read-only up reads nodes/namespaces
-      NetworkPolicy: 5, // default deny + one per phase
+      // Identities only up to the ceiling read-only: shadow and read-only, and the read-only credential level.
+      ServiceAccount: 4, // two rendered phases + the launcher + 1 credential level (the Kubernetes engine's, in the first target namespace)
+      Role: 8, RoleBinding: 8, // 2 phases × 2 target namespaces + launcher + Vault's engine access + 1 credential level × 2
+      ClusterRole: 1, ClusterRoleBinding: 1, // read-only reads nodes/namespaces
+      NetworkPolicy: 3, // default deny + one per rendered phase
       ConfigMap: 3, // the diagnostics contract + the admission params + the egress proxy's allowlist
       // Jobs, Pods, token requests, exec/attach/port-forward.
       ValidatingAdmissionPolicy: 5,
@@ -92,7 +93,7 @@ describe('default example: effective RBAC per phase', () => {
   });
 
   test('each phase holds exactly its ladder rules, in every target namespace and cluster-wide', () => {
-    for (const phase of fleet.ladder.phases) {
+    for (const phase of fleet.renderedPhases) {
       const effective = perms.forServiceAccount(fleet.namespace, `agent-phase-${phase.name}`);
       const expected = PermissionSet.fromRules(fleet.ladder.definition(phase).kubernetesRules, fleet.targetNamespaces);
       expect(effective.toStrings()).toEqual(expected.toStrings());
@@ -101,7 +102,7 @@ describe('default example: effective RBAC per phase', () => {
   });
 
   test('phases are monotonic: each grants everything the phase below grants, and more', () => {
-    const sets = fleet.ladder.phases.map(p => perms.forServiceAccount(fleet.namespace, `agent-phase-${p.name}`));
+    const sets = fleet.renderedPhases.map(p => perms.forServiceAccount(fleet.namespace, `agent-phase-${p.name}`));
     for (let i = 1; i < sets.length; i++) {
       expect(sets[i].missing(sets[i - 1])).toEqual([]);
       expect(sets[i].addedOver(sets[i - 1]).length).toBeGreaterThan(0);
@@ -109,7 +110,7 @@ describe('default example: effective RBAC per phase', () => {
   });
 
   test('no phase holds a denylisted permission', () => {
-    for (const phase of fleet.ladder.phases) {
+    for (const phase of fleet.renderedPhases) {
       for (const { rule } of perms.rulesOf(fleet.namespace, `agent-phase-${phase.name}`)) {
         expect(RbacDenylist.violationsOf(rule)).toEqual([]);
       }
@@ -195,7 +196,7 @@ describe('every option switched on still validates and stays restricted', () => 
       fleet, agent: 'diagnostics', vaultAgentInjector: true, runtimeClassName: 'gvisor', kubernetesApiToken: true,
       otlpEndpoint: 'http://otel-collector.observability.svc:4318', failJobExitCodes: [2, 64, 78],
     });
-    for (const phase of fleet.ladder.phases) {
+    for (const phase of fleet.renderedPhases) {
       new PhaseNetworkPolicy(chart, `Net-${phase.name}`, { fleet, phase, apiServer: EgressTarget.cidr('10.0.0.10/32', [{ port: 6443 }]) });
     }
     const out = Testing.synth(chart);

@@ -11,6 +11,7 @@ function team(namespace: string, targets: string[], extra: Partial<AgentFleetPro
     namespace,
     targetNamespaces: targets,
     agents: [{ name: 'diagnostics', image: 'registry.example.com/agents/diagnostics:1.4.2' }],
+    renderAllPhases: true,
     vaultNaming: VaultNaming.fleetScoped(),
     clusters: ['eu-1', 'us-1', 'ap-1'].map(c => cluster(c)),
     vault: { address: 'https://vault.example.com:8200', investigationIdentityMountPath: `jwt-${namespace}` },

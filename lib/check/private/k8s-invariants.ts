@@ -347,7 +347,8 @@ export function checkSecretObjects(ctx: VerifyContext): void {
  */
 export function checkAdmission(ctx: VerifyContext): void {
   for (const namespace of [...new Set(ctx.contracts.map(c => c.namespace))]) {
-    const contracts = ctx.contracts.filter(c => c.namespace === namespace);
+    // The params rank every phase of the ladder, rendered or not.
+    const contracts = ctx.ladderContracts.filter(c => c.namespace === namespace);
     const policies = ctx.manifests.filter(m => m.kind === 'ValidatingAdmissionPolicy' && ADMISSION_VERSIONS.includes(m.apiVersion)
       && covers(m, namespace, { group: 'batch', resource: 'jobs', operation: 'CREATE' }));
     const where = `Namespace ${namespace}`;

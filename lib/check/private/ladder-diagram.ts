@@ -68,7 +68,8 @@ export class LadderDiagram {
   private static added(delta: PhaseDelta): string[] {
     const grants = delta.addedPermissions.map(g => `${g.verbs.join(',')} ${g.resource}`);
     const out = [
-      ...LadderDiagram.items('+ RBAC', [...new Set(grants)]),
+      // No RBAC in the output for a phase above every ceiling: say so rather than "adds nothing".
+      ...(delta.unrendered ? ['+ RBAC: not rendered (raise the ceiling)'] : LadderDiagram.items('+ RBAC', [...new Set(grants)])),
       ...LadderDiagram.items('+ Vault', delta.addedVaultPaths),
       ...LadderDiagram.items('+ egress', delta.addedEgress),
     ];

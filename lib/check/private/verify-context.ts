@@ -12,8 +12,14 @@ export interface VerifyContext {
   readonly manifests: any[];
   /** The Terraform output. */
   readonly terraform: TerraformOutput;
-  /** The launcher contracts found (validated, one per agent). */
+  /**
+   * The launcher contracts found (validated, one per agent), each cut to
+   * the phases the fleet renders (`renderedContracts`): the identity checks
+   * read these.
+   */
   readonly contracts: LauncherContractDocument[];
+  /** The same contracts with every phase of the ladder, rendered or not (ranks, ceilings). */
+  readonly ladderContracts: LauncherContractDocument[];
   /** Allowed slack above the Job deadline for Vault TTLs, in seconds. */
   readonly marginSeconds: number;
   /** A reviewer's own upper bound on token_ttl, in seconds (applies on top of each contract's stated TTL). */
@@ -122,6 +128,46 @@ export function verifiedPhases(contracts: LauncherContractDocument[]): VerifiedP
     }
   }
   return [...rows.values()];
+}
+
+/**
+ * The contracts cut to the phases their fleet renders identities for
+ * (`AgentFleet.renderedPhases`): from the lowest phase up to the highest
+ * ceiling of any contract of the agent namespace, or higher where the
+ * output holds any identity of the phase (`renderAllPhases`): its
+ * ServiceAccount, a binding or NetworkPolicy naming it, or its Vault auth
+ * role, so a partly removed higher phase is still reported. A contract
+ * still lists the whole ladder (promotion criteria, ranks); a phase above
+ * every ceiling with no identity at all has nothing to check.
+ */
+export function renderedContracts(contracts: LauncherContractDocument[], manifests: any[], terraform?: TerraformOutput): LauncherContractDocument[] {
+  const present = new Set<string>();
+  for (const m of manifests) {
+    const ns = m?.metadata?.namespace;
+    if (m?.kind === 'ServiceAccount' || m?.kind === 'NetworkPolicy') {
+      present.add(`${ns}/${m.metadata?.name}`);
+    }
+    for (const s of Array.isArray(m?.subjects) ? m.subjects : []) {
+      if (s?.kind === 'ServiceAccount') {
+        present.add(`${s.namespace ?? ns}/${s.name}`);
+      }
+    }
+  }
+  const roles = new Set((terraform?.resources ?? []).filter(r => /_auth_backend_role$/.test(r.type)).map(r => String(r.attributes?.role_name)));
+  const top = new Map<string, number>();
+  for (const c of contracts) {
+    let rank = c.phases.findIndex(p => p.name === c.ceiling);
+    c.phases.forEach((p, i) => {
+      if (present.has(`${c.namespace}/${p.serviceAccount}`) || roles.has(p.vaultRole)) {
+        rank = Math.max(rank, i);
+      }
+    });
+    top.set(c.namespace, Math.max(top.get(c.namespace) ?? 0, rank));
+  }
+  return contracts.map(c => {
+    const last = top.get(c.namespace)!;
+    return last >= c.phases.length - 1 ? c : { ...c, phases: c.phases.slice(0, last + 1) };
+  });
 }
 
 /** Two consecutive phases of a ladder, with the Vault policies their contract rows name. */
