@@ -13,7 +13,7 @@ const app = new App();
 const chart = new Chart(app, 'platform-agents', { disableResourceNameHashes: true });
 new AgentNamespace(chart, 'Namespace', { fleet });
 new LadderServiceAccounts(chart, 'Phases', { fleet });
-for (const phase of fleet.ladder.phases) {
+for (const phase of fleet.renderedPhases) {
   new PhaseNetworkPolicy(chart, `Network-${phase.name}`, { fleet, phase, apiServer: fleet.kubernetesApi });
 }
 for (const agent of fleet.agents) {
