@@ -457,7 +457,8 @@ export class Verifier {
           regenerate);
         continue;
       }
-      const diffs = jsonDiff(twin, f.content, '');
+      // Equal is the common case: compared without building paths; the diff only explains a difference.
+      const diffs = jsonEqual(twin, f.content) ? [] : jsonDiff(twin, f.content, '');
       if (diffs.length > 0) {
         const shown = diffs.slice(0, 5).map(d => `${d.path || '(document)'}: file ${d.file}, ConfigMap ${d.configMap}`).join('; ');
         report(VerifyRule.CONTRACT_FILE_MISMATCH, f.file,
@@ -482,6 +483,23 @@ export class Verifier {
   }
 
   private constructor() {}
+}
+
+/** Whether two JSON values are equal, key order ignored (as `jsonDiff` finds no difference). */
+function jsonEqual(a: any, b: any): boolean {
+  if (a === b) {
+    return true;
+  }
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) {
+    // Scalars (and a scalar against an object) compare as jsonDiff does: by their JSON text.
+    return (a === null || typeof a !== 'object') && (b === null || typeof b !== 'object') && JSON.stringify(a) === JSON.stringify(b);
+  }
+  if (Array.isArray(a)) {
+    return a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  }
+  const keys = Object.keys(a).filter(k => a[k] !== undefined);
+  const other = Object.keys(b).filter(k => b[k] !== undefined);
+  return keys.length === other.length && keys.every(k => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]));
 }
 
 /** Paths (`a.b[0]`) where two JSON values differ, key order ignored; values shown as compact JSON (cut at 60 characters). */

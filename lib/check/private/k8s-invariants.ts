@@ -89,8 +89,8 @@ export function selects(selector: any, labels: { [key: string]: string }, every 
 
 /** The NetworkPolicies of a phase: in its namespace, selecting by its phase label (one value). */
 export function phasePolicies(manifests: readonly any[], namespace: string, phase: string): any[] {
-  return manifests.filter(m => m.kind === 'NetworkPolicy' && m.metadata?.namespace === namespace
-    && (m.spec?.podSelector?.matchLabels?.[LauncherContract.PHASE_LABEL] === phase
+  return ManifestIndex.of(manifests).allIn('NetworkPolicy', namespace).filter(m =>
+    (m.spec?.podSelector?.matchLabels?.[LauncherContract.PHASE_LABEL] === phase
       || (m.spec?.podSelector?.matchExpressions ?? []).some((e: any) => e?.key === LauncherContract.PHASE_LABEL
         && e.operator === 'In' && (e.values ?? []).length === 1 && e.values[0] === phase)));
 }

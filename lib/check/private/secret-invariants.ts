@@ -7,17 +7,28 @@ const SENSITIVE_NAMES = ['password', 'secret_key', 'token_reviewer_jwt', 'servic
   'bindpass', 'credentials', 'client_secret', 'secret_id', 'token', 'pem_bundle', 'root_password', 'access_token', 'api_key'];
 const SENSITIVE_SUFFIXES = ['_password', '_secret', '_secret_key', '_private_key', '_jwt', '_token'];
 
+const AWS_SECRET_SHAPE = 'an AWS secret access key shape (40 base64 characters)';
+
+/** Mixed case and digits: hex digests and identifiers are not secret keys. */
+function isMixedKey(m: string): boolean {
+  return /[a-z]/.test(m) && /[A-Z]/.test(m) && /[0-9]/.test(m);
+}
+
 /** `scheme://user:password@` with a password that is neither a Vault template nor a reference. */
 const URL_CREDENTIALS = /:\/\/[^:@/\s]+:([^@/\s]+)@/;
 
-const PATTERNS: Array<{ what: string; re: RegExp; accept?: (m: string) => boolean }> = [
-  { what: 'a private-key PEM block', re: /-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/ },
-  { what: 'an AWS access key id', re: /(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/ },
+/**
+ * Key material shapes. `hint` is a substring every match contains, so the
+ * megabytes of output verify scans mostly cost one `indexOf` per string.
+ */
+const PATTERNS: Array<{ what: string; re: RegExp; hint?: string[]; accept?: (m: string) => boolean }> = [
+  { what: 'a private-key PEM block', re: /-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/, hint: ['PRIVATE KEY'] },
+  { what: 'an AWS access key id', re: /(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/, hint: ['AKIA', 'ASIA'] },
   {
-    what: 'an AWS secret access key shape (40 base64 characters)',
+    what: AWS_SECRET_SHAPE,
     re: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/,
     // Mixed case and digits: hex digests and identifiers are not secret keys.
-    accept: m => /[a-z]/.test(m) && /[A-Z]/.test(m) && /[0-9]/.test(m),
+    accept: isMixedKey,
   },
 ];
 
@@ -32,12 +43,56 @@ const GLOBAL_PATTERNS = PATTERNS.map(p => ({ ...p, re: new RegExp(p.re.source, p
 /** No pattern matches fewer characters (an AWS access key id: 20). */
 const SHORTEST_MATCH = 20;
 
+/** Whether a UTF-16 code unit is one of `[A-Za-z0-9/+]`. */
+function isKeyChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 47 || c === 43;
+}
+
+/**
+ * The AWS secret key shape, as the pattern's regular expression matches it:
+ * a maximal run of exactly 40 `[A-Za-z0-9/+]` with no `=` on either side,
+ * accepted when mixed. Skips ahead as string search does: when the last
+ * character of a 40-character window is not a key character, no run can
+ * start inside the window, so most text is read one character in many
+ * (the expression retries up to 40 characters at every position).
+ */
+function awsSecretShapeIn(value: string): boolean {
+  const n = value.length;
+  // Invariant: `i` is 0 or follows a character that is not a key character.
+  let i = 0;
+  while (i + 40 <= n) {
+    let j = i + 39;
+    while (j >= i && isKeyChar(value.charCodeAt(j))) j--;
+    if (j >= i) {
+      i = j + 1;
+      continue;
+    }
+    let end = i + 40;
+    while (end < n && isKeyChar(value.charCodeAt(end))) end++;
+    if (end - i === 40 && (i === 0 || value.charCodeAt(i - 1) !== 61) && (end === n || value.charCodeAt(end) !== 61)
+      && isMixedKey(value.slice(i, end))) {
+      return true;
+    }
+    i = end + 1;
+  }
+  return false;
+}
+
 /** What a string value looks like, if it looks like key material. */
-function patternIn(value: string): string | undefined {
+export function patternIn(value: string): string | undefined {
   if (value.length < SHORTEST_MATCH) {
     return undefined;
   }
   for (const p of GLOBAL_PATTERNS) {
+    if (p.what === AWS_SECRET_SHAPE) {
+      if (value.length >= 40 && awsSecretShapeIn(value)) {
+        return p.what;
+      }
+      continue;
+    }
+    if (p.hint && !p.hint.some(h => value.includes(h))) {
+      continue;
+    }
     p.re.lastIndex = 0;
     for (let m = p.re.exec(value); m !== null; m = p.re.exec(value)) {
       if (!p.accept || p.accept(m[0])) {
@@ -45,6 +100,23 @@ function patternIn(value: string): string | undefined {
       }
       // Never loops on an empty match (none of the patterns can match empty; this keeps it so).
       if (m[0].length === 0) p.re.lastIndex++;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The patterns' regular expressions applied one by one, without the fast
+ * paths: the reference `patternIn` is tested against.
+ * @internal
+ */
+export function patternInByExpressions(value: string): string | undefined {
+  for (const p of GLOBAL_PATTERNS) {
+    p.re.lastIndex = 0;
+    for (let m = p.re.exec(value); m !== null; m = p.re.exec(value)) {
+      if (!p.accept || p.accept(m[0])) {
+        return p.what;
+      }
     }
   }
   return undefined;

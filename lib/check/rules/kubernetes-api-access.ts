@@ -12,13 +12,21 @@ import { VerifyCheck } from './verify-check';
  */
 const API_PORTS = [443, 6443, 'https'];
 
-/** The target namespaces in which the phase's ServiceAccount is bound. */
-function boundTargets(index: ManifestIndex, c: LauncherContractDocument, serviceAccount: string): string[] {
-  const targets: string[] | undefined = Array.isArray(c.targetNamespaces) ? c.targetNamespaces : undefined;
-  return [...index.roleBindingsByNamespace(serviceAccount, c.namespace).keys()]
-    .map(ns => String(ns))
-    .filter(ns => ns !== c.namespace && (targets === undefined || targets.includes(ns)))
-    .sort();
+/**
+ * The target namespaces in which the phase's ServiceAccount is bound. The
+ * bound namespaces are looked up once per account (every agent of a fleet
+ * shares its phases' accounts) and filtered through a set of the contract's
+ * targets, so the cost is linear in the namespaces, not their square.
+ */
+function boundTargets(index: ManifestIndex, cache: Map<string, string[]>, c: LauncherContractDocument, serviceAccount: string): string[] {
+  const key = `${c.namespace}\u0000${serviceAccount}`;
+  let bound = cache.get(key);
+  if (!bound) {
+    bound = [...index.roleBindingsByNamespace(serviceAccount, c.namespace).keys()].map(ns => String(ns)).sort();
+    cache.set(key, bound);
+  }
+  const targets = Array.isArray(c.targetNamespaces) ? new Set<unknown>(c.targetNamespaces) : undefined;
+  return bound.filter(ns => ns !== c.namespace && (targets === undefined || targets.has(ns)));
 }
 
 /** Whether the template gives the agent container a token for the API server (a projected token without audience, or automount). */
@@ -51,9 +59,9 @@ function mayReachApi(rule: any): boolean {
  */
 export function checkKubernetesApiAccess(ctx: VerifyContext): void {
   const index = ManifestIndex.of(ctx.manifests);
-  const policies = index.ofKind('NetworkPolicy');
+  const cache = new Map<string, string[]>();
   for (const c of ctx.contracts) {
-    const bound = c.phases.map(p => ({ phase: p, targets: boundTargets(index, c, p.serviceAccount) })).filter(b => b.targets.length > 0);
+    const bound = c.phases.map(p => ({ phase: p, targets: boundTargets(index, cache, c, p.serviceAccount) })).filter(b => b.targets.length > 0);
     if (bound.length === 0) {
       continue;
     }
@@ -70,7 +78,7 @@ export function checkKubernetesApiAccess(ctx: VerifyContext): void {
         continue;
       }
       const labels = agentPodLabels(c, phase.name);
-      const selecting = policies.filter(np => np.metadata?.namespace === c.namespace && selects(np.spec?.podSelector, labels));
+      const selecting = index.allIn('NetworkPolicy', c.namespace).filter(np => selects(np.spec?.podSelector, labels));
       const egressPolicies = selecting.filter(np => (np.spec?.policyTypes ?? (np.spec?.egress ? ['Egress'] : [])).includes('Egress'));
       if (egressPolicies.length === 0 || egressPolicies.some(np => (np.spec?.egress ?? []).some(mayReachApi))) {
         continue; // egress not denied at all: egress-not-default-deny's business

@@ -1,12 +1,13 @@
 import type * as JsYaml from 'js-yaml';
+import { BlockYaml } from './block-yaml';
+import { CoreScalars } from './core-scalars';
 
 /**
  * The fast path for reading YAML manifests: js-yaml's `loadAll` is several
  * times faster than the `yaml` package's document parser on plain
  * manifests (verify reads megabytes of them). It reads with the scalars of
  * the YAML 1.2 core schema exactly as the `yaml` package resolves them
- * (`0o17`, `0x1F`, `1e3`, `.inf`; no `0b`, no signed hex, no timestamps, no
- * `<<` merges), so both parsers give the same objects. The `yaml` package
+ * (`CoreScalars`; no `<<` merges), so both parsers give the same objects. The `yaml` package
  * stays the reference: a text js-yaml refuses (its messages are poorer)
  * and a text that may use aliases (js-yaml shares the aliased node, so an
  * alias bomb would expand in the checks instead of failing at the
@@ -48,15 +49,23 @@ export class YamlDocuments {
    */
   public static loadAllBytes(bytes: Buffer): unknown[] | undefined {
     const out: unknown[] = [];
+    const printable = BlockYaml.isPrintable(bytes);
     let start = 0;
     for (;;) {
       const marker = bytes.indexOf(DOCUMENT_MARKER, start);
       const end = marker < 0 ? bytes.length : marker + 1;
-      const docs = YamlDocuments.loadAll(bytes.toString('utf8', start, end));
-      if (docs === undefined) {
-        return undefined;
+      const text = bytes.toString('utf8', start, end);
+      // Block YAML as cdk8s writes it first (fastest); js-yaml for what it leaves.
+      const block = printable ? BlockYaml.parsePrintable(text) : undefined;
+      if (block !== undefined) {
+        out.push(block);
+      } else {
+        const docs = YamlDocuments.loadAll(text);
+        if (docs === undefined) {
+          return undefined;
+        }
+        for (const doc of docs) out.push(doc);
       }
-      for (const doc of docs) out.push(doc);
       if (marker < 0) {
         return out;
       }
@@ -71,26 +80,12 @@ export class YamlDocuments {
   private static jsYaml(): { module: typeof JsYaml; schema: JsYaml.Schema } {
     if (!YamlDocuments.loaded) {
       const module = require('js-yaml') as typeof JsYaml;
-      // `first`: the characters such a scalar can start with (besides the empty scalar), so most
-      // plain strings (names, labels) are told apart without a regular expression.
-      const scalar = (tag: string, first: string, test: RegExp, construct: (s: string) => unknown): JsYaml.Type =>
-        new module.Type(tag, {
-          kind: 'scalar',
-          resolve: (s: unknown) => typeof s === 'string' && (s.length === 0 || first.includes(s[0])) && test.test(s),
-          construct,
-        });
-      // The `yaml` package's core schema (dist/schema/core and common/null), scalar for scalar.
       const schema = module.FAILSAFE_SCHEMA.extend({
-        implicit: [
-          scalar('tag:yaml.org,2002:null', '~nN', /^(?:~|[Nn]ull|NULL)?$/, () => null),
-          scalar('tag:yaml.org,2002:bool', 'tTfF', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, s => s[0] === 't' || s[0] === 'T'),
-          scalar('tag:yaml.org,2002:int', '-+0123456789', /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/,
-            s => s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10)),
-          scalar('tag:yaml.org,2002:float', '-+.0123456789',
-            /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/,
-            s => s.endsWith('nan') || s.endsWith('NaN') || s.endsWith('NAN') ? NaN
-              : /inf$/i.test(s) ? (s[0] === '-' ? -Infinity : Infinity) : parseFloat(s)),
-        ],
+        implicit: CoreScalars.ALL.map(scalar => new module.Type(scalar.tag, {
+          kind: 'scalar',
+          resolve: (s: unknown) => typeof s === 'string' && CoreScalars.matches(scalar, s),
+          construct: scalar.construct,
+        })),
       });
       YamlDocuments.loaded = { module, schema };
     }
