@@ -29,29 +29,24 @@ export class BlockYaml {
    * Whether UTF-8 `bytes` decode to text `parse` may read: none of the
    * characters YAML forbids in a stream, no tab, no `\r`, no byte-order
    * mark, nothing outside the Basic Multilingual Plane (surrogates). One
-   * pass over the bytes: much faster than a regular expression over the
-   * decoded text.
+   * search per forbidden byte (`indexOf` runs at memory speed): several
+   * times faster than a regular expression over the decoded text.
    */
   public static isPrintable(bytes: Uint8Array): boolean {
-    const n = bytes.length;
-    for (let i = 0; i < n; i++) {
-      const kind = BYTE_KIND[bytes[i]];
-      if (kind === 0) {
-        continue;
-      }
-      if (kind === BAD) {
-        return false;
-      }
-      if (bytes[i] === 0xc2) {
-        // U+0080–U+009F (C1 controls) but U+0085 (NEL).
-        const next = bytes[i + 1];
-        if (next >= 0x80 && next <= 0x9f && next !== 0x85) return false;
-      } else if (bytes[i] === 0xef) {
-        // U+FEFF (EF BB BF), U+FFFE (EF BF BE), U+FFFF (EF BF BF).
-        const b1 = bytes[i + 1];
-        const b2 = bytes[i + 2];
-        if ((b1 === 0xbb && b2 === 0xbf) || (b1 === 0xbf && (b2 === 0xbe || b2 === 0xbf))) return false;
-      }
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (FORBIDDEN_BYTES.some(b => buffer.indexOf(b) >= 0)) {
+      return false;
+    }
+    // U+0080–U+009F (C2 80–9F, C1 controls) but U+0085 (NEL).
+    for (let i = buffer.indexOf(0xc2); i >= 0; i = buffer.indexOf(0xc2, i + 1)) {
+      const next = buffer[i + 1];
+      if (next >= 0x80 && next <= 0x9f && next !== 0x85) return false;
+    }
+    // U+FEFF (EF BB BF), U+FFFE (EF BF BE), U+FFFF (EF BF BF).
+    for (let i = buffer.indexOf(0xef); i >= 0; i = buffer.indexOf(0xef, i + 1)) {
+      const b1 = buffer[i + 1];
+      const b2 = buffer[i + 2];
+      if ((b1 === 0xbb && b2 === 0xbf) || (b1 === 0xbf && (b2 === 0xbe || b2 === 0xbf))) return false;
     }
     return true;
   }
@@ -90,24 +85,15 @@ const OUTSIDE = new Error('outside the block YAML subset');
  */
 const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFEFF\uFFFE\uFFFF\t\r]/;
 
-const BAD = 1;
-const LOOK = 2;
 /**
- * Per UTF-8 byte: 0 fine, BAD (C0 controls but `\n`, tab, `\r`, DEL; 0xED
- * starts an encoded surrogate, 0xF0–0xFF a character outside the Basic
- * Multilingual Plane or an invalid byte), LOOK (0xC2 and 0xEF start the
- * other forbidden characters).
+ * UTF-8 bytes no text `parse` reads contains: C0 controls but `\n` (tab and
+ * `\r` included), DEL, 0xED (an encoded surrogate) and 0xF0–0xFF (a
+ * character outside the Basic Multilingual Plane, or an invalid byte).
  */
-const BYTE_KIND = ((): Uint8Array => {
-  const kinds = new Uint8Array(256);
-  for (let b = 0; b < 0x20; b++) kinds[b] = b === 0x0a ? 0 : BAD;
-  kinds[0x7f] = BAD;
-  kinds[0xed] = BAD;
-  for (let b = 0xf0; b <= 0xff; b++) kinds[b] = BAD;
-  kinds[0xc2] = LOOK;
-  kinds[0xef] = LOOK;
-  return kinds;
-})();
+const FORBIDDEN_BYTES: number[] = [
+  ...Array.from({ length: 0x20 }, (_, b) => b).filter(b => b !== 0x0a), 0x7f, 0xed,
+  ...Array.from({ length: 0x10 }, (_, i) => 0xf0 + i),
+];
 
 /**
  * Keys read here: plain, starting with a letter, digit, `_`, `.` or `/`
