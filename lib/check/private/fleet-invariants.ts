@@ -1,6 +1,6 @@
 import { VerifyRule } from '../verify-rule';
 import { ManifestIndex } from './manifest-index';
-import { verifiedPhases, VerifyContext } from './verify-context';
+import { fleetsByRole, verifiedPhases, VerifyContext } from './verify-context';
 
 /**
  * Conflicts between fleets (the verify side of `AgentFleet.checkTogether`),
@@ -18,14 +18,7 @@ export function checkFleets(ctx: VerifyContext): void {
 
 /** Two fleets (agent namespaces) naming the same Vault role, and so policy, on one Vault. */
 function checkVaultNames(ctx: VerifyContext): void {
-  const all = ctx.clusters ? ctx.clusters.flatMap(k => k.contracts) : ctx.contracts;
-  const fleetsByRole = new Map<string, Set<string>>();
-  for (const c of all) {
-    for (const p of c.phases) {
-      fleetsByRole.set(p.vaultRole, (fleetsByRole.get(p.vaultRole) ?? new Set()).add(c.namespace));
-    }
-  }
-  for (const [role, namespaces] of fleetsByRole) {
+  for (const [role, namespaces] of fleetsByRole(ctx.clusters ? ctx.clusters.flatMap(k => k.contracts) : ctx.contracts)) {
     if (namespaces.size > 1) {
       ctx.report(VerifyRule.VAULT_NAME_SHARED, `vault role "${role}"`,
         `is the Vault role (and policy) of the fleets in namespaces ${[...namespaces].map(n => `"${n}"`).join(', ')}: Vault keeps one policy per name, so one fleet's agents would hold the other's grants`,
@@ -63,7 +56,7 @@ function checkSharedTargets(ctx: VerifyContext): void {
   for (const [ns, fleets] of claims) {
     if (fleets.size > 1) {
       ctx.report(VerifyRule.TARGET_NAMESPACE_SHARED, `Namespace ${ns}`,
-        `target namespace "${ns}"${where} is claimed by the fleets in namespaces ${[...fleets].map(f => `"${f}"`).join(' and ')} (their contracts' targetNamespaces or their phase ServiceAccounts' RoleBindings): two teams' agents would hold RBAC in one namespace, and their RoleBindings (agent-phase-<phase>.<namespace>) replace each other`,
+        `target namespace "${ns}"${where} is claimed by the fleets in namespaces ${[...fleets].map(f => `"${f}"`).join(' and ')} (their contracts' targetNamespaces or their phase ServiceAccounts' RoleBindings): two teams' agents would act in one namespace, and the Roles and RoleBindings both fleets name agent-phase-<phase>.<namespace> would replace each other`,
         'give each target namespace of a cluster to one fleet (AgentFleet / AgentCluster targetNamespaces), regenerate both fleets\' output, and delete the other fleet\'s Roles and RoleBindings there');
     }
   }

@@ -137,12 +137,11 @@ function checkTokenSettings(ctx: VerifyContext, row: VerifiedPhase, role: Terraf
 
 /** The phase roles (Kubernetes and JWT) of the contracts' phases, each found on its contract's mount (`VaultRoleIndex`). */
 function phaseRoles(ctx: VerifyContext): TerraformResource[] {
-  const index = VaultRoleIndex.of(ctx.terraform);
-  const claimed = VaultRoleIndex.claimed(ctx);
+  const index = VaultRoleIndex.of(ctx);
   const out = new Set<TerraformResource>();
   for (const row of verifiedPhases(ctx.contracts)) {
-    const found = index.rolesOf(row, claimed);
-    for (const r of [...(found.kubernetes ? [found.kubernetes] : []), ...found.jwt]) {
+    const found = index.rolesOf(row);
+    for (const r of [...found.kubernetes, ...found.jwt]) {
       out.add(r.resource);
     }
   }
@@ -223,8 +222,7 @@ export function checkLeaseTtls(ctx: VerifyContext): void {
  */
 export function checkVaultRoles(ctx: VerifyContext): void {
   const tf = ctx.terraform;
-  const index = VaultRoleIndex.of(tf);
-  const claimed = VaultRoleIndex.claimed(ctx);
+  const index = VaultRoleIndex.of(ctx);
   const k8sMounts = new Set(tf.resourcesOfType('vault_auth_backend').filter(m => m.attributes.type === 'kubernetes')
     .map(m => String(tf.resolve(m.attributes.path, m.stack))));
   const jwtMounts = new Set(tf.resourcesOfType('vault_jwt_auth_backend').map(m => String(tf.resolve(m.attributes.path, m.stack))));
@@ -236,8 +234,8 @@ export function checkVaultRoles(ctx: VerifyContext): void {
   for (const row of verifiedPhases(ctx.contracts)) {
     const contracts = (contractsOf.get(row.agentNamespace) ?? []).filter(c => row.agents.includes(c.agent));
     const deadline = deadlineOf(contracts);
-    const found = index.rolesOf(row, claimed);
-    const role = found.kubernetes?.resource;
+    const found = index.rolesOf(row);
+    const role = found.kubernetes[0]?.resource;
     if (!role) {
       const there = [...new Set(index.all(K8S_ROLE).filter(r => r.mount === row.vaultAuthMount).map(r => r.name))];
       ctx.report(VerifyRule.VAULT_ROLE_MISSING, `${K8S_ROLE} (role_name "${row.vaultRole}")`,
@@ -246,16 +244,16 @@ export function checkVaultRoles(ctx: VerifyContext): void {
         'create it (AgentVaultTrust / the agent auth construct), or regenerate the contract from the same fleet');
     } else if (found.misplaced) {
       ctx.report(VerifyRule.VAULT_AUTH_MOUNT, role.address,
-        `backend is ${show(found.kubernetes!.mount)} but the contract logs in at auth mount "${row.vaultAuthMount}"`,
+        `backend is ${show(found.kubernetes[0].mount)} but the contract logs in at auth mount "${row.vaultAuthMount}"`,
         `put the role on the Kubernetes auth mount "${row.vaultAuthMount}" (or regenerate the contract)`);
     } else if (!k8sMounts.has(row.vaultAuthMount)) {
       ctx.report(VerifyRule.VAULT_AUTH_MOUNT, role.address,
         `no vault_auth_backend of type "kubernetes" is mounted at "${row.vaultAuthMount}"`,
         `declare the Kubernetes auth mount at path "${row.vaultAuthMount}"`);
     }
-    if (role) {
-      checkKubernetesRole(ctx, row, role, contracts);
-      checkTokenSettings(ctx, row, role, deadline, contracts);
+    for (const k8s of found.kubernetes.map(r => r.resource)) {
+      checkKubernetesRole(ctx, row, k8s, contracts);
+      checkTokenSettings(ctx, row, k8s, deadline, contracts);
     }
     if (row.vaultJwtAuthMount !== undefined) {
       // The Job template sends agents to this mount: it and the phase's role on it must exist.

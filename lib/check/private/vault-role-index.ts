@@ -1,5 +1,5 @@
-import { TerraformOutput, TerraformResource } from '../terraform-output';
-import { VerifiedPhase, VerifyContext } from './verify-context';
+import { TerraformResource } from '../terraform-output';
+import { sharedRoleNames, VerifiedPhase, VerifyContext } from './verify-context';
 
 /** The Terraform types of Vault auth roles a phase logs in with. */
 export const K8S_ROLE = 'vault_kubernetes_auth_backend_role';
@@ -17,11 +17,13 @@ export interface IndexedRole {
 /** The roles a contract phase logs in with, found by (auth mount, role name). */
 export interface PhaseRoles {
   /**
-   * Its Kubernetes auth role: the one on the contract's mount, else a
-   * namesake that is not another phase's role (`misplaced`), else undefined.
+   * Its Kubernetes auth roles: the one(s) on the contract's mount, else a
+   * misplaced namesake (`misplaced`); then namesakes on mounts no verified
+   * phase logs in through (nobody else's, so held to this phase). Empty
+   * when the phase has none.
    */
-  readonly kubernetes?: IndexedRole;
-  /** Whether `kubernetes` sits on another mount than the contract's. */
+  readonly kubernetes: IndexedRole[];
+  /** Whether `kubernetes[0]` sits on another mount than the contract's. */
   readonly misplaced: boolean;
   /** Its JWT roles: on the contract's JWT mount, plus namesakes on mounts no verified phase logs in through. */
   readonly jwt: IndexedRole[];
@@ -37,39 +39,29 @@ export interface PhaseRoles {
  * to another fleet's or cluster's namesake.
  */
 export class VaultRoleIndex {
-  /** Every Kubernetes and JWT auth role of `tf`. */
-  public static of(tf: TerraformOutput): VaultRoleIndex {
-    return new VaultRoleIndex(tf);
+  /** Every Kubernetes and JWT auth role of the output, and the (mount, role) pairs the verified phases claim. */
+  public static of(ctx: VerifyContext): VaultRoleIndex {
+    return new VaultRoleIndex(ctx);
   }
 
-  /** `mount|name` of a role, the key of `claimed` and of the index. */
-  public static key(mount: unknown, name: unknown): string {
+  /** `mount|name` of a role. */
+  private static key(mount: unknown, name: unknown): string {
     return `${String(mount)}|${String(name)}`;
   }
 
+  private readonly byType = new Map<string, { readonly all: IndexedRole[]; readonly byKey: Map<string, IndexedRole[]>; readonly byName: Map<string, IndexedRole[]> }>();
   /**
    * The (mount, role) pairs the verified phases log in with: of every
    * cluster's contracts when several clusters are verified, else of this
    * output's. A namesake on any other mount is nobody's, so it is held to
-   * the phase it is named after.
+   * the phase it is named after ...
    */
-  public static claimed(ctx: VerifyContext): Set<string> {
-    const out = new Set<string>();
-    // Each contract's own phases: verifiedPhases merges a namespace's phase across clusters, keeping one cluster's mounts.
-    for (const c of ctx.clusters ? ctx.clusters.flatMap(k => k.contracts) : ctx.contracts) {
-      for (const p of c.phases) {
-        out.add(VaultRoleIndex.key(p.vaultAuthMount, p.vaultRole));
-        if (p.vaultJwtAuthMount !== undefined) {
-          out.add(VaultRoleIndex.key(p.vaultJwtAuthMount, p.vaultRole));
-        }
-      }
-    }
-    return out;
-  }
+  private readonly claimed = new Set<string>();
+  /** ... unless two fleets name that role (vault-name-shared): then whose it is cannot be told. */
+  private readonly shared: ReadonlySet<string>;
 
-  private readonly byType = new Map<string, { readonly all: IndexedRole[]; readonly byKey: Map<string, IndexedRole[]>; readonly byName: Map<string, IndexedRole[]> }>();
-
-  private constructor(tf: TerraformOutput) {
+  private constructor(ctx: VerifyContext) {
+    const tf = ctx.terraform;
     for (const type of [K8S_ROLE, JWT_ROLE]) {
       const entry = { all: [] as IndexedRole[], byKey: new Map<string, IndexedRole[]>(), byName: new Map<string, IndexedRole[]>() };
       for (const resource of tf.resourcesOfType(type)) {
@@ -80,6 +72,17 @@ export class VaultRoleIndex {
       }
       this.byType.set(type, entry);
     }
+    const contracts = ctx.clusters ? ctx.clusters.flatMap(k => k.contracts) : ctx.contracts;
+    // Each contract's own phases: verifiedPhases merges a namespace's phase across clusters, keeping one cluster's mounts.
+    for (const c of contracts) {
+      for (const p of c.phases) {
+        this.claimed.add(VaultRoleIndex.key(p.vaultAuthMount, p.vaultRole));
+        if (p.vaultJwtAuthMount !== undefined) {
+          this.claimed.add(VaultRoleIndex.key(p.vaultJwtAuthMount, p.vaultRole));
+        }
+      }
+    }
+    this.shared = sharedRoleNames(contracts);
   }
 
   /** Every role of `type`, in output order. */
@@ -99,25 +102,23 @@ export class VaultRoleIndex {
 
   /**
    * The roles of one contract phase. A Kubernetes role missing from its
-   * mount is looked for among namesakes that are no other phase's role (on
-   * a mount no verified phase uses), or that share their mount with a
+   * mount is looked for among namesakes that share their mount with a
    * namesake (one of several clusters' roles moved onto another cluster's
-   * mount): that one is `misplaced`. `claimed` is `VaultRoleIndex.claimed`.
+   * mount), then among strays (on a mount no verified phase uses): that
+   * one is `misplaced`.
    */
-  public rolesOf(row: VerifiedPhase, claimed: ReadonlySet<string>): PhaseRoles {
-    const stray = (r: IndexedRole): boolean => !claimed.has(VaultRoleIndex.key(r.mount, r.name));
+  public rolesOf(row: VerifiedPhase): PhaseRoles {
+    const stray = (r: IndexedRole): boolean => !this.claimed.has(VaultRoleIndex.key(r.mount, r.name)) && !this.shared.has(r.name);
+    const doubled = (r: IndexedRole): boolean => this.on(K8S_ROLE, r.mount, r.name).length > 1;
+    const named = this.named(K8S_ROLE, row.vaultRole);
     const own = this.on(K8S_ROLE, row.vaultAuthMount, row.vaultRole);
-    let kubernetes: IndexedRole | undefined = own[0];
-    if (!kubernetes) {
-      const doubled = (r: IndexedRole): boolean => this.on(K8S_ROLE, r.mount, r.name).length > 1;
-      const candidates = this.named(K8S_ROLE, row.vaultRole).filter(r => stray(r) || doubled(r));
-      kubernetes = candidates.find(doubled) ?? candidates[0];
-    }
+    const misplaced = own.length === 0 ? named.find(r => !stray(r) && doubled(r)) ?? named.find(r => stray(r)) : undefined;
+    const first = own.length > 0 ? own : misplaced ? [misplaced] : [];
     const jwtOwn = row.vaultJwtAuthMount !== undefined ? this.on(JWT_ROLE, row.vaultJwtAuthMount, row.vaultRole) : [];
     return {
-      kubernetes,
-      misplaced: own.length === 0 && kubernetes !== undefined,
-      jwt: [...jwtOwn, ...this.named(JWT_ROLE, row.vaultRole).filter(r => stray(r))],
+      kubernetes: [...first, ...named.filter(r => stray(r) && r !== misplaced)],
+      misplaced: misplaced !== undefined,
+      jwt: [...jwtOwn, ...this.named(JWT_ROLE, row.vaultRole).filter(stray)],
       jwtOnMount: row.vaultJwtAuthMount === undefined || jwtOwn.length > 0,
     };
   }

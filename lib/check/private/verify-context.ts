@@ -142,7 +142,8 @@ export function verifiedPhases(contracts: LauncherContractDocument[]): VerifiedP
  *
  * A Vault role is the phase's when it has the phase's name on one of the
  * phase's auth mounts, or on a mount none of `knownMounts` is (default:
- * the mounts of `contracts`), never another fleet's or cluster's namesake.
+ * the mounts of `contracts`) if no two fleets name that role; never
+ * another fleet's or cluster's namesake.
  */
 export function renderedContracts(contracts: LauncherContractDocument[], manifests: any[], terraform?: TerraformOutput,
   knownMounts?: ReadonlySet<string>): LauncherContractDocument[] {
@@ -159,13 +160,15 @@ export function renderedContracts(contracts: LauncherContractDocument[], manifes
     }
   }
   const known = knownMounts ?? contractMounts(contracts);
+  // A role name two fleets use is nobody's stray (vault-name-shared reports it).
+  const shared = sharedRoleNames(contracts);
   const roles = new Set<string>();
   const strays = new Set<string>();
   for (const r of (terraform?.resources ?? []).filter(x => /_auth_backend_role$/.test(x.type))) {
     const mount = String(terraform!.resolve(r.attributes?.backend, r.stack));
     const name = String(terraform!.resolve(r.attributes?.role_name, r.stack));
     roles.add(`${mount}|${name}`);
-    if (!known.has(mount)) {
+    if (!known.has(mount) && !shared.has(name)) {
       strays.add(name);
     }
   }
@@ -185,6 +188,22 @@ export function renderedContracts(contracts: LauncherContractDocument[], manifes
     const last = top.get(c.namespace)!;
     return last >= c.phases.length - 1 ? c : { ...c, phases: c.phases.slice(0, last + 1) };
   });
+}
+
+/** The agent namespaces (fleets) whose contracts name each Vault role. */
+export function fleetsByRole(contracts: LauncherContractDocument[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const c of contracts) {
+    for (const p of c.phases) {
+      out.set(p.vaultRole, (out.get(p.vaultRole) ?? new Set()).add(c.namespace));
+    }
+  }
+  return out;
+}
+
+/** The Vault role names the contracts of more than one fleet name (`vault-name-shared`). */
+export function sharedRoleNames(contracts: LauncherContractDocument[]): Set<string> {
+  return new Set([...fleetsByRole(contracts)].filter(([, fleets]) => fleets.size > 1).map(([role]) => role));
 }
 
 /** The auth mounts (Kubernetes, and JWT with per-investigation identity) the contracts' phases log in through. */
