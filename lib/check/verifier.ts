@@ -154,7 +154,8 @@ export class Verifier {
    * Verify several clusters' Kubernetes outputs against the one Terraform
    * stack they share: each cluster as `verifyPaths` would (its contracts
    * against that stack), plus the cross-cluster rules (`cluster-missing`,
-   * `cluster-auth-mount-shared`, `vault-name-shared`). A finding that
+   * `cluster-auth-mount-shared`) and those between fleets (`vault-name-shared`
+   * over every cluster, `target-namespace-shared` per cluster). A finding that
    * several clusters' passes report alike (a shared policy, say) is listed
    * once; each finding's message ends with the cluster(s) it was found in.
    */
