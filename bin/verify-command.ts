@@ -45,7 +45,8 @@ Several clusters sharing one Vault (AgentFleet clusters):
   agent-trust verify --cluster <name>=<k8s-dir> [--cluster <name>=<k8s-dir>]… <terraform-dir>
 verify each cluster's output (every subdirectory of <dir> is one cluster,
 named after it) against the one stack, plus the cross-cluster rules
-(cluster-missing, cluster-auth-mount-shared, vault-name-shared).
+(cluster-missing, cluster-auth-mount-shared, vault-name-shared,
+target-namespace-shared).
 
 Flags:
   --format text|json        output format (default text; json: { findings, summary })

@@ -113,6 +113,7 @@ export class TerraformOutput {
   public readonly variables: TerraformVariableInfo[];
   /** Every stack's JSON as read (for scans over the whole document). */
   public readonly documents: any[];
+  private byAddress?: Map<string, TerraformResource[]>;
 
   private constructor(stacks: Array<{ stack: string; json: any }>, source: string) {
     this.source = source;
@@ -172,13 +173,25 @@ export class TerraformOutput {
       if (parts.length !== 3) {
         return current;
       }
-      const target = this.resources.find(r => r.type === parts[0] && r.name === parts[1] && (stack === undefined || r.stack === stack));
+      const target = this.addressed(`${parts[0]}.${parts[1]}`).find(r => stack === undefined || r.stack === stack);
       if (!target || target.attributes[parts[2]] === undefined) {
         return current;
       }
       current = target.attributes[parts[2]];
     }
     return current;
+  }
+
+  /** Resources by `type.name` (every stack), built on first use: `resolve` runs once per reference of every check. */
+  private addressed(typeAndName: string): TerraformResource[] {
+    if (!this.byAddress) {
+      this.byAddress = new Map();
+      for (const r of this.resources) {
+        const key = `${r.type}.${r.name}`;
+        this.byAddress.set(key, [...(this.byAddress.get(key) ?? []), r]);
+      }
+    }
+    return this.byAddress.get(typeAndName) ?? [];
   }
 
   /** The expression inside a whole-string interpolation `${…}`, or undefined for anything else. */

@@ -6,7 +6,7 @@ import { LauncherContract, LauncherContractDocument } from '../model/launcher-co
 import { DenyRule } from '../model/rbac-denylist';
 import { AgentTrustErrors } from '../model/validation';
 import { shapeProblems } from './private/shapes';
-import { ClusterContracts, objectName, renderedContracts, VerifyContext } from './private/verify-context';
+import { ClusterContracts, contractMounts, objectName, renderedContracts, VerifyContext } from './private/verify-context';
 import { agentSummary } from './private/agent-summary';
 import { deadlineOf, tokenTtlBound } from './private/vault-invariants';
 import { VerifyDefaults } from './private/verify-defaults';
@@ -154,7 +154,8 @@ export class Verifier {
    * Verify several clusters' Kubernetes outputs against the one Terraform
    * stack they share: each cluster as `verifyPaths` would (its contracts
    * against that stack), plus the cross-cluster rules (`cluster-missing`,
-   * `cluster-auth-mount-shared`, `vault-name-shared`). A finding that
+   * `cluster-auth-mount-shared`) and those between fleets (`vault-name-shared`
+   * over every cluster, `target-namespace-shared` per cluster). A finding that
    * several clusters' passes report alike (a shared policy, say) is listed
    * once; each finding's message ends with the cluster(s) it was found in.
    */
@@ -189,11 +190,11 @@ export class Verifier {
       Verifier.collect(problems, e, terraformPath);
     }
     problems.throwIfAny(`verify ${(clusters ?? []).map(c => `${c?.name}=${c?.kubernetesPath}`).join(' ')} ${terraformPath}`);
-    const contracts: ClusterContracts[] = inputs.map(x => ({
-      name: x.name,
-      contracts: renderedContracts(Verifier.contractsOf(x.manifests.filter(m => m !== null && typeof m === 'object' && !Array.isArray(m) && shapeProblems(m).length === 0), () => undefined), x.manifests, terraform),
-    }));
-    const reports = inputs.map(x => ({ name: x.name, report: Verifier.run(x.manifests, terraform!, options, x.contractFiles, contracts, x.name) }));
+    const ladders = inputs.map(x => Verifier.contractsOf(x.manifests.filter(m => m !== null && typeof m === 'object' && !Array.isArray(m) && shapeProblems(m).length === 0), () => undefined));
+    // A Vault role on another verified cluster's mount is that cluster's, never a stray of this one.
+    const knownMounts = contractMounts(ladders.flat());
+    const contracts: ClusterContracts[] = inputs.map((x, i) => ({ name: x.name, contracts: renderedContracts(ladders[i], x.manifests, terraform, knownMounts) }));
+    const reports = inputs.map(x => ({ name: x.name, report: Verifier.run(x.manifests, terraform!, options, x.contractFiles, contracts, x.name, knownMounts) }));
     // One finding per (rule, object, message), naming every cluster whose pass found it.
     const merge = <T extends { id: string; object: string; message: string }>(pick: (r: VerifyReport) => T[]): T[] => {
       const out = new Map<string, { item: T; clusters: string[] }>();
@@ -230,7 +231,7 @@ export class Verifier {
   }
 
   private static run(manifests: any[], terraform: TerraformOutput, options: VerifyOptions | undefined, contractFiles: ContractFile[],
-    clusters?: ClusterContracts[], cluster?: string): VerifyReport {
+    clusters?: ClusterContracts[], cluster?: string, knownMounts?: ReadonlySet<string>): VerifyReport {
     const margin = options?.marginSeconds ?? VerifyDefaults.MARGIN_SECONDS;
     const problems = new ProblemCollector();
     if (typeof margin !== 'number' || !Number.isInteger(margin) || margin < 0) {
@@ -282,7 +283,7 @@ export class Verifier {
     Verifier.checkContractFiles(contractFiles, contracts, report);
     const denyIds = DenyRule.all().map(r => r.id);
     const ctx: VerifyContext = {
-      manifests: objects, terraform, contracts: renderedContracts(contracts, objects, terraform), ladderContracts: contracts, marginSeconds: margin, tokenTtlBoundSeconds: bound,
+      manifests: objects, terraform, contracts: renderedContracts(contracts, objects, terraform, knownMounts), ladderContracts: contracts, marginSeconds: margin, tokenTtlBoundSeconds: bound,
       allowDenied: suppressions.filter(x => x.id === VerifyRule.RBAC_DENYLIST.id).flatMap(x => (x.appliesTo ?? []).filter(a => denyIds.includes(a))),
       minEgressPrefixLength: minPrefix,
       report,

@@ -153,6 +153,14 @@ export class VerifyRule {
   public static readonly TARGET_NAMESPACE_PROTECTED = new VerifyRule('target-namespace-protected', VerifySeverity.ERROR,
     'no phase holds Roles in kube-system, kube-public, kube-node-lease, Vault\'s namespace or the egress proxy\'s');
   /**
+   * Two fleets (agent namespaces) claim one target namespace of a cluster:
+   * both contracts list it, or both fleets' phase ServiceAccounts are bound
+   * there. Their agents would share the namespace and their RoleBindings
+   * (`agent-phase-<phase>.<namespace>`) replace each other.
+   */
+  public static readonly TARGET_NAMESPACE_SHARED = new VerifyRule('target-namespace-shared', VerifySeverity.ERROR,
+    'each target namespace of a cluster belongs to one fleet: one fleet\'s contracts list it and only its phase ServiceAccounts are bound there');
+  /**
    * Vault's identity (the subject of the Kubernetes secrets engine's
    * bindings, or any ServiceAccount of Vault's namespace) may mint a token
    * for any ServiceAccount, or write RBAC.
@@ -231,7 +239,7 @@ export class VerifyRule {
       VerifyRule.VAULT_POLICY_SYSTEM, VerifyRule.VAULT_POLICY_GLOB, VerifyRule.VAULT_POLICY_SUDO,
       VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.PHASE_RBAC_MISSING, VerifyRule.KUBERNETES_API_UNREACHABLE,
       VerifyRule.RBAC_DENYLIST,
-      VerifyRule.TARGET_NAMESPACE_PROTECTED, VerifyRule.VAULT_ENGINE_RBAC, VerifyRule.PARAMS_GUARD_MISSING,
+      VerifyRule.TARGET_NAMESPACE_PROTECTED, VerifyRule.TARGET_NAMESPACE_SHARED, VerifyRule.VAULT_ENGINE_RBAC, VerifyRule.PARAMS_GUARD_MISSING,
       VerifyRule.JOB_CONTRACT_GUARD_MISSING, VerifyRule.POD_SECURITY,
       VerifyRule.POD_AUTOMOUNT, VerifyRule.EGRESS_POLICY_MISSING, VerifyRule.EGRESS_NOT_DENIED, VerifyRule.EGRESS_METADATA,
       VerifyRule.EGRESS_INTERNET_WIDE, VerifyRule.EGRESS_DNS_WIDE, VerifyRule.EGRESS_HOSTNAMES_UNENFORCED,

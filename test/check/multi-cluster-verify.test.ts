@@ -33,10 +33,19 @@ describe('agent-trust verify across clusters', () => {
     fs.writeFileSync(path.join(dir, STACK), JSON.stringify(tf));
     return dir;
   }
+  /** Rewrite one fleet's manifests and contract file in one cluster's directory of a copy made by `broken`. */
+  function editFleet(dir: string, cluster: string, fleet: string, edit: (text: string) => string): void {
+    const files = fs.readdirSync(path.join(dir, 'k8s', cluster)).filter(f => f.startsWith(`agent-trust-${fleet}-agents`))
+      .map(f => path.join(dir, 'k8s', cluster, f));
+    const contracts = path.join(dir, 'k8s', cluster, 'contracts');
+    files.push(...fs.readdirSync(contracts).filter(f => f.startsWith(`${fleet}-agents.`)).map(f => path.join(contracts, f)));
+    expect(files.length).toBeGreaterThan(1);
+    for (const file of files) {
+      fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
+    }
+  }
   const inputs = (dir: string, names: string[] = CLUSTERS): VerifyClusterInput[] =>
     names.map(name => ({ name, kubernetesPath: path.join(dir, 'k8s', name) }));
-  const ids = (dir: string, clusters: VerifyClusterInput[] = inputs(dir)): string[] =>
-    Verifier.verifyClusterPaths(clusters, path.join(dir, 'tf')).findings.map(f => f.id);
 
   test('the example as synthesized has no findings', () => {
     const dir = broken();
@@ -90,8 +99,7 @@ describe('agent-trust verify across clusters', () => {
     expect(report.findings[0].message).toMatch(/^cluster "eu-2" logs agent "\w+" in through Vault auth mount "(kubernetes|jwt)-\w+-eu-1", which cluster "eu-1" logs in through too/);
   });
 
-  // Not "exactly": the renamed roles also bind the other fleet's ServiceAccounts, which sa-vault-binding reports (roles are matched by name).
-  test('two fleets naming one Vault role: vault-name-shared, once per shared role', () => {
+  test('two fleets naming one Vault role (each on its own mounts): exactly vault-name-shared, once per shared role', () => {
     const dir = broken();
     // The search fleet's contracts rewritten to the payments fleet's role names, both sides consistent (roles renamed too).
     for (const c of CLUSTERS) {
@@ -105,11 +113,94 @@ describe('agent-trust verify across clusters', () => {
     const stack = path.join(dir, STACK);
     fs.writeFileSync(stack, fs.readFileSync(stack, 'utf8').split('search-agent-phase-').join('payments-agent-phase-'));
     const report = Verifier.verifyClusterPaths(inputs(dir), path.join(dir, 'tf'));
-    const shared = report.findings.filter(f => f.id === 'vault-name-shared');
-    // The rendered phases: payments up to its ceiling read-only (the higher phases have no role to share).
-    expect(shared.map(f => f.object).sort()).toEqual(['read-only', 'shadow'].map(p => `vault role "payments-agent-phase-${p}"`));
-    expect(shared[0].message).toMatch(/of the fleets in namespaces "payments-agents", "search-agents"/);
-    expect(ids(dir)).not.toContain('cluster-missing');
+    // Roles are matched by (mount, name): each fleet's role on its own mount is checked against its own contract only.
+    expect(report.findings.map(f => f.id)).toEqual(['vault-name-shared']);
+    // The rendered phases: search renders shadow only (its ceiling), so shadow is the one role both fleets hold; payments'
+    // read-only role is no identity of search's (it sits on payments' mounts), so search's read-only stays unrendered.
+    expect(report.findings[0].object).toBe('vault role "payments-agent-phase-shadow"');
+    expect(report.findings[0].message).toMatch(/of the fleets in namespaces "payments-agents", "search-agents"/);
+    // One cluster's directory alone holds both fleets' contracts: the same single finding.
+    expect(Verifier.verifyPaths(path.join(dir, 'k8s', 'eu-1'), path.join(dir, 'tf')).findings.map(f => [f.id, f.object]))
+      .toEqual([['vault-name-shared', 'vault role "payments-agent-phase-shadow"']]);
+  });
+
+  test('a role on the contract\'s mount bound to another ServiceAccount, its namesakes on the other clusters\' mounts intact: exactly sa-vault-binding, for that mount', () => {
+    let address = '';
+    const dir = broken(tf => {
+      const [id, role] = Object.entries<any>(tf.resource.vault_kubernetes_auth_backend_role)
+        .find(([, r]) => r.role_name === 'payments-agent-phase-read-only' && r.backend.includes('us-1'))!;
+      role.bound_service_account_names = ['agent-phase-shadow'];
+      address = `vault_kubernetes_auth_backend_role.${id}`;
+    });
+    const report = Verifier.verifyClusterPaths(inputs(dir), path.join(dir, 'tf'));
+    expect(report.findings.map(f => [f.id, f.object])).toEqual([['sa-vault-binding', address]]);
+    expect(report.findings[0].message).toMatch(/^bound_service_account_names is \["agent-phase-shadow"\] but phase "read-only" runs as exactly \["agent-phase-read-only"\] \(cluster us-1\)$/);
+  });
+
+  test('a JWT role on the contract\'s JWT mount bound to another subject: exactly sa-vault-binding, for that mount', () => {
+    let address = '';
+    const dir = broken(tf => {
+      const [id, role] = Object.entries<any>(tf.resource.vault_jwt_auth_backend_role)
+        .find(([, r]) => r.role_name === 'search-agent-phase-shadow' && r.backend.includes('ap-1'))!;
+      role.bound_claims = { sub: 'system:serviceaccount:payments-agents:agent-phase-shadow' };
+      address = `vault_jwt_auth_backend_role.${id}`;
+    });
+    const report = Verifier.verifyClusterPaths(inputs(dir), path.join(dir, 'tf'));
+    expect(report.findings.map(f => [f.id, f.object])).toEqual([['sa-vault-binding', address]]);
+    expect(report.findings[0].message).toMatch(/"system:serviceaccount:search-agents:agent-phase-shadow" \(cluster ap-1\)$/);
+  });
+
+  test('a target namespace claimed by two fleets in one cluster: exactly target-namespace-shared, for that cluster and namespace', () => {
+    const dir = broken();
+    // The search team's eu-1 output rendered with payments' "ledger" in place of "indexer" (contract, Role and RoleBinding alike).
+    editFleet(dir, 'eu-1', 'search', text => text.split('indexer').join('ledger'));
+    const report = Verifier.verifyClusterPaths(inputs(dir), path.join(dir, 'tf'));
+    expect(report.findings.map(f => [f.id, f.object])).toEqual([['target-namespace-shared', 'Namespace ledger']]);
+    expect(report.findings[0].message).toMatch(/^target namespace "ledger" of cluster "eu-1" is claimed by the fleets in namespaces "payments-agents" and "search-agents"/);
+    expect(report.findings[0].fix).toMatch(/give each target namespace of a cluster to one fleet/);
+    // The cluster's directory alone (one output, two fleets): the same finding.
+    const single = Verifier.verifyPaths(path.join(dir, 'k8s', 'eu-1'), path.join(dir, 'tf'));
+    expect(single.findings.map(f => [f.id, f.object])).toEqual([['target-namespace-shared', 'Namespace ledger']]);
+    expect(single.findings[0].message).toMatch(/^target namespace "ledger" is claimed by/);
+  });
+
+  test('target namespaces shared in two clusters: one target-namespace-shared per cluster and namespace', () => {
+    const dir = broken();
+    editFleet(dir, 'eu-1', 'search', text => text.split('indexer').join('ledger'));
+    editFleet(dir, 'us-1', 'search', text => text.split('indexer').join('payments'));
+    const report = Verifier.verifyClusterPaths(inputs(dir), path.join(dir, 'tf'));
+    expect(report.findings.map(f => [f.id, f.object])).toEqual([
+      ['target-namespace-shared', 'Namespace ledger'], ['target-namespace-shared', 'Namespace payments']]);
+    expect(report.findings.map(f => /of cluster "([\w-]+)"/.exec(f.message)?.[1])).toEqual(['eu-1', 'us-1']);
+  });
+
+  test('another fleet\'s phase ServiceAccount bound in a fleet\'s target namespace: exactly target-namespace-shared', () => {
+    const dir = broken();
+    editFleet(dir, 'eu-1', 'search', text => (text.includes('kind: RoleBinding') ? `${text}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: search-shadow-reads-payments
+  namespace: payments
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: agent-phase-shadow.payments
+subjects:
+  - kind: ServiceAccount
+    name: agent-phase-shadow
+    namespace: search-agents
+` : text));
+    const report = Verifier.verifyPaths(path.join(dir, 'k8s', 'eu-1'), path.join(dir, 'tf'));
+    expect(report.findings.map(f => [f.id, f.object])).toEqual([['target-namespace-shared', 'Namespace payments']]);
+    expect(report.findings[0].message).toContain('"payments-agents" and "search-agents"');
+  });
+
+  test('each cluster directory alone against the stack verifies clean (two fleets in one output, roles of the other clusters beside)', () => {
+    const dir = broken();
+    for (const c of CLUSTERS) {
+      expect({ c, findings: Verifier.verifyPaths(path.join(dir, 'k8s', c), path.join(dir, 'tf')).findings }).toEqual({ c, findings: [] });
+    }
   });
 
   test('the CLI: --clusters <dir> and --cluster <name>=<dir>; a cluster left out is a finding (exit 1); bad flags are usage errors', () => {

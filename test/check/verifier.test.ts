@@ -730,9 +730,10 @@ const CASES: Case[] = [
 
 describe('each broken invariant yields exactly its finding', () => {
   test('every rule is covered by at least one case below', () => {
-    // The cross-cluster rules need several cluster directories: their break cases are in multi-cluster-verify.test.ts.
+    // The rules between fleets or clusters need two fleets or several cluster directories (the default example has one
+    // fleet): their break cases are in multi-cluster-verify.test.ts.
     const covered = new Set([...CASES.map(c => c.id), 'admission-not-enforced', 'check-error',
-      'cluster-missing', 'cluster-auth-mount-shared', 'vault-name-shared']);
+      'cluster-missing', 'cluster-auth-mount-shared', 'vault-name-shared', 'target-namespace-shared']);
     expect(VerifyRule.all().map(r => r.id).filter(id => !covered.has(id))).toEqual([]);
   });
 
@@ -769,6 +770,41 @@ describe('each broken invariant yields exactly its finding', () => {
       const report = verifyEdited(out => chosen.forEach(c => c.edit(out)));
       expect(ids(report).sort()).toEqual([...new Set(chosen.map(c => c.id))].sort());
     }), { numRuns: 25 });
+  });
+
+  describe('Vault roles are found by (auth mount, name)', () => {
+    /** A copy of the phase's Kubernetes role on another auth mount (and that mount), edited by `edit`; returns both addresses. */
+    function copyRole(out: ParsedOutput, phase: string, edit: (copy: any) => void = () => undefined): { original: string; copy: string } {
+      const r = role(out, phase);
+      const mounts = out.terraform.resource.vault_auth_backend;
+      mounts.elsewhere = { ...Object.values<any>(mounts)[0], path: 'kubernetes-elsewhere' };
+      const copy = { ...clone(r.attrs), backend: '${vault_auth_backend.elsewhere.path}' };
+      edit(copy);
+      out.terraform.resource.vault_kubernetes_auth_backend_role[`copy_${phase}`] = copy;
+      return { original: r.address, copy: `vault_kubernetes_auth_backend_role.copy_${phase}` };
+    }
+
+    test('a faithful namesake on a mount no contract uses is no finding', () => {
+      expect(verifyEdited(out => { copyRole(out, 'read-only'); }).findings).toEqual([]);
+    });
+
+    test('the role on the contract\'s mount bound to another ServiceAccount, a faithful namesake elsewhere: exactly sa-vault-binding for the contract\'s mount', () => {
+      let original = '';
+      const report = verifyEdited(out => {
+        const r = role(out, 'read-only');
+        original = copyRole(out, 'read-only').original;
+        r.attrs.bound_service_account_names = ['agent-phase-autonomous'];
+      });
+      expect(report.findings.map(f => [f.id, f.object])).toEqual([['sa-vault-binding', original]]);
+    });
+
+    test('a namesake on a mount no contract uses bound to every namespace: exactly sa-vault-binding for it (it grants the phase\'s policy)', () => {
+      let copy = '';
+      const report = verifyEdited(out => {
+        copy = copyRole(out, 'read-only', c => { c.bound_service_account_namespaces = ['*']; }).copy;
+      });
+      expect(report.findings.map(f => [f.id, f.object])).toEqual([['sa-vault-binding', copy]]);
+    });
   });
 
   test('a policy dropping a direction is not a finding while another selecting policy still denies it (policies add up)', () => {

@@ -8,9 +8,8 @@ import { contractObject } from './k8s-invariants';
 import { ladderSteps, VerifiedPhase, verifiedPhases, show, ttlSeconds, VerifyContext, forEachScalar } from './verify-context';
 import { InputRules } from '../../model/private/input-rules';
 import { VerifyDefaults } from './verify-defaults';
+import { JWT_ROLE, K8S_ROLE, VaultRoleIndex } from './vault-role-index';
 
-const K8S_ROLE = 'vault_kubernetes_auth_backend_role';
-const JWT_ROLE = 'vault_jwt_auth_backend_role';
 const TTL_KEY = /(^|_)ttl(_seconds)?$/;
 const RENEW_SELF = 'auth/token/renew-self';
 const REVOKE_SELF = 'auth/token/revoke-self';
@@ -136,12 +135,17 @@ function checkTokenSettings(ctx: VerifyContext, row: VerifiedPhase, role: Terraf
   }
 }
 
-/** The phase roles (Kubernetes and JWT) of the contracts' phases. */
+/** The phase roles (Kubernetes and JWT) of the contracts' phases, each found on its contract's mount (`VaultRoleIndex`). */
 function phaseRoles(ctx: VerifyContext): TerraformResource[] {
-  const tf = ctx.terraform;
-  const names = verifiedPhases(ctx.contracts).map(r => r.vaultRole);
-  return [...tf.resourcesOfType(K8S_ROLE), ...tf.resourcesOfType(JWT_ROLE)]
-    .filter(r => names.includes(tf.resolve(r.attributes.role_name, r.stack)));
+  const index = VaultRoleIndex.of(ctx);
+  const out = new Set<TerraformResource>();
+  for (const row of verifiedPhases(ctx.contracts)) {
+    const found = index.rolesOf(row);
+    for (const r of [...found.kubernetes, ...found.jwt]) {
+      out.add(r.resource);
+    }
+  }
+  return [...out];
 }
 
 /**
@@ -212,76 +216,49 @@ export function checkLeaseTtls(ctx: VerifyContext): void {
  * ServiceAccount and namespace, accepting exactly the Job token's audience,
  * with the phase's policy only. JWT roles of the same name (optional
  * per-investigation identity) are held to the same binding and audience.
+ * A role is found by (auth mount, name), as Vault identifies it, so
+ * fleets and clusters sharing a role name on their own mounts are checked
+ * each against its own role (`VaultRoleIndex`).
  */
 export function checkVaultRoles(ctx: VerifyContext): void {
   const tf = ctx.terraform;
-  const roles = tf.resourcesOfType(K8S_ROLE);
-  const authMounts = tf.resourcesOfType('vault_auth_backend');
-  const jwtMounts = tf.resourcesOfType('vault_jwt_auth_backend').map(m => tf.resolve(m.attributes.path, m.stack));
+  const index = VaultRoleIndex.of(ctx);
+  const k8sMounts = new Set(tf.resourcesOfType('vault_auth_backend').filter(m => m.attributes.type === 'kubernetes')
+    .map(m => String(tf.resolve(m.attributes.path, m.stack))));
+  const jwtMounts = new Set(tf.resourcesOfType('vault_jwt_auth_backend').map(m => String(tf.resolve(m.attributes.path, m.stack))));
   const missingJwtMounts = new Set<string>();
+  const contractsOf = new Map<string, LauncherContractDocument[]>();
+  for (const c of ctx.contracts) {
+    contractsOf.set(c.namespace, [...(contractsOf.get(c.namespace) ?? []), c]);
+  }
   for (const row of verifiedPhases(ctx.contracts)) {
-    const contracts = ctx.contracts.filter(c => c.namespace === row.agentNamespace && row.agents.includes(c.agent));
+    const contracts = (contractsOf.get(row.agentNamespace) ?? []).filter(c => row.agents.includes(c.agent));
     const deadline = deadlineOf(contracts);
-    const named = roles.filter(r => tf.resolve(r.attributes.role_name, r.stack) === row.vaultRole);
-    if (named.length === 0) {
-      const others = roles.map(r => tf.resolve(r.attributes.role_name, r.stack));
+    const found = index.rolesOf(row);
+    const role = found.kubernetes[0]?.resource;
+    if (!role) {
+      const there = [...new Set(index.all(K8S_ROLE).filter(r => r.mount === row.vaultAuthMount).map(r => r.name))];
       ctx.report(VerifyRule.VAULT_ROLE_MISSING, `${K8S_ROLE} (role_name "${row.vaultRole}")`,
-        `phase "${row.name}" logs in with Vault role "${row.vaultRole}" but the Terraform output has no such Kubernetes auth role`
-          + (others.length ? ` (roles found: ${others.join(', ')})` : ''),
+        `phase "${row.name}" logs in with Vault role "${row.vaultRole}" at auth mount "${row.vaultAuthMount}" but the Terraform output has no such Kubernetes auth role there`
+          + (there.length ? ` (roles found there: ${there.join(', ')})` : ''),
         'create it (AgentVaultTrust / the agent auth construct), or regenerate the contract from the same fleet');
-      continue;
-    }
-    const onMount = named.filter(r => tf.resolve(r.attributes.backend, r.stack) === row.vaultAuthMount);
-    if (onMount.length === 0) {
-      // With several clusters the same role exists on every cluster's mount: the misplaced one shares its mount with a namesake.
-      const mountOf = (r: TerraformResource): unknown => tf.resolve(r.attributes.backend, r.stack);
-      const wrong = named.find(r => named.filter(o => mountOf(o) === mountOf(r)).length > 1) ?? named[0];
-      ctx.report(VerifyRule.VAULT_AUTH_MOUNT, wrong.address,
-        `backend is ${show(mountOf(wrong))} but the contract logs in at auth mount "${row.vaultAuthMount}"`,
+    } else if (found.misplaced) {
+      ctx.report(VerifyRule.VAULT_AUTH_MOUNT, role.address,
+        `backend is ${show(found.kubernetes[0].mount)} but the contract logs in at auth mount "${row.vaultAuthMount}"`,
         `put the role on the Kubernetes auth mount "${row.vaultAuthMount}" (or regenerate the contract)`);
-    } else if (!authMounts.some(m => tf.resolve(m.attributes.path, m.stack) === row.vaultAuthMount && m.attributes.type === 'kubernetes')) {
-      ctx.report(VerifyRule.VAULT_AUTH_MOUNT, onMount[0].address,
+    } else if (!k8sMounts.has(row.vaultAuthMount)) {
+      ctx.report(VerifyRule.VAULT_AUTH_MOUNT, role.address,
         `no vault_auth_backend of type "kubernetes" is mounted at "${row.vaultAuthMount}"`,
         `declare the Kubernetes auth mount at path "${row.vaultAuthMount}"`);
     }
-    const role = onMount[0] ?? named[0];
-    const a = role.attributes;
-    const names = list(a.bound_service_account_names);
-    const namespaces = list(a.bound_service_account_namespaces);
-    if (!(names.length === 1 && names[0] === row.serviceAccount)) {
-      ctx.report(VerifyRule.SA_VAULT_BINDING, role.address,
-        `bound_service_account_names is ${show(a.bound_service_account_names)} but phase "${row.name}" runs as exactly ["${row.serviceAccount}"]`,
-        `set bound_service_account_names: ["${row.serviceAccount}"]`);
+    for (const k8s of found.kubernetes.map(r => r.resource)) {
+      checkKubernetesRole(ctx, row, k8s, contracts);
+      checkTokenSettings(ctx, row, k8s, deadline, contracts);
     }
-    if (!(namespaces.length === 1 && namespaces[0] === row.agentNamespace)) {
-      ctx.report(VerifyRule.SA_VAULT_BINDING, role.address,
-        `bound_service_account_namespaces is ${show(a.bound_service_account_namespaces)} but the agents run in exactly ["${row.agentNamespace}"]`,
-        `set bound_service_account_namespaces: ["${row.agentNamespace}"]`);
-    }
-    for (const c of contracts) {
-      const audiences = tokenAudiences(c);
-      if (audiences.length === 0) {
-        ctx.report(VerifyRule.TOKEN_AUDIENCE, contractObject(c),
-          'the Job template has no projected serviceAccountToken with an audience, so the agent cannot log in to Vault with an audience-bound token',
-          `add a projected serviceAccountToken with audience ${show(a.audience ?? TrustNames.VAULT_AUDIENCE)}`);
-      } else if (typeof a.audience !== 'string' || a.audience === '') {
-        ctx.report(VerifyRule.TOKEN_AUDIENCE, role.address,
-          `audience is ${show(a.audience)}: the role accepts tokens minted for any audience, including Kubernetes API tokens (agent "${c.agent}"'s Vault token is issued for ${show(audiences)})`,
-          `set audience to the projected token's audience ${show(audiences[0])}`);
-      } else if (!audiences.includes(a.audience)) {
-        ctx.report(VerifyRule.TOKEN_AUDIENCE, role.address,
-          `audience is ${show(a.audience)} but agent "${c.agent}"'s Job tokens are issued for ${show(audiences)}`,
-          `make the role's audience and the projected token's audience the same value (default ${show(TrustNames.VAULT_AUDIENCE)})`);
-      }
-    }
-    checkTokenSettings(ctx, row, role, deadline, contracts);
-
     if (row.vaultJwtAuthMount !== undefined) {
       // The Job template sends agents to this mount: it and the phase's role on it must exist.
       const jwtMount = row.vaultJwtAuthMount;
-      const onJwtMount = tf.resourcesOfType(JWT_ROLE).filter(r => tf.resolve(r.attributes.role_name, r.stack) === row.vaultRole
-        && tf.resolve(r.attributes.backend, r.stack) === jwtMount);
-      if (!jwtMounts.includes(jwtMount)) {
+      if (!jwtMounts.has(jwtMount)) {
         // Once per mount, not once per phase.
         if (!missingJwtMounts.has(jwtMount)) {
           missingJwtMounts.add(jwtMount);
@@ -289,13 +266,13 @@ export function checkVaultRoles(ctx: VerifyContext): void {
             `the contract sends agents to JWT auth mount "${jwtMount}" but no vault_jwt_auth_backend is mounted there`,
             'configure investigationIdentity on the Vault side, or remove vault.investigationIdentityMountPath from the fleet');
         }
-      } else if (onJwtMount.length === 0) {
+      } else if (!found.jwtOnMount) {
         ctx.report(VerifyRule.VAULT_ROLE_MISSING, `${JWT_ROLE} (role_name "${row.vaultRole}")`,
           `phase "${row.name}" logs in with role "${row.vaultRole}" on JWT mount "${jwtMount}" but that mount has no such role`,
           'create it (AgentVaultAuth with investigationIdentity), or regenerate the contract from the same fleet');
       }
     }
-    for (const jwt of tf.resourcesOfType(JWT_ROLE).filter(r => tf.resolve(r.attributes.role_name, r.stack) === row.vaultRole)) {
+    for (const jwt of found.jwt.map(r => r.resource)) {
       const sub = `system:serviceaccount:${row.agentNamespace}:${row.serviceAccount}`;
       if (jwt.attributes.bound_claims?.sub !== sub) {
         ctx.report(VerifyRule.SA_VAULT_BINDING, jwt.address, `bound_claims.sub is ${show(jwt.attributes.bound_claims?.sub)} but phase "${row.name}" tokens have sub "${sub}"`,
@@ -310,6 +287,39 @@ export function checkVaultRoles(ctx: VerifyContext): void {
         }
       }
       checkTokenSettings(ctx, row, jwt, deadline, contracts);
+    }
+  }
+}
+
+/** A phase's Kubernetes auth role: bound to exactly its ServiceAccount and namespace, accepting exactly the Job token's audience. */
+function checkKubernetesRole(ctx: VerifyContext, row: VerifiedPhase, role: TerraformResource, contracts: LauncherContractDocument[]): void {
+  const a = role.attributes;
+  const names = list(a.bound_service_account_names);
+  const namespaces = list(a.bound_service_account_namespaces);
+  if (!(names.length === 1 && names[0] === row.serviceAccount)) {
+    ctx.report(VerifyRule.SA_VAULT_BINDING, role.address,
+      `bound_service_account_names is ${show(a.bound_service_account_names)} but phase "${row.name}" runs as exactly ["${row.serviceAccount}"]`,
+      `set bound_service_account_names: ["${row.serviceAccount}"]`);
+  }
+  if (!(namespaces.length === 1 && namespaces[0] === row.agentNamespace)) {
+    ctx.report(VerifyRule.SA_VAULT_BINDING, role.address,
+      `bound_service_account_namespaces is ${show(a.bound_service_account_namespaces)} but the agents run in exactly ["${row.agentNamespace}"]`,
+      `set bound_service_account_namespaces: ["${row.agentNamespace}"]`);
+  }
+  for (const c of contracts) {
+    const audiences = tokenAudiences(c);
+    if (audiences.length === 0) {
+      ctx.report(VerifyRule.TOKEN_AUDIENCE, contractObject(c),
+        'the Job template has no projected serviceAccountToken with an audience, so the agent cannot log in to Vault with an audience-bound token',
+        `add a projected serviceAccountToken with audience ${show(a.audience ?? TrustNames.VAULT_AUDIENCE)}`);
+    } else if (typeof a.audience !== 'string' || a.audience === '') {
+      ctx.report(VerifyRule.TOKEN_AUDIENCE, role.address,
+        `audience is ${show(a.audience)}: the role accepts tokens minted for any audience, including Kubernetes API tokens (agent "${c.agent}"'s Vault token is issued for ${show(audiences)})`,
+        `set audience to the projected token's audience ${show(audiences[0])}`);
+    } else if (!audiences.includes(a.audience)) {
+      ctx.report(VerifyRule.TOKEN_AUDIENCE, role.address,
+        `audience is ${show(a.audience)} but agent "${c.agent}"'s Job tokens are issued for ${show(audiences)}`,
+        `make the role's audience and the projected token's audience the same value (default ${show(TrustNames.VAULT_AUDIENCE)})`);
     }
   }
 }
@@ -430,35 +440,44 @@ export function checkPolicies(ctx: VerifyContext): void {
       }
     }
   }
-  const rows = verifiedPhases(ctx.contracts);
-  for (const row of rows) {
-    const name = row.vaultPolicy;
-    const policy = parsed.find(p => p.name === name);
-    if (!policy) {
-      if (!tf.resourcesOfType('vault_policy').some(r => String(tf.resolve(r.attributes.name, r.stack)) === name)) {
-        ctx.report(VerifyRule.VAULT_POLICY_MISSING, `vault_policy (name "${name}")`, `phase "${row.name}" has no Vault policy "${name}", so its tokens grant nothing it is meant to`,
-          'create it (TrustPhasePolicy creates one per phase)');
-      }
-      continue;
+  // Vault keeps one policy per name: rows of several fleets naming one policy (vault-name-shared) are checked against what any of them declares.
+  const rowsOf = new Map<string, VerifiedPhase[]>();
+  for (const row of verifiedPhases(ctx.contracts)) {
+    rowsOf.set(row.vaultPolicy, [...(rowsOf.get(row.vaultPolicy) ?? []), row]);
+  }
+  const byName = new Map<string, ParsedPolicy[]>();
+  for (const p of parsed) {
+    byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  }
+  const named = new Set(tf.resourcesOfType('vault_policy').map(r => String(tf.resolve(r.attributes.name, r.stack))));
+  for (const [name, rows] of rowsOf) {
+    const phases = [...new Set(rows.map(r => `"${r.name}"`))].join(', ');
+    const policies = byName.get(name) ?? [];
+    if (!named.has(name)) {
+      ctx.report(VerifyRule.VAULT_POLICY_MISSING, `vault_policy (name "${name}")`, `phase ${phases} has no Vault policy "${name}", so its tokens grant nothing it is meant to`,
+        'create it (TrustPhasePolicy creates one per phase)');
     }
-    for (const [self, rule, what] of [[RENEW_SELF, VerifyRule.TOKEN_RENEWAL, 'renew'], [REVOKE_SELF, VerifyRule.TOKEN_REVOKE, 'revoke']] as const) {
-      if (!(policy.paths.get(self) ?? []).includes('update')) {
-        ctx.report(rule, policy.resource.address,
-          `policy "${name}" grants ${show(policy.paths.get(self) ?? [])} on "${self}": phase "${row.name}" agents cannot ${what} their own token`,
-          `grant ["update"] on "${self}" (VaultPolicyDocument.TOKEN_SELF_RULES)`);
+    const declared = new Set(rows.flatMap(r => r.vaultPaths));
+    for (const policy of policies) {
+      for (const [self, rule, what] of [[RENEW_SELF, VerifyRule.TOKEN_RENEWAL, 'renew'], [REVOKE_SELF, VerifyRule.TOKEN_REVOKE, 'revoke']] as const) {
+        if (!(policy.paths.get(self) ?? []).includes('update')) {
+          ctx.report(rule, policy.resource.address,
+            `policy "${name}" grants ${show(policy.paths.get(self) ?? [])} on "${self}": phase ${phases} agents cannot ${what} their own token`,
+            `grant ["update"] on "${self}" (VaultPolicyDocument.TOKEN_SELF_RULES)`);
+        }
       }
-    }
-    for (const [p, caps] of policy.paths) {
-      if (!row.vaultPaths.includes(p) && !VaultPathRules.isTokenSelfPath(p) && !flagged.has(`${policy.resource.address}|${p}`)) {
-        ctx.report(VerifyRule.VAULT_POLICY_UNDECLARED, policy.resource.address,
-          `policy "${name}" grants ${show(caps)} on "${p}", which phase "${row.name}"'s contract does not list (the promotion report a reviewer signs never shows it)`,
-          'remove the path, or declare it in the fleet so the contract and report list it');
+      for (const [p, caps] of policy.paths) {
+        if (!declared.has(p) && !VaultPathRules.isTokenSelfPath(p) && !flagged.has(`${policy.resource.address}|${p}`)) {
+          ctx.report(VerifyRule.VAULT_POLICY_UNDECLARED, policy.resource.address,
+            `policy "${name}" grants ${show(caps)} on "${p}", which phase ${phases}'s contract does not list (the promotion report a reviewer signs never shows it)`,
+            'remove the path, or declare it in the fleet so the contract and report list it');
+        }
       }
     }
   }
   for (const step of ladderSteps(ctx.contracts)) {
-    const lower = parsed.find(p => p.name === step.lowerPolicy);
-    const higher = parsed.find(p => p.name === step.higherPolicy);
+    const lower = byName.get(step.lowerPolicy)?.[0];
+    const higher = byName.get(step.higherPolicy)?.[0];
     if (!lower || !higher) {
       continue;
     }

@@ -139,8 +139,14 @@ export function verifiedPhases(contracts: LauncherContractDocument[]): VerifiedP
  * role, so a partly removed higher phase is still reported. A contract
  * still lists the whole ladder (promotion criteria, ranks); a phase above
  * every ceiling with no identity at all has nothing to check.
+ *
+ * A Vault role is the phase's when it has the phase's name on one of the
+ * phase's auth mounts, or on a mount none of `knownMounts` is (default:
+ * the mounts of `contracts`) if no two fleets name that role; never
+ * another fleet's or cluster's namesake.
  */
-export function renderedContracts(contracts: LauncherContractDocument[], manifests: any[], terraform?: TerraformOutput): LauncherContractDocument[] {
+export function renderedContracts(contracts: LauncherContractDocument[], manifests: any[], terraform?: TerraformOutput,
+  knownMounts?: ReadonlySet<string>): LauncherContractDocument[] {
   const present = new Set<string>();
   for (const m of manifests) {
     const ns = m?.metadata?.namespace;
@@ -153,12 +159,26 @@ export function renderedContracts(contracts: LauncherContractDocument[], manifes
       }
     }
   }
-  const roles = new Set((terraform?.resources ?? []).filter(r => /_auth_backend_role$/.test(r.type)).map(r => String(r.attributes?.role_name)));
+  const known = knownMounts ?? contractMounts(contracts);
+  // A role name two fleets use is nobody's stray (vault-name-shared reports it).
+  const shared = sharedRoleNames(contracts);
+  const roles = new Set<string>();
+  const strays = new Set<string>();
+  for (const r of (terraform?.resources ?? []).filter(x => /_auth_backend_role$/.test(x.type))) {
+    const mount = String(terraform!.resolve(r.attributes?.backend, r.stack));
+    const name = String(terraform!.resolve(r.attributes?.role_name, r.stack));
+    roles.add(`${mount}|${name}`);
+    if (!known.has(mount) && !shared.has(name)) {
+      strays.add(name);
+    }
+  }
+  const hasRole = (p: LauncherContractDocument['phases'][number]): boolean => strays.has(p.vaultRole)
+    || roles.has(`${p.vaultAuthMount}|${p.vaultRole}`) || (p.vaultJwtAuthMount !== undefined && roles.has(`${p.vaultJwtAuthMount}|${p.vaultRole}`));
   const top = new Map<string, number>();
   for (const c of contracts) {
     let rank = c.phases.findIndex(p => p.name === c.ceiling);
     c.phases.forEach((p, i) => {
-      if (present.has(`${c.namespace}/${p.serviceAccount}`) || roles.has(p.vaultRole)) {
+      if (present.has(`${c.namespace}/${p.serviceAccount}`) || hasRole(p)) {
         rank = Math.max(rank, i);
       }
     });
@@ -168,6 +188,36 @@ export function renderedContracts(contracts: LauncherContractDocument[], manifes
     const last = top.get(c.namespace)!;
     return last >= c.phases.length - 1 ? c : { ...c, phases: c.phases.slice(0, last + 1) };
   });
+}
+
+/** The agent namespaces (fleets) whose contracts name each Vault role. */
+export function fleetsByRole(contracts: LauncherContractDocument[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const c of contracts) {
+    for (const p of c.phases) {
+      out.set(p.vaultRole, (out.get(p.vaultRole) ?? new Set()).add(c.namespace));
+    }
+  }
+  return out;
+}
+
+/** The Vault role names the contracts of more than one fleet name (`vault-name-shared`). */
+export function sharedRoleNames(contracts: LauncherContractDocument[]): Set<string> {
+  return new Set([...fleetsByRole(contracts)].filter(([, fleets]) => fleets.size > 1).map(([role]) => role));
+}
+
+/** The auth mounts (Kubernetes, and JWT with per-investigation identity) the contracts' phases log in through. */
+export function contractMounts(contracts: LauncherContractDocument[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of contracts) {
+    for (const p of c.phases) {
+      out.add(p.vaultAuthMount);
+      if (p.vaultJwtAuthMount !== undefined) {
+        out.add(p.vaultJwtAuthMount);
+      }
+    }
+  }
+  return out;
 }
 
 /** Two consecutive phases of a ladder, with the Vault policies their contract rows name. */

@@ -2,6 +2,7 @@ import { ADMISSION_CHECK } from './admission';
 import { ADMISSION_GUARDS_CHECK } from './admission-guards';
 import { CLUSTERS_CHECK } from './clusters';
 import { EGRESS_BREADTH_CHECK } from './egress-breadth';
+import { FLEETS_CHECK } from './fleets';
 import { HOSTNAME_ENFORCEMENT_CHECK } from './hostname-enforcement';
 import { JOB_CONTRACT_GUARD_CHECK } from './job-contract-guard';
 import { JOB_DEADLINE_CHECK } from './job-deadline';
@@ -55,5 +56,6 @@ export const VERIFY_CHECKS: VerifyCheck[] = [
   SECRET_OBJECTS_CHECK,
   TERRAFORM_SECRETS_CHECK,
   MANIFEST_SECRETS_CHECK,
+  FLEETS_CHECK,
   CLUSTERS_CHECK,
 ];
