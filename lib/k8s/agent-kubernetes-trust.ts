@@ -8,8 +8,13 @@ import { LadderServiceAccounts } from './ladder-service-accounts';
 import { LauncherAccess } from './launcher-access';
 import { EgressProxyAllowlist } from './egress-proxy-allowlist';
 import { PhaseNetworkPolicy } from './phase-network-policy';
+import { pathOf } from './private/k8s-util';
 import { AdmissionApiVersion, AdmissionEnforcement, TrustPhaseAdmission } from './trust-phase-admission';
 import { VaultKubernetesEngineAccess } from './vault-kubernetes-engine-access';
+import { ProblemCollector } from '../model/private/problem-collector';
+
+/** Roots whose fleets are already checked against each other (by their first AgentKubernetesTrust). */
+const CHECKED_ROOTS = new WeakSet<Construct>();
 
 /** Props of `AgentKubernetesTrust`. */
 export interface AgentKubernetesTrustProps {
@@ -125,10 +130,19 @@ export class AgentKubernetesTrust extends Construct {
   public readonly vaultEngineAccess: VaultKubernetesEngineAccess[];
   /** The egress proxy's hostname allowlist, when the fleet enforces hostnames through a proxy. */
   public readonly egressProxyAllowlist?: EgressProxyAllowlist;
+  /** The fleet rendered (for the check across the fleets of one app). */
+  private readonly fleet: AgentFleet;
 
   public constructor(scope: Construct, id: string, props: AgentKubernetesTrustProps) {
     super(scope, id);
     const fleet = props.fleet;
+    this.fleet = fleet;
+    // One app is one cluster's output: the fleets composed into it must not claim one target namespace.
+    // Checked once per app, at synth, when every fleet of it is composed.
+    if (!CHECKED_ROOTS.has(this.node.root)) {
+      CHECKED_ROOTS.add(this.node.root);
+      this.node.addValidation({ validate: () => this.fleetConflicts() });
+    }
     this.namespace = new AgentNamespace(this, 'Namespace', { fleet });
     this.phases = new LadderServiceAccounts(this, 'Phases', {
       fleet, additionalRules: props.additionalRules, allowDenied: props.allowDenied,
@@ -161,5 +175,13 @@ export class AgentKubernetesTrust extends Construct {
     if (fleet.hostnameEnforcement?.isProxy) {
       this.egressProxyAllowlist = new EgressProxyAllowlist(this, 'EgressProxy', { fleet });
     }
+  }
+
+  /** A problem for every target namespace two `AgentKubernetesTrust` of different fleets in this app both claim. */
+  private fleetConflicts(): string[] {
+    const trusts = this.node.root.node.findAll().filter((c): c is AgentKubernetesTrust => c instanceof AgentKubernetesTrust);
+    const problems = new ProblemCollector();
+    AgentFleet._checkOneCluster(problems, trusts.map(t => pathOf(t)), trusts.map(t => t.fleet));
+    return problems.toMessages();
   }
 }

@@ -9,6 +9,7 @@ export * from './egress-proxy-allowlist';
 export * from './launcher-access';
 export * from './trust-phase-admission';
 export * from './agent-kubernetes-trust';
+export * from './agent-cluster-apps';
 export * from './agent-alerts';
 export * from './vault-kubernetes-engine-access';
 export * from './launcher-contract-files';

@@ -606,7 +606,7 @@ export class AgentFleet {
   /**
    * Record every conflict between fleets rendered together (one Vault
    * stack, one cluster's output): two declarations with the same Vault
-   * prefix, and a target namespace two fleets claim in one cluster.
+   * prefix, and a target namespace two fleets claim in one declared cluster.
    * `fleets` may hold per-cluster views; each declaration counts once.
    * @internal
    */
@@ -621,15 +621,40 @@ export class AgentFleet {
         }
         for (const va of a.clusterFleets.filter(f => f.cluster)) {
           const vb = b.clusterFleets.find(f => f.cluster?.name === va.cluster!.name);
-          const shared = vb ? va.targetNamespaces.filter(ns => vb.targetNamespaces.includes(ns)) : [];
-          for (const ns of shared) {
-            problems.add(path, `cluster "${va.cluster!.name}".targetNamespaces`, ns,
-              `is claimed by the fleets in namespaces "${a.namespace}" and "${b.namespace}": two teams' agents would hold RBAC in one namespace and their RoleBindings would collide`,
-              'give each namespace of a cluster to one fleet (AgentCluster targetNamespaces)');
+          if (vb) {
+            AgentFleet.checkClaims(problems, path, va, vb);
           }
         }
       }
     });
+  }
+
+  /**
+   * Record every target namespace two fleets rendered into ONE cluster's
+   * output claim (`fleets`: per-cluster views or fleets without clusters;
+   * `paths[i]` is where `fleets[i]` is rendered). Each pair of declarations
+   * is reported once, at the later fleet's path. Views of one declaration
+   * never conflict with each other.
+   * @internal
+   */
+  public static _checkOneCluster(problems: ProblemCollector, paths: string[], fleets: AgentFleet[]): void {
+    const firsts = fleets.map((fleet, index) => ({ fleet, index }))
+      .filter(({ fleet }, k) => fleets.findIndex(f => f.declaration === fleet.declaration) === k);
+    firsts.forEach(({ fleet: b, index }, k) => {
+      for (const { fleet: a } of firsts.slice(0, k)) {
+        AgentFleet.checkClaims(problems, paths[index], a, b);
+      }
+    });
+  }
+
+  /** A problem for each target namespace both views claim (they render into one cluster). */
+  private static checkClaims(problems: ProblemCollector, path: string, a: AgentFleet, b: AgentFleet): void {
+    const field = a.cluster ? `cluster "${a.cluster.name}".targetNamespaces` : 'targetNamespaces';
+    for (const ns of a.targetNamespaces.filter(n => b.targetNamespaces.includes(n))) {
+      problems.add(path, field, ns,
+        `is claimed by the fleets in namespaces "${a.namespace}" and "${b.namespace}": two teams' agents would hold RBAC in one namespace and their RoleBindings would collide`,
+        `give each namespace of a cluster to one fleet (${a.cluster ? 'AgentCluster' : 'AgentFleet'} targetNamespaces)`);
+    }
   }
 
   /** Namespaces that may never be targets: Kubernetes' own, Vault's, and the infrastructure every phase reaches (issue #17). */

@@ -37,8 +37,8 @@ describe('extract-samples', () => {
 });
 
 describe('README and docs samples', () => {
-  test('the README has the three-file sample and few intentional fragments', () => {
-    expect(samples.filter(s => s.doc === 'README.md' && !s.fragment).map(s => s.file)).toEqual(['fleet.ts', 'k8s.ts', 'vault.ts']);
+  test('the README has the three-file sample, the multi-cluster sample and few intentional fragments', () => {
+    expect(samples.filter(s => s.doc === 'README.md' && !s.fragment).map(s => s.file)).toEqual(['fleet.ts', 'k8s.ts', 'vault.ts', 'clusters.ts']);
     expect(samples.filter(s => s.fragment).length).toBeLessThanOrEqual(2);
   });
 
