@@ -30,8 +30,11 @@ export function checkTargetNamespaces(ctx: VerifyContext): void {
   const phaseAccounts = new Map(verifiedPhases(ctx.contracts).map(r => [`${r.agentNamespace}/${r.serviceAccount}`, r]));
   for (const contract of ctx.contracts) {
     const guarded = protectedOf(contract);
+    // The first protection of each namespace, as `guarded.find` gives it; most namespaces are in none.
+    const hits = new Map<unknown, ProtectedNamespace>();
+    for (const p of guarded) if (!hits.has(p.namespace)) hits.set(p.namespace, p);
     for (const ns of contract.targetNamespaces ?? []) {
-      const hit = guarded.find(p => p.namespace === ns);
+      const hit = hits.get(ns);
       if (hit && !reported.has(`${contract.namespace}|${ns}`)) {
         reported.add(`${contract.namespace}|${ns}`);
         ctx.report(VerifyRule.TARGET_NAMESPACE_PROTECTED, `launcher contract of agent ${contract.agent}`,
@@ -42,9 +45,6 @@ export function checkTargetNamespaces(ctx: VerifyContext): void {
     const scan = `${contract.namespace}|${JSON.stringify(guarded)}`;
     if (scanned.has(scan)) continue;
     scanned.add(scan);
-    // The first protection of each namespace, as `guarded.find` gives it; most bindings are in none.
-    const hits = new Map<unknown, ProtectedNamespace>();
-    for (const p of guarded) if (!hits.has(p.namespace)) hits.set(p.namespace, p);
     for (const b of bindings) {
       const ns = b.metadata?.namespace;
       const hit = hits.get(ns);

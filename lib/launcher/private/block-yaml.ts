@@ -177,8 +177,7 @@ class Reader {
         throw OUTSIDE;
       }
       const key = line.slice(col, colon);
-      if (!KEY.test(key) || typeof CoreScalars.resolve(key) !== 'string' || key === '__proto__'
-        || Object.prototype.hasOwnProperty.call(out, key)) {
+      if (!isKey(key) || Object.prototype.hasOwnProperty.call(out, key)) {
         throw OUTSIDE;
       }
       if (colon === line.length - 1) {
@@ -297,6 +296,19 @@ function indentOf(line: string): number {
 /** Whether a sequence entry (`- …`) starts at `col`. */
 function isEntry(line: string, col: number): boolean {
   return line.charCodeAt(col) === 0x2d && line.charCodeAt(col + 1) === SPACE;
+}
+
+/** Keys already judged (manifests repeat a few hundred keys millions of times). */
+const KEYS = new Map<string, boolean>();
+
+/** Whether `key` is a key this reader reads: `KEY`, a string in the core schema, not `__proto__`. */
+function isKey(key: string): boolean {
+  let ok = KEYS.get(key);
+  if (ok === undefined) {
+    ok = KEY.test(key) && typeof CoreScalars.resolve(key) === 'string' && key !== '__proto__';
+    if (KEYS.size < 10_000) KEYS.set(key, ok); // bounded: arbitrary keys (data keys, labels) must not grow it without end
+  }
+  return ok;
 }
 
 /** Where the `:` of a `key: value` or `key:` entry starting at `col` is, or -1. */
