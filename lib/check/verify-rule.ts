@@ -226,6 +226,15 @@ export class VerifyRule {
   public static readonly VAULT_NAME_SHARED = new VerifyRule('vault-name-shared', VerifySeverity.ERROR,
     'no two fleets on one Vault share a role or policy name (VaultNaming.fleetScoped)');
 
+  /**
+   * A fleet's output holds the identities (ServiceAccount, RoleBindings,
+   * NetworkPolicies, Vault role) of a phase above the highest ceiling of
+   * its agents: `renderAllPhases`, a documented loosening. Credentials of a
+   * phase no agent may run in exist; admission still refuses Jobs in it.
+   */
+  public static readonly IDENTITIES_ABOVE_CEILING = new VerifyRule('identities-above-ceiling', VerifySeverity.WARNING,
+    'phase identities are rendered only up to the highest ceiling of the fleet\'s agents');
+
   /** Every rule, in report order. */
   public static all(): VerifyRule[] {
     return [VerifyRule.INPUT_MALFORMED, VerifyRule.CHECK_ERROR, VerifyRule.CONTRACT_MISSING, VerifyRule.CONTRACT_INVALID,
@@ -239,6 +248,7 @@ export class VerifyRule {
       VerifyRule.VAULT_POLICY_SYSTEM, VerifyRule.VAULT_POLICY_GLOB, VerifyRule.VAULT_POLICY_SUDO,
       VerifyRule.TOKEN_DEFAULT_POLICY, VerifyRule.TOKEN_POLICIES, VerifyRule.PHASE_RBAC_MISSING, VerifyRule.KUBERNETES_API_UNREACHABLE,
       VerifyRule.RBAC_DENYLIST,
+      VerifyRule.IDENTITIES_ABOVE_CEILING,
       VerifyRule.TARGET_NAMESPACE_PROTECTED, VerifyRule.TARGET_NAMESPACE_SHARED, VerifyRule.VAULT_ENGINE_RBAC, VerifyRule.PARAMS_GUARD_MISSING,
       VerifyRule.JOB_CONTRACT_GUARD_MISSING, VerifyRule.POD_SECURITY,
       VerifyRule.POD_AUTOMOUNT, VerifyRule.EGRESS_POLICY_MISSING, VerifyRule.EGRESS_NOT_DENIED, VerifyRule.EGRESS_METADATA,

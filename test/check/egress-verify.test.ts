@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { TerraformOutput, Verifier, VerifyOptions, VerifyReport } from '../../lib/check';
 import { AgentTrustErrors } from '../../lib/model';
 import { verifyCommand } from '../../bin/verify-command';
-import { clone, obj, ParsedOutput, parseOutput, SynthDirs, synthDefaultWholeLadder, synthExample, writeOutput } from './verify-fixture';
+import { clone, obj, ParsedOutput, parseOutput, SynthDirs, synthDefaultWholeLadder, synthExample, wholeLadder, writeOutput } from './verify-fixture';
 import { InputRules } from '../../lib/model/private/input-rules';
 
 // The default example's output, synthesized once; the CLI test writes one edited copy.
@@ -17,7 +17,7 @@ afterAll(() => [base, edited].forEach(d => d && fs.rmSync(d.root, { recursive: t
 function verifyEdited(edit: (out: ParsedOutput) => void, options?: VerifyOptions): VerifyReport {
   const out = clone(parsed);
   edit(out);
-  return Verifier.verify(out.manifests, TerraformOutput.fromJson(out.terraform, base.stack), options);
+  return Verifier.verify(out.manifests, TerraformOutput.fromJson(out.terraform, base.stack), wholeLadder(options));
 }
 
 /** An egress rule to `cidr`, with the metadata range excepted as the library writes it (so only the rule under test fires). */
@@ -95,8 +95,11 @@ describe('suppressions: lifted only by name, with a reason', () => {
 
   test('a suppression of the rule lists the finding as suppressed with its reason and clears the error', () => {
     const reason = 'reviewed 2026-11-28 by security: read-only needs the vendor mirror until ticket SEC-42';
-    const report = verifyEdited(edit, { suppressions: [{ id: 'egress-internet-wide', reason }] });
-    expect(report.findings).toEqual([]);
+    // Verified without the whole-ladder fixture's own suppression, so only this one is listed (its warnings stay findings).
+    const out = clone(parsed);
+    edit(out);
+    const report = Verifier.verify(out.manifests, TerraformOutput.fromJson(out.terraform, base.stack), { suppressions: [{ id: 'egress-internet-wide', reason }] });
+    expect(report.findings.map(f => f.id)).toEqual(['identities-above-ceiling', 'identities-above-ceiling']);
     expect(report.errorCount).toBe(0);
     expect(report.suppressed).toEqual([{ id: 'egress-internet-wide', object: 'NetworkPolicy agents/agent-phase-read-only', message: expect.any(String), reason }]);
     expect(Verifier.formatText(report)).toContain(`SUPPRESSED egress-internet-wide NetworkPolicy agents/agent-phase-read-only: `);

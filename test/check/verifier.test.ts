@@ -8,7 +8,7 @@ import { problemsOf } from '../helpers/problems';
 import { AdmissionGuard, AgentTrustErrors } from '../../lib/model';
 import { LauncherVaultPolicy } from '../../lib/vault';
 import {
-  clone, editContract, editPolicy, obj, ParsedOutput, parseOutput, remove, resource, SynthDirs, synthDefaultWholeLadder, synthExample, writeOutput,
+  clone, editContract, editPolicy, obj, ParsedOutput, parseOutput, remove, resource, SynthDirs, synthDefaultWholeLadder, synthExample, WHOLE_LADDER, wholeLadder, writeOutput,
 } from './verify-fixture';
 import { VerifyDefaults } from '../../lib/check/private/verify-defaults';
 
@@ -38,7 +38,7 @@ function verifyEdited(edit: (out: ParsedOutput) => void, options?: VerifyOptions
   edit(out);
   const dirs = writeOutput(out, base.stack);
   written.push(dirs.root);
-  return Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir, options);
+  return Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir, wholeLadder(options));
 }
 
 function ids(report: VerifyReport): string[] {
@@ -64,19 +64,49 @@ describe('the default example', () => {
     expect(ids(verifyEdited(out => remove(out, 'ServiceAccount', 'agent-phase-autonomous')))).toContain('sa-missing');
   });
 
-  test('with renderAllPhases (every phase rendered) verifies clean from the folders cdk8s and cdktf write', () => {
+  test('with renderAllPhases (every phase rendered) verifies without errors from the folders cdk8s and cdktf write; the loosening is a warning per phase above the ceiling', () => {
     const report = Verifier.verifyPaths(base.k8sDir, base.tfDir);
-    expect(report.findings).toEqual([]);
+    expect(report.findings.map(f => [f.id, f.severity, f.object])).toEqual([
+      ['identities-above-ceiling', 'WARNING', 'Namespace agents phase limited-write'],
+      ['identities-above-ceiling', 'WARNING', 'Namespace agents phase autonomous'],
+    ]);
+    expect(report.findings[1].message).toBe('no agent\'s ceiling reaches phase "autonomous" (the highest is "read-only"), but the phase\'s identities are in the output'
+      + ' (ServiceAccount agents/agent-phase-autonomous; RoleBindings in 2 namespace(s); NetworkPolicy agent-phase-autonomous; Vault role agent-phase-autonomous):'
+      + ' credentials of a phase no agent may run in');
+    expect(report.findings[1].fix).toMatch(/^leave renderAllPhases off/);
+    expect(report.warningCount).toBe(2);
+    expect(Verifier.formatText(report)).toMatch(/^WARNING identities-above-ceiling Namespace agents phase limited-write: [\s\S]*\n2 finding\(s\): 0 error\(s\), 2 warning\(s\)/);
+    expect(Verifier.toJson(report).summary.clean).toBe(true);
     expect(report.agents).toEqual(['diagnostics']);
     expect(report.errorCount).toBe(0);
     expect(report.deadlineSeconds).toBe(900);
     expect(report.marginSeconds).toBe(VerifyDefaults.MARGIN_SECONDS);
   });
 
+  test('identities-above-ceiling: one warning per phase of which anything remains, naming what; none for the secure default', () => {
+    const report = verifyEdited(out => {
+      // limited-write's identities all removed; of autonomous only the ServiceAccount is left.
+      out.manifests = out.manifests.filter(m => !/agent-phase-limited-write/.test(m.metadata?.name ?? '')
+        && !(m.kind === 'ServiceAccount' ? false : /agent-phase-autonomous/.test(m.metadata?.name ?? '')));
+      for (const type of Object.keys(out.terraform.resource)) {
+        for (const name of Object.keys(out.terraform.resource[type])) {
+          if (/limited.write|autonomous/.test(name)) delete out.terraform.resource[type][name];
+        }
+      }
+    }, { suppressions: [] });
+    const above = [...report.findings, ...report.suppressed].filter(f => f.id === 'identities-above-ceiling');
+    expect(above.map(f => [f.object, f.message.replace(/.*identities are in the output \((.*)\):.*/, '$1')])).toEqual([
+      ['Namespace agents phase autonomous', 'ServiceAccount agents/agent-phase-autonomous'],
+    ]);
+    const dirs = synthExample('default');
+    written.push(dirs.root);
+    expect(Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir).findings.map(f => f.id)).not.toContain('identities-above-ceiling');
+  });
+
   test('verifies clean from a stack folder and from the cdk.tf.json file too', () => {
     const stackDir = path.join(base.tfDir, 'stacks', base.stack);
-    expect(Verifier.verifyPaths(base.k8sDir, stackDir).findings).toEqual([]);
-    expect(Verifier.verifyPaths(path.join(base.k8sDir, 'agent-trust.k8s.yaml'), path.join(stackDir, 'cdk.tf.json')).findings).toEqual([]);
+    expect(Verifier.verifyPaths(base.k8sDir, stackDir, wholeLadder()).findings).toEqual([]);
+    expect(Verifier.verifyPaths(path.join(base.k8sDir, 'agent-trust.k8s.yaml'), path.join(stackDir, 'cdk.tf.json'), wholeLadder()).findings).toEqual([]);
   });
 
   test('the rewritten copy the breakage tests start from is clean too (the edits alone cause each finding)', () => {
@@ -733,7 +763,9 @@ describe('each broken invariant yields exactly its finding', () => {
     // The rules between fleets or clusters need two fleets or several cluster directories (the default example has one
     // fleet): their break cases are in multi-cluster-verify.test.ts.
     const covered = new Set([...CASES.map(c => c.id), 'admission-not-enforced', 'check-error',
-      'cluster-missing', 'cluster-auth-mount-shared', 'vault-name-shared', 'target-namespace-shared']);
+      'cluster-missing', 'cluster-auth-mount-shared', 'vault-name-shared', 'target-namespace-shared',
+      // The whole-ladder fixture has it already (suppressed in the cases); its tests are under "the default example".
+      'identities-above-ceiling']);
     expect(VerifyRule.all().map(r => r.id).filter(id => !covered.has(id))).toEqual([]);
   });
 
@@ -874,9 +906,9 @@ describe('each broken invariant yields exactly its finding', () => {
     written.push(dirs.root);
     fs.rmSync(path.join(dirs.k8sDir, 'agent-trust.k8s.yaml'));
     out.manifests.forEach((m, i) => fs.writeFileSync(path.join(dirs.k8sDir, `${String(i).padStart(3, '0')}.json`), JSON.stringify(m)));
-    expect(Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir).findings).toEqual([]);
+    expect(Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir, wholeLadder()).findings).toEqual([]);
     fs.writeFileSync(path.join(dirs.k8sDir, 'zz-secret.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x', namespace: 'agents' } }));
-    expect(Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir).findings.map(f => f.id)).toEqual(['k8s-secret-object']);
+    expect(Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir, wholeLadder()).findings.map(f => f.id)).toEqual(['k8s-secret-object']);
   });
 
   test('v1beta1 admission objects are accepted like v1', () => {
@@ -1062,18 +1094,22 @@ describe('options', () => {
     const edit = (out: ParsedOutput): void => {
       obj(out, 'Role', 'agent-phase-autonomous.payments', 'payments').rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] });
     };
+    // The fixture's own suppression (WHOLE_LADDER) is set aside: these assertions are about the test's suppressions.
+    const own = (list: any[]): any[] => list.filter(f => f.id !== WHOLE_LADDER.id);
     const [finding] = verifyEdited(edit).findings;
     expect(finding.id).toBe('rbac-denylist');
     const all = verifyEdited(edit, { suppressions: [{ id: 'rbac-denylist', reason: 'approved in SEC-1' }] });
     expect(all.findings).toEqual([]);
     expect(all.errorCount).toBe(0);
-    expect(all.suppressed).toEqual([{ id: 'rbac-denylist', object: finding.object, message: finding.message, reason: 'approved in SEC-1' }]);
+    expect(own(all.suppressed)).toEqual([{ id: 'rbac-denylist', object: finding.object, message: finding.message, reason: 'approved in SEC-1' }]);
     expect(Verifier.formatText(all)).toContain(`SUPPRESSED rbac-denylist ${finding.object}: `);
-    expect(Verifier.toJson(all).suppressed).toHaveLength(1);
+    expect(own(Verifier.toJson(all).suppressed)).toHaveLength(1);
     const other = verifyEdited(edit, { suppressions: [{ id: 'rbac-denylist', reason: 'another Role', appliesTo: ['Role agents/x'] }] });
     expect(other.findings.map(f => f.id)).toEqual(['rbac-denylist']);
-    expect(other.suppressed).toEqual([]);
-    expect(Verifier.toJson(other).suppressed).toBeUndefined();
+    expect(own(other.suppressed)).toEqual([]);
+    const bare = Verifier.verifyPaths(base.k8sDir, base.tfDir, { suppressions: [{ id: 'rbac-denylist', reason: 'another Role', appliesTo: ['Role agents/x'] }] });
+    expect(bare.suppressed).toEqual([]);
+    expect(Verifier.toJson(bare).suppressed).toBeUndefined();
   });
 
   test('suppressions need a known rule id other than check-error, and a reason: all problems at once', () => {
@@ -1176,7 +1212,7 @@ describe('TerraformOutput', () => {
     const tf = TerraformOutput.fromPath(dirs.tfDir);
     expect(tf.stacks).toEqual([base.stack, 'other']);
     expect(tf.resourcesOfType('vault_policy').filter(r => r.stack === 'other').map(r => r.address)).toEqual(['vault_policy.extra']);
-    const report = Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir);
+    const report = Verifier.verifyPaths(dirs.k8sDir, dirs.tfDir, wholeLadder());
     expect(report.findings.map(f => [f.id, f.object])).toEqual([['vault-policy-system-path', 'vault_policy.extra']]);
   });
 

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { VerifyOptions, VerifySuppression } from '../../lib/check';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
@@ -56,6 +57,22 @@ export function synthDefaultWholeLadder(): SynthDirs {
   ].join('\n');
   execFileSync(process.execPath, ['-e', script], { env: { ...process.env, CDK8S_OUTDIR: k8sDir, CDKTF_OUTDIR: tfDir }, cwd: ROOT, stdio: 'pipe' });
   return { root, k8sDir, tfDir, stack: fs.readdirSync(path.join(tfDir, 'stacks'))[0] };
+}
+
+/**
+ * The whole-ladder fixture renders phases above its agent's ceiling on
+ * purpose (`renderAllPhases`), which verify reports as the warning
+ * `identities-above-ceiling`: the breakage tests accept it, as a reviewer
+ * would, so each break still yields exactly its own finding.
+ */
+export const WHOLE_LADDER: VerifySuppression = {
+  id: 'identities-above-ceiling',
+  reason: 'the whole-ladder fixture renders every phase (renderAllPhases) so the breakage tests can break the higher phases',
+};
+
+/** `options` with the whole-ladder suppression added. */
+export function wholeLadder(options?: VerifyOptions): VerifyOptions {
+  return { ...options, suppressions: [...(options?.suppressions ?? []), WHOLE_LADDER] };
 }
 
 /** The parsed output of a synth: every Kubernetes object, the contract files and the stack's Terraform JSON. */

@@ -4,6 +4,7 @@ import { CLUSTERS_CHECK } from './clusters';
 import { EGRESS_BREADTH_CHECK } from './egress-breadth';
 import { FLEETS_CHECK } from './fleets';
 import { HOSTNAME_ENFORCEMENT_CHECK } from './hostname-enforcement';
+import { IDENTITIES_ABOVE_CEILING_CHECK } from './identities-above-ceiling';
 import { JOB_CONTRACT_GUARD_CHECK } from './job-contract-guard';
 import { JOB_DEADLINE_CHECK } from './job-deadline';
 import { KUBERNETES_API_ACCESS_CHECK } from './kubernetes-api-access';
@@ -47,6 +48,7 @@ export const VERIFY_CHECKS: VerifyCheck[] = [
   PHASE_RBAC_CHECK,
   KUBERNETES_API_ACCESS_CHECK,
   RBAC_DENYLIST_CHECK,
+  IDENTITIES_ABOVE_CEILING_CHECK,
   TARGET_NAMESPACES_CHECK,
   VAULT_ENGINE_RBAC_CHECK,
   PARAMS_GUARD_CHECK,
