@@ -45,7 +45,9 @@ function buildIfStale() {
     console.log('build/ is up to date (sources older than build/.tsbuildinfo)');
     return;
   }
-  const tsc = spawnSync(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit', env: { ...process.env, ...offlineEnv } });
+  // Build mode (-b): when the sources' content is unchanged (a checkout or touch), its up-to-date check
+  // ends in ~1 s without parsing the program; `tsc -p` parses all of it (~4.5 s here) even then.
+  const tsc = spawnSync(bin('tsc'), ['-b', 'tsconfig.json'], { cwd: root, stdio: 'inherit', env: { ...process.env, ...offlineEnv } });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
   require('./bin-executable');
   // tsc leaves .tsbuildinfo untouched when nothing changed; mark the build current.
