@@ -208,6 +208,15 @@ function timeSides(lib: { k8s: () => unknown; vault: () => unknown }, base: { k8
   return { ms: Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, median(xs)])), reps };
 }
 
+/** Library/baseline ratios of both halves, the whole and the wall, and CPU µs per object, from `timeSides`'s medians. */
+function sideRatios(ms: { [key: string]: number }, objects: number)
+  : { ratio: { k8s: number; vault: number; total: number; wall: number }; usPerObject: { library: number; baseline: number } } {
+  return {
+    ratio: { k8s: ms.libK8sCpu / ms.baseK8sCpu, vault: ms.libVaultCpu / ms.baseVaultCpu, total: ms.libCpu / ms.baseCpu, wall: ms.lib / ms.base },
+    usPerObject: { library: (ms.libCpu * 1000) / objects, baseline: (ms.baseCpu * 1000) / objects },
+  };
+}
+
 function benchCase(c: Case, modulesOnly: number): CaseResult {
   const p = fleetParams(c.targets, c.agents);
   const eq = checkEqual(p);
@@ -225,8 +234,7 @@ function benchCase(c: Case, modulesOnly: number): CaseResult {
     equal: eq.equal,
     ms,
     reps,
-    ratio: { k8s: ms.libK8sCpu / ms.baseK8sCpu, vault: ms.libVaultCpu / ms.baseVaultCpu, total: ms.libCpu / ms.baseCpu, wall: ms.lib / ms.base },
-    usPerObject: { library: (ms.libCpu * 1000) / objects, baseline: (ms.baseCpu * 1000) / objects },
+    ...sideRatios(ms, objects),
     peakRssMiB: { library: peakRssMiB('library', c), baseline: peakRssMiB('baseline', c), modulesOnly },
   };
 }
@@ -268,8 +276,7 @@ function clusterCase(c: ClusterCase): ClusterResult {
     equal: eq.equal,
     ms,
     reps,
-    ratio: { k8s: ms.libK8sCpu / ms.baseK8sCpu, vault: ms.libVaultCpu / ms.baseVaultCpu, total: ms.libCpu / ms.baseCpu, wall: ms.lib / ms.base },
-    usPerObject: { library: (ms.libCpu * 1000) / objects, baseline: (ms.baseCpu * 1000) / objects },
+    ...sideRatios(ms, objects),
     k8sPerCluster: { library: ms.libK8sCpu / c.clusters, baseline: ms.baseK8sCpu / c.clusters },
     verify: verifyClusters(p),
   };

@@ -1,6 +1,7 @@
 import { LauncherContractDocument } from '../../model/launcher-contract';
 import { phasePolicies } from '../private/k8s-invariants';
 import { ManifestIndex } from '../private/manifest-index';
+import { JWT_ROLE, K8S_ROLE, VaultRoleIndex } from '../private/vault-role-index';
 import { VerifyContext } from '../private/verify-context';
 import { VerifyRule } from '../verify-rule';
 import { VerifyCheck } from './verify-check';
@@ -9,7 +10,7 @@ import { VerifyCheck } from './verify-check';
  * What of a phase's identity is in the output: its ServiceAccount, the
  * namespaces its RoleBindings are in, its NetworkPolicies, its Vault role.
  */
-function identitiesOf(ctx: VerifyContext, index: ManifestIndex, vaultRoles: ReadonlySet<string>,
+function identitiesOf(ctx: VerifyContext, index: ManifestIndex, roles: VaultRoleIndex,
   c: LauncherContractDocument, phase: LauncherContractDocument['phases'][number]): string[] {
   const out: string[] = [];
   if (index.find('ServiceAccount', c.namespace, phase.serviceAccount)) {
@@ -23,7 +24,9 @@ function identitiesOf(ctx: VerifyContext, index: ManifestIndex, vaultRoles: Read
   if (policies.length > 0) {
     out.push(`NetworkPolicy ${policies.map(p => p.metadata?.name).join(', ')}`);
   }
-  if (vaultRoles.has(phase.vaultRole)) {
+  // On the mounts the phase logs in through, as every Vault check matches roles.
+  const mounts = [[K8S_ROLE, phase.vaultAuthMount], ...(phase.vaultJwtAuthMount ? [[JWT_ROLE, phase.vaultJwtAuthMount]] : [])];
+  if (mounts.some(([type, mount]) => roles.on(type, mount, phase.vaultRole).length > 0)) {
     out.push(`Vault role ${phase.vaultRole}`);
   }
   return out;
@@ -42,8 +45,7 @@ export function checkIdentitiesAboveCeiling(ctx: VerifyContext): void {
     highest.set(c.namespace, Math.max(highest.get(c.namespace) ?? -1, c.phases.findIndex(p => p.name === c.ceiling)));
   }
   const index = ManifestIndex.of(ctx.manifests);
-  const vaultRoles = new Set((ctx.terraform?.resources ?? []).filter(r => /_auth_backend_role$/.test(r.type))
-    .map(r => String(ctx.terraform.resolve(r.attributes?.role_name, r.stack))));
+  const roles = VaultRoleIndex.of(ctx);
   const reported = new Set<string>();
   for (const c of ctx.contracts) {
     const top = highest.get(c.namespace)!;
@@ -56,7 +58,7 @@ export function checkIdentitiesAboveCeiling(ctx: VerifyContext): void {
         return;
       }
       reported.add(key);
-      const found = identitiesOf(ctx, index, vaultRoles, c, phase);
+      const found = identitiesOf(ctx, index, roles, c, phase);
       if (found.length === 0) {
         return; // kept in the checks only because a higher phase has identities
       }
