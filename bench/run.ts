@@ -112,8 +112,8 @@ function peakRssMiB(side: string, c: Case): number {
   return Number(out.trim()) / 1024;
 }
 
-interface CaseResult {
-  readonly case: Case;
+/** One size of a series, library against baseline (`timedComparison`). */
+interface Comparison {
   readonly k8sObjects: number;
   readonly tfResources: number;
   readonly equal: boolean;
@@ -121,6 +121,10 @@ interface CaseResult {
   readonly reps: number;
   readonly ratio: { k8s: number; vault: number; total: number; wall: number };
   readonly usPerObject: { library: number; baseline: number };
+}
+
+interface CaseResult extends Comparison {
+  readonly case: Case;
   readonly peakRssMiB: { library: number; baseline: number; modulesOnly: number };
 }
 
@@ -208,10 +212,23 @@ function timeSides(lib: { k8s: () => unknown; vault: () => unknown }, base: { k8
   return { ms: Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, median(xs)])), reps };
 }
 
-/** Library/baseline ratios of both halves, the whole and the wall, and CPU µs per object, from `timeSides`'s medians. */
-function sideRatios(ms: { [key: string]: number }, objects: number)
-  : { ratio: { k8s: number; vault: number; total: number; wall: number }; usPerObject: { library: number; baseline: number } } {
+/**
+ * One size of a series: warn when the sides differ, time both halves of
+ * both sides, and derive the ratios and CPU µs per object.
+ */
+function timedComparison(label: string, eq: { equal: boolean; notes: string[]; k8sObjects: number; tfResources: number },
+  library: { k8s: () => unknown; vault: () => unknown }, baseline: { k8s: () => unknown; vault: () => unknown }): Comparison {
+  if (!eq.equal) {
+    process.stdout.write(`!! ${label}: library and baseline differ:\n  ${eq.notes.join('\n  ')}\n`);
+  }
+  const { ms, reps } = timeSides(library, baseline);
+  const objects = eq.k8sObjects + eq.tfResources;
   return {
+    k8sObjects: eq.k8sObjects,
+    tfResources: eq.tfResources,
+    equal: eq.equal,
+    ms,
+    reps,
     ratio: { k8s: ms.libK8sCpu / ms.baseK8sCpu, vault: ms.libVaultCpu / ms.baseVaultCpu, total: ms.libCpu / ms.baseCpu, wall: ms.lib / ms.base },
     usPerObject: { library: (ms.libCpu * 1000) / objects, baseline: (ms.baseCpu * 1000) / objects },
   };
@@ -219,35 +236,17 @@ function sideRatios(ms: { [key: string]: number }, objects: number)
 
 function benchCase(c: Case, modulesOnly: number): CaseResult {
   const p = fleetParams(c.targets, c.agents);
-  const eq = checkEqual(p);
-  if (!eq.equal) {
-    process.stdout.write(`!! ${c.targets} namespaces / ${c.agents} agents: library and baseline differ:\n  ${eq.notes.join('\n  ')}\n`);
-  }
-  const { ms, reps } = timeSides(
-    { k8s: () => libraryK8s(p), vault: () => libraryVault(p, TF_OUT) },
-    { k8s: () => baselineK8s(p), vault: () => baselineVault(p, TF_OUT) });
-  const objects = eq.k8sObjects + eq.tfResources;
   return {
     case: c,
-    k8sObjects: eq.k8sObjects,
-    tfResources: eq.tfResources,
-    equal: eq.equal,
-    ms,
-    reps,
-    ...sideRatios(ms, objects),
+    ...timedComparison(`${c.targets} namespaces / ${c.agents} agents`, checkEqual(p),
+      { k8s: () => libraryK8s(p), vault: () => libraryVault(p, TF_OUT) },
+      { k8s: () => baselineK8s(p), vault: () => baselineVault(p, TF_OUT) }),
     peakRssMiB: { library: peakRssMiB('library', c), baseline: peakRssMiB('baseline', c), modulesOnly },
   };
 }
 
-interface ClusterResult {
+interface ClusterResult extends Comparison {
   readonly case: ClusterCase;
-  readonly k8sObjects: number;
-  readonly tfResources: number;
-  readonly equal: boolean;
-  readonly ms: { [key: string]: number };
-  readonly reps: number;
-  readonly ratio: { k8s: number; vault: number; total: number; wall: number };
-  readonly usPerObject: { library: number; baseline: number };
   /** Kubernetes CPU ms per cluster output. */
   readonly k8sPerCluster: { library: number; baseline: number };
   /** `Verifier.verifyClusterPaths` over the default shape's output of every cluster and the one stack (median CPU ms), and its objects. */
@@ -261,23 +260,14 @@ interface ClusterResult {
  */
 function clusterCase(c: ClusterCase): ClusterResult {
   const p = clusterFleetParams(c.clusters, c.targets, c.agents);
-  const eq = compareSides(libraryClustersK8s(p), baselineClustersK8s(p), libraryVault(p, TF_OUT), baselineVault(p, TF_OUT));
-  if (!eq.equal) {
-    process.stdout.write(`!! ${c.clusters} clusters × ${c.targets} namespaces: library and baseline differ:\n  ${eq.notes.join('\n  ')}\n`);
-  }
-  const { ms, reps } = timeSides(
+  const timed = timedComparison(`${c.clusters} clusters × ${c.targets} namespaces`,
+    compareSides(libraryClustersK8s(p), baselineClustersK8s(p), libraryVault(p, TF_OUT), baselineVault(p, TF_OUT)),
     { k8s: () => libraryClustersK8s(p), vault: () => libraryVault(p, TF_OUT) },
     { k8s: () => baselineClustersK8s(p), vault: () => baselineVault(p, TF_OUT) });
-  const objects = eq.k8sObjects + eq.tfResources;
   return {
     case: c,
-    k8sObjects: eq.k8sObjects,
-    tfResources: eq.tfResources,
-    equal: eq.equal,
-    ms,
-    reps,
-    ...sideRatios(ms, objects),
-    k8sPerCluster: { library: ms.libK8sCpu / c.clusters, baseline: ms.baseK8sCpu / c.clusters },
+    ...timed,
+    k8sPerCluster: { library: timed.ms.libK8sCpu / c.clusters, baseline: timed.ms.baseK8sCpu / c.clusters },
     verify: verifyClusters(p),
   };
 }
