@@ -37,6 +37,7 @@ export class LadderServiceAccounts extends Construct {
   public readonly serviceAccounts: PhaseServiceAccount[];
 
   private readonly targetNamespaces: string[];
+  private readonly hasAdditionalRules: boolean;
 
   public constructor(scope: Construct, id: string, props: LadderServiceAccountsProps) {
     super(scope, id);
@@ -62,6 +63,7 @@ export class LadderServiceAccounts extends Construct {
       allowDenied: props.allowDenied?.[phase.name],
     }));
 
+    this.hasAdditionalRules = Object.values(props.additionalRules ?? {}).some(rules => (rules ?? []).length > 0);
     this.node.addValidation({ validate: () => this.monotonicityProblems() });
   }
 
@@ -73,13 +75,18 @@ export class LadderServiceAccounts extends Construct {
   /** Problems where a higher phase grants less than the phase below it (empty when monotonic). */
   private monotonicityProblems(): string[] {
     const problems = new ProblemCollector();
+    if (!this.hasAdditionalRules) {
+      // Only the ladder's own rules: the fleet already proved them monotonic (TrustLadder), over the same phases.
+      return [];
+    }
     // Every target namespace gets the same Roles, so the first one decides;
     // the full sets (one grant per namespace) are built only to word a failure.
     const one = this.targetNamespaces.slice(0, 1);
+    const sets = this.serviceAccounts.map(sa => PermissionSet.fromRules(sa.rules, one));
     for (let i = 1; i < this.serviceAccounts.length; i++) {
       const lower = this.serviceAccounts[i - 1];
       const higher = this.serviceAccounts[i];
-      if (PermissionSet.fromRules(higher.rules, one).missing(PermissionSet.fromRules(lower.rules, one)).length === 0) {
+      if (sets[i].missing(sets[i - 1]).length === 0) {
         continue;
       }
       const missing = higher.permissions().missing(lower.permissions());

@@ -27,6 +27,8 @@ const LINK_LOCAL_V4 = '169.254.0.0/16';
 const SHARED_ADDRESS_V4 = '100.64.0.0/10';
 /** NodeLocal DNSCache's default link-local listen address. */
 const NODE_LOCAL_DNS = '169.254.20.10';
+/** `EgressTarget.except` of each target, computed on first read. */
+const COMPUTED_EXCEPT = new WeakMap<object, string[]>();
 
 /**
  * Where an agent pod may send traffic: an IP block (with the link-local
@@ -93,15 +95,22 @@ export class EgressTarget {
    * shared address space when the block is wider than them.
    */
   public get except(): string[] {
-    const except = [...this.userExcept];
-    for (const carved of [LINK_LOCAL_V4, SHARED_ADDRESS_V4]) {
-      const inner = InputRules.parseIpv4Cidr(carved)!;
+    // The target is immutable: computed once (every phase's NetworkPolicy and contract row reads it), handed out
+    // as copies; kept outside the object so that serializing a target shows the same fields before and after.
+    let computed = COMPUTED_EXCEPT.get(this);
+    if (computed === undefined) {
+      const except = [...this.userExcept];
       const outer = this.ipBlock ? InputRules.parseIpv4Cidr(this.ipBlock) : undefined;
-      if (outer && outer[1] < inner[1] && InputRules.ipv4Contains(this.ipBlock!, carved) && !except.includes(carved)) {
-        except.push(carved);
+      for (const carved of [LINK_LOCAL_V4, SHARED_ADDRESS_V4]) {
+        const inner = InputRules.parseIpv4Cidr(carved)!;
+        if (outer && outer[1] < inner[1] && InputRules.ipv4Contains(this.ipBlock!, carved) && !except.includes(carved)) {
+          except.push(carved);
+        }
       }
+      computed = except;
+      COMPUTED_EXCEPT.set(this, computed);
     }
-    return except;
+    return [...computed];
   }
 
   /**

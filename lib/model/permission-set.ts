@@ -41,7 +41,7 @@ export class PermissionSet {
   }
 
   private static key(scope: string, group: string, resource: string, verb: string, name: string): string {
-    return [scope, group === '' ? 'core' : group, resource, verb, name].join('|');
+    return `${scope}|${group === '' ? 'core' : group}|${resource}|${verb}|${name}`;
   }
 
   private readonly grants = new Set<string>();

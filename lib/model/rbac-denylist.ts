@@ -96,7 +96,12 @@ export class DenyRule {
     public readonly id: string,
     /** Why the permission is dangerous. */
     public readonly reason: string,
-    private readonly matches: Match[]) {}
+    matches: Match[]) {
+    // Sets: the denylist runs over every rule of every phase of every fleet at synth.
+    this.matches = matches.map(m => ({ resources: new Set(m.resources), verbs: m.verbs ? new Set(m.verbs) : undefined }));
+  }
+
+  private readonly matches: { readonly resources: Set<string>; readonly verbs?: Set<string> }[];
 
   /** The resource/verb pairs of `rule` this entry forbids, as `verb resource` strings. */
   public violations(rule: KubernetesRule): string[] {
@@ -117,12 +122,13 @@ export class DenyRule {
     }
     for (const match of this.matches) {
       for (const resource of rule.resources ?? []) {
-        if (!match.resources.includes(resource.toLowerCase())) {
+        if (!match.resources.has(resource.toLowerCase())) {
           continue;
         }
-        const verbs = (rule.verbs ?? []).filter(v => !match.verbs || match.verbs.includes(v.toLowerCase()));
-        for (const verb of verbs) {
-          found.push(`${verb} ${resource}`);
+        for (const verb of rule.verbs ?? []) {
+          if (!match.verbs || match.verbs.has(verb.toLowerCase())) {
+            found.push(`${verb} ${resource}`);
+          }
         }
       }
     }
@@ -161,8 +167,9 @@ export class RbacDenylist {
         lifted.add(o.rule);
       }
     });
+    const denylist = DenyRule.all();
     rules.forEach((rule, i) => {
-      for (const deny of DenyRule.all()) {
+      for (const deny of denylist) {
         if (lifted.has(deny)) {
           continue;
         }

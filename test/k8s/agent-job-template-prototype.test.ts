@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { AgentFleet, AgentJobTemplate, TrustDuration, LauncherContract, TrustPhase } from '../../lib';
+import { JobPrototypes } from '../../lib/k8s/private/template-cache';
 import { fleetProps, testChart } from '../helpers/k8s-fixtures';
 
 // Templates of one fleet with equal props share one synthesized prototype
@@ -35,6 +36,8 @@ describe('AgentJobTemplate: the fleet\'s prototype Job', () => {
     { cpuLimit: kplus.Cpu.units(3), memoryLimit: Size.gibibytes(6), containerName: 'worker', appLabel: 'db-agents' },
     { kubernetesApiToken: true, runtimeClassName: 'gvisor', otlpEndpoint: 'http://otel.observability.svc:4318', failJobExitCodes: [3] },
     { vaultAgentInjector: true, scratchSizeLimit: Size.mebibytes(512), ttlAfterFinished: TrustDuration.minutes(30) },
+    // The stand-in name inside a longer string: the prototype is unusable, each agent builds its own Job.
+    { otlpEndpoint: 'http://agent-trust-prototype-agent.observability.svc:4318' },
   ];
 
   test.each(variants.map((v, i) => [i, v] as const))('props variant %i: every agent\'s Job and contract equal its own Job\'s', (_i, variant) => {
@@ -78,5 +81,19 @@ describe('AgentJobTemplate: the fleet\'s prototype Job', () => {
       expect(t.exampleJob.spec.template.spec.containers[0].image).toBe(image);
       expect(JSON.stringify(t.exampleJob)).toBe(JSON.stringify(ownJob({ fleet: f, agent: 'diagnostics' }).exampleJob));
     }), { numRuns: 40 });
+  });
+
+  test('a prototype whose stand-ins sit inside longer strings or keys is not used; whole ones are replaced in a fresh copy', () => {
+    const f = new AgentFleet({ ...fleetProps(), agents });
+    const objectOf = (data: { [k: string]: string }) => (chart: any) => new kplus.k8s.KubeConfigMap(chart, 'Resource', { data });
+    const build = (data: (n: string, i: string) => { [k: string]: string }) => (chart: any, n: string, i: string) => objectOf(data(n, i))(chart);
+    expect(JobPrototypes.jobJson(f, 'inside', 'diagnostics', 'img:1', build(n => ({ a: `${n}-x` })))).toBeUndefined();
+    expect(JobPrototypes.jobJson(f, 'key', 'diagnostics', 'img:1', build(n => ({ [n]: 'v' })))).toBeUndefined();
+    const whole = build((n, i) => ({ a: n, b: i, c: 'other' }));
+    const first = JobPrototypes.jobJson(f, 'whole', 'diagnostics', 'img:1', whole);
+    expect(first.data).toEqual({ a: 'diagnostics', b: 'img:1', c: 'other' });
+    first.data.a = 'edited';
+    expect(JobPrototypes.jobJson(f, 'whole', 'db-fixer', 'img:2', whole).data).toEqual({ a: 'db-fixer', b: 'img:2', c: 'other' });
+    expect(JobPrototypes.jobJson(f, undefined, 'diagnostics', 'img:1', whole)).toBeUndefined();
   });
 });

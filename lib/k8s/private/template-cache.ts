@@ -25,11 +25,11 @@ const PROTOTYPE_IMAGE = 'registry.invalid/agent-trust-prototype:0';
  * The example Jobs of a fleet's templates differ only in the agent's name
  * and image when their props are equal: the cdk8s-plus Job (L2 → L1 →
  * JSON patches → JSON, ~0.6 ms) is synthesized once per fleet and props,
- * with stand-ins, and each agent's JSON is that text with the stand-ins
- * replaced (whole JSON strings only). A template whose `job` was accessed
+ * with stand-ins, and each agent's JSON is a copy of it with the stand-ins
+ * replaced (whole string values only). A template whose `job` was accessed
  * (an escape hatch, a patch) synthesizes its own Job as before; so does one
  * whose props cannot be keyed, or a prototype whose stand-ins appear
- * inside other strings.
+ * inside other strings or in keys.
  */
 export class JobPrototypes {
   /** The key of a template's props (all but the fleet and the agent), or undefined when they cannot be keyed. */
@@ -51,29 +51,60 @@ export class JobPrototypes {
     if (key === undefined) {
       return undefined;
     }
-    let byKey = JobPrototypes.texts.get(fleet);
+    let byKey = JobPrototypes.prototypes.get(fleet);
     if (!byKey) {
       byKey = new Map();
-      JobPrototypes.texts.set(fleet, byKey);
+      JobPrototypes.prototypes.set(fleet, byKey);
     }
-    let text = byKey.get(key);
-    if (text === undefined) {
-      const job = build(new Chart(new App(), 'agent-job-template', { disableResourceNameHashes: true }), PROTOTYPE_NAME, PROTOTYPE_IMAGE);
-      const json = JSON.stringify(TemplateCache.jobJson(job));
-      // Every stand-in a whole string value (never part of a longer string, never a key: keys are sorted).
-      const whole = (s: string): boolean => json.split(s).length === json.split(JSON.stringify(s)).length
-        && !json.includes(`${JSON.stringify(s)}:`);
-      text = whole(PROTOTYPE_NAME) && whole(PROTOTYPE_IMAGE) ? json : null;
-      byKey.set(key, text);
+    let prototype = byKey.get(key);
+    if (prototype === undefined) {
+      const job = TemplateCache.jobJson(build(new Chart(new App(), 'agent-job-template', { disableResourceNameHashes: true }),
+        PROTOTYPE_NAME, PROTOTYPE_IMAGE));
+      prototype = JobPrototypes.onlyWhole(job) ? job : null;
+      byKey.set(key, prototype);
     }
-    if (text === null) {
+    if (prototype === null) {
       return undefined;
     }
-    return JSON.parse(text.split(JSON.stringify(PROTOTYPE_NAME)).join(JSON.stringify(name))
-      .split(JSON.stringify(PROTOTYPE_IMAGE)).join(JSON.stringify(image)));
+    return JobPrototypes.substitute(prototype, { [PROTOTYPE_NAME]: name, [PROTOTYPE_IMAGE]: image });
   }
 
-  private static readonly texts = new WeakMap<AgentFleet, Map<string, string | null>>();
+  private static readonly prototypes = new WeakMap<AgentFleet, Map<string, any | null>>();
+
+  /** Whether every stand-in in `value` is a whole string value (never part of a longer string, never in a key). */
+  private static onlyWhole(value: unknown): boolean {
+    const partial = (s: string): boolean => s !== PROTOTYPE_NAME && s !== PROTOTYPE_IMAGE
+      && (s.includes(PROTOTYPE_NAME) || s.includes(PROTOTYPE_IMAGE));
+    if (typeof value === 'string') {
+      return !partial(value);
+    }
+    if (Array.isArray(value)) {
+      return value.every(v => JobPrototypes.onlyWhole(v));
+    }
+    if (value !== null && typeof value === 'object') {
+      return Object.entries(value).every(([k, v]) => !k.includes(PROTOTYPE_NAME) && !k.includes(PROTOTYPE_IMAGE)
+        && JobPrototypes.onlyWhole(v));
+    }
+    return true;
+  }
+
+  /** A fresh copy of JSON `value` with each string equal to a key of `by` replaced by its value. */
+  private static substitute(value: any, by: { [standIn: string]: string }): any {
+    if (typeof value === 'string') {
+      return Object.prototype.hasOwnProperty.call(by, value) ? by[value] : value;
+    }
+    if (Array.isArray(value)) {
+      return value.map(v => JobPrototypes.substitute(v, by));
+    }
+    if (value !== null && typeof value === 'object') {
+      const out: any = {};
+      for (const k of Object.keys(value)) {
+        out[k] = JobPrototypes.substitute(value[k], by);
+      }
+      return out;
+    }
+    return value;
+  }
 
   private constructor() {}
 }
