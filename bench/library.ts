@@ -75,7 +75,13 @@ function fleetChart(fleet: AgentFleet): any[] {
 /** Vault half: examples/default/vault.ts's stack, synthesized with `Testing.synth` (sorted JSON, metadata stripped). */
 export function libraryVault(p: FleetParams, outdir?: string): any {
   const app: TfApp = Testing.app(outdir ? { outdir } : {});
-  return JSON.parse(Testing.synth(vaultStack(app, libraryFleet(p))));
+  const fleet = libraryFleet(p);
+  // The stack is built right here, as the baseline builds its own: cdktf records the whole call stack
+  // of every token, so a helper frame on one side only would be charged to that side.
+  const stack = fleet.clusters.length > 0
+    ? new ClustersVaultStack(app, 'agent-trust-vault', fleet)
+    : new DefaultVaultStack(app, 'agent-trust-vault', fleet);
+  return JSON.parse(Testing.synth(stack));
 }
 
 /** examples/default/vault.ts's stack, or with declared clusters its per-cluster variant. */

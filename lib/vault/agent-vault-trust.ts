@@ -176,12 +176,16 @@ export class AgentVaultTrust extends Construct {
       });
       this.auth = this.clusterAuths[0];
     }
-    this.engines = fleet.domains
-      .map(d => configs.find(e => e.domain.name === d.domain.name))
-      .filter((e): e is DomainEngine => e !== undefined)
-      .map(e => new VaultDomainSecretEngine(this, `Engine-${e.domain.name}`, {
-        fleet, domain: e.domain, config: e.config, defaultTtl: e.defaultTtl, maxTtl: e.maxTtl,
-      }));
+    // A loop, not map(): cdktf records the whole call stack of every token it creates, so each frame costs.
+    this.engines = [];
+    for (const d of fleet.domains) {
+      const e = configs.find(c => c.domain.name === d.domain.name);
+      if (e !== undefined) {
+        this.engines.push(new VaultDomainSecretEngine(this, `Engine-${e.domain.name}`, {
+          fleet, domain: e.domain, config: e.config, defaultTtl: e.defaultTtl, maxTtl: e.maxTtl,
+        }));
+      }
+    }
     this.policies = TrustPhasePolicy.forFleet(this, fleet);
     if (props.launcherRevocation ?? false) {
       this.launcherPolicy = new LauncherVaultPolicy(this, 'LauncherRevocation');
