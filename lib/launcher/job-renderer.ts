@@ -1,7 +1,7 @@
 import { ContractPhase, LauncherContract, LauncherContractDocument } from '../model/launcher-contract';
 import { TrustNames } from '../model/trust-names';
 import { LauncherContractValidator } from './launcher-contract-validator';
-import { JsonCopy } from './private/json-copy';
+import { JsonCopy } from '../model/private/json-copy';
 import { ProblemCollector } from '../model/private/problem-collector';
 
 /** What a launcher chooses for one investigation: nothing else. */

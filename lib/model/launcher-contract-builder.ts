@@ -2,6 +2,7 @@ import { AgentJobSpec } from './agent-job-spec';
 import { ContractPhase, LauncherContract, LauncherContractDocument } from './launcher-contract';
 import { PhaseBinding } from './phase-binding';
 import { PhaseHostnames } from './phase-hostnames';
+import { JsonCopy } from './private/json-copy';
 
 /**
  * Builds the launcher contract of one agent from its example Job (the
@@ -67,11 +68,11 @@ export class LauncherContractBuilder {
   /** The contract row of one phase: the binding's names, mounts, egress and paths, the ladder's promotion criteria. */
   public static phaseRow(spec: AgentJobSpec, binding: PhaseBinding): ContractPhase {
     // The row depends on the binding only (issue #14: every template of a fleet used to recompute it): built once, handed out as copies.
-    let row = LauncherContractBuilder.rows.get(binding);
-    if (row === undefined) {
+    let copyRow = LauncherContractBuilder.rows.get(binding);
+    if (copyRow === undefined) {
       const fleet = spec.fleet;
       const phase = binding.phase;
-      row = {
+      const row: ContractPhase = {
         name: phase.name,
         serviceAccount: binding.serviceAccount,
         vaultRole: binding.vaultRole,
@@ -84,14 +85,16 @@ export class LauncherContractBuilder {
         promotion: fleet.ladder.definition(phase).promotion,
         demotionTriggers: fleet.ladder.demotionTriggers(phase).map(t => t.id),
       };
-      LauncherContractBuilder.rows.set(binding, row);
+      // Through JSON once (what the ConfigMap holds), then a copier that knows the row's shape.
+      copyRow = JsonCopy.walker(JSON.parse(JSON.stringify(row)));
+      LauncherContractBuilder.rows.set(binding, copyRow);
     }
-    const copy: ContractPhase = JSON.parse(JSON.stringify(row));
+    const copy: ContractPhase = copyRow();
     const annotations = spec.injectorPhaseAnnotations(binding);
     return annotations ? { ...copy, podAnnotations: annotations } : copy;
   }
 
-  private static readonly rows = new WeakMap<PhaseBinding, ContractPhase>();
+  private static readonly rows = new WeakMap<PhaseBinding, () => ContractPhase>();
 
   private constructor() {}
 }

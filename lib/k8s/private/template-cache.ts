@@ -20,6 +20,9 @@ export class TemplateCache {
 /** Stand-ins for the agent's name and image in a fleet's prototype Job (valid label value and image). */
 const PROTOTYPE_NAME = 'agent-trust-prototype-agent';
 const PROTOTYPE_IMAGE = 'registry.invalid/agent-trust-prototype:0';
+const STAND_INS = [PROTOTYPE_NAME, PROTOTYPE_IMAGE];
+/** What `substitute` returns for a prototype whose stand-ins cannot be replaced as whole strings. */
+const UNUSABLE = Symbol('unusable prototype');
 
 /**
  * The example Jobs of a fleet's templates differ only in the agent's name
@@ -57,49 +60,51 @@ export class JobPrototypes {
       JobPrototypes.prototypes.set(fleet, byKey);
     }
     let prototype = byKey.get(key);
+    const by = { [PROTOTYPE_NAME]: name, [PROTOTYPE_IMAGE]: image };
     if (prototype === undefined) {
       const job = TemplateCache.jobJson(build(new Chart(new App(), 'agent-job-template', { disableResourceNameHashes: true }),
         PROTOTYPE_NAME, PROTOTYPE_IMAGE));
-      prototype = JobPrototypes.onlyWhole(job) ? job : null;
-      byKey.set(key, prototype);
+      // The first copy also proves the prototype usable: a stand-in inside a longer string or a key makes it unusable.
+      const first = JobPrototypes.substitute(job, by);
+      byKey.set(key, first === UNUSABLE ? null : job);
+      return first === UNUSABLE ? undefined : first;
     }
-    if (prototype === null) {
-      return undefined;
-    }
-    return JobPrototypes.substitute(prototype, { [PROTOTYPE_NAME]: name, [PROTOTYPE_IMAGE]: image });
+    return prototype === null ? undefined : JobPrototypes.substitute(prototype, by);
   }
 
   private static readonly prototypes = new WeakMap<AgentFleet, Map<string, any | null>>();
 
-  /** Whether every stand-in in `value` is a whole string value (never part of a longer string, never in a key). */
-  private static onlyWhole(value: unknown): boolean {
-    const partial = (s: string): boolean => s !== PROTOTYPE_NAME && s !== PROTOTYPE_IMAGE
-      && (s.includes(PROTOTYPE_NAME) || s.includes(PROTOTYPE_IMAGE));
-    if (typeof value === 'string') {
-      return !partial(value);
-    }
-    if (Array.isArray(value)) {
-      return value.every(v => JobPrototypes.onlyWhole(v));
-    }
-    if (value !== null && typeof value === 'object') {
-      return Object.entries(value).every(([k, v]) => !k.includes(PROTOTYPE_NAME) && !k.includes(PROTOTYPE_IMAGE)
-        && JobPrototypes.onlyWhole(v));
-    }
-    return true;
-  }
-
-  /** A fresh copy of JSON `value` with each string equal to a key of `by` replaced by its value. */
+  /**
+   * A fresh copy of JSON `value` with each string equal to a key of `by`
+   * replaced by its value; `UNUSABLE` when a key of `by` appears inside a
+   * longer string or in an object key (it could not be replaced safely).
+   */
   private static substitute(value: any, by: { [standIn: string]: string }): any {
     if (typeof value === 'string') {
-      return Object.prototype.hasOwnProperty.call(by, value) ? by[value] : value;
+      if (Object.prototype.hasOwnProperty.call(by, value)) {
+        return by[value];
+      }
+      return STAND_INS.some(s => value.includes(s)) ? UNUSABLE : value;
     }
     if (Array.isArray(value)) {
-      return value.map(v => JobPrototypes.substitute(v, by));
+      const out = new Array(value.length);
+      for (let i = 0; i < value.length; i++) {
+        const v = JobPrototypes.substitute(value[i], by);
+        if (v === UNUSABLE) {
+          return UNUSABLE;
+        }
+        out[i] = v;
+      }
+      return out;
     }
     if (value !== null && typeof value === 'object') {
       const out: any = {};
       for (const k of Object.keys(value)) {
-        out[k] = JobPrototypes.substitute(value[k], by);
+        const v = JobPrototypes.substitute(value[k], by);
+        if (v === UNUSABLE || STAND_INS.some(s => k.includes(s))) {
+          return UNUSABLE;
+        }
+        out[k] = v;
       }
       return out;
     }

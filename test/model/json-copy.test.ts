@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { JsonCopy } from '../../lib/launcher/private/json-copy';
+import { JsonCopy } from '../../lib/model/private/json-copy';
 
 // Hostile data for a code generator: keys and strings that are JavaScript syntax,
 // the prototype key, integer-like keys (ordered first), line separators.
