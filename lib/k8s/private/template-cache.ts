@@ -59,7 +59,7 @@ export class JobPrototypes {
       byKey = new Map();
       JobPrototypes.prototypes.set(fleet, byKey);
     }
-    let prototype = byKey.get(key);
+    const prototype = byKey.get(key);
     const by = { [PROTOTYPE_NAME]: name, [PROTOTYPE_IMAGE]: image };
     if (prototype === undefined) {
       const job = TemplateCache.jobJson(build(new Chart(new App(), 'agent-job-template', { disableResourceNameHashes: true }),
