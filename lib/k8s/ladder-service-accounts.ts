@@ -4,6 +4,7 @@ import { PhaseServiceAccount } from './phase-service-account';
 import { pathOf } from './private/k8s-util';
 import { InputRules } from '../model/private/input-rules';
 import { ProblemCollector } from '../model/private/problem-collector';
+import { RuleCoverage } from '../model/private/rule-coverage';
 
 /** Properties of `LadderServiceAccounts`. */
 export interface LadderServiceAccountsProps {
@@ -82,11 +83,11 @@ export class LadderServiceAccounts extends Construct {
     // Every target namespace gets the same Roles, so the first one decides;
     // the full sets (one grant per namespace) are built only to word a failure.
     const one = this.targetNamespaces.slice(0, 1);
-    const sets = this.serviceAccounts.map(sa => PermissionSet.fromRules(sa.rules, one));
     for (let i = 1; i < this.serviceAccounts.length; i++) {
       const lower = this.serviceAccounts[i - 1];
       const higher = this.serviceAccounts[i];
-      if (sets[i].missing(sets[i - 1]).length === 0) {
+      if (RuleCoverage.repeatsAll(higher.rules, lower.rules)
+        || PermissionSet.fromRules(higher.rules, one).missing(PermissionSet.fromRules(lower.rules, one)).length === 0) {
         continue;
       }
       const missing = higher.permissions().missing(lower.permissions());

@@ -156,7 +156,7 @@ export class RbacDenylist {
    * @internal
    */
   public static _check(problems: ProblemCollector, path: string, field: string, rules: KubernetesRule[],
-    overrides?: DenylistOverride[]): void {
+    overrides?: DenylistOverride[], memo?: Map<KubernetesRule, Array<[DenyRule, string[]]>>): void {
     const lifted = new Set<DenyRule>();
     (overrides ?? []).forEach((o, i) => {
       if (!o.reason || o.reason.trim().length < 10) {
@@ -167,14 +167,15 @@ export class RbacDenylist {
         lifted.add(o.rule);
       }
     });
-    const denylist = DenyRule.all();
     rules.forEach((rule, i) => {
-      for (const deny of denylist) {
-        if (lifted.has(deny)) {
-          continue;
-        }
-        const hits = deny.violations(rule);
-        if (hits.length > 0) {
+      // A ladder's phases repeat the rules of the phases below: `memo` (one validation's) judges each rule object once.
+      let found = memo?.get(rule);
+      if (found === undefined) {
+        found = DenyRule.all().map(deny => [deny, deny.violations(rule)] as [DenyRule, string[]]).filter(([, hits]) => hits.length > 0);
+        memo?.set(rule, found);
+      }
+      for (const [deny, hits] of found) {
+        if (!lifted.has(deny)) {
           problems.add(path, `${field}[${i}]`, RbacDenylist.describe(rule),
             `grants ${hits.join(', ')}, forbidden by deny rule "${deny.id}" (${deny.reason})`,
             `remove it, or add { rule: DenyRule.${RbacDenylist.constantName(deny)}, reason: '…' } to allowDenied`);

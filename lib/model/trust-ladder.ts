@@ -4,10 +4,11 @@ import { KubernetesRule } from './kubernetes-rule';
 import { TrustNames } from './trust-names';
 import { PermissionSet } from './permission-set';
 import { DemotionTrigger, PromotionCriteria } from './promotion';
-import { DenylistOverride, RbacDenylist } from './rbac-denylist';
+import { DenyRule, DenylistOverride, RbacDenylist } from './rbac-denylist';
 import { TrustPhase } from './trust-phase';
 import { InputRules } from './private/input-rules';
 import { ProblemCollector } from './private/problem-collector';
+import { RuleCoverage } from './private/rule-coverage';
 
 /** The access level a phase has in one domain. */
 export interface DomainAccess {
@@ -222,6 +223,7 @@ export class TrustLadder {
       return;
     }
     const seen = new Set<string>();
+    const denied = new Map<KubernetesRule, Array<[DenyRule, string[]]>>();
     this.defs.forEach((def, i) => {
       const p = `${path}/phases[${i}]`;
       const name = def.phase?.name;
@@ -230,7 +232,7 @@ export class TrustLadder {
         problems.add(p, 'phase.name', name, 'is declared twice in this ladder', 'give every phase a distinct name');
       }
       seen.add(name);
-      RbacDenylist._check(problems, p, 'kubernetesRules', def.kubernetesRules ?? [], def.allowDenied);
+      RbacDenylist._check(problems, p, 'kubernetesRules', def.kubernetesRules ?? [], def.allowDenied, denied);
       this.validateRules(problems, p, def.kubernetesRules ?? []);
       if (i > 0) {
         this.validatePromotion(problems, p, def);
@@ -294,12 +296,13 @@ export class TrustLadder {
   private validateMonotonic(problems: ProblemCollector, path: string, domains: Domain[], namespaces: string[]): void {
     // Namespace names do not matter for monotonicity; one stands for all.
     const scope = namespaces.length > 0 ? [namespaces[0]] : ['target'];
-    let lowerSet: PermissionSet | undefined;
     let lowerDef: PhaseDefinition | undefined;
     this.defs.forEach((def, i) => {
-      const set = PermissionSet.fromRules(def.kubernetesRules ?? [], scope);
-      if (lowerSet && lowerDef) {
-        const missing = set.missing(lowerSet).map(m => m.replace(/^[^:]+: /, ''));
+      if (lowerDef) {
+        const rules = def.kubernetesRules ?? [];
+        const lowerRules = lowerDef.kubernetesRules ?? [];
+        const missing = RuleCoverage.repeatsAll(rules, lowerRules) ? []
+          : PermissionSet.fromRules(rules, scope).missing(PermissionSet.fromRules(lowerRules, scope)).map(m => m.replace(/^[^:]+: /, ''));
         if (missing.length > 0) {
           problems.add(`${path}/phases[${i}]`, 'kubernetesRules', def.phase.name,
             `grants less than the phase below ("${lowerDef.phase.name}"): missing ${missing.join('; ')}`,
@@ -315,7 +318,6 @@ export class TrustLadder {
           }
         }
       }
-      lowerSet = set;
       lowerDef = def;
     });
   }
