@@ -289,6 +289,8 @@ export class AgentFleet {
   public readonly renderAllPhases: boolean;
   /** Built on first use: most fleets of a test or an app never need every binding. */
   private bindings?: PhaseBinding[];
+  /** `egressOf` per phase name, built on first use (bindings, NetworkPolicies, contract rows and hostnames all ask). */
+  private egressByPhase?: Map<string, EgressTarget[]>;
 
   public constructor(props: AgentFleetProps) {
     const view = (props as any)[CLUSTER_VIEW] as ClusterView | undefined;
@@ -469,7 +471,13 @@ export class AgentFleet {
 
   /** The egress targets of a phase: Vault, then the endpoints of every domain it may use. */
   public egressOf(phase: TrustPhase): EgressTarget[] {
-    return [this.vaultEgress, ...this.domainsOf(phase).flatMap(d => d.egress)];
+    this.egressByPhase ??= new Map();
+    let targets = this.egressByPhase.get(phase.name);
+    if (targets === undefined) {
+      targets = [this.vaultEgress, ...this.domainsOf(phase).flatMap(d => d.egress)];
+      this.egressByPhase.set(phase.name, targets);
+    }
+    return [...targets];
   }
 
   /** Vault token TTL in seconds (`token_ttl`): `vaultTokenTtl`, a few minutes, renewed by the agent. */

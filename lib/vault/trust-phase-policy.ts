@@ -1,6 +1,6 @@
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { TerraformResource, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AgentFleet, SecretEngineKind, TrustPhase, VaultPathRule, VaultPolicyDocument } from '../model';
 import { VaultDomainSecretEngine } from './vault-domain-secret-engine';
 import { FleetChecks } from '../model/private/fleet-checks';
@@ -68,7 +68,11 @@ export class TrustPhasePolicy extends Construct {
 
   /** The TrustPhasePolicy constructs of `fleet` in a stack. */
   public static inStack(stack: TerraformStack, fleet: AgentFleet): TrustPhasePolicy[] {
-    return stack.node.findAll().filter(c => TrustPhasePolicy.isTrustPhasePolicy(c) && (c as TrustPhasePolicy).fleet === fleet) as TrustPhasePolicy[];
+    return TrustPhasePolicy.ofFleet(stack.node.findAll(), fleet);
+  }
+
+  private static ofFleet(constructs: IConstruct[], fleet: AgentFleet): TrustPhasePolicy[] {
+    return constructs.filter(c => TrustPhasePolicy.isTrustPhasePolicy(c) && (c as TrustPhasePolicy).fleet === fleet) as TrustPhasePolicy[];
   }
 
   /** The fleet. */
@@ -110,14 +114,16 @@ export class TrustPhasePolicy extends Construct {
     const problems = new ProblemCollector();
     const path = this.node.path;
     const stack = TerraformStack.of(this);
-    const siblings = TrustPhasePolicy.inStack(stack, this.fleet);
+    // One walk of the stack for the three questions below (every phase policy asks them).
+    const all = stack.node.findAll();
+    const siblings = TrustPhasePolicy.ofFleet(all, this.fleet);
     const same = siblings.filter(s => s.phase.name === this.phase.name);
     if (same.length > 1) {
       problems.add(path, 'phase', this.phase.name, `has ${same.length} policies in this stack (${same.map(s => s.node.path).join(', ')}); Vault keeps only one per name`,
         'create one TrustPhasePolicy per phase');
     }
     // Policy names are global in Vault: another fleet's (or a hand-written) policy of the same name would overwrite this one.
-    for (const c of stack.node.findAll()) {
+    for (const c of all) {
       if (c instanceof TerraformResource && c !== this.policy && c.terraformResourceType === 'vault_policy'
         && (c as Policy).nameInput === this.document.name && !same.some(s => s.policy === c)) {
         problems.add(path, 'name', this.document.name, `is also the name of the vault_policy at ${c.node.path}; Vault keeps one policy per name`,
@@ -138,7 +144,7 @@ export class TrustPhasePolicy extends Construct {
     }
     if (!this.enginesManagedElsewhere) {
       // Matched by mount path and kind, not by object identity: an equal fleet declared twice still finds its engines.
-      const engines = stack.node.findAll().filter(c => VaultDomainSecretEngine.isVaultDomainSecretEngine(c)) as VaultDomainSecretEngine[];
+      const engines = all.filter(c => VaultDomainSecretEngine.isVaultDomainSecretEngine(c)) as VaultDomainSecretEngine[];
       for (const d of this.fleet.domainsOf(this.phase)) {
         if (!SecretEngineKind.all().includes(d.engine)) {
           continue; // a custom kind: the user brings its mount and roles
