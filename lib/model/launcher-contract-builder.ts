@@ -67,34 +67,46 @@ export class LauncherContractBuilder {
 
   /** The contract row of one phase: the binding's names, mounts, egress and paths, the ladder's promotion criteria. */
   public static phaseRow(spec: AgentJobSpec, binding: PhaseBinding): ContractPhase {
-    // The row depends on the binding only (issue #14: every template of a fleet used to recompute it): built once, handed out as copies.
-    let copyRow = LauncherContractBuilder.rows.get(binding);
-    if (copyRow === undefined) {
-      const fleet = spec.fleet;
-      const phase = binding.phase;
-      const row: ContractPhase = {
-        name: phase.name,
-        serviceAccount: binding.serviceAccount,
-        vaultRole: binding.vaultRole,
-        vaultAuthMount: binding.authMountPath,
-        ...(binding.jwtAuthMountPath ? { vaultJwtAuthMount: binding.jwtAuthMountPath } : {}),
-        egress: binding.egress.map(t => t.toString()),
-        ...PhaseHostnames.contractFields(fleet, phase),
-        vaultPaths: binding.credentialPaths,
-        // What `agent-trust promote-check` evaluates evidence against, straight from the ladder.
-        promotion: fleet.ladder.definition(phase).promotion,
-        demotionTriggers: fleet.ladder.demotionTriggers(phase).map(t => t.id),
-      };
-      // Through JSON once (what the ConfigMap holds), then a copier that knows the row's shape.
-      copyRow = JsonCopy.walker(JSON.parse(JSON.stringify(row)));
-      LauncherContractBuilder.rows.set(binding, copyRow);
+    // The row depends on the binding only (issue #14: every template of a fleet used to recompute it). The
+    // first template gets the row itself; a second one makes a copier of its shape that every later one uses.
+    const cached = LauncherContractBuilder.rows.get(binding);
+    let copy: ContractPhase;
+    if (cached === undefined) {
+      // Through JSON (what the ConfigMap holds): no undefined fields, nothing shared with the model.
+      const text = JSON.stringify(LauncherContractBuilder.buildRow(spec, binding));
+      LauncherContractBuilder.rows.set(binding, text);
+      copy = JSON.parse(text);
+    } else if (typeof cached === 'string') {
+      const copier = JsonCopy.walker(JSON.parse(cached));
+      LauncherContractBuilder.rows.set(binding, copier);
+      copy = copier();
+    } else {
+      copy = cached();
     }
-    const copy: ContractPhase = copyRow();
     const annotations = spec.injectorPhaseAnnotations(binding);
     return annotations ? { ...copy, podAnnotations: annotations } : copy;
   }
 
-  private static readonly rows = new WeakMap<PhaseBinding, () => ContractPhase>();
+  private static buildRow(spec: AgentJobSpec, binding: PhaseBinding): ContractPhase {
+    const fleet = spec.fleet;
+    const phase = binding.phase;
+    return {
+      name: phase.name,
+      serviceAccount: binding.serviceAccount,
+      vaultRole: binding.vaultRole,
+      vaultAuthMount: binding.authMountPath,
+      ...(binding.jwtAuthMountPath ? { vaultJwtAuthMount: binding.jwtAuthMountPath } : {}),
+      egress: binding.egress.map(t => t.toString()),
+      ...PhaseHostnames.contractFields(fleet, phase),
+      vaultPaths: binding.credentialPaths,
+      // What `agent-trust promote-check` evaluates evidence against, straight from the ladder.
+      promotion: fleet.ladder.definition(phase).promotion,
+      demotionTriggers: fleet.ladder.demotionTriggers(phase).map(t => t.id),
+    };
+  }
+
+  /** Per binding: the row's JSON text after its first use, a copier of its shape after its second. */
+  private static readonly rows = new WeakMap<PhaseBinding, string | (() => ContractPhase)>();
 
   private constructor() {}
 }

@@ -177,6 +177,12 @@ describe('LauncherContractBuilder', () => {
     first.phases[1].vaultPaths.push('sys/raw');
     const second = LauncherContractBuilder.fromJob(spec(), job());
     expect(second.phases[1].vaultPaths).not.toContain('sys/raw');
+    // The first use hands out the row, the second makes a copier, later ones use it: all equal, none shared.
+    second.phases[1].promotion!.minInvestigations = 0;
+    const third = LauncherContractBuilder.fromJob(spec(), job());
+    expect(third.phases).toEqual(LauncherContractBuilder.fromJob(spec(), job()).phases);
+    expect(third.phases[1].promotion!.minInvestigations).toBe(25);
+    expect(third.phases[1].vaultPaths).toEqual(second.phases[1].vaultPaths);
     const injected = LauncherContractBuilder.phaseRow(spec({ vaultAgentInjector: true }), fleet.bindingOf(TrustPhase.READ_ONLY));
     expect(injected.podAnnotations!['vault.hashicorp.com/role']).toBe('agent-phase-read-only');
     expect(LauncherContractBuilder.phaseRow(spec(), fleet.bindingOf(TrustPhase.READ_ONLY)).podAnnotations).toBeUndefined();
