@@ -20,7 +20,6 @@ export class TemplateCache {
 /** Stand-ins for the agent's name and image in a fleet's prototype Job (valid label value and image). */
 const PROTOTYPE_NAME = 'agent-trust-prototype-agent';
 const PROTOTYPE_IMAGE = 'registry.invalid/agent-trust-prototype:0';
-const STAND_INS = [PROTOTYPE_NAME, PROTOTYPE_IMAGE];
 /** What `substitute` returns for a prototype whose stand-ins cannot be replaced as whole strings. */
 const UNUSABLE = Symbol('unusable prototype');
 
@@ -60,36 +59,38 @@ export class JobPrototypes {
       JobPrototypes.prototypes.set(fleet, byKey);
     }
     const prototype = byKey.get(key);
-    const by = { [PROTOTYPE_NAME]: name, [PROTOTYPE_IMAGE]: image };
     if (prototype === undefined) {
       const job = TemplateCache.jobJson(build(new Chart(new App(), 'agent-job-template', { disableResourceNameHashes: true }),
         PROTOTYPE_NAME, PROTOTYPE_IMAGE));
       // The first copy also proves the prototype usable: a stand-in inside a longer string or a key makes it unusable.
-      const first = JobPrototypes.substitute(job, by);
+      const first = JobPrototypes.substitute(job, name, image);
       byKey.set(key, first === UNUSABLE ? null : job);
       return first === UNUSABLE ? undefined : first;
     }
-    return prototype === null ? undefined : JobPrototypes.substitute(prototype, by);
+    return prototype === null ? undefined : JobPrototypes.substitute(prototype, name, image);
   }
 
   private static readonly prototypes = new WeakMap<AgentFleet, Map<string, any | null>>();
 
   /**
-   * A fresh copy of JSON `value` with each string equal to a key of `by`
-   * replaced by its value; `UNUSABLE` when a key of `by` appears inside a
-   * longer string or in an object key (it could not be replaced safely).
+   * A fresh copy of JSON `value` with each string equal to a stand-in
+   * replaced by `name` or `image`; `UNUSABLE` when a stand-in appears inside
+   * a longer string or in an object key (it could not be replaced safely).
    */
-  private static substitute(value: any, by: { [standIn: string]: string }): any {
+  private static substitute(value: any, name: string, image: string): any {
     if (typeof value === 'string') {
-      if (Object.prototype.hasOwnProperty.call(by, value)) {
-        return by[value];
+      if (value === PROTOTYPE_NAME) {
+        return name;
       }
-      return STAND_INS.some(s => value.includes(s)) ? UNUSABLE : value;
+      if (value === PROTOTYPE_IMAGE) {
+        return image;
+      }
+      return JobPrototypes.holdsStandIn(value) ? UNUSABLE : value;
     }
     if (Array.isArray(value)) {
       const out = new Array(value.length);
       for (let i = 0; i < value.length; i++) {
-        const v = JobPrototypes.substitute(value[i], by);
+        const v = JobPrototypes.substitute(value[i], name, image);
         if (v === UNUSABLE) {
           return UNUSABLE;
         }
@@ -100,8 +101,8 @@ export class JobPrototypes {
     if (value !== null && typeof value === 'object') {
       const out: any = {};
       for (const k of Object.keys(value)) {
-        const v = JobPrototypes.substitute(value[k], by);
-        if (v === UNUSABLE || STAND_INS.some(s => k.includes(s))) {
+        const v = JobPrototypes.substitute(value[k], name, image);
+        if (v === UNUSABLE || JobPrototypes.holdsStandIn(k)) {
           return UNUSABLE;
         }
         out[k] = v;
@@ -109,6 +110,10 @@ export class JobPrototypes {
       return out;
     }
     return value;
+  }
+
+  private static holdsStandIn(text: string): boolean {
+    return text.includes(PROTOTYPE_NAME) || text.includes(PROTOTYPE_IMAGE);
   }
 
   private constructor() {}
