@@ -68,7 +68,7 @@ export class LauncherContractBuilder {
   /** The contract row of one phase: the binding's names, mounts, egress and paths, the ladder's promotion criteria. */
   public static phaseRow(spec: AgentJobSpec, binding: PhaseBinding): ContractPhase {
     // The row depends on the binding only (issue #14: every template of a fleet used to recompute it). The
-    // first template gets the row itself; a second one makes a copier of its shape that every later one uses.
+    // first template gets it through JSON; a second one makes a copier of its shape that every later one uses.
     const cached = LauncherContractBuilder.rows.get(binding);
     let copy: ContractPhase;
     if (cached === undefined) {

@@ -2,11 +2,12 @@
  * Fresh copies of one constant piece of plain JSON data, many times: the
  * launcher's renderer hands out a new Job per investigation, built from the
  * same per-phase base; the contract builder a copy of each phase row per
- * agent (`walker`, no generated code). A copier compiled for the value builds each object with
- * an object literal of that exact shape (V8 allocates such literals inline,
- * ~10× faster than a generic walk that reads every key and type); where
- * code cannot be generated (`--disallow-code-generation-from-strings`) a
- * walk with the shape resolved once is used instead.
+ * agent (`walker`, no generated code). A copier compiled for the value
+ * builds each object with an object literal of that exact shape (V8
+ * allocates such literals inline, ~10× faster than a generic walk that
+ * reads every key and type); where code cannot be generated
+ * (`--disallow-code-generation-from-strings`) a walk with the shape
+ * resolved once is used instead.
  */
 export class JsonCopy {
   /**
