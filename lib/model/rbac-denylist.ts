@@ -171,7 +171,7 @@ export class RbacDenylist {
       // A ladder's phases repeat the rules of the phases below: `memo` (one validation's) judges each rule object once.
       let found = memo?.get(rule);
       if (found === undefined) {
-        found = DenyRule.all().map(deny => [deny, deny.violations(rule)] as [DenyRule, string[]]).filter(([, hits]) => hits.length > 0);
+        found = RbacDenylist.hitsOf(rule);
         memo?.set(rule, found);
       }
       for (const [deny, hits] of found) {
@@ -186,7 +186,12 @@ export class RbacDenylist {
 
   /** The denied permissions of one rule ignoring overrides, as `rule-id: verb resource`. */
   public static violationsOf(rule: KubernetesRule): string[] {
-    return DenyRule.all().flatMap(d => d.violations(rule).map(v => `${d.id}: ${v}`));
+    return RbacDenylist.hitsOf(rule).flatMap(([d, hits]) => hits.map(v => `${d.id}: ${v}`));
+  }
+
+  /** The deny rules `rule` violates, each with its denied permissions, in denylist order. */
+  private static hitsOf(rule: KubernetesRule): Array<[DenyRule, string[]]> {
+    return DenyRule.all().map(deny => [deny, deny.violations(rule)] as [DenyRule, string[]]).filter(([, hits]) => hits.length > 0);
   }
 
   /** A compact text form of a rule for messages. */
