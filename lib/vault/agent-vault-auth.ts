@@ -191,8 +191,10 @@ export class AgentVaultAuth extends Construct {
       path: first.authMountPath,
       description: `cdk-agent-trust: agent logins from namespace "${fleet.namespace}"`,
     });
+    // One reference for every resource on the mount: cdktf records a whole stack trace per reference.
+    const backend = this.backend.path;
     this.config = new KubernetesAuthBackendConfig(this, 'Config', {
-      backend: this.backend.path,
+      backend,
       kubernetesHost: props.kubernetesHost,
       ...(props.kubernetesCaCert ? { kubernetesCaCert: props.kubernetesCaCert } : {}),
       ...(props.tokenReviewerJwt ? { tokenReviewerJwt: props.tokenReviewerJwt.stringValue } : {}),
@@ -215,15 +217,18 @@ export class AgentVaultAuth extends Construct {
       tokenType: this.tokenType.value,
       ...bound,
     });
-    this.roles = this.bindings.map(b => new KubernetesAuthBackendRole(this, b.phase.name, {
-      backend: this.backend.path,
-      roleName: b.vaultRole,
-      boundServiceAccountNames: [b.serviceAccount],
-      boundServiceAccountNamespaces: [b.namespace],
-      audience: b.audience,
-      aliasNameSource: 'serviceaccount_uid',
-      ...tokenFields(b),
-    }));
+    this.roles = [];
+    for (const b of this.bindings) {
+      this.roles.push(new KubernetesAuthBackendRole(this, b.phase.name, {
+        backend,
+        roleName: b.vaultRole,
+        boundServiceAccountNames: [b.serviceAccount],
+        boundServiceAccountNamespaces: [b.namespace],
+        audience: b.audience,
+        aliasNameSource: 'serviceaccount_uid',
+        ...tokenFields(b),
+      }));
+    }
 
     this.jwtRoles = [];
     if (identity && jwtMount !== undefined) {
@@ -239,9 +244,10 @@ export class AgentVaultAuth extends Construct {
         // The iss claim is checked even with discovery: a Kubernetes issuer is its discovery URL.
         ...(identity.boundIssuer ?? identity.oidcDiscoveryUrl ? { boundIssuer: identity.boundIssuer ?? identity.oidcDiscoveryUrl } : {}),
       });
+      const jwtBackend = this.jwtBackend.path;
       for (const b of this.bindings) {
         this.jwtRoles.push(new JwtAuthBackendRole(this, `Jwt-${b.phase.name}`, {
-          backend: this.jwtBackend.path,
+          backend: jwtBackend,
           roleName: b.vaultRole,
           roleType: 'jwt',
           boundAudiences: [b.audience],

@@ -221,18 +221,22 @@ export class VaultDomainSecretEngine extends Construct {
         maxLeaseTtlSeconds: this.ttls.maxTtlSeconds,
         ...(isPg ? { postgresql: [block] } : { mysql: [block] }),
       });
-      const roles = this.levels.map(level => {
+      // Each read of `mount.path` is a new cdktf reference, which records the whole call stack:
+      // read it once per engine and create the roles in plain loops (every renderer does).
+      const backend = mount.path;
+      const roles: TerraformResource[] = [];
+      for (const level of this.levels) {
         const s = statements.find(x => x.level.name === level.name)!;
-        return new DatabaseSecretBackendRole(this, level.name, {
-          backend: mount.path,
+        roles.push(new DatabaseSecretBackendRole(this, level.name, {
+          backend,
           name: level.name,
           dbName: connection,
           creationStatements: [...s.creation],
           revocationStatements: [...s.revocation],
           defaultTtl: this.ttls.defaultTtlSeconds,
           maxTtl: this.ttls.maxTtlSeconds,
-        });
-      });
+        }));
+      }
       return { mount, roles };
     };
   }
@@ -262,14 +266,18 @@ export class VaultDomainSecretEngine extends Construct {
         ...(props.region ? { region: props.region } : {}),
         ...(props.accessKey ? { accessKey: props.accessKey.stringValue, secretKey: props.secretKey!.stringValue } : {}),
       });
-      const out = this.levels.map(level => new AwsSecretBackendRole(this, level.name, {
-        backend: mount.path,
-        name: level.name,
-        credentialType: 'assumed_role',
-        roleArns: [roles.find(r => r.level.name === level.name)!.roleArn],
-        defaultStsTtl: this.ttls.defaultTtlSeconds,
-        maxStsTtl: this.ttls.maxTtlSeconds,
-      }));
+      const backend = mount.path;
+      const out: TerraformResource[] = [];
+      for (const level of this.levels) {
+        out.push(new AwsSecretBackendRole(this, level.name, {
+          backend,
+          name: level.name,
+          credentialType: 'assumed_role',
+          roleArns: [roles.find(r => r.level.name === level.name)!.roleArn],
+          defaultStsTtl: this.ttls.defaultTtlSeconds,
+          maxStsTtl: this.ttls.maxTtlSeconds,
+        }));
+      }
       return { mount, roles: out };
     };
   }
@@ -300,14 +308,18 @@ export class VaultDomainSecretEngine extends Construct {
       // service_account_name mode (issue #17): Vault only requests a token for the level's
       // pre-created ServiceAccount in its one namespace (VaultKubernetesEngineAccess; the
       // ServiceAccount's RoleBindings reach every target namespace), so it needs no RBAC writes.
-      const out = this.levels.map(level => new KubernetesSecretBackendRole(this, level.name, {
-        backend: mount.path,
-        name: level.name,
-        allowedKubernetesNamespaces: [TrustNames.kubernetesEngineNamespace(this.fleet.targetNamespaces)],
-        tokenDefaultTtl: this.ttls.defaultTtlSeconds,
-        tokenMaxTtl: this.ttls.maxTtlSeconds,
-        serviceAccountName: TrustNames.kubernetesEngineServiceAccount(this.mountPath, level.name),
-      }));
+      const backend = mount.path;
+      const out: TerraformResource[] = [];
+      for (const level of this.levels) {
+        out.push(new KubernetesSecretBackendRole(this, level.name, {
+          backend,
+          name: level.name,
+          allowedKubernetesNamespaces: [TrustNames.kubernetesEngineNamespace(this.fleet.targetNamespaces)],
+          tokenDefaultTtl: this.ttls.defaultTtlSeconds,
+          tokenMaxTtl: this.ttls.maxTtlSeconds,
+          serviceAccountName: TrustNames.kubernetesEngineServiceAccount(this.mountPath, level.name),
+        }));
+      }
       return { mount, roles: out };
     };
   }
@@ -335,13 +347,15 @@ export class VaultDomainSecretEngine extends Construct {
         defaultLeaseTtlSeconds: this.ttls.defaultTtlSeconds,
         maxLeaseTtlSeconds: this.ttls.maxTtlSeconds,
       });
+      const backend = mount.path;
       const ca = new SshSecretBackendCa(this, 'SigningKey', props.caPrivateKey
-        ? { backend: mount.path, privateKey: props.caPrivateKey.stringValue, publicKey: props.caPublicKey }
-        : { backend: mount.path, generateSigningKey: true });
-      const out = this.levels.map(level => {
+        ? { backend, privateKey: props.caPrivateKey.stringValue, publicKey: props.caPublicKey }
+        : { backend, generateSigningKey: true });
+      const out: TerraformResource[] = [];
+      for (const level of this.levels) {
         const u = users.find(x => x.level.name === level.name)!.users;
-        return new SshSecretBackendRole(this, level.name, {
-          backend: mount.path,
+        out.push(new SshSecretBackendRole(this, level.name, {
+          backend,
           name: level.name,
           keyType: 'ca',
           allowUserCertificates: true,
@@ -355,8 +369,8 @@ export class VaultDomainSecretEngine extends Construct {
           maxTtl: String(this.ttls.maxTtlSeconds),
           ...(props.cidrList ? { cidrList: props.cidrList.join(',') } : {}),
           dependsOn: [ca],
-        });
-      });
+        }));
+      }
       return { mount, roles: out, sshCa: ca };
     };
   }
@@ -384,13 +398,17 @@ export class VaultDomainSecretEngine extends Construct {
         options: { version: '2' },
         description: this.description(domain),
       });
-      new KvSecretBackendV2(this, 'Config', { mount: mount.path, maxVersions });
-      const out = secrets.map(s => new KvSecretV2(this, s.level.name, {
-        mount: mount.path,
-        name: s.level.name,
-        dataJsonWo: s.dataJson.stringValue,
-        dataJsonWoVersion: s.version ?? 1,
-      }));
+      const mountRef = mount.path;
+      new KvSecretBackendV2(this, 'Config', { mount: mountRef, maxVersions });
+      const out: TerraformResource[] = [];
+      for (const s of secrets) {
+        out.push(new KvSecretV2(this, s.level.name, {
+          mount: mountRef,
+          name: s.level.name,
+          dataJsonWo: s.dataJson.stringValue,
+          dataJsonWoVersion: s.version ?? 1,
+        }));
+      }
       return { mount, roles: out };
     };
   }
