@@ -143,7 +143,8 @@ export class PhaseServiceAccount extends Construct {
       apiGroups: [...rule.apiGroups],
       resources: [...rule.resources],
       verbs: [...rule.verbs],
-      resourceNames: rule.resourceNames?.length ? [...rule.resourceNames] : undefined,
+      // Absent rather than undefined: cdk8s would visit and drop the key on every synthesis.
+      ...(rule.resourceNames?.length ? { resourceNames: [...rule.resourceNames] } : {}),
     };
   }
 
